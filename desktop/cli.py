@@ -1,0 +1,191 @@
+"""Command line: `dropin-desk [--data-dir D]` opens the window; sub-commands never do.
+
+Sub-commands:
+  init               create an empty encrypted store
+  import CASE.json   add a client from the history JSON, print its id
+  export --client ID print a client's history JSON (--full: the subject access request copy)
+  assess CASE.json   run the residence engine on a history JSON, print the verdict as JSON
+
+The passphrase comes from DROPIN_DESK_PASSPHRASE or a prompt. Any problem is one line on
+stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+PASSPHRASE_ENV = "DROPIN_DESK_PASSPHRASE"
+ADVISER_ENV = "DROPIN_DESK_ADVISER"
+EXIT_PROBLEM = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    data_dir = argparse.ArgumentParser(add_help=False)
+    data_dir.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        help="folder holding the encrypted store (default: the per-user data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="dropin-desk",
+        description="Drop-in Desk: offline immigration advice drop-in tool. "
+        "With no command, opens the window.",
+        parents=[data_dir],
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the window on a throw-away data folder filled with fictional demo clients",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("init", parents=[data_dir], help="create an empty encrypted store")
+
+    p_import = sub.add_parser(
+        "import", parents=[data_dir], help="add a client from a history JSON file; prints its id"
+    )
+    p_import.add_argument("case", metavar="CASE.json", help="history JSON file ('-' for stdin)")
+
+    p_export = sub.add_parser("export", parents=[data_dir], help="print a client's history JSON")
+    p_export.add_argument("--client", type=int, required=True, metavar="ID", help="client id")
+    p_export.add_argument(
+        "--full",
+        action="store_true",
+        help="include details, household, case notes and audit trail (subject access copy)",
+    )
+
+    p_assess = sub.add_parser(
+        "assess", help="assess a history JSON file against a settlement or citizenship route"
+    )
+    p_assess.add_argument("case", metavar="CASE.json", help="history JSON file ('-' for stdin)")
+    p_assess.add_argument("--route", help="route to assess (overrides the file's question)")
+    p_assess.add_argument(
+        "--on", metavar="YYYY-MM-DD", help="application date (overrides the file's question)"
+    )
+    p_assess.add_argument(
+        "--region",
+        choices=["england-and-wales", "scotland", "northern-ireland"],
+        default="england-and-wales",
+        help="bank holidays used for working-day deadlines",
+    )
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"dropin-desk: {message}", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from desktop.store.paths import default_data_dir
+
+    given = getattr(args, "data_dir", None)
+    return Path(given) if given else default_data_dir()
+
+
+def _passphrase(confirm: bool = False) -> str:
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise _CliProblem(f"no passphrase: set {PASSPHRASE_ENV} or run from a terminal")
+    value = getpass.getpass("Store passphrase: ")
+    if confirm and getpass.getpass("Type it again: ") != value:
+        raise _CliProblem("the two passphrases do not match")
+    return value
+
+
+class _CliProblem(Exception):
+    pass
+
+
+def _open_store(args: argparse.Namespace):
+    from desktop.store.database import Store
+
+    folder = _data_dir(args)
+    if not Store.exists(folder):
+        raise _CliProblem(
+            f"there is no store in {folder}; run 'dropin-desk init' or open the app to create one"
+        )
+    from desktop.store.errors import WrongPassphrase
+
+    try:
+        return Store.open(folder, _passphrase())
+    except WrongPassphrase:
+        raise _CliProblem(f"wrong passphrase: it does not open the store in {folder}") from None
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from desktop.store.database import Store
+
+    folder = _data_dir(args)
+    store = Store.create(folder, _passphrase(confirm=True))
+    store.close()
+    print(f"Created an encrypted store in {folder}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from desktop.importers.history_json import import_case, load_json_text, parse_case, read_case_file
+
+    if args.case == "-":
+        case = parse_case(load_json_text(sys.stdin.read(), "standard input"))
+    else:
+        case = read_case_file(args.case)
+    store = _open_store(args)
+    try:
+        with store.session() as session:
+            client_id = import_case(session, case, os.environ.get(ADVISER_ENV, "command line"))
+    finally:
+        store.close()
+    print(client_id)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from desktop.importers.history_json import dumps, export_case
+
+    store = _open_store(args)
+    try:
+        with store.session() as session:
+            data = export_case(session, args.client, full=args.full)
+    finally:
+        store.close()
+    sys.stdout.write(dumps(data))
+    return 0
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from desktop.ui.app import run_app
+
+    return run_app(data_dir=getattr(args, "data_dir", None), demo=args.demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "assess":
+        from desktop.assess import run_assess_command
+
+        return run_assess_command(args.case, route=args.route, on=args.on, region=args.region)
+    if args.command is None:
+        return _run_gui(args)
+    from desktop.rules.history import HistoryError
+    from desktop.store.errors import StoreError
+
+    handlers = {"init": _cmd_init, "import": _cmd_import, "export": _cmd_export}
+    try:
+        return handlers[args.command](args)
+    except (_CliProblem, StoreError, HistoryError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

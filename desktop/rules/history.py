@@ -1,0 +1,687 @@
+"""A client's immigration history: value types and the history JSON (format `dropin-desk.history/1`).
+
+The same JSON is the store's import/export format and the input of `dropin-desk assess`, so parsing
+is strict: the first problem found raises `HistoryError` naming the record (`absences[2]`) and the
+field (`returned`), in words an adviser can act on. Nothing here reads the clock: checks that need
+"today" take it as a parameter.
+
+Dates are inclusive calendar dates. `to` is null for indefinite permission only. Records keep the
+order they were given in, so `parse_history(history_to_dict(h)) == h` holds exactly; the engine
+sorts what it needs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+FORMAT = "dropin-desk.history/1"
+
+
+class HistoryError(ValueError):
+    """A problem in a history, with the record and field it is about (both optional).
+
+    The message is complete on its own, e.g.
+    "absences[2].returned: the return date 2020-01-01 is before the departure date 2020-01-10".
+    """
+
+    def __init__(self, message: str, *, record: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.record = record
+        self.field = field
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HistoryError):
+            return NotImplemented
+        return (self.message, self.record, self.field) == (other.message, other.record, other.field)
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.record, self.field))
+
+    def __repr__(self) -> str:
+        return f"HistoryError({self.message!r}, record={self.record!r}, field={self.field!r})"
+
+
+# --------------------------------------------------------------------------------------------
+# Vocabularies. Codes are stored; labels are what an adviser sees.
+# --------------------------------------------------------------------------------------------
+
+PERMISSION_CATEGORIES: dict[str, str] = {
+    "visitor": "Visitor",
+    "short_term_student": "Short-term student",
+    "seasonal_worker": "Seasonal worker",
+    "ukraine_scheme": "Ukraine scheme",
+    "student": "Student (including Tier 4)",
+    "skilled_worker": "Skilled Worker (including Tier 2)",
+    "partner_5y": "Partner (5-year route, Appendix FM)",
+    "partner_10y": "Partner (10-year route)",
+    "parent_10y": "Parent (10-year route)",
+    "private_life_10y": "Private life (10-year route)",
+    "refugee": "Refugee permission",
+    "humanitarian_protection": "Humanitarian protection",
+    "discretionary_leave": "Discretionary leave",
+    "leave_outside_rules": "Leave outside the rules",
+    "uasc_leave": "UASC leave (unaccompanied asylum-seeking child)",
+    "restricted_leave": "Restricted leave",
+    "mvdac": "Migrant victim of domestic abuse concession (MVDAC)",
+    "euss_pre_settled": "EU Settlement Scheme: pre-settled status",
+    "euss_settled": "EU Settlement Scheme: settled status",
+    "ilr": "Indefinite leave to remain",
+    "british_citizen": "British citizen",
+    "immigration_bail": "Immigration bail",
+    "temporary_admission": "Temporary admission",
+}
+
+#: Categories with no end date: `to` must be null for these and present for every other one.
+INDEFINITE_CATEGORIES: frozenset[str] = frozenset({"ilr", "euss_settled", "british_citizen"})
+
+ROUTES: dict[str, str] = {
+    "settlement_protection": "Settlement after refugee or humanitarian protection permission",
+    "settlement_discretionary_leave": "Settlement after discretionary leave",
+    "long_residence": "Long residence (10 years' lawful residence)",
+    "settlement_skilled_worker": "Settlement on a work route (Skilled Worker, 5 years)",
+    "settlement_partner_5y": "Settlement as a partner (5-year route, Appendix FM)",
+    "settlement_10y_route": "Settlement on the 10-year partner, parent or private life route",
+    "settlement_domestic_abuse": "Settlement as a victim of domestic abuse",
+    "naturalisation_6_1": "Naturalisation as a British citizen, section 6(1)",
+    "naturalisation_6_2": "Naturalisation as a British citizen, section 6(2) (spouse or civil partner)",
+}
+
+APPLICATION_KINDS: dict[str, str] = {
+    "initial": "First application on a route (entry clearance or switching)",
+    "extension": "Extension of permission",
+    "settlement": "Settlement (indefinite leave to remain)",
+    "naturalisation": "Naturalisation",
+    "asylum": "Asylum claim",
+    "fresh_claim": "Further submissions (fresh claim)",
+    "fee_waiver_only": "Fee waiver request on its own",
+    "other": "Other application",
+}
+
+APPLICATION_OUTCOMES: dict[str, str] = {
+    "granted": "Granted",
+    "refused": "Refused",
+    "withdrawn": "Withdrawn",
+    "rejected": "Rejected as invalid",
+    "void": "Void",
+}
+
+FEE_WAIVER_OUTCOMES: dict[str, str] = {
+    "granted": "Fee waiver granted",
+    "refused": "Fee waiver refused",
+    "partial": "Fee waiver granted in part",
+}
+
+APPEAL_OUTCOMES: dict[str, str] = {
+    "allowed": "Appeal allowed",
+    "dismissed": "Appeal dismissed",
+    "withdrawn": "Appeal withdrawn",
+    "abandoned": "Appeal abandoned",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Value types
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str | None = None
+    date_of_birth: date | None = None
+
+
+@dataclass(frozen=True)
+class Permission:
+    """One grant of permission (or status). JSON keys: category, from, to, granted_on, conditions."""
+
+    category: str
+    start: date
+    end: date | None  # inclusive; None only for INDEFINITE_CATEGORIES
+    granted_on: date | None = None  # None means "same as start" (the issue's default)
+    conditions: tuple[str, ...] = ()
+
+    @property
+    def indefinite(self) -> bool:
+        return self.category in INDEFINITE_CATEGORIES
+
+    @property
+    def grant_date(self) -> date:
+        """The date the permission was granted; the issue says it defaults to `from`."""
+        return self.granted_on if self.granted_on is not None else self.start
+
+
+@dataclass(frozen=True)
+class Application:
+    kind: str
+    made: date | None  # None while only a fee-waiver request has been made
+    decided: date | None = None
+    outcome: str | None = None
+    late_reason_accepted: bool | None = None
+    fee_waiver_requested: date | None = None
+    fee_waiver_decided: date | None = None
+    fee_waiver_outcome: str | None = None
+    appeal_lodged: date | None = None
+    appeal_decided: date | None = None
+    appeal_outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A trip abroad. `left` and `returned` are the days of travel; neither is a day of absence."""
+
+    left: date
+    returned: date
+    reason: str | None = None
+    exceptional: bool = False  # serious or compelling reason (CR 3.4-type evidence), adviser's call
+    planned: bool = False  # a future trip, for "what if I travel in March?"
+
+
+@dataclass(frozen=True)
+class Custody:
+    """A period in prison or detention after conviction. JSON keys: from, to (inclusive)."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Question:
+    route: str
+    application_date: date | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    person: Person = field(default_factory=Person)
+    permissions: tuple[Permission, ...] = ()
+    applications: tuple[Application, ...] = ()
+    absences: tuple[Absence, ...] = ()
+    custody: tuple[Custody, ...] = ()
+    question: Question | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_TOP_KEYS = ("format", "person", "permissions", "applications", "absences", "custody", "question")
+_PERSON_KEYS = ("name", "date_of_birth")
+_PERMISSION_KEYS = ("category", "from", "to", "granted_on", "conditions")
+_APPLICATION_KEYS = (
+    "kind",
+    "made",
+    "decided",
+    "outcome",
+    "late_reason_accepted",
+    "fee_waiver_requested",
+    "fee_waiver_decided",
+    "fee_waiver_outcome",
+    "appeal_lodged",
+    "appeal_decided",
+    "appeal_outcome",
+)
+_ABSENCE_KEYS = ("left", "returned", "reason", "exceptional", "planned")
+_CUSTODY_KEYS = ("from", "to")
+_QUESTION_KEYS = ("route", "application_date")
+
+
+def _error(record: str | None, fld: str | None, text: str) -> HistoryError:
+    where = ".".join(part for part in (record, fld) if part)
+    return HistoryError(f"{where}: {text}" if where else text, record=record, field=fld)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return repr(value)
+
+
+class _Record:
+    """Reads one JSON object, remembering where it is so every error names record and field."""
+
+    def __init__(self, data: Any, record: str | None, allowed: tuple[str, ...]):
+        if not isinstance(data, Mapping):
+            raise _error(record, None, f"expected an object with fields, got {_describe(data)}")
+        for key in data:
+            if key not in allowed:
+                raise _error(
+                    record,
+                    str(key),
+                    f"unknown field {str(key)!r}; expected one of {', '.join(allowed)}",
+                )
+        self.data = data
+        self.record = record
+
+    def error(self, fld: str, text: str) -> HistoryError:
+        return _error(self.record, fld, text)
+
+    def date(self, fld: str, *, required: bool = False) -> date | None:
+        if fld not in self.data:
+            if required:
+                raise self.error(fld, "this date is missing (format YYYY-MM-DD)")
+            return None
+        value = self.data[fld]
+        if value is None:
+            if required:
+                raise self.error(fld, "this date is needed (format YYYY-MM-DD)")
+            return None
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
+            raise self.error(fld, f"{_describe(value)} is not a date in the form YYYY-MM-DD")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.error(fld, f"{value!r} is not a real calendar date") from None
+
+    def required_date(self, fld: str) -> date:
+        value = self.date(fld, required=True)
+        assert value is not None
+        return value
+
+    def text(self, fld: str, *, required: bool = False) -> str | None:
+        value = self.data.get(fld)
+        if value is None:
+            if required:
+                raise self.error(fld, "this field is missing")
+            return None
+        if not isinstance(value, str):
+            raise self.error(fld, f"expected text, got {_describe(value)}")
+        if required and not value.strip():
+            raise self.error(fld, "this field is empty")
+        return value
+
+    def code(self, fld: str, vocabulary: Mapping[str, str], what: str, *, required: bool) -> str | None:
+        value = self.text(fld, required=required)
+        if value is None:
+            return None
+        if value not in vocabulary:
+            raise self.error(
+                fld, f"unknown {what} {value!r}; expected one of {', '.join(vocabulary)}"
+            )
+        return value
+
+    def flag(self, fld: str, *, nullable: bool) -> bool | None:
+        value = self.data.get(fld)
+        if value is None:
+            return None if nullable else False
+        if not isinstance(value, bool):
+            raise self.error(fld, f"expected true or false, got {_describe(value)}")
+        return value
+
+
+def _list(data: Mapping[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _error(None, key, f"expected a list, got {_describe(value)}")
+    return value
+
+
+def _parse_person(value: Any) -> Person:
+    if value is None:
+        return Person()
+    rec = _Record(value, "person", _PERSON_KEYS)
+    return Person(name=rec.text("name"), date_of_birth=rec.date("date_of_birth"))
+
+
+def _parse_permission(value: Any, record: str) -> Permission:
+    rec = _Record(value, record, _PERMISSION_KEYS)
+    category = rec.code("category", PERMISSION_CATEGORIES, "permission category", required=True)
+    assert category is not None
+    start = rec.required_date("from")
+    if category in INDEFINITE_CATEGORIES:
+        end = rec.date("to")
+        if end is not None:
+            raise rec.error(
+                "to",
+                f"{PERMISSION_CATEGORIES[category]} has no end date; leave 'to' empty (null)",
+            )
+    else:
+        if "to" not in rec.data or rec.data["to"] is None:
+            raise rec.error(
+                "to",
+                f"{PERMISSION_CATEGORIES[category]} needs an end date (the last day of permission)",
+            )
+        end = rec.required_date("to")
+    granted_on = rec.date("granted_on")
+    raw_conditions = rec.data.get("conditions")
+    if raw_conditions is None:
+        conditions: tuple[str, ...] = ()
+    elif isinstance(raw_conditions, list) and all(
+        isinstance(c, str) and c.strip() for c in raw_conditions
+    ):
+        conditions = tuple(raw_conditions)
+    else:
+        raise rec.error("conditions", "expected a list of condition codes (text)")
+    return Permission(category, start, end, granted_on, conditions)
+
+
+def _parse_application(value: Any, record: str) -> Application:
+    rec = _Record(value, record, _APPLICATION_KEYS)
+    kind = rec.code("kind", APPLICATION_KINDS, "application kind", required=True)
+    assert kind is not None
+    return Application(
+        kind=kind,
+        made=rec.date("made"),
+        decided=rec.date("decided"),
+        outcome=rec.code("outcome", APPLICATION_OUTCOMES, "outcome", required=False),
+        late_reason_accepted=rec.flag("late_reason_accepted", nullable=True),
+        fee_waiver_requested=rec.date("fee_waiver_requested"),
+        fee_waiver_decided=rec.date("fee_waiver_decided"),
+        fee_waiver_outcome=rec.code(
+            "fee_waiver_outcome", FEE_WAIVER_OUTCOMES, "fee waiver outcome", required=False
+        ),
+        appeal_lodged=rec.date("appeal_lodged"),
+        appeal_decided=rec.date("appeal_decided"),
+        appeal_outcome=rec.code("appeal_outcome", APPEAL_OUTCOMES, "appeal outcome", required=False),
+    )
+
+
+def _parse_absence(value: Any, record: str) -> Absence:
+    rec = _Record(value, record, _ABSENCE_KEYS)
+    left = rec.required_date("left")
+    returned = rec.required_date("returned")
+    exceptional = rec.flag("exceptional", nullable=False)
+    planned = rec.flag("planned", nullable=False)
+    return Absence(left, returned, rec.text("reason"), bool(exceptional), bool(planned))
+
+
+def _parse_custody(value: Any, record: str) -> Custody:
+    rec = _Record(value, record, _CUSTODY_KEYS)
+    return Custody(rec.required_date("from"), rec.required_date("to"))
+
+
+def _parse_question(value: Any) -> Question | None:
+    if value is None:
+        return None
+    rec = _Record(value, "question", _QUESTION_KEYS)
+    route = rec.code("route", ROUTES, "route", required=True)
+    assert route is not None
+    return Question(route, rec.date("application_date"))
+
+
+def parse_history(data: Mapping[str, Any]) -> History:
+    """Build a History from the JSON dict, raising HistoryError on the FIRST problem found.
+
+    Field-level problems come first (in document order), then the cross-record checks of
+    `validate_history` (without a `today`, so future trips are not judged here).
+    """
+    top = _Record(data, None, _TOP_KEYS)
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        raise _error(
+            None, "format", f"expected {FORMAT!r}, got {_describe(fmt)}; is this a history file?"
+        )
+    person = _parse_person(data.get("person"))
+    permissions = tuple(
+        _parse_permission(v, f"permissions[{i}]") for i, v in enumerate(_list(data, "permissions"))
+    )
+    applications = tuple(
+        _parse_application(v, f"applications[{i}]")
+        for i, v in enumerate(_list(data, "applications"))
+    )
+    absences = tuple(
+        _parse_absence(v, f"absences[{i}]") for i, v in enumerate(_list(data, "absences"))
+    )
+    custody = tuple(_parse_custody(v, f"custody[{i}]") for i, v in enumerate(_list(data, "custody")))
+    question = _parse_question(data.get("question"))
+    del top
+    history = History(person, permissions, applications, absences, custody, question)
+    problems = validate_history(history)
+    if problems:
+        raise problems[0]
+    return history
+
+
+# --------------------------------------------------------------------------------------------
+# Serialising
+# --------------------------------------------------------------------------------------------
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def history_to_dict(history: History) -> dict[str, Any]:
+    """The canonical JSON dict: every field present (null when unknown), dates ISO."""
+    q = history.question
+    return {
+        "format": FORMAT,
+        "person": {
+            "name": history.person.name,
+            "date_of_birth": _iso(history.person.date_of_birth),
+        },
+        "permissions": [
+            {
+                "category": p.category,
+                "from": _iso(p.start),
+                "to": _iso(p.end),
+                "granted_on": _iso(p.granted_on),
+                "conditions": list(p.conditions),
+            }
+            for p in history.permissions
+        ],
+        "applications": [
+            {
+                "kind": a.kind,
+                "made": _iso(a.made),
+                "decided": _iso(a.decided),
+                "outcome": a.outcome,
+                "late_reason_accepted": a.late_reason_accepted,
+                "fee_waiver_requested": _iso(a.fee_waiver_requested),
+                "fee_waiver_decided": _iso(a.fee_waiver_decided),
+                "fee_waiver_outcome": a.fee_waiver_outcome,
+                "appeal_lodged": _iso(a.appeal_lodged),
+                "appeal_decided": _iso(a.appeal_decided),
+                "appeal_outcome": a.appeal_outcome,
+            }
+            for a in history.applications
+        ],
+        "absences": [
+            {
+                "left": _iso(a.left),
+                "returned": _iso(a.returned),
+                "reason": a.reason,
+                "exceptional": a.exceptional,
+                "planned": a.planned,
+            }
+            for a in history.absences
+        ],
+        "custody": [{"from": _iso(c.start), "to": _iso(c.end)} for c in history.custody],
+        "question": (
+            None
+            if q is None
+            else {"route": q.route, "application_date": _iso(q.application_date)}
+        ),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-record checks
+# --------------------------------------------------------------------------------------------
+
+
+def _fmt(d: date) -> str:
+    return d.isoformat()
+
+
+def _record_checks(history: History, today: date | None) -> list[HistoryError]:
+    problems: list[HistoryError] = []
+    for i, p in enumerate(history.permissions):
+        rec = f"permissions[{i}]"
+        if p.category not in PERMISSION_CATEGORIES:
+            problems.append(_error(rec, "category", f"unknown permission category {p.category!r}"))
+        if p.indefinite and p.end is not None:
+            problems.append(_error(rec, "to", "indefinite permission has no end date; leave it empty"))
+        if not p.indefinite and p.end is None:
+            problems.append(_error(rec, "to", "this permission needs an end date"))
+        if p.end is not None and p.end < p.start:
+            problems.append(
+                _error(
+                    rec,
+                    "to",
+                    f"the end date {_fmt(p.end)} is before the start date {_fmt(p.start)}",
+                )
+            )
+        if p.granted_on is not None and p.end is not None and p.granted_on > p.end:
+            problems.append(
+                _error(
+                    rec,
+                    "granted_on",
+                    f"the grant date {_fmt(p.granted_on)} is after the end date {_fmt(p.end)}",
+                )
+            )
+    for i, a in enumerate(history.applications):
+        rec = f"applications[{i}]"
+        if a.made is None and a.fee_waiver_requested is None:
+            problems.append(
+                _error(
+                    rec,
+                    "made",
+                    "give the date the application was made (or the fee waiver request date)",
+                )
+            )
+        pairs = (
+            ("decided", a.made, a.decided, "decision date", "date it was made"),
+            ("fee_waiver_decided", a.fee_waiver_requested, a.fee_waiver_decided,
+             "fee waiver decision date", "fee waiver request date"),
+            ("appeal_lodged", a.decided, a.appeal_lodged, "appeal date", "decision date"),
+            ("appeal_decided", a.appeal_lodged, a.appeal_decided,
+             "appeal decision date", "date the appeal was lodged"),
+        )
+        for fld, earlier, later, later_name, earlier_name in pairs:
+            if earlier is not None and later is not None and later < earlier:
+                problems.append(
+                    _error(
+                        rec,
+                        fld,
+                        f"the {later_name} {_fmt(later)} is before the {earlier_name} "
+                        f"{_fmt(earlier)}",
+                    )
+                )
+        if a.appeal_decided is not None and a.appeal_lodged is None:
+            problems.append(_error(rec, "appeal_lodged", "an appeal decision needs the date it was lodged"))
+    for i, ab in enumerate(history.absences):
+        rec = f"absences[{i}]"
+        if ab.returned < ab.left:
+            problems.append(
+                _error(
+                    rec,
+                    "returned",
+                    f"the return date {_fmt(ab.returned)} is before the departure date "
+                    f"{_fmt(ab.left)}",
+                )
+            )
+        elif today is not None and not ab.planned and ab.returned > today:
+            fld = "left" if ab.left > today else "returned"
+            when = ab.left if ab.left > today else ab.returned
+            problems.append(
+                _error(
+                    rec,
+                    fld,
+                    f"{_fmt(when)} is in the future; mark the trip as planned or correct the date",
+                )
+            )
+    for i, c in enumerate(history.custody):
+        if c.end < c.start:
+            problems.append(
+                _error(
+                    f"custody[{i}]",
+                    "to",
+                    f"the release date {_fmt(c.end)} is before the start date {_fmt(c.start)}",
+                )
+            )
+    return problems
+
+
+def _overlaps(history: History) -> list[HistoryError]:
+    problems: list[HistoryError] = []
+
+    # Trips: the day one trip returns may be the day the next leaves (a same-day connection),
+    # but a trip cannot start before the previous one ended.
+    order = sorted(
+        (i for i, a in enumerate(history.absences) if a.returned >= a.left),
+        key=lambda i: (history.absences[i].left, history.absences[i].returned, i),
+    )
+    for prev, cur in zip(order, order[1:]):
+        a, b = history.absences[prev], history.absences[cur]
+        if b.left < a.returned:
+            problems.append(
+                _error(
+                    f"absences[{cur}]",
+                    "left",
+                    f"this trip ({_fmt(b.left)} to {_fmt(b.returned)}) overlaps absences[{prev}] "
+                    f"({_fmt(a.left)} to {_fmt(a.returned)})",
+                )
+            )
+
+    order = sorted(
+        (i for i, c in enumerate(history.custody) if c.end >= c.start),
+        key=lambda i: (history.custody[i].start, i),
+    )
+    for prev, cur in zip(order, order[1:]):
+        a, b = history.custody[prev], history.custody[cur]
+        if b.start <= a.end:
+            problems.append(
+                _error(
+                    f"custody[{cur}]",
+                    "from",
+                    f"this period ({_fmt(b.start)} to {_fmt(b.end)}) overlaps custody[{prev}] "
+                    f"({_fmt(a.start)} to {_fmt(a.end)})",
+                )
+            )
+
+    # Permissions: one grant at a time. A later indefinite grant (ILR, settled status,
+    # citizenship) may start while earlier permission is still running: it replaces it.
+    perms = history.permissions
+    order = sorted(
+        (i for i, p in enumerate(perms) if p.end is None or p.end >= p.start),
+        key=lambda i: (perms[i].start, i),
+    )
+    reach_end: date | None = None  # latest end seen so far (None+reach_idx set = indefinite)
+    reach_idx: int | None = None
+    for cur in order:
+        p = perms[cur]
+        if reach_idx is not None:
+            earlier = perms[reach_idx]
+            overlapping = reach_end is None or p.start <= reach_end
+            if overlapping and not p.indefinite:
+                until = "with no end date" if reach_end is None else f"to {_fmt(reach_end)}"
+                problems.append(
+                    _error(
+                        f"permissions[{cur}]",
+                        "from",
+                        f"this permission starts on {_fmt(p.start)}, while permissions[{reach_idx}] "
+                        f"({PERMISSION_CATEGORIES.get(earlier.category, earlier.category)}, "
+                        f"{until}) is still running; end the earlier one on the day before",
+                    )
+                )
+        if p.indefinite:
+            if reach_idx is None or reach_end is not None:
+                reach_end, reach_idx = None, cur
+        elif reach_idx is None or (reach_end is not None and p.end is not None and p.end > reach_end):
+            reach_end, reach_idx = p.end, cur
+    return problems
+
+
+def validate_history(history: History, today: date | None = None) -> list[HistoryError]:
+    """Every problem found, in a stable order: record checks first, then overlaps.
+
+    With `today`, trips that are not marked `planned` may not end after today.
+    """
+    return _record_checks(history, today) + _overlaps(history)

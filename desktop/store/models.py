@@ -1,0 +1,181 @@
+"""ORM tables. Each history table maps one-to-one to a record of the history JSON
+(desktop.rules.history); desktop.store.mapping converts between them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+#: PRAGMA application_id tag: "DDSK" as a big-endian int, so a stray file is recognised as ours.
+APPLICATION_ID = 0x4444534B
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Client(Base):
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    other_names: Mapped[str] = mapped_column(Text, default="")
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    nationality: Mapped[str] = mapped_column(String(100), default="")
+    languages: Mapped[str] = mapped_column(String(200), default="")
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    home_office_ref: Mapped[str] = mapped_column(String(50), default="")
+    uan: Mapped[str] = mapped_column(String(50), default="")
+    brp_or_share_code: Mapped[str] = mapped_column(String(50), default="")
+    ni_number: Mapped[str] = mapped_column(String(20), default="")
+    status_summary: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    #: The history JSON's `question`: the route being considered and the intended date.
+    target_route: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    target_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    household: Mapped[list[HouseholdMember]] = relationship(
+        back_populates="client",
+        cascade="all, delete-orphan",
+        foreign_keys="HouseholdMember.client_id",
+        order_by="HouseholdMember.id",
+    )
+    permissions: Mapped[list[PermissionRow]] = relationship(
+        cascade="all, delete-orphan", order_by="PermissionRow.start, PermissionRow.id"
+    )
+    applications: Mapped[list[ApplicationRow]] = relationship(
+        cascade="all, delete-orphan", order_by="ApplicationRow.position, ApplicationRow.id"
+    )
+    absences: Mapped[list[AbsenceRow]] = relationship(
+        cascade="all, delete-orphan", order_by="AbsenceRow.left, AbsenceRow.id"
+    )
+    custody: Mapped[list[CustodyRow]] = relationship(
+        cascade="all, delete-orphan", order_by="CustodyRow.start, CustodyRow.id"
+    )
+    case_notes: Mapped[list[CaseNote]] = relationship(
+        cascade="all, delete-orphan", order_by="CaseNote.written_on, CaseNote.id"
+    )
+
+
+class HouseholdMember(Base):
+    __tablename__ = "household_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    relationship_to_client: Mapped[str] = mapped_column(String(100), default="")
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: Set when the member is a client in their own right.
+    member_client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), nullable=True
+    )
+
+    client: Mapped[Client] = relationship(back_populates="household", foreign_keys=[client_id])
+
+
+class PermissionRow(Base):
+    __tablename__ = "permissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(50))
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    granted_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: Conditions as a comma-separated list of codes (e.g. no_recourse_to_public_funds).
+    conditions: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ApplicationRow(Base):
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    #: Applications keep the order they were entered in (a fee-waiver-only request has no date made).
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(50))
+    made: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    decided: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    late_reason_accepted: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    fee_waiver_requested: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    fee_waiver_decided: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    fee_waiver_outcome: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    appeal_lodged: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    appeal_decided: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    appeal_outcome: Mapped[str | None] = mapped_column(String(30), nullable=True)
+
+
+class AbsenceRow(Base):
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    left: Mapped[dt.date] = mapped_column(Date)
+    returned: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    exceptional: Mapped[bool] = mapped_column(Boolean, default=False)
+    planned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CustodyRow(Base):
+    __tablename__ = "custody"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+
+
+class CaseNote(Base):
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    adviser: Mapped[str] = mapped_column(String(100))
+    written_on: Mapped[dt.datetime] = mapped_column(DateTime)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Adviser(Base):
+    __tablename__ = "advisers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    last_used: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuditEntry(Base):
+    """Who changed what and when. `client_id` is not a foreign key: the trail of an erased
+    client's deletion must outlive the client. Summaries name fields, never their values."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    adviser: Mapped[str] = mapped_column(String(100))
+    client_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    action: Mapped[str] = mapped_column(String(50))
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,287 @@
+"""Everything the UI and the command line do to the store, one function per user action.
+
+Each function takes an open session from `Store.session()`, so one user action is one
+transaction. Audit rows name the fields that changed, never their values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.rules.history import History, Person
+from desktop.store.errors import NotFound
+from desktop.store.mapping import history_from_client, history_rows
+from desktop.store.models import (
+    Adviser,
+    AuditEntry,
+    CaseNote,
+    Client,
+    HouseholdMember,
+    Setting,
+)
+from desktop.store.search import ClientSummary
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class ClientDetails:
+    """The Details tab and the intake form, as one value."""
+
+    full_name: str
+    other_names: str = ""
+    date_of_birth: dt.date | None = None
+    nationality: str = ""
+    languages: str = ""
+    interpreter_needed: bool = False
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    home_office_ref: str = ""
+    uan: str = ""
+    brp_or_share_code: str = ""
+    ni_number: str = ""
+    status_summary: str = ""
+    notes: str = ""
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    @classmethod
+    def from_client(cls, client: Client) -> ClientDetails:
+        return cls(**{name: getattr(client, name) for name in cls.field_names()})
+
+    def columns(self) -> dict:
+        return {name: getattr(self, name) for name in self.field_names()}
+
+    def to_dict(self) -> dict:
+        out = self.columns()
+        out["date_of_birth"] = self.date_of_birth.isoformat() if self.date_of_birth else None
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ClientDetails:
+        values = {k: v for k, v in data.items() if k in cls.field_names()}
+        if values.get("date_of_birth"):
+            values["date_of_birth"] = dt.date.fromisoformat(values["date_of_birth"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class HouseholdEntry:
+    name: str
+    relationship_to_client: str = ""
+    date_of_birth: dt.date | None = None
+    member_client_id: int | None = None
+
+
+def audit(session: Session, adviser: str, client_id: int | None, action: str, summary: str = "") -> None:
+    session.add(
+        AuditEntry(at=_now(), adviser=adviser, client_id=client_id, action=action, summary=summary)
+    )
+
+
+def get_client(session: Session, client_id: int) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound(f"There is no client with id {client_id}.")
+    return client
+
+
+def summary_of(client: Client) -> ClientSummary:
+    return ClientSummary(
+        id=client.id,
+        full_name=client.full_name,
+        other_names=client.other_names,
+        date_of_birth=client.date_of_birth,
+        home_office_ref=client.home_office_ref,
+        nationality=client.nationality,
+    )
+
+
+def list_summaries(session: Session) -> list[ClientSummary]:
+    rows = session.execute(
+        select(
+            Client.id,
+            Client.full_name,
+            Client.other_names,
+            Client.date_of_birth,
+            Client.home_office_ref,
+            Client.nationality,
+        )
+    )
+    return [ClientSummary(*row) for row in rows]
+
+
+def create_client(session: Session, details: ClientDetails, adviser: str) -> int:
+    now = _now()
+    client = Client(**details.columns(), created_at=now, updated_at=now)
+    session.add(client)
+    session.flush()
+    audit(session, adviser, client.id, "client.create")
+    return client.id
+
+
+def update_client(session: Session, client_id: int, details: ClientDetails, adviser: str) -> list[str]:
+    client = get_client(session, client_id)
+    changed = [
+        name for name in ClientDetails.field_names() if getattr(client, name) != getattr(details, name)
+    ]
+    for name in changed:
+        setattr(client, name, getattr(details, name))
+    if changed:
+        client.updated_at = _now()
+        audit(session, adviser, client_id, "client.update", "changed: " + ", ".join(changed))
+    return changed
+
+
+def delete_client(session: Session, client_id: int, adviser: str) -> None:
+    """Erase a client and everything held about them (an erasure request). The audit trail
+    keeps only that client number N was erased, when and by whom."""
+    client = get_client(session, client_id)
+    session.delete(client)
+    audit(session, adviser, client_id, "client.delete", "client and all records erased")
+
+
+def set_household(
+    session: Session, client_id: int, members: list[HouseholdEntry], adviser: str
+) -> None:
+    client = get_client(session, client_id)
+    before = [
+        HouseholdEntry(m.name, m.relationship_to_client, m.date_of_birth, m.member_client_id)
+        for m in client.household
+    ]
+    if before == members:
+        return
+    client.household = [
+        HouseholdMember(
+            name=m.name,
+            relationship_to_client=m.relationship_to_client,
+            date_of_birth=m.date_of_birth,
+            member_client_id=m.member_client_id,
+        )
+        for m in members
+    ]
+    client.updated_at = _now()
+    audit(session, adviser, client_id, "household.update", f"{len(members)} member(s)")
+
+
+def household_of(session: Session, client_id: int) -> list[HouseholdEntry]:
+    client = get_client(session, client_id)
+    return [
+        HouseholdEntry(m.name, m.relationship_to_client, m.date_of_birth, m.member_client_id)
+        for m in client.household
+    ]
+
+
+def load_history(session: Session, client_id: int) -> History:
+    return history_from_client(get_client(session, client_id))
+
+
+def save_history(session: Session, client_id: int, history: History, adviser: str) -> None:
+    """Replace the client's whole history with `history` (already validated by the caller).
+
+    Whole-history replacement keeps cross-record checks (overlaps, order) simple and the write
+    atomic; histories are small.
+    """
+    client = get_client(session, client_id)
+    before = history_from_client(client)
+    rows = history_rows(history)
+    changed = [
+        name
+        for name in ("permissions", "applications", "absences", "custody", "question")
+        if getattr(before, name) != getattr(history, name)
+    ]
+    if not changed:
+        return
+    for name in changed:
+        if name in rows:
+            setattr(client, name, rows[name])
+    question = history.question
+    client.target_route = question.route if question else None
+    client.target_date = question.application_date if question else None
+    client.updated_at = _now()
+    audit(session, adviser, client_id, "history.update", "changed: " + ", ".join(changed))
+
+
+def import_history(
+    session: Session, history: History, adviser: str, details: ClientDetails | None = None
+) -> int:
+    """Add a new client from a history (and, from a full export, their details)."""
+    person = history.person
+    if details is None:
+        details = ClientDetails(full_name=person.name or "", date_of_birth=person.date_of_birth)
+    if not details.full_name.strip():
+        details = replace(details, full_name="(name not given)")
+    client_id = create_client(session, details, adviser)
+    client = get_client(session, client_id)
+    for name, rows in history_rows(history).items():
+        setattr(client, name, rows)
+    if history.question:
+        client.target_route = history.question.route
+        client.target_date = history.question.application_date
+    audit(session, adviser, client_id, "client.import", "from history JSON")
+    return client_id
+
+
+def export_history(session: Session, client_id: int) -> History:
+    client = get_client(session, client_id)
+    history = history_from_client(client)
+    return replace(
+        history, person=Person(name=client.full_name or None, date_of_birth=client.date_of_birth)
+    )
+
+
+def add_note(session: Session, client_id: int, adviser: str, text: str) -> CaseNote:
+    client = get_client(session, client_id)
+    note = CaseNote(client_id=client.id, adviser=adviser, written_on=_now(), text=text)
+    session.add(note)
+    audit(session, adviser, client_id, "note.add")
+    return note
+
+
+def notes_of(session: Session, client_id: int) -> list[CaseNote]:
+    return list(get_client(session, client_id).case_notes)
+
+
+def audit_of(session: Session, client_id: int) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry).where(AuditEntry.client_id == client_id).order_by(AuditEntry.id)
+        )
+    )
+
+
+def adviser_names(session: Session) -> list[str]:
+    rows = session.scalars(
+        select(Adviser.name).order_by(Adviser.last_used.desc().nulls_last(), Adviser.name)
+    )
+    return list(rows)
+
+
+def use_adviser(session: Session, name: str) -> None:
+    adviser = session.scalars(select(Adviser).where(Adviser.name == name)).first()
+    if adviser is None:
+        adviser = Adviser(name=name)
+        session.add(adviser)
+    adviser.last_used = _now()
+
+
+def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
+    row = session.get(Setting, key)
+    return row.value if row else default
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
