@@ -184,15 +184,21 @@ class Store:
     # ---- opening -----------------------------------------------------------------------------
     @classmethod
     def create(
-        cls, folder: Path | str, passphrase: str, kdf_costs: dict[str, int] | None = None
+        cls,
+        folder: Path | str,
+        passphrase: str,
+        kdf_costs: dict[str, int] | None = None,
+        lock: InstanceLock | None = None,
     ) -> Store:
+        """`lock`: an InstanceLock the caller already holds (the app takes it at start-up so a
+        second instance is turned away before anyone types a passphrase)."""
         folder = Path(folder)
         if cls.exists(folder):
             raise StoreError(f"There is already a store in {folder}.")
         if not passphrase:
             raise StoreError("The passphrase cannot be empty.")
-        lock = InstanceLock(folder)
-        lock.acquire()
+        owned = lock is None or not lock.held
+        lock = cls._take_lock(folder, lock)
         try:
             params = KdfParams.fresh(**(kdf_costs or {}))
             key = derive_key(passphrase, params)
@@ -203,16 +209,17 @@ class Store:
             upgrade_schema(store.engine)
             return store
         except BaseException:
-            lock.release()
+            if owned:
+                lock.release()
             raise
 
     @classmethod
-    def open(cls, folder: Path | str, passphrase: str) -> Store:
+    def open(cls, folder: Path | str, passphrase: str, lock: InstanceLock | None = None) -> Store:
         folder = Path(folder)
         if not (folder / DB_NAME).exists():
             raise StoreMissing(f"There is no store in {folder} yet.")
-        lock = InstanceLock(folder)
-        lock.acquire()
+        owned = lock is None or not lock.held
+        lock = cls._take_lock(folder, lock)
         try:
             params, key = cls._unlock_files(folder, passphrase)
             store = cls(folder, params, key, lock)
@@ -220,8 +227,17 @@ class Store:
             store._migrate_if_needed()
             return store
         except BaseException:
-            lock.release()
+            if owned:
+                lock.release()
             raise
+
+    @staticmethod
+    def _take_lock(folder: Path, lock: InstanceLock | None) -> InstanceLock:
+        if lock is None:
+            lock = InstanceLock(folder)
+        if not lock.held:
+            lock.acquire()
+        return lock
 
     @staticmethod
     def _unlock_files(folder: Path, passphrase: str) -> tuple[KdfParams, bytes]:

@@ -1,0 +1,59 @@
+"""Start the window: one instance per data folder, demo mode on a throw-away folder."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop.store.errors import StoreInUse
+from desktop.store.lock import InstanceLock
+from desktop.store.paths import default_data_dir
+
+
+def _prepare_demo_folder() -> Path:
+    from desktop.store.database import Store
+    from desktop.store.demo import DEMO_PASSPHRASE, fill_demo
+
+    folder = Path(tempfile.mkdtemp(prefix="dropin-desk-demo-"))
+    store = Store.create(folder, DEMO_PASSPHRASE)
+    try:
+        fill_demo(store)
+    finally:
+        store.close()
+    return folder
+
+
+def run_app(data_dir: str | None = None, demo: bool = False, argv: list[str] | None = None) -> int:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Drop-in Desk")
+    app.setOrganizationName("DropInDesk")
+
+    from desktop.ui.main_window import MainWindow
+
+    note = ""
+    if demo:
+        from desktop.store.demo import DEMO_PASSPHRASE
+
+        folder = _prepare_demo_folder()
+        note = (f"Demo mode: fictional clients in a throw-away folder. "
+                f"The passphrase is: {DEMO_PASSPHRASE}")
+    else:
+        folder = Path(data_dir) if data_dir else default_data_dir()
+    lock = InstanceLock(folder)
+    try:
+        lock.acquire()
+    except StoreInUse as exc:
+        QMessageBox.critical(None, "Drop-in Desk is already open", str(exc))
+        return 1
+    window = MainWindow(folder, lock, unlock_note=note)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        lock.release()
+        if demo:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,553 @@
+"""The main window: unlock / first-run pages, then the client list beside the client's page.
+
+State machine:
+  no store yet  -> CreateStorePage
+  store on disk -> UnlockPage (opens the store) -> workspace
+  Lock (Ctrl+L) or idle for N minutes -> every client widget cleared, key forgotten, UnlockPage
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop import __version__
+from desktop.rules.history import HistoryError
+from desktop.store import repository
+from desktop.store.database import BACKUP_SUFFIX, Store
+from desktop.store.errors import StoreError, WrongPassphrase
+from desktop.store.lock import InstanceLock
+from desktop.store.search import ClientIndex
+from desktop.ui.adviser_dialog import AdviserDialog
+from desktop.ui.change_passphrase_dialog import ChangePassphraseDialog
+from desktop.ui.client_list import ClientListPanel
+from desktop.ui.client_page import ClientPage
+from desktop.ui.create_store_page import CreateStorePage
+from desktop.ui.idle_watcher import IdleWatcher
+from desktop.ui.operations import Operation
+from desktop.ui.settings_dialog import AUTO_LOCK_SETTING, DEFAULT_AUTO_LOCK_MINUTES, SettingsDialog
+from desktop.ui.unlock_page import UnlockPage
+
+FALLBACK_ADVISER = "Adviser (not named)"
+
+
+def user_message(exc: BaseException) -> str:
+    """What a person is told about a failure: our own errors carry a sentence; anything else
+    gets its kind only, never a traceback or data."""
+    if isinstance(exc, (StoreError, HistoryError)):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"The file could not be read or written ({exc.strerror or exc.__class__.__name__})."
+    return f"Something went wrong ({exc.__class__.__name__}). Nothing was changed."
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        folder: Path,
+        lock: InstanceLock,
+        kdf_costs: dict[str, int] | None = None,
+        unlock_note: str = "",
+        ask_adviser: bool = True,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        super().__init__()
+        self.folder = Path(folder)
+        self.instance_lock = lock
+        self.kdf_costs = kdf_costs
+        self.ask_adviser = ask_adviser
+        self.today = today
+        self.store: Store | None = None
+        self.adviser = ""
+        self._busy = 0
+        self._lock_pending = False
+        self.setWindowTitle("Drop-in Desk")
+        self.resize(1200, 780)
+
+        self.stack = QStackedWidget()
+        self.create_page = CreateStorePage(str(self.folder))
+        self.unlock_page = UnlockPage()
+        self.unlock_page.reset(unlock_note)
+        self.client_list = ClientListPanel()
+        self.client_page = ClientPage()
+        self.workspace = QSplitter(Qt.Orientation.Horizontal)
+        self.workspace.addWidget(self.client_list)
+        self.workspace.addWidget(self.client_page)
+        self.workspace.setStretchFactor(0, 1)
+        self.workspace.setStretchFactor(1, 3)
+        self.workspace.setSizes([330, 870])
+        for page in (self.create_page, self.unlock_page, self.workspace):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+        self.adviser_label = QLabel("")
+        self.adviser_label.setAccessibleName("Current adviser")
+        self.statusBar().addPermanentWidget(self.adviser_label)
+
+        self.idle = IdleWatcher(DEFAULT_AUTO_LOCK_MINUTES, self)
+        self.idle.idle.connect(self.lock)
+
+        self._build_menus()
+        self.create_page.create_requested.connect(self._create_store)
+        self.unlock_page.unlock_requested.connect(self._unlock)
+        self.client_list.client_selected.connect(self._show_client)
+        self.client_page.client_changed.connect(self._client_changed)
+        self.client_page.client_deleted.connect(self._client_deleted)
+
+        if Store.exists(self.folder):
+            self._show_page(self.unlock_page)
+        else:
+            self._show_page(self.create_page)
+
+    # ---- menus -------------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, data: bool = True) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        if data:
+            self._data_actions.append(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self._data_actions: list[QAction] = []
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_client_action = self._action("&New client…", self.new_client, "Ctrl+N")
+        self.import_action = self._action("&Import client from history JSON…", self.import_client,
+                                          "Ctrl+I")
+        self.export_action = self._action("&Export client…", self.export_client, "Ctrl+E")
+        file_menu.addActions([self.new_client_action, self.import_action, self.export_action])
+        file_menu.addSeparator()
+        self.backup_action = self._action("&Back up to file…", self.backup)
+        self.restore_action = self._action("&Restore from backup…", self.restore)
+        file_menu.addActions([self.backup_action, self.restore_action])
+        file_menu.addSeparator()
+        self.lock_action = self._action("&Lock", self.lock, "Ctrl+L")
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, False)
+        file_menu.addActions([self.lock_action, self.quit_action])
+
+        tools = bar.addMenu("&Settings")
+        self.adviser_action = self._action("Switch &adviser…", self.switch_adviser, "Ctrl+Shift+A")
+        self.passphrase_action = self._action("Change &passphrase…", self.change_passphrase)
+        self.settings_action = self._action("&Auto-lock…", self.edit_settings)
+        tools.addActions([self.adviser_action, self.passphrase_action, self.settings_action])
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About Drop-in Desk", self._about, data=False))
+        self._set_data_actions(False)
+
+    def _set_data_actions(self, enabled: bool) -> None:
+        for action in self._data_actions:
+            action.setEnabled(enabled)
+
+    # ---- pages -------------------------------------------------------------------------------
+    def _show_page(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+        unlocked = page is self.workspace
+        self._set_data_actions(unlocked)
+        if unlocked:
+            self.client_list.focus_search()
+        elif hasattr(page, "focus_first"):
+            page.focus_first()
+
+    @property
+    def unlocked(self) -> bool:
+        return self.store is not None and not self.store.locked
+
+    # ---- background work ---------------------------------------------------------------------
+    def run(
+        self,
+        title: str,
+        work: Callable[[Callable[[int, str], None]], Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        show_progress: bool = True,
+    ) -> Operation:
+        op = Operation(self, title, work, show_progress=show_progress)
+        self._busy += 1
+
+        def finished() -> None:
+            self._busy -= 1
+            if self._busy == 0 and self._lock_pending:
+                self._lock_pending = False
+                self.lock()
+
+        def failed(exc: BaseException) -> None:
+            if on_failure is not None:
+                on_failure(exc)
+            else:
+                QMessageBox.warning(self, title, user_message(exc))
+
+        if on_success is not None:
+            op.succeeded.connect(on_success)
+        op.failed.connect(failed)
+        op.finished.connect(finished)
+        op.start()
+        return op
+
+    # ---- create / unlock / lock --------------------------------------------------------------
+    def _create_store(self, passphrase: str) -> None:
+        self.create_page.set_busy(True)
+
+        def work(_progress):
+            return Store.create(self.folder, passphrase, self.kdf_costs, lock=self.instance_lock)
+
+        def failed(exc: BaseException) -> None:
+            self.create_page.set_busy(False)
+            self.create_page.show_error(user_message(exc))
+
+        def done(store: Store) -> None:
+            self.create_page.set_busy(False)
+            self.create_page.clear()
+            self.store = store
+            self._after_unlock()
+
+        self.run("Creating the store", work, done, failed, show_progress=False)
+
+    def _unlock(self, passphrase: str) -> None:
+        self.unlock_page.set_busy(True)
+
+        def work(_progress):
+            if self.store is None:
+                return Store.open(self.folder, passphrase, lock=self.instance_lock)
+            self.store.unlock(passphrase)
+            return self.store
+
+        def failed(exc: BaseException) -> None:
+            self.unlock_page.set_busy(False)
+            if isinstance(exc, WrongPassphrase):
+                self.unlock_page.show_error(
+                    "That passphrase is not right. Check Caps Lock and try again."
+                )
+            else:
+                self.unlock_page.show_error(user_message(exc))
+
+        def done(store: Store) -> None:
+            self.unlock_page.set_busy(False)
+            self.unlock_page.reset()
+            self.store = store
+            if store.upgrade_backup is not None:
+                self.statusBar().showMessage(
+                    f"The store was updated; a copy from before is in {store.upgrade_backup.parent}",
+                    15000,
+                )
+                store.upgrade_backup = None
+            self._after_unlock()
+
+        self.run("Unlocking", work, done, failed, show_progress=False)
+
+    def _after_unlock(self) -> None:
+        assert self.store is not None
+        with self.store.read_session() as session:
+            names = repository.adviser_names(session)
+            minutes = int(
+                repository.get_setting(session, AUTO_LOCK_SETTING, str(DEFAULT_AUTO_LOCK_MINUTES))
+            )
+            index = ClientIndex(repository.list_summaries(session))
+        if not self.adviser:
+            self.adviser = names[0] if names else ""
+            if self.ask_adviser:
+                self._ask_adviser(names)
+            self.adviser = self.adviser or FALLBACK_ADVISER
+            self._record_adviser()
+        self._update_adviser_label()
+        self.idle.set_minutes(minutes)
+        self.idle.start()
+        self.client_page.set_context(self.store, self.adviser, self.today)
+        self.client_list.set_index(index)
+        self.client_page.show_client(None)
+        self._show_page(self.workspace)
+
+    def _ask_adviser(self, names: list[str]) -> bool:
+        dialog = AdviserDialog(names, self.adviser, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.adviser = dialog.name()
+            return True
+        return False
+
+    def _record_adviser(self) -> None:
+        if self.store is not None and self.adviser != FALLBACK_ADVISER:
+            with self.store.session() as session:
+                repository.use_adviser(session, self.adviser)
+
+    def _update_adviser_label(self) -> None:
+        self.adviser_label.setText(f"Adviser: {self.adviser}   ")
+
+    def lock(self) -> None:
+        """Hide every client detail and forget the key until the passphrase is typed again."""
+        if not self.unlocked:
+            return
+        if self._busy:
+            self._lock_pending = True  # lock as soon as the running operation finishes
+            return
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        self.idle.stop()
+        self.client_page.clear()
+        self.client_list.clear()
+        self.store.lock()
+        self.unlock_page.reset("Locked. Unsaved changes were discarded.")
+        self._show_page(self.unlock_page)
+
+    # ---- clients -----------------------------------------------------------------------------
+    def _show_client(self, client_id: int) -> None:
+        if client_id == self.client_page.current_client_id():
+            return
+        if self.client_page.has_unsaved_changes():
+            answer = QMessageBox.question(
+                self,
+                "Unsaved changes",
+                "This client has changes that are not saved. Leave without saving?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                current = self.client_page.current_client_id()
+                if current is not None:
+                    self.client_list.select(current)
+                return
+        self.client_page.show_client(client_id)
+
+    def _refresh_summary(self, client_id: int) -> None:
+        with self.store.read_session() as session:
+            summary = repository.summary_of(repository.get_client(session, client_id))
+        self.client_list.model.index_data.upsert(summary)
+        self.client_list.refresh(keep=client_id)
+
+    def _client_changed(self, client_id: int) -> None:
+        self._refresh_summary(client_id)
+
+    def _client_deleted(self, client_id: int) -> None:
+        self.client_list.model.index_data.remove(client_id)
+        self.client_list.refresh()
+        self.client_page.show_client(None)
+        self.statusBar().showMessage("Client deleted.", 8000)
+
+    def new_client(self) -> None:
+        from desktop.ui.intake_dialog import IntakeDialog
+
+        dialog = IntakeDialog(self.store, self.adviser, self, today=self.today())
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.client_id() is not None:
+            client_id = dialog.client_id()
+            self._refresh_summary(client_id)
+            self.client_page.show_client(client_id)
+
+    def import_client(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import client from history JSON", "", "History JSON (*.json);;All files (*)"
+        )
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> Operation:
+        from desktop.importers.history_json import import_case, read_case_file
+
+        store, adviser = self.store, self.adviser
+
+        def work(progress):
+            progress(10, "Reading the file")
+            case = read_case_file(path)
+            progress(50, "Saving the client")
+            with store.session() as session:
+                return import_case(session, case, adviser)
+
+        def done(client_id: int) -> None:
+            self._refresh_summary(client_id)
+            self.client_page.show_client(client_id)
+            self.statusBar().showMessage(f"Imported {path.name}.", 8000)
+
+        return self.run("Importing client", work, done)
+
+    def export_client(self) -> None:
+        client_id = self.client_page.current_client_id()
+        if client_id is None:
+            QMessageBox.information(self, "Export client", "Pick a client first.")
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export client (subject access copy)",
+            f"client-{client_id}-{self.today().isoformat()}.json",
+            "History JSON (*.json)",
+        )
+        if path:
+            self.export_file(client_id, Path(path))
+
+    def export_file(self, client_id: int, path: Path) -> Operation:
+        from desktop.importers.history_json import dumps, export_case
+
+        store = self.store
+
+        def work(progress):
+            progress(20, "Collecting the client's records")
+            with store.read_session() as session:
+                text = dumps(export_case(session, client_id, full=True))
+            progress(70, "Writing the file")
+            path.write_text(text, encoding="utf-8")
+            return path
+
+        def done(written: Path) -> None:
+            self.statusBar().showMessage(
+                f"Exported to {written}. This file is NOT encrypted: hand it over and delete it.",
+                15000,
+            )
+
+        return self.run("Exporting client", work, done)
+
+    # ---- backup / restore / passphrase / settings --------------------------------------------
+    def backup(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Back up to file",
+            f"dropin-desk-{self.today().isoformat()}{BACKUP_SUFFIX}",
+            f"Drop-in Desk backup (*{BACKUP_SUFFIX})",
+        )
+        if path:
+            self.backup_file(Path(path))
+
+    def backup_file(self, path: Path) -> Operation:
+        store = self.store
+        return self.run(
+            "Backing up",
+            lambda progress: store.backup_to(path, progress),
+            lambda written: self.statusBar().showMessage(
+                f"Encrypted backup written to {written}. It opens with the current passphrase.",
+                15000,
+            ),
+        )
+
+    def restore(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Restore from backup", "", f"Drop-in Desk backup (*{BACKUP_SUFFIX})"
+        )
+        if not path:
+            return
+        passphrase, ok = QInputDialog.getText(
+            self,
+            "Restore from backup",
+            "Passphrase the backup was made with:",
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok or not passphrase:
+            return
+        answer = QMessageBox.warning(
+            self,
+            "Restore from backup",
+            "Restoring replaces every record on this computer with the backup's. A copy of the "
+            "current records is kept in the data folder's backups folder first. Go ahead?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_file(Path(path), passphrase)
+
+    def restore_file(self, path: Path, passphrase: str) -> Operation:
+        store = self.store
+        self.client_page.clear()
+
+        def done(_result) -> None:
+            with store.read_session() as session:
+                self.client_list.set_index(ClientIndex(repository.list_summaries(session)))
+            self.client_page.set_context(store, self.adviser, self.today)
+            self.client_page.show_client(None)
+            self.statusBar().showMessage("Restored from the backup.", 15000)
+
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(
+                self, "Restore from backup", user_message(exc) + "\n\nNothing was replaced."
+            )
+            current = self.client_page.current_client_id()
+            self.client_page.show_client(current)
+
+        return self.run(
+            "Restoring", lambda progress: store.restore_from(path, passphrase, progress), done,
+            failed,
+        )
+
+    def change_passphrase(self) -> None:
+        dialog = ChangePassphraseDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            old, new = dialog.values()
+            self.change_passphrase_to(old, new)
+
+    def change_passphrase_to(self, old: str, new: str) -> Operation:
+        store = self.store
+        return self.run(
+            "Changing the passphrase",
+            lambda progress: store.change_passphrase(old, new, progress),
+            lambda _r: self.statusBar().showMessage(
+                "Passphrase changed. Tell everyone who uses this computer.", 15000
+            ),
+        )
+
+    def edit_settings(self) -> None:
+        minutes = self.idle.interval_ms() // 60_000
+        dialog = SettingsDialog(minutes, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.set_auto_lock_minutes(dialog.auto_lock_minutes())
+
+    def set_auto_lock_minutes(self, minutes: int) -> None:
+        with self.store.session() as session:
+            repository.set_setting(session, AUTO_LOCK_SETTING, str(minutes))
+        self.idle.set_minutes(minutes)
+        self.idle.start()
+
+    def switch_adviser(self) -> None:
+        with self.store.read_session() as session:
+            names = repository.adviser_names(session)
+        if self._ask_adviser(names):
+            self._record_adviser()
+            self._update_adviser_label()
+            self.client_page.set_context(self.store, self.adviser, self.today)
+            current = self.client_page.current_client_id()
+            self.client_page.show_client(None)
+            self.client_page.show_client(current)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Drop-in Desk",
+            f"<b>Drop-in Desk {__version__}</b><br>Offline tool for immigration advice drop-ins."
+            f"<br>Data folder: {self.folder}<br>Records are encrypted (SQLCipher 4, Argon2id).",
+        )
+
+    # ---- closing -----------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._busy:
+            QMessageBox.information(self, "Please wait", "Wait for the current task to finish.")
+            event.ignore()
+            return
+        if self.unlocked and self.client_page.has_unsaved_changes():
+            answer = QMessageBox.question(
+                self,
+                "Unsaved changes",
+                "This client has changes that are not saved. Quit without saving?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        self.idle.stop()
+        self.client_page.clear()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.instance_lock.release()
+        event.accept()

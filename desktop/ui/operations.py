@@ -1,0 +1,99 @@
+"""Long work off the UI thread, with progress (after Anki's CollectionOp / QueryOp).
+
+    op = Operation(parent, "Backing up", lambda progress: store.backup_to(path, progress))
+    op.succeeded.connect(...); op.failed.connect(...); op.start()
+
+The work function receives `progress(percent, message)`; it runs on a QThreadPool thread and
+must not touch widgets. Results and errors come back on the UI thread through signals. A
+modal progress dialog keeps the window responsive but stops a second action from starting.
+Errors are shown by their message only: a traceback never reaches the user or a log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+
+class _Signals(QObject):
+    progress = Signal(int, str)
+    done = Signal(object)
+    error = Signal(object)
+
+
+class _Runner(QRunnable):
+    def __init__(self, work: Callable[[Callable[[int, str], None]], Any], signals: _Signals):
+        super().__init__()
+        self.work = work
+        self.signals = signals
+        self.setAutoDelete(True)
+
+    def run(self) -> None:  # pragma: no cover - runs on a worker thread
+        try:
+            result = self.work(lambda pct, msg: self.signals.progress.emit(int(pct), str(msg)))
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the UI thread
+            self.signals.error.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+class Operation(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget,
+        title: str,
+        work: Callable[[Callable[[int, str], None]], Any],
+        show_progress: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self._signals = _Signals()
+        self._runner = _Runner(work, self._signals)
+        self._dialog: QProgressDialog | None = None
+        if show_progress:
+            dialog = QProgressDialog(title, "", 0, 100, parent)
+            dialog.setWindowTitle(title)
+            dialog.setCancelButton(None)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(300)
+            dialog.setAutoClose(False)
+            dialog.setAccessibleName(f"{title} progress")
+            self._dialog = dialog
+        self._signals.progress.connect(self._on_progress)
+        self._signals.done.connect(self._on_done)
+        self._signals.error.connect(self._on_error)
+
+    def start(self) -> None:
+        if self._dialog is not None:
+            self._dialog.setValue(0)
+        QThreadPool.globalInstance().start(self._runner)
+
+    def _on_progress(self, percent: int, message: str) -> None:
+        if self._dialog is not None:
+            self._dialog.setLabelText(message)
+            self._dialog.setValue(min(max(percent, 0), 99))
+
+    def _close(self) -> None:
+        if self._dialog is not None:
+            self._dialog.reset()
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+
+    def _on_done(self, result: object) -> None:
+        self._close()
+        self.succeeded.emit(result)
+        self.finished.emit()
+        self.deleteLater()
+
+    def _on_error(self, exc: object) -> None:
+        self._close()
+        self.failed.emit(exc)
+        self.finished.emit()
+        self.deleteLater()
