@@ -1,0 +1,276 @@
+"""Counting days: whole days outside the UK, 12-month windows, anniversaries and working days.
+
+Conventions (each one is tested):
+
+* Only whole days outside the UK count: the day of leaving and the day of return are days in the
+  UK (Home Office "Indefinite leave to remain: calculating continuous period in UK"; Nationality
+  guidance for naturalisation). A trip that leaves 10 January and returns 1 February is 21 days.
+* A 12-month window runs from any date to the day before the same date a year later (CR 3.1;
+  Continuous residence guidance v7.0). A window starting 29 February ends on 28 February, like a
+  window starting 1 March: "the same date a year later" does not exist, so the corresponding-date
+  rule rolls it to 1 March.
+* Anniversaries (`add_years`, `add_months`) roll a missing day forward to the 1st of the next month
+  (a period that starts 29 February 2016 is complete on 1 March 2026); looking back
+  (`sub_years`, `sub_months`) clamps to the month end, so the 5 years ending 29 February 2024 begin
+  on 1 March 2019.
+
+Everything works on day ordinals (`date.toordinal()`) internally so the cost is linear in the number
+of absence days and trips, never days x trips.
+"""
+
+from __future__ import annotations
+
+import calendar
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+ONE_DAY = timedelta(days=1)
+
+
+# --------------------------------------------------------------------------------------------
+# Calendar arithmetic
+# --------------------------------------------------------------------------------------------
+
+
+def add_months(d: date, months: int) -> date:
+    """The same day `months` later; a day that does not exist rolls to the 1st of the next month."""
+    total = d.year * 12 + (d.month - 1) + months
+    year, month0 = divmod(total, 12)
+    month = month0 + 1
+    last = calendar.monthrange(year, month)[1]
+    if d.day <= last:
+        return date(year, month, d.day)
+    return date(year, month, last) + ONE_DAY
+
+
+def sub_months(d: date, months: int) -> date:
+    """The same day `months` earlier; a day that does not exist clamps to the month's last day."""
+    total = d.year * 12 + (d.month - 1) - months
+    year, month0 = divmod(total, 12)
+    month = month0 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def add_years(d: date, years: int) -> date:
+    return add_months(d, 12 * years)
+
+
+def sub_years(d: date, years: int) -> date:
+    return sub_months(d, 12 * years)
+
+
+def window_end(start: date) -> date:
+    """Last day of the 12-month window that starts on `start` (CR 3.1)."""
+    return add_years(start, 1) - ONE_DAY
+
+
+def whole_days_outside(left: date, returned: date) -> int:
+    """Whole days outside the UK for one trip: neither the travel days count."""
+    return max(0, (returned - left).days - 1)
+
+
+# --------------------------------------------------------------------------------------------
+# Absence days as sorted ordinals
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trip:
+    """A trip in ordinals: days outside are left+1 .. returned-1. `index` points at the record."""
+
+    left: int
+    returned: int
+    index: int = -1
+
+
+def trips_from_dates(pairs: Iterable[tuple[date, date]]) -> list[Trip]:
+    return [Trip(a.toordinal(), b.toordinal(), i) for i, (a, b) in enumerate(pairs)]
+
+
+class AbsenceDays:
+    """Every whole day outside the UK, as sorted ordinals, with the trip each belongs to.
+
+    Built in O(total absence days); `count(a, b)` is two bisections. `clip` keeps only the days
+    inside [lo, hi] (a qualifying period), which is how straddling trips are counted in part.
+    """
+
+    __slots__ = ("days", "returned", "trip")
+
+    def __init__(self, trips: Iterable[Trip], lo: int | None = None, hi: int | None = None):
+        spans: list[tuple[int, int, int, int]] = []
+        for t in trips:
+            first, last = t.left + 1, t.returned - 1
+            if lo is not None and first < lo:
+                first = lo
+            if hi is not None and last > hi:
+                last = hi
+            if first <= last:
+                spans.append((first, last, t.returned, t.index))
+        spans.sort()
+        days: list[int] = []
+        returned: list[int] = []
+        trip: list[int] = []
+        prev_last = None
+        for first, last, ret, idx in spans:
+            if prev_last is not None and first <= prev_last:
+                first = prev_last + 1  # overlapping trips are rejected upstream; stay safe
+                if first > last:
+                    continue
+            n = last - first + 1
+            days.extend(range(first, last + 1))
+            returned.extend([ret] * n)
+            trip.extend([idx] * n)
+            prev_last = last
+        self.days = days
+        self.returned = returned
+        self.trip = trip
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+    def upto(self, x: int) -> int:
+        """Number of absence days on or before ordinal x."""
+        return bisect_right(self.days, x)
+
+    def count(self, a: int, b: int) -> int:
+        """Absence days in [a, b] (ordinals, inclusive)."""
+        if b < a:
+            return 0
+        return bisect_right(self.days, b) - bisect_left(self.days, a)
+
+    def is_absent(self, x: int) -> bool:
+        i = bisect_left(self.days, x)
+        return i < len(self.days) and self.days[i] == x
+
+
+class LeapDays:
+    """Ordinals of 29 February in a range, for the 365/366-day window lengths."""
+
+    __slots__ = ("ordinals",)
+
+    def __init__(self, first_year: int, last_year: int):
+        self.ordinals = [
+            date(y, 2, 29).toordinal()
+            for y in range(first_year, last_year + 1)
+            if calendar.isleap(y)
+        ]
+
+    def window_end(self, a: int) -> int:
+        """Ordinal of the last day of the 12-month window starting on ordinal a.
+
+        The window has 366 days exactly when it contains a 29 February, i.e. when
+        a is in [L - 365, L] for a leap day L (see the module docstring).
+        """
+        i = bisect_left(self.ordinals, a)
+        if i < len(self.ordinals) and self.ordinals[i] - a <= 365:
+            return a + 365
+        return a + 364
+
+
+def leap_days_for(lo: int, hi: int) -> LeapDays:
+    return LeapDays(date.fromordinal(max(1, lo)).year - 1, date.fromordinal(hi).year + 2)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A 12-month window and the whole days outside the UK inside it."""
+
+    days: int
+    start: date | None
+    end: date | None
+
+
+def max_in_any_12_months(
+    trips: Sequence[Trip], lo: date | None = None, hi: date | None = None
+) -> Window:
+    """The worst 12-month window (CR 3.1), counting only days inside [lo, hi].
+
+    Any window can slide forward to its first day outside the UK without losing a day (its end
+    never moves back), so the worst window starts on a day outside the UK; we try each such day
+    once. Ties go to the earliest start. Cost: O(absence days x log).
+    """
+    lo_o = lo.toordinal() if lo else None
+    hi_o = hi.toordinal() if hi else None
+    absent = AbsenceDays(trips, lo_o, hi_o)
+    if not absent.days:
+        return Window(0, None, None)
+    leaps = leap_days_for(absent.days[0], absent.days[-1] + 400)
+    days = absent.days
+    best, best_start = 0, days[0]
+    for i, a in enumerate(days):
+        n = bisect_right(days, leaps.window_end(a), i) - i
+        if n > best:
+            best, best_start = n, a
+    return Window(best, date.fromordinal(best_start), date.fromordinal(leaps.window_end(best_start)))
+
+
+def max_in_any_12_months_brute_force(
+    trips: Sequence[tuple[date, date]], lo: date, hi: date
+) -> int:
+    """Reference implementation for tests: every window start, every day. Slow on purpose."""
+    outside: set[date] = set()
+    for left, returned in trips:
+        d = left + ONE_DAY
+        while d < returned:
+            if lo <= d <= hi:
+                outside.add(d)
+            d += ONE_DAY
+    best = 0
+    start = lo - timedelta(days=370)
+    while start <= hi:
+        end = window_end(start)
+        n = sum(1 for d in outside if start <= d <= end)
+        best = max(best, n)
+        start += ONE_DAY
+    return best
+
+
+def consecutive_12_month_blocks(application: date, earliest: date) -> list[tuple[date, date]]:
+    """CR 3.2: consecutive 12-month periods ending on the application date's anniversaries.
+
+    Returned newest first, back to the block that contains `earliest`.
+    """
+    blocks: list[tuple[date, date]] = []
+    k = 0
+    while True:
+        end = sub_years(application, k)
+        start = sub_years(application, k + 1) + ONE_DAY
+        blocks.append((start, end))
+        if start <= earliest:
+            return blocks
+        k += 1
+
+
+# --------------------------------------------------------------------------------------------
+# Working days
+# --------------------------------------------------------------------------------------------
+
+
+def is_working_day(d: date, bank_holidays: frozenset[date] | set[date]) -> bool:
+    """Monday to Friday, not a bank holiday (GOV.UK: 'Working days are Monday to Friday, not
+    including bank holidays')."""
+    return d.weekday() < 5 and d not in bank_holidays
+
+
+def add_working_days(start: date, n: int, bank_holidays: frozenset[date] | set[date]) -> date:
+    """The n-th working day after `start` (start itself is day 0, whatever it is)."""
+    d = start
+    remaining = n
+    while remaining > 0:
+        d += ONE_DAY
+        if is_working_day(d, bank_holidays):
+            remaining -= 1
+    return d
+
+
+def working_days_between(start: date, end: date, bank_holidays: frozenset[date] | set[date]) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    n = 0
+    d = start
+    while d < end:
+        d += ONE_DAY
+        if is_working_day(d, bank_holidays):
+            n += 1
+    return n

@@ -1,0 +1,652 @@
+"""One dialog for adding or editing any history record or a household member.
+
+Each record type is a list of field specs; the dialog builds the form from them, checks each
+field as it is typed (impossible dates, order of dates, dates that cannot be in the future), and
+then checks the record against the rest of the history by running `validate_history` on the
+history as it would be after saving, so an overlapping trip or permission is caught here and
+shown next to the field, not after saving.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.rules.history import (
+    APPEAL_OUTCOMES,
+    APPLICATION_KINDS,
+    APPLICATION_OUTCOMES,
+    FEE_WAIVER_OUTCOMES,
+    INDEFINITE_CATEGORIES,
+    PERMISSION_CATEGORIES,
+    Absence,
+    Application,
+    Custody,
+    History,
+    HistoryError,
+    Permission,
+    validate_history,
+)
+from desktop.store.repository import HouseholdEntry
+from desktop.ui.widgets.date_field import DateField
+from desktop.ui.widgets.dates import format_long, whole_days_outside
+from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
+
+NRPF = "no_recourse_to_public_funds"
+EARLIEST = date(1900, 1, 1)
+
+#: Record kind -> the History attribute holding those records.
+COLLECTIONS = {
+    "permission": "permissions",
+    "application": "applications",
+    "absence": "absences",
+    "custody": "custody",
+}
+#: JSON field names used by validate_history -> dataclass attribute names.
+_JSON_TO_ATTR = {"from": "start", "to": "end"}
+
+RELATIONSHIPS = (
+    "Spouse",
+    "Civil partner",
+    "Unmarried partner",
+    "Child",
+    "Stepchild",
+    "Parent",
+    "Brother or sister",
+    "Other relative",
+    "Other",
+)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str  # the record's attribute (or a pseudo-field such as "nrpf")
+    label: str  # form label, with its & mnemonic
+    kind: str  # date | choice | optional_choice | tristate | bool | text | relationship | client_id | section
+    title: str = ""  # the name used in sentences; defaults to the label without "&"
+    choices: dict[str, str] | None = None
+    required: bool = False
+    past_only: bool = False  # cannot be after today
+    none_label: str = "Not known"
+
+    @property
+    def plain(self) -> str:
+        return self.title or self.label.replace("&", "")
+
+
+SPECS: dict[str, tuple[FieldSpec, ...]] = {
+    "permission": (
+        FieldSpec("category", "&Category", "choice", choices=PERMISSION_CATEGORIES, required=True),
+        FieldSpec("start", "&From (first day)", "date", "Start date", required=True),
+        FieldSpec("end", "&To (last day)", "date", "End date"),
+        FieldSpec("granted_on", "Date &granted", "date", "Date granted", past_only=True),
+        FieldSpec("nrpf", "&No recourse to public funds (NRPF)", "bool"),
+        FieldSpec("other_conditions", "&Other conditions", "text", "Other conditions"),
+    ),
+    "application": (
+        FieldSpec("kind", "&Kind", "choice", "Kind of application", choices=APPLICATION_KINDS,
+                  required=True),
+        FieldSpec("made", "Date &made", "date", "Date made", past_only=True),
+        FieldSpec("decided", "Date &decided", "date", "Decision date", past_only=True),
+        FieldSpec("outcome", "&Outcome", "optional_choice", choices=APPLICATION_OUTCOMES,
+                  none_label="Not decided or not known"),
+        FieldSpec("late_reason_accepted", "&Late reason accepted", "tristate",
+                  "Late reason accepted"),
+        FieldSpec("fee_waiver_section", "Fee waiver", "section"),
+        FieldSpec("fee_waiver_requested", "Fee waiver &requested", "date",
+                  "Fee waiver request date", past_only=True),
+        FieldSpec("fee_waiver_decided", "Fee &waiver decided", "date",
+                  "Fee waiver decision date", past_only=True),
+        FieldSpec("fee_waiver_outcome", "Fee waiver o&utcome", "optional_choice",
+                  choices=FEE_WAIVER_OUTCOMES, none_label="Not decided or not known"),
+        FieldSpec("appeal_section", "Appeal", "section"),
+        FieldSpec("appeal_lodged", "&Appeal lodged", "date", "Appeal date", past_only=True),
+        FieldSpec("appeal_decided", "Appeal d&ecided", "date", "Appeal decision date",
+                  past_only=True),
+        FieldSpec("appeal_outcome", "Appeal out&come", "optional_choice", choices=APPEAL_OUTCOMES,
+                  none_label="Not decided or not known"),
+    ),
+    "absence": (
+        FieldSpec("left", "&Left the UK", "date", "Departure date", required=True),
+        FieldSpec("returned", "&Returned to the UK", "date", "Return date", required=True),
+        FieldSpec("reason", "Rea&son", "text", "Reason"),
+        FieldSpec("exceptional", "&Exceptional (serious or compelling reason)", "bool"),
+        FieldSpec("planned", "&Planned (a future trip)", "bool"),
+    ),
+    "custody": (
+        FieldSpec("start", "&From", "date", "Start date", required=True, past_only=True),
+        FieldSpec("end", "&To (release)", "date", "Release date", required=True),
+    ),
+    "household": (
+        FieldSpec("name", "&Name", "text", "Name", required=True),
+        FieldSpec("relationship_to_client", "&Relationship to client", "relationship",
+                  "Relationship"),
+        FieldSpec("date_of_birth", "Date of &birth", "date", "Date of birth", past_only=True),
+        FieldSpec("member_client_id", "&Also a client (client number)", "client_id",
+                  "Client number"),
+    ),
+}
+
+TITLES = {
+    "permission": "permission",
+    "application": "application",
+    "absence": "trip abroad",
+    "custody": "custody period",
+    "household": "household member",
+}
+
+
+def describe(kind: str, record: Any) -> str:
+    """A short phrase naming a record, for sentences: "the trip 10 January 2020 to 1 February 2020"."""
+    if kind == "permission":
+        label = PERMISSION_CATEGORIES.get(record.category, record.category)
+        until = f"to {format_long(record.end)}" if record.end else "with no end date"
+        return f"{label} permission (from {format_long(record.start)} {until})"
+    if kind == "absence":
+        return f"the trip {format_long(record.left)} to {format_long(record.returned)}"
+    if kind == "custody":
+        return f"the custody period {format_long(record.start)} to {format_long(record.end)}"
+    if kind == "application":
+        return APPLICATION_KINDS.get(record.kind, record.kind).lower()
+    return str(record)
+
+
+_ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_RECORD_REF = re.compile(r"\b(permissions|applications|absences|custody)\[(\d+)\]")
+
+
+def humanise(message: str, history: History) -> str:
+    """Turn a validate_history message into a sentence: no JSON paths, dates in UK words."""
+    if ": " in message and _RECORD_REF.match(message):
+        message = message.split(": ", 1)[1]
+
+    def _ref(m: re.Match[str]) -> str:
+        coll, index = m.group(1), int(m.group(2))
+        records = getattr(history, coll)
+        if index >= len(records):
+            return "another record"
+        kind = next(k for k, c in COLLECTIONS.items() if c == coll)
+        return describe(kind, records[index])
+
+    message = _RECORD_REF.sub(_ref, message)
+    message = _ISO_IN_TEXT.sub(
+        lambda m: format_long(date(int(m.group(1)), int(m.group(2)), int(m.group(3)))), message
+    )
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith(".") else message + "."
+
+
+class RecordDialog(QDialog):
+    """Add or edit one record.
+
+    kind: permission | application | absence | custody | household.
+    history/index: the client's history and the index of the record being edited (None = new);
+    used for the cross-record checks. `record()` gives the value once accepted.
+    `lookup_client(id) -> name | None` checks a household member's client number.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        record: Any | None = None,
+        history: History | None = None,
+        index: int | None = None,
+        today: date | None = None,
+        lookup_client: Callable[[int], str | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if kind not in SPECS:
+            raise ValueError(f"unknown record kind {kind!r}")
+        self.kind = kind
+        self.specs = SPECS[kind]
+        self.history = history or History()
+        self.index = index
+        self._today = today or date.today()
+        self._lookup_client = lookup_client
+        self._tried = False
+        self._touched: set[str] = set()
+        self._errors: dict[str, str] = {}
+        self.widgets: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+
+        noun = TITLES[kind]
+        self.setWindowTitle(f"{'Edit' if record is not None else 'Add'} {noun}")
+        self.setAccessibleName(self.windowTitle())
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for spec in self.specs:
+            if spec.kind == "section":
+                heading = QLabel(f"<b>{spec.label}</b>")
+                heading.setAccessibleName(spec.label)
+                form.addRow(heading)
+                continue
+            widget = self._make_widget(spec)
+            self.widgets[spec.name] = widget
+            if spec.kind == "bool":
+                form.addRow("", widget)
+            else:
+                label = QLabel(spec.label)
+                label.setBuddy(widget)
+                self.labels[spec.name] = label
+                form.addRow(label, widget)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setAccessibleName("About this record")
+        self.errors = FormErrors(self)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Save")
+        self.ok_button.setAccessibleName(f"Save {noun}")
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setAccessibleName("Cancel")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.errors)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+        if record is not None:
+            self.set_record(record)
+            self._touched = {spec.name for spec in self.specs}
+        self._refresh()
+        first = next(iter(self.widgets.values()))
+        first.setFocus()
+
+    # ---- building ----------------------------------------------------------------------------
+    def _make_widget(self, spec: FieldSpec) -> QWidget:
+        widget: QWidget
+        if spec.kind == "date":
+            widget = DateField(required=spec.required, label=spec.plain)
+            widget.textChanged.connect(self._refresh)
+            widget.editingFinished.connect(lambda n=spec.name: self._touch(n))
+        elif spec.kind in ("choice", "optional_choice", "tristate"):
+            widget = QComboBox()
+            if spec.kind == "tristate":
+                items = [("Not known", None), ("Yes", True), ("No", False)]
+            else:
+                items = [(label, code) for code, label in (spec.choices or {}).items()]
+                if spec.kind == "optional_choice":
+                    items.insert(0, (spec.none_label, None))
+            for label, value in items:
+                widget.addItem(label, value)
+            widget.currentIndexChanged.connect(lambda _i, n=spec.name: self._touch(n))
+        elif spec.kind == "bool":
+            widget = QCheckBox(spec.label)
+            widget.toggled.connect(lambda _c, n=spec.name: self._touch(n))
+        elif spec.kind == "relationship":
+            widget = QComboBox()
+            widget.setEditable(True)
+            widget.addItem("")
+            widget.addItems(RELATIONSHIPS)
+            widget.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            widget.editTextChanged.connect(self._refresh)
+        else:
+            widget = QLineEdit()
+            if spec.kind == "client_id":
+                widget.setValidator(QIntValidator(1, 2_000_000_000, widget))
+                widget.setPlaceholderText("Leave empty if they are not a client")
+            elif spec.name == "other_conditions":
+                widget.setPlaceholderText("Condition codes, separated by commas")
+            widget.textChanged.connect(self._refresh)
+            widget.editingFinished.connect(lambda n=spec.name: self._touch(n))
+        widget.setAccessibleName(spec.plain)
+        return widget
+
+    def _touch(self, name: str) -> None:
+        self._touched.add(name)
+        self._refresh()
+
+    def today(self) -> date:
+        return self._today
+
+    # ---- reading and writing values ----------------------------------------------------------
+    def _value(self, name: str) -> Any:
+        widget = self.widgets[name]
+        if isinstance(widget, DateField):
+            return widget.date()
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, QComboBox):
+            if widget.isEditable():
+                return widget.currentText().strip()
+            return widget.currentData()
+        assert isinstance(widget, QLineEdit)
+        text = widget.text().strip()
+        if self._spec(name).kind == "client_id":
+            return int(text) if text else None
+        return text
+
+    def _set_value(self, name: str, value: Any) -> None:
+        widget = self.widgets[name]
+        if isinstance(widget, DateField):
+            widget.setDate(value)
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, QComboBox):
+            if widget.isEditable():
+                widget.setEditText(value or "")
+            else:
+                index = widget.findData(value)
+                widget.setCurrentIndex(max(index, 0))
+        else:
+            assert isinstance(widget, QLineEdit)
+            widget.setText("" if value is None else str(value))
+
+    def _spec(self, name: str) -> FieldSpec:
+        return next(spec for spec in self.specs if spec.name == name)
+
+    def set_record(self, record: Any) -> None:
+        if self.kind == "permission":
+            self._set_value("category", record.category)
+            self._set_value("start", record.start)
+            self._set_value("end", record.end)
+            self._set_value("granted_on", record.granted_on)
+            self._set_value("nrpf", NRPF in record.conditions)
+            others = [c for c in record.conditions if c != NRPF]
+            self._set_value("other_conditions", ", ".join(others))
+        elif self.kind == "absence":
+            for name in ("left", "returned", "exceptional", "planned"):
+                self._set_value(name, getattr(record, name))
+            self._set_value("reason", record.reason or "")
+        else:
+            for spec in self.specs:
+                if spec.kind != "section":
+                    self._set_value(spec.name, getattr(record, spec.name))
+        self._refresh()
+
+    def field_value(self, name: str) -> Any:
+        return self._value(name)
+
+    def _build(self) -> Any | None:
+        """The record as typed, or None while required parts are missing or unreadable."""
+        for spec in self.specs:
+            widget = self.widgets.get(spec.name)
+            if isinstance(widget, DateField) and not widget.is_valid():
+                if not (self.kind == "permission" and spec.name == "end" and not widget.isEnabled()):
+                    return None
+        v = self._value
+        if self.kind == "permission":
+            category = v("category")
+            indefinite = category in INDEFINITE_CATEGORIES
+            if v("start") is None or (not indefinite and v("end") is None):
+                return None
+            conditions = [NRPF] if v("nrpf") else []
+            conditions += [c.strip() for c in v("other_conditions").split(",") if c.strip()]
+            return Permission(
+                category, v("start"), None if indefinite else v("end"), v("granted_on"),
+                tuple(dict.fromkeys(conditions)),
+            )
+        if self.kind == "application":
+            return Application(
+                **{s.name: v(s.name) for s in self.specs if s.kind != "section"}
+            )
+        if self.kind == "absence":
+            if v("left") is None or v("returned") is None:
+                return None
+            return Absence(v("left"), v("returned"), v("reason") or None, v("exceptional"), v("planned"))
+        if self.kind == "custody":
+            if v("start") is None or v("end") is None:
+                return None
+            return Custody(v("start"), v("end"))
+        if not v("name"):
+            return None
+        return HouseholdEntry(
+            v("name"), v("relationship_to_client"), v("date_of_birth"), v("member_client_id")
+        )
+
+    def record(self) -> Any | None:
+        """The record typed, if it is valid; None otherwise."""
+        if self.check():
+            return None
+        return self._build()
+
+    # ---- checking ----------------------------------------------------------------------------
+    def _field_checks(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        today = self._today
+        for spec in self.specs:
+            widget = self.widgets.get(spec.name)
+            if isinstance(widget, DateField):
+                if not widget.isEnabled():
+                    continue
+                if not widget.is_valid():
+                    problems[spec.name] = widget.error() or f"{spec.plain} is not a real date."
+                    continue
+                value = widget.date()
+                if spec.past_only and value is not None and value > today:
+                    problems[spec.name] = (
+                        f"{spec.plain} ({format_long(value)}) is in the future; "
+                        f"today is {format_long(today)}."
+                    )
+                elif value is not None and value < EARLIEST:
+                    problems[spec.name] = f"{spec.plain} ({format_long(value)}) is before 1900; check the year."
+            elif spec.required and spec.kind == "text" and not self._value(spec.name):
+                problems[spec.name] = f"{spec.plain} is needed."
+        v = self._value
+
+        def order(later: str, earlier: str) -> None:
+            a, b = v(earlier), v(later)
+            if a is not None and b is not None and b < a and later not in problems:
+                problems[later] = (
+                    f"{self._spec(later).plain} ({format_long(b)}) is before the "
+                    f"{self._spec(earlier).plain.lower()} ({format_long(a)})."
+                )
+
+        if self.kind == "permission":
+            category = v("category")
+            label = PERMISSION_CATEGORIES.get(category, category)
+            if category not in INDEFINITE_CATEGORIES and "end" not in problems and v("end") is None:
+                problems["end"] = f"End date is needed: {label} permission has a last day."
+            order("end", "start")
+            end = v("end") if category not in INDEFINITE_CATEGORIES else None
+            granted = v("granted_on")
+            if granted and end and granted > end and "granted_on" not in problems:
+                problems["granted_on"] = (
+                    f"Date granted ({format_long(granted)}) is after the end date ({format_long(end)})."
+                )
+        elif self.kind == "application":
+            if v("made") is None and v("fee_waiver_requested") is None and "made" not in problems:
+                problems["made"] = (
+                    "Date made is needed (or, if only a fee waiver has been asked for, "
+                    "the fee waiver request date)."
+                )
+            order("decided", "made")
+            order("fee_waiver_decided", "fee_waiver_requested")
+            order("appeal_lodged", "decided")
+            order("appeal_decided", "appeal_lodged")
+            if v("appeal_decided") is not None and v("appeal_lodged") is None:
+                problems.setdefault(
+                    "appeal_lodged", "Appeal date is needed when there is an appeal decision."
+                )
+        elif self.kind == "absence":
+            left, returned, planned = v("left"), v("returned"), v("planned")
+            order("returned", "left")
+            if left is not None and "left" not in problems:
+                if planned and left <= today:
+                    problems["left"] = (
+                        f"A planned trip must start after today ({format_long(today)}); the "
+                        f"departure date is {format_long(left)}. Untick Planned for a trip "
+                        "already taken."
+                    )
+                elif not planned and left > today:
+                    problems["left"] = (
+                        f"Departure date ({format_long(left)}) is in the future; tick Planned "
+                        "for a future trip."
+                    )
+            if (
+                returned is not None and not planned and "returned" not in problems
+                and "left" not in problems and returned > today
+            ):
+                problems["returned"] = (
+                    f"Return date ({format_long(returned)}) is in the future; tick Planned "
+                    "if the trip is not over yet."
+                )
+        elif self.kind == "custody":
+            order("end", "start")
+        elif self.kind == "household":
+            member = v("member_client_id")
+            if member is not None and self._lookup_client is not None:
+                if self._lookup_client(member) is None:
+                    problems["member_client_id"] = f"There is no client number {member}."
+        return problems
+
+    def _cross_checks(self, record: Any) -> dict[str, str]:
+        """Problems the record would cause in the whole history, next to its fields."""
+        if self.kind not in COLLECTIONS:
+            return {}
+        coll = COLLECTIONS[self.kind]
+        records = list(getattr(self.history, coll))
+        if self.index is None:
+            records.append(record)
+            mine = len(records) - 1
+        else:
+            records[self.index] = record
+            mine = self.index
+        from dataclasses import replace
+
+        would_be = replace(self.history, **{coll: tuple(records)})
+        return errors_for_record(would_be, self.kind, mine, self._today)
+
+    def check(self) -> dict[str, str]:
+        """Every problem with the record as typed: field -> sentence."""
+        problems = self._field_checks()
+        if not problems:
+            record = self._build()
+            if record is not None:
+                for name, message in self._cross_checks(record).items():
+                    problems.setdefault(name, message)
+        return problems
+
+    def _refresh(self, *_args: object) -> None:
+        if self.kind == "permission":
+            end = self.widgets["end"]
+            indefinite = self._value("category") in INDEFINITE_CATEGORIES
+            end.setEnabled(not indefinite)
+            if isinstance(end, QLineEdit):
+                end.setPlaceholderText("no end date" if indefinite else "dd/mm/yyyy")
+        self._errors = self.check()
+        shown = {
+            name: message
+            for name, message in self._errors.items()
+            if self._tried or name in self._touched
+        }
+        for name, widget in self.widgets.items():
+            mark_invalid(widget, shown.get(name))
+        self.errors.set_messages(list(shown.values()))
+        self.hint.setText(self._hint_text())
+        self.hint.setVisible(bool(self.hint.text()))
+
+    def _hint_text(self) -> str:
+        if self.kind == "absence":
+            left, returned = self._value("left"), self._value("returned")
+            if left and returned and returned >= left:
+                days = whole_days_outside(left, returned)
+                return f"{days} whole day{'s' if days != 1 else ''} outside the UK (the travel days do not count)."
+        if self.kind == "household":
+            member = self._value("member_client_id")
+            if member is not None and self._lookup_client is not None:
+                name = self._lookup_client(member)
+                if name:
+                    return f"Client {member}: {name}"
+        return ""
+
+    def problems(self) -> dict[str, str]:
+        """The current problems (shown or not yet shown): field -> sentence."""
+        return dict(self._errors)
+
+    def accept(self) -> None:
+        self._tried = True
+        self._refresh()
+        if self._errors:
+            first = next(name for name in self.widgets if name in self._errors)
+            self.widgets[first].setFocus()
+            return
+        super().accept()
+
+
+def _overlap_message(kind: str, history: History, mine: int, other: int, on_mine: bool) -> str:
+    records = getattr(history, COLLECTIONS[kind])
+    me, them = records[mine], records[other]
+    if kind == "absence":
+        return (
+            f"This trip overlaps {describe(kind, them)}. A trip may leave on the day the "
+            "previous one returned, but not before."
+        )
+    if kind == "custody":
+        return f"This custody period overlaps {describe(kind, them)}."
+    if on_mine:
+        return (
+            f"This permission starts on {format_long(me.start)}, while {describe(kind, them)} "
+            f"is still running. End the earlier one on the day before "
+            f"({format_long(me.start - timedelta(days=1))})."
+        )
+    if me.end is None:
+        return (
+            f"This permission has no end date, so {describe(kind, them)} would overlap it. "
+            "Check the dates and the category."
+        )
+    return (
+        f"This permission runs past the start of {describe(kind, them)}. End it on "
+        f"{format_long(them.start - timedelta(days=1))} or earlier."
+    )
+
+
+def errors_for_record(history: History, kind: str, mine: int, today: date) -> dict[str, str]:
+    """validate_history's problems that concern record `mine` of `kind`, as field -> sentence.
+
+    An overlap is reported by validate_history on the later record; when that is another record
+    but the message names this one, it is still this record's problem.
+    """
+    coll = COLLECTIONS[kind]
+    key = f"{coll}[{mine}]"
+    mention = re.compile(re.escape(key) + r"(?!\d)")
+    found: dict[str, str] = {}
+    problem: HistoryError
+    for problem in validate_history(history, today=today):
+        ours = problem.record == key
+        if not ours and not (
+            problem.record and problem.record.startswith(coll + "[") and mention.search(problem.message)
+        ):
+            continue
+        is_overlap = "overlaps" in problem.message or "still running" in problem.message
+        if is_overlap:
+            other_ref = _RECORD_REF.search(problem.message.split(": ", 1)[-1]) if ours else None
+            other = int(other_ref.group(2)) if other_ref else int(problem.record.split("[")[1][:-1])
+            field = "start" if kind in ("permission", "custody") else "left"
+            message = _overlap_message(kind, history, mine, other, on_mine=ours)
+            if not ours:
+                field = "end" if kind in ("permission", "custody") else "returned"
+                if kind == "permission" and getattr(history, coll)[mine].end is None:
+                    field = "category"
+        else:
+            field = _JSON_TO_ATTR.get(problem.field or "", problem.field or "")
+            message = humanise(problem.message, history)
+        found.setdefault(field, message)
+    return found
