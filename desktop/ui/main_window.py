@@ -59,6 +59,18 @@ def user_message(exc: BaseException) -> str:
     return f"Something went wrong ({exc.__class__.__name__}). Nothing was changed."
 
 
+def _session_start_data(store: Store) -> tuple[list[str], int, ClientIndex]:
+    """What the window needs after unlocking, read off the UI thread (building the search
+    index for 10,000 clients takes a few hundred milliseconds)."""
+    with store.read_session() as session:
+        names = repository.adviser_names(session)
+        minutes = int(
+            repository.get_setting(session, AUTO_LOCK_SETTING, str(DEFAULT_AUTO_LOCK_MINUTES))
+        )
+        index = ClientIndex(repository.list_summaries(session))
+    return names, minutes, index
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -209,17 +221,18 @@ class MainWindow(QMainWindow):
         self.create_page.set_busy(True)
 
         def work(_progress):
-            return Store.create(self.folder, passphrase, self.kdf_costs, lock=self.instance_lock)
+            store = Store.create(self.folder, passphrase, self.kdf_costs, lock=self.instance_lock)
+            return (store, *_session_start_data(store))
 
         def failed(exc: BaseException) -> None:
             self.create_page.set_busy(False)
             self.create_page.show_error(user_message(exc))
 
-        def done(store: Store) -> None:
+        def done(opened: tuple) -> None:
             self.create_page.set_busy(False)
             self.create_page.clear()
-            self.store = store
-            self._after_unlock()
+            self.store = opened[0]
+            self._after_unlock(*opened[1:])
 
         self.run("Creating the store", work, done, failed, show_progress=False)
 
@@ -228,9 +241,11 @@ class MainWindow(QMainWindow):
 
         def work(_progress):
             if self.store is None:
-                return Store.open(self.folder, passphrase, lock=self.instance_lock)
-            self.store.unlock(passphrase)
-            return self.store
+                store = Store.open(self.folder, passphrase, lock=self.instance_lock)
+            else:
+                store = self.store
+                store.unlock(passphrase)
+            return (store, *_session_start_data(store))
 
         def failed(exc: BaseException) -> None:
             self.unlock_page.set_busy(False)
@@ -241,28 +256,22 @@ class MainWindow(QMainWindow):
             else:
                 self.unlock_page.show_error(user_message(exc))
 
-        def done(store: Store) -> None:
+        def done(opened: tuple) -> None:
             self.unlock_page.set_busy(False)
             self.unlock_page.reset()
-            self.store = store
+            store = self.store = opened[0]
             if store.upgrade_backup is not None:
                 self.statusBar().showMessage(
                     f"The store was updated; a copy from before is in {store.upgrade_backup.parent}",
                     15000,
                 )
                 store.upgrade_backup = None
-            self._after_unlock()
+            self._after_unlock(*opened[1:])
 
         self.run("Unlocking", work, done, failed, show_progress=False)
 
-    def _after_unlock(self) -> None:
+    def _after_unlock(self, names: list[str], minutes: int, index: ClientIndex) -> None:
         assert self.store is not None
-        with self.store.read_session() as session:
-            names = repository.adviser_names(session)
-            minutes = int(
-                repository.get_setting(session, AUTO_LOCK_SETTING, str(DEFAULT_AUTO_LOCK_MINUTES))
-            )
-            index = ClientIndex(repository.list_summaries(session))
         if not self.adviser:
             self.adviser = names[0] if names else ""
             if self.ask_adviser:

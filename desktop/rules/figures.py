@@ -1,0 +1,120 @@
+"""Dated figures: "which value of figure X was in force on date D, and where does it come from?"
+
+The data comes from `resources/rules/*.toml`, loaded by `desktop.assess` (this module does no I/O).
+Each file holds `[[figure]]` tables:
+
+    [[figure]]
+    key = "lr.qualifying_years"
+    value = 10
+    effective_from = 2024-04-11
+    rule = "LR 11.1"
+    source = "Appendix Long Residence, in force 11 April 2024 (reference 003)"
+
+A key may appear several times with different `effective_from` dates (a fee that changed); the
+entry in force on D is the one with the latest `effective_from` on or before D. Cut-off dates (for
+example 11 January 2018) are figures too: their value is a date.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+class FiguresError(ValueError):
+    """Bad figure data, or a question the data cannot answer."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    value: Any
+    effective_from: date
+    source: str
+    rule: str | None = None
+    note: str | None = None
+    verified: bool = True  # False where the figure comes from memory of guidance, not a text here
+
+
+@dataclass(frozen=True)
+class Figures:
+    """All dated figures, grouped by key and sorted by `effective_from`."""
+
+    by_key: Mapping[str, tuple[Figure, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_tables(cls, tables: Iterable[Mapping[str, Any]]) -> Figures:
+        """Build from parsed TOML documents (each with a `figure` array)."""
+        grouped: dict[str, list[Figure]] = {}
+        for doc_no, doc in enumerate(tables):
+            for i, raw in enumerate(doc.get("figure", [])):
+                where = f"document {doc_no} figure[{i}]"
+                try:
+                    key = raw["key"]
+                    value = raw["value"]
+                    eff = raw["effective_from"]
+                    source = raw["source"]
+                except KeyError as exc:
+                    raise FiguresError(f"{where}: missing {exc.args[0]!r}") from None
+                if isinstance(eff, datetime):
+                    eff = eff.date()
+                if not isinstance(eff, date):
+                    raise FiguresError(f"{where} ({key}): effective_from must be a date")
+                if not isinstance(source, str) or not source.strip():
+                    raise FiguresError(f"{where} ({key}): every figure needs a source")
+                grouped.setdefault(key, []).append(
+                    Figure(
+                        key=key,
+                        value=value,
+                        effective_from=eff,
+                        source=source,
+                        rule=raw.get("rule"),
+                        note=raw.get("note"),
+                        verified=bool(raw.get("verified", True)),
+                    )
+                )
+        by_key: dict[str, tuple[Figure, ...]] = {}
+        for key, entries in grouped.items():
+            entries.sort(key=lambda f: f.effective_from)
+            for a, b in zip(entries, entries[1:]):
+                if a.effective_from == b.effective_from:
+                    raise FiguresError(f"{key}: two values take effect on {a.effective_from}")
+            by_key[key] = tuple(entries)
+        return cls(by_key)
+
+    def entry(self, key: str, on: date) -> Figure:
+        entries = self.by_key.get(key)
+        if not entries:
+            raise FiguresError(f"no figure {key!r} in resources/rules")
+        i = bisect_right([e.effective_from for e in entries], on)
+        if i == 0:
+            raise FiguresError(
+                f"figure {key!r} has no value in force on {on.isoformat()} "
+                f"(first takes effect {entries[0].effective_from.isoformat()})"
+            )
+        return entries[i - 1]
+
+    def get(self, key: str, on: date) -> Any:
+        return self.entry(key, on).value
+
+    def date_(self, key: str, on: date) -> date:
+        value = self.get(key, on)
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, str):
+            return date.fromisoformat(value)
+        if not isinstance(value, date):
+            raise FiguresError(f"figure {key!r} is not a date")
+        return value
+
+    def int_(self, key: str, on: date) -> int:
+        value = self.get(key, on)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FiguresError(f"figure {key!r} is not a whole number")
+        return value
+
+    def keys(self) -> list[str]:
+        return sorted(self.by_key)

@@ -1,0 +1,218 @@
+"""The Details tab: the client's details form with Save (Ctrl+S), Revert and Delete client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.store.repository import ClientDetails, delete_client, get_client, update_client
+from desktop.ui.client_form import ClientForm
+
+
+def _same_name(typed: str, name: str) -> bool:
+    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
+
+
+class DeleteClientDialog(QDialog):
+    """Erasure needs the client's name typed in full: a slip of the keyboard cannot do it."""
+
+    def __init__(self, full_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._name = full_name
+        self.setWindowTitle("Delete client for good")
+        self.setAccessibleName("Delete client confirmation")
+        explain = QLabel(
+            "This is for erasure requests. It deletes this client's details, household, "
+            "immigration history and case notes from this computer. It cannot be undone; "
+            "the audit trail will only keep the client number and who deleted it, and when.\n\n"
+            f"To confirm, type the client's full name: {full_name}"
+        )
+        explain.setWordWrap(True)
+        explain.setTextFormat(Qt.TextFormat.PlainText)
+        label = QLabel("Client's full &name")
+        self.typed = QLineEdit()
+        self.typed.setAccessibleName("Type the client's full name to confirm")
+        label.setBuddy(self.typed)
+        self.buttons = QDialogButtonBox()
+        self.delete_button = QPushButton("Delete for good")
+        self.delete_button.setAccessibleName("Delete client for good")
+        self.delete_button.setEnabled(False)
+        self.delete_button.setAutoDefault(False)
+        cancel = QPushButton("Cancel")
+        cancel.setAccessibleName("Cancel")
+        cancel.setDefault(True)
+        self.buttons.addButton(self.delete_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
+        self.delete_button.clicked.connect(self.accept)
+        cancel.clicked.connect(self.reject)
+        self.typed.textChanged.connect(
+            lambda text: self.delete_button.setEnabled(_same_name(text, self._name))
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addWidget(label)
+        layout.addWidget(self.typed)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+
+    def accept(self) -> None:
+        if _same_name(self.typed.text(), self._name):
+            super().accept()
+
+
+def confirm_delete(parent: QWidget | None, full_name: str) -> bool:
+    """Ask for the typed name; tests replace this function."""
+    return DeleteClientDialog(full_name, parent).exec() == QDialog.DialogCode.Accepted
+
+
+class DetailsTab(QWidget):
+    details_saved = Signal()
+    client_deleted = Signal(int)
+    dirty_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = None
+        self._adviser = ""
+        self._today: Callable[[], date] = date.today
+        self._client_id: int | None = None
+        self._saved: ClientDetails | None = None
+        self._dirty = False
+
+        self.form = ClientForm()
+        self.form.changed.connect(self._on_changed)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.form)
+
+        self.save_button = QPushButton("Save chan&ges")
+        self.save_button.setAccessibleName("Save changes")
+        self.save_button.setToolTip("Save the client's details (Ctrl+S)")
+        self.revert_button = QPushButton("Re&vert")
+        self.revert_button.setAccessibleName("Revert to the saved details")
+        self.revert_button.setToolTip("Put back the details as last saved")
+        self.delete_button = QPushButton("&Delete client…")
+        self.delete_button.setAccessibleName("Delete client")
+        self.delete_button.setToolTip("For erasure requests: deletes everything held about this client")
+        self.status = QLabel()
+        self.status.setAccessibleName("Save status")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        self.delete_button.clicked.connect(self.delete)
+        shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.save)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        QWidget.setTabOrder(self.form.last_field(), self.save_button)
+        QWidget.setTabOrder(self.save_button, self.revert_button)
+        QWidget.setTabOrder(self.revert_button, self.delete_button)
+        self._set_dirty(False)
+
+    def set_context(self, store, adviser: str, today_provider: Callable[[], date] = date.today) -> None:
+        self._store, self._adviser, self._today = store, adviser, today_provider
+
+    def load(self, client_id: int) -> None:
+        with self._store.session() as session:
+            details = ClientDetails.from_client(get_client(session, client_id))
+        self._client_id = client_id
+        self._saved = details
+        self.form.set_details(details)
+        self.status.clear()
+        self._set_dirty(False)
+
+    def clear(self) -> None:
+        self._client_id = None
+        self._saved = None
+        self.form.clear()
+        self.status.clear()
+        self._set_dirty(False)
+
+    def saved_details(self) -> ClientDetails | None:
+        return self._saved
+
+    def has_unsaved_changes(self) -> bool:
+        return self._client_id is not None and self.form.details() != self._saved
+
+    def _on_changed(self) -> None:
+        self._set_dirty(self.has_unsaved_changes())
+        if self._dirty:
+            self.status.setText("Unsaved changes")
+
+    def _set_dirty(self, dirty: bool) -> None:
+        changed = dirty != self._dirty
+        self._dirty = dirty
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+        self.delete_button.setEnabled(self._client_id is not None)
+        if not dirty and self.status.text() == "Unsaved changes":
+            self.status.clear()
+        if changed:
+            self.dirty_changed.emit(dirty)
+
+    def save(self) -> bool:
+        if self._client_id is None:
+            return False
+        if self.form.validate(self._today()):
+            self.status.setText("Not saved: fix the problems shown.")
+            first = self.form.first_invalid(self._today())
+            if first is not None:
+                first.setFocus()
+            return False
+        details = self.form.details()
+        try:
+            with self._store.session() as session:
+                update_client(session, self._client_id, details, self._adviser)
+        except Exception as exc:  # noqa: BLE001 - keep what was typed; say it was not saved
+            self.status.setText(f"Not saved: the store could not be written ({type(exc).__name__}).")
+            return False
+        self._saved = details
+        self.form.set_details(details)
+        self._set_dirty(False)
+        self.status.setText("Saved.")
+        self.details_saved.emit()
+        return True
+
+    def revert(self) -> None:
+        if self._saved is not None:
+            self.form.set_details(self._saved)
+            self._set_dirty(False)
+            self.status.setText("Reverted to the saved details.")
+
+    def delete(self) -> bool:
+        if self._client_id is None or self._saved is None:
+            return False
+        if not confirm_delete(self, self._saved.full_name):
+            return False
+        client_id = self._client_id
+        try:
+            with self._store.session() as session:
+                delete_client(session, client_id, self._adviser)
+        except Exception as exc:  # noqa: BLE001
+            self.status.setText(f"Not deleted: the store could not be written ({type(exc).__name__}).")
+            return False
+        self.clear()
+        self.client_deleted.emit(client_id)
+        return True

@@ -1,0 +1,495 @@
+"""The History tab: permissions, applications, absences and custody, with a verdict per route.
+
+Every change is checked against the whole history and saved at once as one transaction
+(`save_history` replaces the history whole). A failed check or save leaves the stored history
+as it was and says why under the tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.rules.history import (
+    APPEAL_OUTCOMES,
+    APPLICATION_KINDS,
+    APPLICATION_OUTCOMES,
+    FEE_WAIVER_OUTCOMES,
+    PERMISSION_CATEGORIES,
+    ROUTES,
+    History,
+    Question,
+    validate_history,
+)
+from desktop.store.repository import load_history, save_history
+from desktop.ui.record_dialog import COLLECTIONS, NRPF, RecordDialog, describe, errors_for_record, humanise
+from desktop.ui.widgets import form_feedback
+from desktop.ui.widgets.date_field import DateField
+from desktop.ui.widgets.dates import format_date, format_long, whole_days_outside
+from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
+
+UNAVAILABLE = "Assessment unavailable"
+
+#: kind -> (group title with mnemonic, column headers)
+TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "permission": ("Pe&rmissions", ("Category", "From", "To", "Granted", "Conditions")),
+    "application": (
+        "Appli&cations",
+        ("Kind", "Made", "Decided", "Outcome", "Fee waiver", "Appeal"),
+    ),
+    "absence": (
+        "A&bsences from the UK",
+        ("Left", "Returned", "Whole days outside", "Reason", "Exceptional", "Planned"),
+    ),
+    "custody": ("Cus&tody", ("From", "To", "Days")),
+}
+NOUNS = {"permission": "permission", "application": "application", "absence": "trip",
+         "custody": "custody period"}
+
+
+def _yes(flag: bool | None) -> str:
+    return {True: "Yes", False: "No", None: ""}[flag]
+
+
+def _row(kind: str, record: Any) -> list[str]:
+    if kind == "permission":
+        conditions = ["NRPF" if c == NRPF else c.replace("_", " ") for c in record.conditions]
+        return [
+            PERMISSION_CATEGORIES.get(record.category, record.category),
+            format_date(record.start),
+            format_date(record.end) if record.end else "no end date",
+            format_date(record.granted_on),
+            ", ".join(conditions),
+        ]
+    if kind == "application":
+        fee = ""
+        if record.fee_waiver_requested:
+            fee = f"asked {format_date(record.fee_waiver_requested)}"
+            if record.fee_waiver_outcome:
+                fee += f"; {FEE_WAIVER_OUTCOMES[record.fee_waiver_outcome].lower()}"
+        appeal = ""
+        if record.appeal_lodged:
+            appeal = f"lodged {format_date(record.appeal_lodged)}"
+            if record.appeal_outcome:
+                appeal += f"; {APPEAL_OUTCOMES[record.appeal_outcome].lower()}"
+        return [
+            APPLICATION_KINDS.get(record.kind, record.kind),
+            format_date(record.made),
+            format_date(record.decided),
+            APPLICATION_OUTCOMES.get(record.outcome, "") if record.outcome else "",
+            fee,
+            appeal,
+        ]
+    if kind == "absence":
+        return [
+            format_date(record.left),
+            format_date(record.returned),
+            str(whole_days_outside(record.left, record.returned)),
+            record.reason or "",
+            _yes(record.exceptional),
+            _yes(record.planned),
+        ]
+    return [
+        format_date(record.start),
+        format_date(record.end),
+        str((record.end - record.start).days + 1),
+    ]
+
+
+def _verdict_function() -> Callable[..., str] | None:
+    try:
+        from desktop.assess import verdict_line
+    except Exception:  # noqa: BLE001 - the engine is optional here; the tab must still work
+        return None
+    return verdict_line
+
+
+class RecordTable(QWidget):
+    """One titled table with Add / Edit / Delete; Insert, Enter and Delete work on the table."""
+
+    add_requested = Signal(str)
+    edit_requested = Signal(str, int)
+    delete_requested = Signal(str, int)
+
+    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        title, headers = TABLES[kind]
+        noun = NOUNS[kind]
+        # The title's mnemonic (Alt+letter) moves focus to the table.
+        self.mnemonic = QLabel(title)
+        font = self.mnemonic.font()
+        font.setBold(True)
+        self.mnemonic.setFont(font)
+        self.table = QTableWidget(0, len(headers))
+        self.table.setHorizontalHeaderLabels(list(headers))
+        self.table.setAccessibleName(title.replace("&", ""))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setMinimumHeight(120)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.installEventFilter(self)
+        self.table.doubleClicked.connect(lambda _i: self._edit())
+        self.mnemonic.setBuddy(self.table)
+        self.mnemonic.setAccessibleName(title.replace("&", ""))
+
+        self.add_button = QPushButton(f"Add {noun}…")
+        self.edit_button = QPushButton("Edit…")
+        self.delete_button = QPushButton("Delete")
+        for button, verb in (
+            (self.add_button, "Add"), (self.edit_button, "Edit"), (self.delete_button, "Delete")
+        ):
+            button.setAccessibleName(f"{verb} {noun}")
+        self.add_button.setToolTip(f"Add a {noun} (Insert in the table)")
+        self.edit_button.setToolTip(f"Edit the selected {noun} (Enter in the table)")
+        self.delete_button.setToolTip(f"Delete the selected {noun} (Delete in the table)")
+        self.add_button.clicked.connect(lambda: self.add_requested.emit(self.kind))
+        self.edit_button.clicked.connect(self._edit)
+        self.delete_button.clicked.connect(self._delete)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+        top = QHBoxLayout()
+        top.addWidget(self.mnemonic)
+        top.addStretch(1)
+        top.addWidget(self.add_button)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        self._update_buttons()
+
+    def set_records(self, records: tuple[Any, ...]) -> None:
+        selected = self.current_row()
+        self.table.setRowCount(len(records))
+        for row, record in enumerate(records):
+            for column, text in enumerate(_row(self.kind, record)):
+                item = QTableWidgetItem(text)
+                if TABLES[self.kind][1][column] in ("Whole days outside", "Days"):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        if selected is not None and records:
+            self.table.selectRow(min(selected, len(records) - 1))
+        self._update_buttons()
+
+    def current_row(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def _update_buttons(self) -> None:
+        has = self.current_row() is not None
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    def _edit(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.edit_requested.emit(self.kind, row)
+
+    def _delete(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.delete_requested.emit(self.kind, row)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key == Qt.Key.Key_Insert:
+                self.add_requested.emit(self.kind)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._edit()
+                return True
+            if key == Qt.Key.Key_Delete:
+                self._delete()
+                return True
+        return super().eventFilter(watched, event)
+
+
+class HistoryTab(QWidget):
+    history_saved = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = None
+        self._adviser = ""
+        self._today: Callable[[], date] = date.today
+        self._client_id: int | None = None
+        self._history = History()
+
+        # Question: the route being asked about and the intended application date.
+        self.route = QComboBox()
+        self.route.setAccessibleName("Route being asked about")
+        self.route.addItem("No route chosen yet", None)
+        for code, label in ROUTES.items():
+            self.route.addItem(label, code)
+        self.route.activated.connect(lambda _i: self.save_question())
+        self.question_date = DateField(label="Application date")
+        self.question_date.setAccessibleName("Intended application date")
+        self.question_date.setMaximumWidth(160)
+        self.question_date.editingFinished.connect(self.save_question)
+        route_label = QLabel("&Route asked about")
+        route_label.setBuddy(self.route)
+        date_label = QLabel("Application &date")
+        date_label.setBuddy(self.question_date)
+        question_row = QHBoxLayout()
+        question_row.addWidget(route_label)
+        question_row.addWidget(self.route, 1)
+        question_row.addSpacing(12)
+        question_row.addWidget(date_label)
+        question_row.addWidget(self.question_date)
+
+        # Verdicts, one line per route.
+        self.verdict_heading = QLabel()
+        self.verdict_heading.setAccessibleName("Verdicts")
+        self.verdict_box = QGroupBox("Verdict per route (qualifying period and absences only)")
+        verdict_form = QFormLayout(self.verdict_box)
+        verdict_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        verdict_form.addRow(self.verdict_heading)
+        self.verdict_labels: dict[str, QLabel] = {}
+        self.verdict_names: dict[str, QLabel] = {}
+        for code, label in ROUTES.items():
+            name = QLabel(label)
+            name.setWordWrap(True)
+            verdict = QLabel()
+            verdict.setWordWrap(True)
+            verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                            | Qt.TextInteractionFlag.TextSelectableByMouse)
+            verdict.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.verdict_labels[code] = verdict
+            self.verdict_names[code] = name
+            verdict_form.addRow(name, verdict)
+
+        self.problems = FormErrors(self)
+        self.problems.setAccessibleName("History problems")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Last change")
+
+        self.tables: dict[str, RecordTable] = {}
+        tables_widget = QWidget()
+        tables_layout = QVBoxLayout(tables_widget)
+        tables_layout.setContentsMargins(0, 0, 0, 0)
+        for kind in TABLES:
+            table = RecordTable(kind)
+            table.add_requested.connect(self.add_record)
+            table.edit_requested.connect(self.edit_record)
+            table.delete_requested.connect(self.confirm_delete)
+            self.tables[kind] = table
+            tables_layout.addWidget(table)
+
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.addLayout(question_row)
+        content_layout.addWidget(self.verdict_box)
+        content_layout.addWidget(self.status)
+        content_layout.addWidget(self.problems)
+        content_layout.addWidget(tables_widget, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.clear()
+
+    # ---- context -----------------------------------------------------------------------------
+    def set_context(self, store, adviser: str, today_provider: Callable[[], date] = date.today) -> None:
+        self._store, self._adviser, self._today = store, adviser, today_provider
+
+    def today(self) -> date:
+        return self._today()
+
+    def history(self) -> History:
+        return self._history
+
+    def load(self, client_id: int) -> None:
+        with self._store.session() as session:
+            history = load_history(session, client_id)
+        self._client_id = client_id
+        self.status.clear()
+        self._show(history)
+
+    def clear(self) -> None:
+        self._client_id = None
+        self._history = History()
+        for table in self.tables.values():
+            table.set_records(())
+        self.route.setCurrentIndex(0)
+        self.question_date.setDate(None)
+        mark_invalid(self.question_date, None)
+        for label in self.verdict_labels.values():
+            label.clear()
+        self.verdict_heading.clear()
+        self.problems.set_messages([])
+        self.status.clear()
+
+    def _show(self, history: History) -> None:
+        self._history = history
+        for kind, table in self.tables.items():
+            table.set_records(getattr(history, COLLECTIONS[kind]))
+        question = history.question
+        self.route.setCurrentIndex(max(self.route.findData(question.route if question else None), 0))
+        self.question_date.setDate(question.application_date if question else None)
+        mark_invalid(self.question_date, None)
+        existing = [humanise(p.message, history) for p in validate_history(history, today=self.today())]
+        self.problems.set_messages(
+            [f"Check this history: {m}" for m in existing]
+        )
+        self.refresh_verdicts()
+
+    # ---- verdicts ----------------------------------------------------------------------------
+    def assessment_date(self) -> date:
+        question = self._history.question
+        if question and question.application_date:
+            return question.application_date
+        return self.today()
+
+    def refresh_verdicts(self) -> None:
+        on = self.assessment_date()
+        asked = self._history.question.route if self._history.question else None
+        planned = self._history.question and self._history.question.application_date
+        self.verdict_heading.setText(
+            f"On {format_long(on)} ({'the intended application date' if planned else 'today'}):"
+        )
+        verdict_line = _verdict_function()
+        for code, label in self.verdict_labels.items():
+            if verdict_line is None:
+                text = f"{UNAVAILABLE} (the residence engine is not installed)."
+            else:
+                try:
+                    text = str(verdict_line(self._history, code, on))
+                except Exception:  # noqa: BLE001 - one failing route must not hide the others
+                    text = f"{UNAVAILABLE} for this history."
+            label.setText(text)
+            name = self.verdict_names[code]
+            name.setText(f"<b>{ROUTES[code]}</b> (asked about)" if code == asked else ROUTES[code])
+            label.setAccessibleName(f"{ROUTES[code]}: {text}")
+
+    def verdict_texts(self) -> dict[str, str]:
+        return {code: label.text() for code, label in self.verdict_labels.items()}
+
+    # ---- changes -----------------------------------------------------------------------------
+    def _lookup_today(self) -> date:
+        return self.today()
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a dialog modally; tests replace this to drive the dialog without a modal loop."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def add_record(self, kind: str) -> None:
+        if self._client_id is None:
+            return
+        dialog = RecordDialog(kind, history=self._history, today=self.today(), parent=self)
+        if self.run_dialog(dialog):
+            record = dialog.record()
+            if record is not None:
+                self.apply_record(kind, None, record)
+        self.tables[kind].table.setFocus()
+
+    def edit_record(self, kind: str, index: int) -> None:
+        if self._client_id is None:
+            return
+        records = getattr(self._history, COLLECTIONS[kind])
+        dialog = RecordDialog(
+            kind, record=records[index], history=self._history, index=index,
+            today=self.today(), parent=self,
+        )
+        if self.run_dialog(dialog):
+            record = dialog.record()
+            if record is not None:
+                self.apply_record(kind, index, record)
+        self.tables[kind].table.setFocus()
+
+    def confirm_delete(self, kind: str, index: int) -> None:
+        records = getattr(self._history, COLLECTIONS[kind])
+        what = describe(kind, records[index])
+        if form_feedback.confirm(self, "Delete record?", f"Delete {what}? This cannot be undone.",
+                                 yes="Delete"):
+            self.delete_record(kind, index)
+
+    def apply_record(self, kind: str, index: int | None, record: Any) -> list[str]:
+        """Check `record` (new when index is None) against the whole history and save it.
+
+        Returns the problems found (nothing is saved then), or [] when saved.
+        """
+        coll = COLLECTIONS[kind]
+        records = list(getattr(self._history, coll))
+        if index is None:
+            records.append(record)
+            mine = len(records) - 1
+        else:
+            records[index] = record
+            mine = index
+        new = replace(self._history, **{coll: tuple(records)})
+        problems = list(errors_for_record(new, kind, mine, self.today()).values())
+        if problems:
+            self.status.setText("Not saved: " + " ".join(problems))
+            return problems
+        verb = "added" if index is None else "changed"
+        return self._save(new, f"Saved: {describe(kind, record)} {verb}.")
+
+    def delete_record(self, kind: str, index: int) -> list[str]:
+        coll = COLLECTIONS[kind]
+        records = list(getattr(self._history, coll))
+        gone = records.pop(index)
+        new = replace(self._history, **{coll: tuple(records)})
+        return self._save(new, f"Deleted {describe(kind, gone)}.")
+
+    def save_question(self) -> list[str]:
+        if self._client_id is None:
+            return []
+        route = self.route.currentData()
+        if not self.question_date.is_valid():
+            message = self.question_date.error() or "Application date is not a real date."
+            mark_invalid(self.question_date, message)
+            return [message]
+        mark_invalid(self.question_date, None)
+        question = Question(route, self.question_date.date()) if route else None
+        if question == self._history.question:
+            return []
+        if route is None and self.question_date.date() is not None:
+            self.status.setText("Choose a route to keep the application date with it.")
+        return self._save(replace(self._history, question=question), "Saved the route asked about.")
+
+    def _save(self, new: History, done: str) -> list[str]:
+        try:
+            with self._store.session() as session:
+                save_history(session, self._client_id, new, self._adviser)
+        except Exception as exc:  # noqa: BLE001 - show it; the old history stays as it was
+            message = f"Not saved: the store could not be written ({type(exc).__name__}). Nothing was changed."
+            self.status.setText(message)
+            self._show(self._history)
+            return [message]
+        self.load(self._client_id)
+        self.status.setText(done)
+        self.history_saved.emit()
+        return []

@@ -1,0 +1,150 @@
+"""The Notes tab: case notes (newest first) stamped with the session's adviser, and the audit trail."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.store.repository import add_note, audit_of, notes_of
+from desktop.ui.widgets.dates import format_date
+
+ACTIONS = {
+    "client.create": "Client added",
+    "client.update": "Details changed",
+    "client.import": "Imported from a history file",
+    "client.delete": "Client erased",
+    "household.update": "Household changed",
+    "history.update": "History changed",
+    "note.add": "Case note added",
+}
+
+
+def _when(moment) -> str:
+    return f"{format_date(moment.date())} {moment:%H:%M}"
+
+
+class NotesTab(QWidget):
+    note_added = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = None
+        self._adviser = ""
+        self._client_id: int | None = None
+
+        notes_page = QWidget()
+        list_label = QLabel("Case &notes, newest first")
+        self.notes = QListWidget()
+        self.notes.setAccessibleName("Case notes, newest first")
+        self.notes.setWordWrap(True)
+        self.notes.setAlternatingRowColors(True)
+        self.notes.setSpacing(2)
+        list_label.setBuddy(self.notes)
+        new_label = QLabel("Ne&w note")
+        self.editor = QPlainTextEdit()
+        self.editor.setAccessibleName("New case note")
+        self.editor.setPlaceholderText("What was discussed, advised or agreed. Ctrl+Return adds it.")
+        self.editor.setTabChangesFocus(True)
+        self.editor.setFixedHeight(90)
+        new_label.setBuddy(self.editor)
+        self.add_button = QPushButton("&Add note")
+        self.add_button.setAccessibleName("Add note")
+        self.add_button.setToolTip("Add this note (Ctrl+Return)")
+        self.add_button.clicked.connect(self.add_current_note)
+        self.status = QLabel()
+        self.status.setAccessibleName("Note status")
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self.editor)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.add_current_note)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.add_button)
+        notes_layout = QVBoxLayout(notes_page)
+        notes_layout.addWidget(list_label)
+        notes_layout.addWidget(self.notes, 1)
+        notes_layout.addWidget(new_label)
+        notes_layout.addWidget(self.editor)
+        notes_layout.addLayout(buttons)
+
+        self.audit = QTableWidget(0, 4)
+        self.audit.setHorizontalHeaderLabels(["When", "Adviser", "What", "Details"])
+        self.audit.setAccessibleName("Audit trail")
+        self.audit.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.audit.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.audit.verticalHeader().setVisible(False)
+        self.audit.setTabKeyNavigation(False)
+        header = self.audit.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+
+        self.pages = QTabWidget()
+        self.pages.setAccessibleName("Notes and audit trail")
+        self.pages.addTab(notes_page, "Case notes")
+        self.pages.addTab(self.audit, "Audit trail")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+    def set_context(self, store, adviser: str) -> None:
+        self._store, self._adviser = store, adviser
+
+    def load(self, client_id: int) -> None:
+        with self._store.session() as session:
+            notes = [(n.written_on, n.adviser, n.text) for n in notes_of(session, client_id)]
+            trail = [(a.at, a.adviser, a.action, a.summary) for a in audit_of(session, client_id)]
+        self._client_id = client_id
+        self.notes.clear()
+        for written_on, adviser, text in reversed(notes):
+            item = QListWidgetItem(f"{_when(written_on)} · {adviser}\n{text}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{_when(written_on)}, {adviser}: {text}")
+            self.notes.addItem(item)
+        self.audit.setRowCount(len(trail))
+        for row, (at, adviser, action, summary) in enumerate(reversed(trail)):
+            for column, text in enumerate((_when(at), adviser, ACTIONS.get(action, action), summary)):
+                self.audit.setItem(row, column, QTableWidgetItem(text))
+
+    def clear(self) -> None:
+        self._client_id = None
+        self.notes.clear()
+        self.editor.clear()
+        self.audit.setRowCount(0)
+        self.status.clear()
+
+    def note_texts(self) -> list[str]:
+        return [self.notes.item(i).text() for i in range(self.notes.count())]
+
+    def add_current_note(self) -> bool:
+        text = self.editor.toPlainText().strip()
+        if self._client_id is None:
+            return False
+        if not text:
+            self.status.setText("Type the note first.")
+            self.editor.setFocus()
+            return False
+        try:
+            with self._store.session() as session:
+                add_note(session, self._client_id, self._adviser, text)
+        except Exception as exc:  # noqa: BLE001 - keep the typed note so nothing is lost
+            self.status.setText(f"Not saved: the store could not be written ({type(exc).__name__}).")
+            return False
+        self.editor.clear()
+        self.status.setText(f"Note added by {self._adviser}.")
+        self.load(self._client_id)
+        self.note_added.emit()
+        return True
