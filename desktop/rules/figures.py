@@ -44,6 +44,13 @@ class Figures:
     """All dated figures, grouped by key and sorted by `effective_from`."""
 
     by_key: Mapping[str, tuple[Figure, ...]] = field(default_factory=dict)
+    #: When True, a question about a date before a figure first took effect gets that first
+    #: value instead of an error. The engine asks about rules "in force on today"; tests and
+    #: what-if questions with an old `today` would otherwise fail on later-added figures.
+    lenient: bool = False
+
+    def leniently(self) -> Figures:
+        return Figures(self.by_key, True)
 
     @classmethod
     def from_tables(cls, tables: Iterable[Mapping[str, Any]]) -> Figures:
@@ -85,17 +92,17 @@ class Figures:
             by_key[key] = tuple(entries)
         return cls(by_key)
 
-    def entry(self, key: str, on: date) -> Figure:
+    def entry(self, key: str, on: date, *, strict: bool | None = None) -> Figure:
         entries = self.by_key.get(key)
         if not entries:
             raise FiguresError(f"no figure {key!r} in resources/rules")
         i = bisect_right([e.effective_from for e in entries], on)
-        if i == 0:
+        if i == 0 and not (self.lenient if strict is None else not strict):
             raise FiguresError(
                 f"figure {key!r} has no value in force on {on.isoformat()} "
                 f"(first takes effect {entries[0].effective_from.isoformat()})"
             )
-        return entries[i - 1]
+        return entries[max(i, 1) - 1]
 
     def get(self, key: str, on: date) -> Any:
         return self.entry(key, on).value

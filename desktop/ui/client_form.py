@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -81,13 +81,14 @@ class ClientForm(QWidget):
                 self.widgets[name] = widget
                 self.labels[name] = label
                 form.addRow(label, widget)
-            columns.addWidget(box, 1)
+            columns.addWidget(box, 1, Qt.AlignmentFlag.AlignTop)
 
         self.errors = FormErrors(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(columns)
         outer.addWidget(self.errors)
+        outer.addStretch(1)
 
         order = [name for name, _l, _a in PERSON_FIELDS + IMMIGRATION_FIELDS]
         for first, second in zip(order, order[1:]):

@@ -7,6 +7,7 @@ as it was and says why under the tables.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -266,26 +266,25 @@ class HistoryTab(QWidget):
         question_row.addWidget(date_label)
         question_row.addWidget(self.question_date)
 
-        # Verdicts, one line per route.
+        # Verdicts, one line per route ("Route: verdict"), the route asked about in bold.
         self.verdict_heading = QLabel()
         self.verdict_heading.setAccessibleName("Verdicts")
         self.verdict_box = QGroupBox("Verdict per route (qualifying period and absences only)")
-        verdict_form = QFormLayout(self.verdict_box)
-        verdict_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        verdict_form.addRow(self.verdict_heading)
+        verdict_layout = QVBoxLayout(self.verdict_box)
+        verdict_layout.setSpacing(3)
+        verdict_layout.addWidget(self.verdict_heading)
+        self.unavailable = QLabel(f"{UNAVAILABLE}: the residence engine is not installed.")
+        self.unavailable.setAccessibleName(UNAVAILABLE)
+        verdict_layout.addWidget(self.unavailable)
         self.verdict_labels: dict[str, QLabel] = {}
-        self.verdict_names: dict[str, QLabel] = {}
-        for code, label in ROUTES.items():
-            name = QLabel(label)
-            name.setWordWrap(True)
-            verdict = QLabel()
-            verdict.setWordWrap(True)
-            verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                            | Qt.TextInteractionFlag.TextSelectableByMouse)
-            verdict.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            self.verdict_labels[code] = verdict
-            self.verdict_names[code] = name
-            verdict_form.addRow(name, verdict)
+        self._verdicts: dict[str, str] = {}
+        for code in ROUTES:
+            line = QLabel()
+            line.setWordWrap(True)
+            line.setTextFormat(Qt.TextFormat.RichText)
+            line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.verdict_labels[code] = line
+            verdict_layout.addWidget(line)
 
         self.problems = FormErrors(self)
         self.problems.setAccessibleName("History problems")
@@ -348,6 +347,7 @@ class HistoryTab(QWidget):
         mark_invalid(self.question_date, None)
         for label in self.verdict_labels.values():
             label.clear()
+        self._verdicts = {}
         self.verdict_heading.clear()
         self.problems.set_messages([])
         self.status.clear()
@@ -381,21 +381,27 @@ class HistoryTab(QWidget):
             f"On {format_long(on)} ({'the intended application date' if planned else 'today'}):"
         )
         verdict_line = _verdict_function()
+        self.unavailable.setVisible(verdict_line is None)
+        self._verdicts = {}
         for code, label in self.verdict_labels.items():
+            label.setVisible(verdict_line is not None)
             if verdict_line is None:
-                text = f"{UNAVAILABLE} (the residence engine is not installed)."
-            else:
-                try:
-                    text = str(verdict_line(self._history, code, on))
-                except Exception:  # noqa: BLE001 - one failing route must not hide the others
-                    text = f"{UNAVAILABLE} for this history."
-            label.setText(text)
-            name = self.verdict_names[code]
-            name.setText(f"<b>{ROUTES[code]}</b> (asked about)" if code == asked else ROUTES[code])
+                self._verdicts[code] = UNAVAILABLE
+                continue
+            try:
+                text = str(verdict_line(self._history, code, on))
+            except Exception:  # noqa: BLE001 - one failing route must not hide the others
+                text = f"{UNAVAILABLE} for this history."
+            self._verdicts[code] = text
+            route = html.escape(ROUTES[code])
+            if code == asked:
+                route = f"<b>{route} (asked about)</b>"
+            label.setText(f"{route}: {html.escape(text)}")
             label.setAccessibleName(f"{ROUTES[code]}: {text}")
 
     def verdict_texts(self) -> dict[str, str]:
-        return {code: label.text() for code, label in self.verdict_labels.items()}
+        """Route code -> the verdict sentence shown (or "Assessment unavailable")."""
+        return dict(self._verdicts)
 
     # ---- changes -----------------------------------------------------------------------------
     def _lookup_today(self) -> date:

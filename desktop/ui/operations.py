@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
@@ -29,7 +29,9 @@ class _Runner(QRunnable):
         super().__init__()
         self.work = work
         self.signals = signals
-        self.setAutoDelete(True)
+        # Python owns the runnable: a pool that also deleted this Python-subclassed QRunnable
+        # would free it twice (seen as heap corruption).
+        self.setAutoDelete(False)
 
     def run(self) -> None:  # pragma: no cover - runs on a worker thread
         try:
@@ -38,6 +40,16 @@ class _Runner(QRunnable):
             self.signals.error.emit(exc)
         else:
             self.signals.done.emit(result)
+
+
+#: Runners stay referenced a little after they report, so none is freed while its pool thread
+#: is still returning from run().
+_RUNNERS: set[_Runner] = set()
+_RELEASE_AFTER_MS = 5_000
+
+
+def _release_later(runner: _Runner) -> None:
+    QTimer.singleShot(_RELEASE_AFTER_MS, lambda: _RUNNERS.discard(runner))
 
 
 class Operation(QObject):
@@ -72,6 +84,7 @@ class Operation(QObject):
     def start(self) -> None:
         if self._dialog is not None:
             self._dialog.setValue(0)
+        _RUNNERS.add(self._runner)
         QThreadPool.globalInstance().start(self._runner)
 
     def _on_progress(self, percent: int, message: str) -> None:
@@ -87,12 +100,14 @@ class Operation(QObject):
             self._dialog = None
 
     def _on_done(self, result: object) -> None:
+        _release_later(self._runner)
         self._close()
         self.succeeded.emit(result)
         self.finished.emit()
         self.deleteLater()
 
     def _on_error(self, exc: object) -> None:
+        _release_later(self._runner)
         self._close()
         self.failed.emit(exc)
         self.finished.emit()

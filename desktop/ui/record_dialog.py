@@ -604,8 +604,8 @@ def _overlap_message(kind: str, history: History, mine: int, other: int, on_mine
     if on_mine:
         return (
             f"This permission starts on {format_long(me.start)}, while {describe(kind, them)} "
-            f"is still running. End the earlier one on the day before "
-            f"({format_long(me.start - timedelta(days=1))})."
+            f"is still running. The earlier one should end by "
+            f"{format_long(me.start - timedelta(days=1))}, the day before this one starts."
         )
     if me.end is None:
         return (

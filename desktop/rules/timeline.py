@@ -1,0 +1,440 @@
+"""Lawful presence over time: permissions, section 3C leave, gaps, and how each route counts them.
+
+Two steps:
+
+1. `build_cover` turns the permissions and applications into stretches of lawful presence
+   ("covers": a permission, or section 3C leave after it) and classifies every gap between them:
+   the 1-31 August 2020 concession (CR 2.1(d)), a forgiven late application (paragraph 39E /
+   LR 11.2(b)-(c): does not break, does not count), or a break.
+2. `route_pieces` reads that for one route: which categories count, what custody does, and what
+   happens after the last known day (we assume the person stays with the same permission, which
+   is how "earliest date" questions are answered).
+
+All positions are day ordinals; `INF` stands for "no end".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from desktop.rules.days import add_months
+from desktop.rules.deadlines import effective_application_date, fee_waiver_deadline
+from desktop.rules.figures import Figures
+from desktop.rules.history import PERMISSION_CATEGORIES, Application, History
+
+INF = date.max.toordinal() - 800  # room for window arithmetic past "no end"
+
+#: Applications that extend permission under section 3C when made in time (an application to
+#: vary leave). Asylum claims and further submissions are not applications for leave, and
+#: naturalisation does not vary leave.
+THREE_C_KINDS = frozenset({"initial", "extension", "settlement", "other"})
+#: Applications that can lead to the next permission after a gap (39E applies to any of them).
+LATE_KINDS = frozenset({"initial", "extension", "settlement", "other", "asylum", "fresh_claim"})
+
+
+def d(o: int) -> date:
+    return date.fromordinal(o)
+
+
+def label(category: str | None) -> str:
+    if category is None:
+        return "no permission"
+    return PERMISSION_CATEGORIES.get(category, category)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """A stretch of lawful presence: a permission, or section 3C leave after it."""
+
+    start: int
+    end: int  # inclusive; INF for indefinite or undecided
+    category: str
+    perm_index: int
+    expiry: int | None  # the permission's own last day (None for indefinite)
+    granted: int
+    source: str  # "permission" | "3C"
+
+
+@dataclass(frozen=True)
+class Gap:
+    start: int
+    end: int
+    kind: str  # "covid" | "forgiven" | "break"
+    rule: str
+    why: str
+    late_application: int | None = None  # index into history.applications
+    pre_2016: bool = False
+
+
+@dataclass(frozen=True)
+class Lapse:
+    perm_index: int
+    absence_index: int
+    left: int
+
+
+@dataclass
+class CoverResult:
+    """Working result of build_cover."""
+
+    covers: list[Cover] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    lapses: list[Lapse] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    three_c_travel: list[tuple[int, int]] = field(default_factory=list)  # (absence idx, perm idx)
+
+
+def three_c_end(app: Application, figures: Figures) -> int | None:
+    """Last day of section 3C leave from an in-time application (None: no 3C at all).
+
+    3C(2)(a): until the application is decided; (b)-(c): while an in-time appeal is pending.
+    Rejected or void applications were never valid, so they give no 3C leave.
+    """
+    if app.outcome in ("rejected", "void"):
+        return None
+    if app.decided is None:
+        return INF
+    if app.outcome == "refused" and app.appeal_lodged is not None:
+        window = figures.int_("s3c.appeal_days_in_country", app.decided)
+        if app.appeal_lodged <= app.decided + timedelta(days=window):
+            return app.appeal_decided.toordinal() if app.appeal_decided else INF
+    return app.decided.toordinal()
+
+
+def build_cover(
+    history: History,
+    figures: Figures,
+    bank_holidays: frozenset[date],
+    today: date,
+) -> CoverResult:
+    out = CoverResult()
+    perms = sorted(enumerate(history.permissions), key=lambda t: (t[1].start, t[0]))
+    apps: list[tuple[int, int, Application]] = []
+    for i, app in enumerate(history.applications):
+        made = effective_application_date(app, figures, bank_holidays)
+        if made is not None:
+            apps.append((made.toordinal(), i, app))
+            if app.fee_waiver_requested is not None and app.made is not None and made == app.fee_waiver_requested:
+                if app.fee_waiver_decided is None:
+                    out.missing.append(
+                        f"applications[{i}].fee_waiver_decided: the fee-waiver decision date is "
+                        "needed to check the full application followed within 10 working days "
+                        "(34G(4)); we assumed it did"
+                    )
+    apps.sort()
+    trips = sorted(
+        (a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(history.absences)
+    )
+    lapse_months = figures.int_("leave.lapse_if_granted_months_or_less", today)
+
+    for j, (pi, p) in enumerate(perms):
+        start = p.start.toordinal()
+        end = INF if p.end is None else p.end.toordinal()
+        expiry = None if p.end is None else end
+        granted = p.grant_date.toordinal()
+        lapsed = False
+        if p.end is not None and p.end < add_months(p.start, lapse_months):
+            # Leave of 6 months or less lapses when the holder leaves the UK (LTERO 2000
+            # art. 13; DL policy v10.0 "Duration of grants").
+            for left, returned, ai in trips:
+                if start <= left < end:
+                    out.lapses.append(Lapse(pi, ai, left))
+                    end = left
+                    lapsed = True
+                    break
+        ext_end = end
+        if not lapsed and p.end is not None:
+            for made, ai, app in apps:
+                if app.kind not in THREE_C_KINDS or made < start or made > ext_end:
+                    continue
+                e = three_c_end(app, figures)
+                if e is not None and e > ext_end:
+                    ext_end = e
+            for ai, app in enumerate(history.applications):
+                if app.made is not None or app.fee_waiver_requested is None:
+                    continue
+                fw = app.fee_waiver_requested.toordinal()
+                if not (start <= fw <= ext_end):
+                    continue
+                if app.fee_waiver_decided is None:
+                    ext_end = INF
+                    out.notes.append(
+                        f"applications[{ai}]: the fee-waiver request of {app.fee_waiver_requested} "
+                        "is pending; permission is treated as continuing while it is decided (003)"
+                    )
+                else:
+                    due = fee_waiver_deadline(app.fee_waiver_decided, figures, bank_holidays).date
+                    if due >= today:
+                        ext_end = max(ext_end, due.toordinal())
+                        out.notes.append(
+                            f"applications[{ai}]: the full application must be made by {due} "
+                            "to keep the fee-waiver request date as the application date (34G(4))"
+                        )
+        if j + 1 < len(perms):
+            nxt = perms[j + 1][1].start.toordinal()
+            if nxt <= end:
+                end = nxt - 1  # replaced by the next grant
+                ext_end = end
+            elif nxt <= ext_end:
+                ext_end = nxt - 1
+        if end >= start:
+            out.covers.append(Cover(start, end, p.category, pi, expiry, granted, "permission"))
+        if ext_end > end:
+            out.covers.append(Cover(end + 1, ext_end, p.category, pi, expiry, granted, "3C"))
+            for left, _returned, ai in trips:
+                if end < left <= min(ext_end, today.toordinal()):
+                    out.three_c_travel.append((ai, pi))
+
+    covid_from = figures.date_("cr.covid_lawful_from", today).toordinal()
+    covid_to = figures.date_("cr.covid_lawful_to", today).toordinal()
+    for c1, c2 in zip(out.covers, out.covers[1:]):
+        gs, ge = c1.end + 1, c2.start - 1
+        if gs > ge:
+            continue
+        last_lawful = c1.end
+        if c1.end >= covid_from - 1 and gs <= covid_to:
+            cov_end = min(ge, covid_to)
+            out.gaps.append(
+                Gap(
+                    gs,
+                    cov_end,
+                    "covid",
+                    "CR 2.1(d)",
+                    "Without permission from "
+                    f"{d(gs)} to {d(cov_end)}, but permission was held immediately before "
+                    "1 August 2020, so this time is treated as lawful",
+                )
+            )
+            gs = cov_end + 1
+            last_lawful = cov_end
+            if gs > ge:
+                continue
+        out.gaps.append(_classify_gap(history, apps, figures, gs, ge, last_lawful, c2, out))
+    return out
+
+
+def _classify_gap(
+    history: History,
+    apps: list[tuple[int, int, Application]],
+    figures: Figures,
+    gs: int,
+    ge: int,
+    last_lawful: int,
+    nxt: Cover,
+    out: CoverResult,
+) -> Gap:
+    for made, ai, app in apps:
+        if app.kind not in LATE_KINDS or made <= last_lawful or made > nxt.start:
+            continue
+        late_by = made - last_lawful
+        made_d = d(made)
+        grace = figures.entry("late.grace_days", made_d)
+        need_reason = bool(figures.get("late.good_reason_needed", made_d))
+        rule = "LR 11.2(c)" if need_reason else "LR 11.2(b)"
+        if late_by > grace.value:
+            return Gap(
+                gs,
+                ge,
+                "break",
+                rule,
+                f"Permission ended on {d(last_lawful)} and the next application "
+                f"(applications[{ai}]) was made {late_by} days later, on {made_d}; only "
+                f"{grace.value} days can be forgiven, so the residence was broken",
+                ai,
+                not need_reason,
+            )
+        accepted = app.late_reason_accepted
+        if need_reason and accepted is False:
+            return Gap(
+                gs,
+                ge,
+                "break",
+                rule,
+                f"The application of {made_d} was {late_by} days late and the reason for the "
+                "delay was not accepted (paragraph 39E), so the residence was broken",
+                ai,
+            )
+        if need_reason and accepted is None:
+            out.missing.append(
+                f"applications[{ai}].late_reason_accepted: the application of {made_d} was "
+                f"{late_by} days late; we assumed the Home Office accepted a good reason because "
+                "permission followed. Check the grant letter"
+            )
+        return Gap(
+            gs,
+            ge,
+            "forgiven",
+            rule,
+            f"Permission ended on {d(last_lawful)}; the application made {late_by} days later "
+            f"was accepted, so this gap does not break the residence, but the time from "
+            f"{d(gs)} to {d(ge)} (until the next grant) does not count",
+            ai,
+            not need_reason,
+        )
+    return Gap(
+        gs,
+        ge,
+        "break",
+        "CR 2.1(d)",
+        f"No permission from {d(gs)} to {d(ge)} and no application was made in time, so the "
+        "residence was broken",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Route view
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int
+    end: int
+    kind: str  # "count" | "uncounted" | "break"
+    category: str | None
+    rule: str
+    why: str
+    expiry: int | None = None  # last day of the permission behind it (None: indefinite/unknown)
+    granted: int | None = None
+    assumed: bool = False
+    source: str = ""
+
+
+def route_pieces(
+    cover: CoverResult,
+    *,
+    counting: frozenset[str],
+    not_counting_rule: dict[str, str],
+    gap_rule_forgiven: str | None,
+    custody: str,
+    custody_rule: str,
+    history: History,
+    figures: Figures,
+    today: date,
+) -> list[Piece]:
+    """The route's reading of the cover: sorted, non-overlapping pieces up to INF."""
+    items: list[Piece] = []
+    for c in cover.covers:
+        if c.category in counting:
+            items.append(
+                Piece(c.start, c.end, "count", c.category, "", "", c.expiry, c.granted, False, c.source)
+            )
+        else:
+            rule = not_counting_rule.get(c.category, not_counting_rule.get("*", ""))
+            items.append(
+                Piece(
+                    c.start,
+                    c.end,
+                    "break",
+                    c.category,
+                    rule,
+                    f"Time with {label(c.category)} permission does not count on this route",
+                    c.expiry,
+                    c.granted,
+                    False,
+                    c.source,
+                )
+            )
+    for g in cover.gaps:
+        if g.kind == "covid":
+            items.append(Piece(g.start, g.end, "count", None, g.rule, g.why, source="covid"))
+        elif g.kind == "forgiven":
+            rule = g.rule if gap_rule_forgiven is None else gap_rule_forgiven
+            items.append(Piece(g.start, g.end, "uncounted", None, rule, g.why, source="gap"))
+        else:
+            items.append(Piece(g.start, g.end, "break", None, g.rule, g.why, source="gap"))
+    items.sort(key=lambda p: p.start)
+
+    # After the last known day: assume the same permission continues (for "earliest date").
+    today_o = today.toordinal()
+    if items and items[-1].end < INF:
+        last = items[-1]
+        tail = last.end + 1
+        if today_o > tail:
+            late_by = today_o - last.end
+            grace = figures.int_("late.grace_days", today)
+            if late_by <= grace:
+                items.append(
+                    Piece(
+                        tail,
+                        today_o - 1,
+                        "uncounted",
+                        None,
+                        "LR 11.2(d)",
+                        f"Permission ended on {d(last.end)}. An application made within "
+                        f"{grace} days of that, with a good reason, is allowed (paragraph 39E), but "
+                        "this time does not count",
+                        source="current",
+                    )
+                )
+            else:
+                items.append(
+                    Piece(
+                        tail,
+                        today_o - 1,
+                        "break",
+                        None,
+                        "CR 2.1(d)",
+                        f"Permission ended on {d(last.end)} and no application is recorded: "
+                        "without permission since then",
+                        source="current",
+                    )
+                )
+            tail = today_o
+        cat = last.category
+        kind = "count" if (cat in counting) else "break"
+        items.append(
+            Piece(
+                tail,
+                INF,
+                kind,
+                cat,
+                "" if kind == "count" else not_counting_rule.get(cat or "", ""),
+                "Assumed: permission continues after the last known day",
+                None,
+                None,
+                True,
+                "assumed",
+            )
+        )
+
+    if custody in ("break", "uncounted") and history.custody:
+        items = _overlay_custody(items, history, custody, custody_rule)
+    return items
+
+
+def _overlay_custody(items: list[Piece], history: History, custody: str, rule: str) -> list[Piece]:
+    spans = sorted((c.start.toordinal(), c.end.toordinal()) for c in history.custody)
+    out: list[Piece] = []
+    for p in items:
+        pieces = [p]
+        for cs, ce in spans:
+            nxt: list[Piece] = []
+            for q in pieces:
+                if ce < q.start or cs > q.end or q.kind == "break":
+                    nxt.append(q)
+                    continue
+                if q.start < cs:
+                    nxt.append(_cut(q, q.start, cs - 1))
+                why = (
+                    "Time in prison or detention does not count, but leave before and after it "
+                    "adds up (DL policy: settlement applications)"
+                    if custody == "uncounted"
+                    else "Time in prison or detention does not count as lawful residence and "
+                    "breaks continuous residence"
+                )
+                nxt.append(
+                    Piece(max(q.start, cs), min(q.end, ce), custody, q.category, rule, why,
+                          q.expiry, q.granted, q.assumed, "custody")
+                )
+                if q.end > ce:
+                    nxt.append(_cut(q, ce + 1, q.end))
+            pieces = nxt
+        out.extend(pieces)
+    return out
+
+
+def _cut(p: Piece, start: int, end: int) -> Piece:
+    return Piece(start, end, p.kind, p.category, p.rule, p.why, p.expiry, p.granted, p.assumed, p.source)

@@ -1,0 +1,101 @@
+"""The engine's answer: value types and their JSON shape (the `dropin-desk assess` output)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from desktop.rules.deadlines import Deadline
+from desktop.rules.days import Window
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+@dataclass(frozen=True)
+class Breach:
+    """Something that breaks the rule `rule` between `start` and `end` (`days` long or counted)."""
+
+    rule: str
+    start: date
+    end: date
+    days: int
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "days": self.days,
+            "why": self.why,
+        }
+
+
+@dataclass(frozen=True)
+class Uncounted:
+    """Time that does not count towards the qualifying period but does not break it."""
+
+    start: date
+    end: date
+    rule: str
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "rule": self.rule,
+            "why": self.why,
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    route: str
+    application_date: date
+    qualifying_from: date | None
+    complete_on: date | None
+    earliest_application_date: date | None
+    continuity_broken: bool
+    absence_days_total: int
+    max_window: Window
+    breaches: tuple[Breach, ...]
+    uncounted_periods: tuple[Uncounted, ...]
+    eligible: bool
+    reasons: tuple[str, ...]
+    deadlines: tuple[Deadline, ...]
+    rules_in_force: date
+    notes: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    risks: tuple[Breach, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of issue 3, keys in the issue's order, extras after."""
+        return {
+            "route": self.route,
+            "application_date": self.application_date.isoformat(),
+            "qualifying_period": {
+                "from": _iso(self.qualifying_from),
+                "complete_on": _iso(self.complete_on),
+            },
+            "earliest_application_date": _iso(self.earliest_application_date),
+            "continuity_broken": self.continuity_broken,
+            "absence_days_total": self.absence_days_total,
+            "max_absence_any_12_months": {
+                "days": self.max_window.days,
+                "from": _iso(self.max_window.start),
+                "to": _iso(self.max_window.end),
+            },
+            "breaches": [b.to_dict() for b in self.breaches],
+            "uncounted_periods": [u.to_dict() for u in self.uncounted_periods],
+            "eligible": self.eligible,
+            "reasons": list(self.reasons),
+            "deadlines": [d.to_dict() for d in self.deadlines],
+            "rules_in_force": self.rules_in_force.isoformat(),
+            "notes": list(self.notes),
+            "missing": list(self.missing),
+            "risks": [r.to_dict() for r in self.risks],
+        }

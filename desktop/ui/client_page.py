@@ -1,0 +1,173 @@
+"""The client's page on the right of the main window: a header and four tabs.
+
+Ctrl+1..4 (or Alt+1..4) switch tabs. `clear()` drops every widget's client data (the app
+locks); `show_client(None)` shows the empty placeholder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+
+from desktop.store.repository import get_client
+from desktop.ui.details_tab import DetailsTab
+from desktop.ui.history_tab import HistoryTab
+from desktop.ui.household_tab import HouseholdTab
+from desktop.ui.notes_tab import NotesTab
+from desktop.ui.widgets.dates import format_date
+
+PLACEHOLDER = "Pick a client or press Ctrl+N"
+
+
+class ClientPage(QWidget):
+    client_changed = Signal(int)  # details or history saved: the main window refreshes the list entry
+    client_deleted = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = None
+        self._adviser = ""
+        self._today: Callable[[], date] = date.today
+        self._client_id: int | None = None
+
+        self.placeholder = QLabel(PLACEHOLDER)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setAccessibleName(PLACEHOLDER)
+        self.placeholder.setStyleSheet("color: palette(mid); font-size: 15pt;")
+
+        self.name_label = QLabel()
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.name_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.name_label.setFont(font)
+        self.name_label.setAccessibleName("Client name")
+        self.facts_label = QLabel()
+        self.facts_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.facts_label.setAccessibleName("Client date of birth and Home Office reference")
+        self.facts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.details_tab = DetailsTab()
+        self.household_tab = HouseholdTab()
+        self.history_tab = HistoryTab()
+        self.notes_tab = NotesTab()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Client tabs")
+        for number, (tab, title) in enumerate(
+            (
+                (self.details_tab, "Details"),
+                (self.household_tab, "Household"),
+                (self.history_tab, "History"),
+                (self.notes_tab, "Notes"),
+            ),
+            start=1,
+        ):
+            index = self.tabs.addTab(tab, title)
+            self.tabs.setTabToolTip(index, f"{title} (Ctrl+{number})")
+            tab.setAccessibleName(f"{title} tab")
+            for modifier in ("Ctrl", "Alt"):
+                shortcut = QShortcut(QKeySequence(f"{modifier}+{number}"), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(lambda i=index: self.show_tab(i))
+
+        self.details_tab.details_saved.connect(self._details_saved)
+        self.details_tab.client_deleted.connect(self._deleted)
+        self.details_tab.dirty_changed.connect(self._mark_details_tab)
+        self.history_tab.history_saved.connect(self._changed)
+        self.household_tab.household_saved.connect(self._changed)
+
+        client = QWidget()
+        client_layout = QVBoxLayout(client)
+        client_layout.setContentsMargins(0, 0, 0, 0)
+        header = QVBoxLayout()
+        header.setContentsMargins(6, 4, 6, 4)
+        header.setSpacing(2)
+        header.addWidget(self.name_label)
+        header.addWidget(self.facts_label)
+        client_layout.addLayout(header)
+        client_layout.addWidget(self.tabs, 1)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(client)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.clear()
+
+    # ---- API used by the main window ----------------------------------------------------------
+    def set_context(self, store, adviser: str, today_provider: Callable[[], date] = date.today) -> None:
+        self._store, self._adviser, self._today = store, adviser, today_provider
+        self.details_tab.set_context(store, adviser, today_provider)
+        self.household_tab.set_context(store, adviser, today_provider)
+        self.history_tab.set_context(store, adviser, today_provider)
+        self.notes_tab.set_context(store, adviser)
+
+    def show_client(self, client_id: int | None) -> None:
+        if client_id is None:
+            self.clear()
+            return
+        self._client_id = client_id
+        self._load_header()
+        self.details_tab.load(client_id)
+        self.household_tab.load(client_id)
+        self.history_tab.load(client_id)
+        self.notes_tab.load(client_id)
+        self.stack.setCurrentIndex(1)
+
+    def current_client_id(self) -> int | None:
+        return self._client_id
+
+    def has_unsaved_changes(self) -> bool:
+        return self.details_tab.has_unsaved_changes()
+
+    def clear(self) -> None:
+        self._client_id = None
+        self.name_label.clear()
+        self.facts_label.clear()
+        self.details_tab.clear()
+        self.household_tab.clear()
+        self.history_tab.clear()
+        self.notes_tab.clear()
+        self.tabs.setCurrentIndex(0)
+        self.stack.setCurrentIndex(0)
+
+    # ---- helpers -----------------------------------------------------------------------------
+    def show_tab(self, index: int) -> None:
+        if self._client_id is None:
+            return
+        self.tabs.setCurrentIndex(index)
+        widget = self.tabs.currentWidget()
+        widget.setFocus()
+        widget.focusNextChild()
+
+    def _load_header(self) -> None:
+        with self._store.session() as session:
+            client = get_client(session, self._client_id)
+            name, dob, ref = client.full_name, client.date_of_birth, client.home_office_ref
+        self.name_label.setText(name)
+        facts = [f"Born {format_date(dob)}" if dob else "Date of birth not known"]
+        facts.append(f"Home Office ref {ref}" if ref else "No Home Office reference")
+        facts.append(f"Client {self._client_id}")
+        self.facts_label.setText("  ·  ".join(facts))
+
+    def _mark_details_tab(self, dirty: bool) -> None:
+        self.tabs.setTabText(0, "Details *" if dirty else "Details")
+
+    def _details_saved(self) -> None:
+        self._load_header()
+        self.history_tab.load(self._client_id)  # the history's person (name, DOB) may have changed
+        self.notes_tab.load(self._client_id)
+        self.client_changed.emit(self._client_id)
+
+    def _changed(self) -> None:
+        self.notes_tab.load(self._client_id)
+        self.client_changed.emit(self._client_id)
+
+    def _deleted(self, client_id: int) -> None:
+        self.clear()
+        self.client_deleted.emit(client_id)

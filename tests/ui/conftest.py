@@ -1,0 +1,15 @@
+"""UI test fixtures: a fresh encrypted store with cheap key derivation."""
+
+import pytest
+
+from desktop.store.database import Store
+
+CHEAP_KDF = {"time_cost": 1, "memory_cost_kib": 8192, "parallelism": 1}
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = Store.create(tmp_path / "data", "test passphrase", CHEAP_KDF)
+    yield opened
+    if not opened.locked:
+        opened.close()

@@ -1,0 +1,167 @@
+"""The window: first run, unlock, wrong passphrase, lock, auto-lock, one instance, backups."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.store import repository
+from desktop.store.database import Store
+from desktop.store.errors import StoreInUse
+from desktop.store.lock import InstanceLock
+from desktop.store.repository import ClientDetails
+from desktop.ui.main_window import MainWindow
+
+CHEAP_KDF = {"time_cost": 1, "memory_cost_kib": 8192, "parallelism": 1}
+PASSPHRASE = "window test passphrase"
+
+
+def make_window(qtbot, folder):
+    lock = InstanceLock(folder)
+    lock.acquire()
+    window = MainWindow(folder, lock, kdf_costs=CHEAP_KDF, ask_adviser=False)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def unlock(qtbot, window, passphrase=PASSPHRASE):
+    window.unlock_page.passphrase.setText(passphrase)
+    qtbot.keyClick(window.unlock_page.passphrase, Qt.Key.Key_Return)
+
+
+def wait_workspace(qtbot, window):
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=10_000)
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    folder = tmp_path / "data"
+    store = Store.create(folder, PASSPHRASE, CHEAP_KDF)
+    with store.session() as s:
+        repository.create_client(s, ClientDetails(full_name="Quentin Placeholder"), "Setup")
+        repository.create_client(s, ClientDetails(full_name="Rhiannon Example"), "Setup")
+    store.close()
+    return folder
+
+
+def test_first_run_creates_the_store_after_confirmation(qtbot, tmp_path):
+    folder = tmp_path / "new"
+    window = make_window(qtbot, folder)
+    assert window.stack.currentWidget() is window.create_page
+    page = window.create_page
+    page.passphrase.setText("first run passphrase")
+    page.confirm.setText("something different")
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    assert "not the same" in page.error.text()
+    assert not Store.exists(folder)
+    page.confirm.setText("first run passphrase")
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=10_000)
+    assert Store.exists(folder)
+    assert window.new_client_action.isEnabled()
+
+
+def test_wrong_passphrase_says_so_and_stays_locked(qtbot, seeded):
+    window = make_window(qtbot, seeded)
+    assert window.stack.currentWidget() is window.unlock_page
+    assert not window.new_client_action.isEnabled()
+    unlock(qtbot, window, "not it")
+    qtbot.waitUntil(lambda: "not right" in window.unlock_page.message.text(), timeout=10_000)
+    assert window.stack.currentWidget() is window.unlock_page
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=10_000)
+    assert window.client_list.model.rowCount() == 2
+
+
+def test_lock_hides_every_client_detail(qtbot, seeded):
+    window = make_window(qtbot, seeded)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    first = window.client_list.model.ids()[0]
+    window.client_page.show_client(first)
+    assert window.client_page.current_client_id() == first
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.unlock_page
+    assert window.store.locked
+    assert window.client_list.model.rowCount() == 0
+    assert window.client_page.current_client_id() is None
+    texts = " ".join(w.text() for w in window.findChildren(type(window.unlock_page.passphrase)))
+    assert "Quentin" not in texts and "Rhiannon" not in texts
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    assert window.client_list.model.rowCount() == 2
+
+
+def test_auto_lock_after_idle(qtbot, seeded):
+    window = make_window(qtbot, seeded)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    assert window.idle.is_running()
+    assert window.idle.interval_ms() == 10 * 60_000  # the default
+    window.idle.set_minutes(0.002)  # 120 ms
+    window.idle.start()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.unlock_page, timeout=5_000)
+    assert window.store.locked
+
+
+def test_auto_lock_minutes_are_saved(qtbot, seeded):
+    window = make_window(qtbot, seeded)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    window.set_auto_lock_minutes(3)
+    assert window.idle.interval_ms() == 3 * 60_000
+    with window.store.read_session() as s:
+        assert repository.get_setting(s, "auto_lock_minutes") == "3"
+
+
+def test_second_instance_is_turned_away(qtbot, seeded, monkeypatch):
+    from desktop.ui import app as app_module
+
+    shown = []
+    monkeypatch.setattr(
+        app_module.QMessageBox, "critical", lambda _parent, title, text: shown.append(text)
+    )
+    window = make_window(qtbot, seeded)
+    with pytest.raises(StoreInUse):
+        InstanceLock(seeded).acquire()
+    assert app_module.run_app(data_dir=str(seeded)) == 1
+    assert "already open on this computer" in shown[0]
+    window.close()
+
+
+def test_backup_and_restore_from_the_window(qtbot, seeded, tmp_path):
+    window = make_window(qtbot, seeded)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    target = tmp_path / "usb" / "copy.ddbackup"
+    target.parent.mkdir()
+    with qtbot.waitSignal(window.backup_file(target).finished, timeout=10_000):
+        pass
+    assert target.exists()
+    with window.store.session() as s:
+        repository.create_client(s, ClientDetails(full_name="Added Later"), "Tester")
+    with qtbot.waitSignal(window.restore_file(target, PASSPHRASE).finished, timeout=10_000):
+        pass
+    assert window.client_list.model.rowCount() == 2
+
+
+def test_import_file_adds_and_shows_the_client(qtbot, seeded, tmp_path):
+    import json
+
+    from tests.store.test_repository import CASE
+
+    window = make_window(qtbot, seeded)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CASE))
+    with qtbot.waitSignal(window.import_file(case).finished, timeout=10_000):
+        pass
+    assert window.client_list.model.rowCount() == 3
+    assert window.client_page.current_client_id() is not None
+    out = tmp_path / "out.json"
+    with qtbot.waitSignal(
+        window.export_file(window.client_page.current_client_id(), out).finished, timeout=10_000
+    ):
+        pass
+    exported = json.loads(out.read_text())
+    assert exported["client_record"]["details"]["full_name"] == "Test Person"

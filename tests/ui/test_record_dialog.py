@@ -1,0 +1,200 @@
+"""The record dialog checks each field and the record against the whole history, in place."""
+
+from datetime import date
+
+import pytest
+
+from desktop.rules.history import Absence, Application, Custody, History, Permission
+from desktop.store.repository import HouseholdEntry
+from desktop.ui.record_dialog import RecordDialog
+from desktop.ui.widgets.form_feedback import is_marked_invalid
+
+TODAY = date(2024, 6, 1)
+HISTORY = History(
+    permissions=(Permission("skilled_worker", date(2016, 9, 1), date(2021, 8, 31)),),
+    absences=(Absence(date(2020, 1, 10), date(2020, 2, 1), "visit family"),),
+)
+
+
+def dialog(qtbot, kind, **kwargs):
+    kwargs.setdefault("today", TODAY)
+    dlg = RecordDialog(kind, **kwargs)
+    qtbot.addWidget(dlg)
+    return dlg
+
+
+def fill(dlg, **values):
+    for name, text in values.items():
+        widget = dlg.widgets[name]
+        if hasattr(widget, "setChecked"):
+            widget.setChecked(text)
+        elif hasattr(widget, "findData") and not widget.isEditable():
+            widget.setCurrentIndex(widget.findData(text))
+        elif hasattr(widget, "setEditText"):
+            widget.setEditText(text)
+        else:
+            widget.setText(text)
+
+
+def test_impossible_date_is_shown_next_to_the_field_and_ok_is_refused(qtbot):
+    dlg = dialog(qtbot, "absence", history=HISTORY)
+    fill(dlg, left="31/02/2023", returned="10/03/2023")
+    dlg.accept()
+    assert dlg.result() == 0 and not dlg.isVisible()
+    assert "'31/02/2023' is not a real date" in dlg.problems()["left"]
+    assert is_marked_invalid(dlg.widgets["left"])
+    assert "is not a real date" in dlg.widgets["left"].accessibleDescription()
+    assert any("not a real date" in m for m in dlg.errors.messages())
+    assert dlg.record() is None
+
+
+def test_return_before_departure_names_both_dates(qtbot):
+    dlg = dialog(qtbot, "absence", history=HISTORY)
+    fill(dlg, left="05/03/2020", returned="03/03/2020")
+    dlg.accept()
+    assert dlg.problems()["returned"] == (
+        "Return date (3 March 2020) is before the departure date (5 March 2020)."
+    )
+    assert is_marked_invalid(dlg.widgets["returned"])
+
+
+def test_overlapping_absence_is_caught_against_the_history(qtbot):
+    dlg = dialog(qtbot, "absence", history=HISTORY)
+    fill(dlg, left="20/01/2020", returned="25/01/2020")
+    dlg.accept()
+    message = dlg.problems()["left"]
+    assert "overlaps the trip 10 January 2020 to 1 February 2020" in message
+    assert "absences[" not in message
+    assert dlg.record() is None
+
+
+def test_overlap_is_reported_on_an_earlier_trip_too(qtbot):
+    # validate_history puts the overlap on the later trip; the edited earlier one still shows it.
+    dlg = dialog(qtbot, "absence", history=HISTORY)
+    fill(dlg, left="01/01/2020", returned="15/01/2020")
+    dlg.accept()
+    assert "overlaps the trip 10 January 2020" in dlg.problems()["returned"]
+
+
+def test_a_trip_may_leave_on_the_day_the_last_one_returned(qtbot):
+    dlg = dialog(qtbot, "absence", history=HISTORY)
+    fill(dlg, left="01/02/2020", returned="04/02/2020")
+    assert dlg.problems() == {}
+    assert dlg.record() == Absence(date(2020, 2, 1), date(2020, 2, 4))
+    assert "2 whole days outside the UK" in dlg.hint.text()
+
+
+def test_editing_a_trip_does_not_clash_with_itself(qtbot):
+    dlg = dialog(qtbot, "absence", record=HISTORY.absences[0], history=HISTORY, index=0)
+    fill(dlg, returned="02/02/2020")
+    assert dlg.problems() == {}
+    assert dlg.record().returned == date(2020, 2, 2)
+
+
+def test_overlapping_permission_is_caught(qtbot):
+    dlg = dialog(qtbot, "permission", history=HISTORY)
+    fill(dlg, category="partner_5y", start="01/06/2021", end="01/06/2023")
+    dlg.accept()
+    message = dlg.problems()["start"]
+    assert "still running" in message and "31 May 2021" in message
+    assert is_marked_invalid(dlg.widgets["start"])
+
+
+def test_permission_end_is_needed_unless_indefinite(qtbot):
+    dlg = dialog(qtbot, "permission", history=HISTORY)
+    fill(dlg, category="student", start="01/09/2021")
+    dlg.accept()
+    assert "End date is needed" in dlg.problems()["end"]
+    fill(dlg, category="ilr")
+    assert not dlg.widgets["end"].isEnabled()
+    assert dlg.problems() == {}
+    assert dlg.record() == Permission("ilr", date(2021, 9, 1), None)
+
+
+def test_permission_to_before_from(qtbot):
+    dlg = dialog(qtbot, "permission")
+    fill(dlg, category="student", start="01/09/2021", end="31/08/2021")
+    dlg.accept()
+    assert dlg.problems()["end"] == "End date (31 August 2021) is before the start date (1 September 2021)."
+
+
+@pytest.mark.parametrize("field", ["made", "decided", "appeal_lodged"])
+def test_application_dates_cannot_be_in_the_future(qtbot, field):
+    dlg = dialog(qtbot, "application")
+    values = {"made": "01/01/2024"}
+    values[field] = "02/06/2024"
+    fill(dlg, **values)
+    dlg.accept()
+    assert "is in the future; today is 1 June 2024" in dlg.problems()[field]
+
+
+def test_granted_on_cannot_be_in_the_future(qtbot):
+    dlg = dialog(qtbot, "permission")
+    fill(dlg, category="student", start="01/09/2024", end="31/08/2025", granted_on="15/06/2024")
+    dlg.accept()
+    assert "Date granted (15 June 2024) is in the future" in dlg.problems()["granted_on"]
+
+
+def test_past_trip_cannot_be_in_the_future_and_planned_trip_must_be(qtbot):
+    dlg = dialog(qtbot, "absence")
+    fill(dlg, left="10/07/2024", returned="20/07/2024")
+    dlg.accept()
+    assert "tick Planned" in dlg.problems()["left"]
+    fill(dlg, planned=True)
+    assert dlg.problems() == {}
+    assert dlg.record().planned
+    fill(dlg, left="10/01/2024", returned="20/01/2024")
+    assert "A planned trip must start after today" in dlg.problems()["left"]
+
+
+def test_application_needs_a_date_made_or_a_fee_waiver_request(qtbot):
+    dlg = dialog(qtbot, "application")
+    dlg.accept()
+    assert "Date made is needed" in dlg.problems()["made"]
+    fill(dlg, fee_waiver_requested="01/02/2024", late_reason_accepted=True, outcome="granted")
+    assert dlg.problems() == {}
+    record = dlg.record()
+    assert record == Application(
+        "initial", None, outcome="granted", late_reason_accepted=True,
+        fee_waiver_requested=date(2024, 2, 1),
+    )
+
+
+def test_custody_release_before_start(qtbot):
+    dlg = dialog(qtbot, "custody")
+    fill(dlg, start="01/05/2018", end="01/04/2018")
+    dlg.accept()
+    assert "Release date (1 April 2018) is before the start date (1 May 2018)." == dlg.problems()["end"]
+    fill(dlg, end="01/06/2018")
+    assert dlg.record() == Custody(date(2018, 5, 1), date(2018, 6, 1))
+
+
+def test_errors_are_not_shown_before_a_field_is_left(qtbot):
+    dlg = dialog(qtbot, "absence")
+    fill(dlg, left="05/03/2020", returned="03/03/2020")
+    assert "returned" in dlg.problems()
+    assert not is_marked_invalid(dlg.widgets["returned"])  # still typing: calm
+    dlg.widgets["returned"].editingFinished.emit()
+    assert is_marked_invalid(dlg.widgets["returned"])
+
+
+def test_household_member_needs_a_name_and_a_real_client_number(qtbot):
+    dlg = dialog(qtbot, "household", lookup_client=lambda cid: "Known Person" if cid == 7 else None)
+    fill(dlg, member_client_id="8", date_of_birth="01/01/2030")
+    dlg.accept()
+    problems = dlg.problems()
+    assert problems["name"] == "Name is needed."
+    assert problems["member_client_id"] == "There is no client number 8."
+    assert "is in the future" in problems["date_of_birth"]
+    fill(dlg, name="Bilal", relationship_to_client="Child", date_of_birth="02/03/2015",
+         member_client_id="7")
+    assert dlg.problems() == {}
+    assert "Known Person" in dlg.hint.text()
+    assert dlg.record() == HouseholdEntry("Bilal", "Child", date(2015, 3, 2), 7)
+
+
+def test_every_field_has_an_accessible_name(qtbot):
+    for kind in ("permission", "application", "absence", "custody", "household"):
+        dlg = dialog(qtbot, kind)
+        for name, widget in dlg.widgets.items():
+            assert widget.accessibleName(), f"{kind}.{name} has no accessible name"
