@@ -421,7 +421,7 @@ def parse_history(data: Mapping[str, Any]) -> History:
     Field-level problems come first (in document order), then the cross-record checks of
     `validate_history` (without a `today`, so future trips are not judged here).
     """
-    top = _Record(data, None, _TOP_KEYS)
+    _Record(data, None, _TOP_KEYS)  # unknown top-level keys and non-objects fail here
     fmt = data.get("format")
     if fmt != FORMAT:
         raise _error(
@@ -440,7 +440,6 @@ def parse_history(data: Mapping[str, Any]) -> History:
     )
     custody = tuple(_parse_custody(v, f"custody[{i}]") for i, v in enumerate(_list(data, "custody")))
     question = _parse_question(data.get("question"))
-    del top
     history = History(person, permissions, applications, absences, custody, question)
     problems = validate_history(history)
     if problems:

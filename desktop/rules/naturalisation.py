@@ -166,13 +166,8 @@ def assess_naturalisation(
     eligible = not breaches and not other and not citizen
 
     # ---- earliest date: jump forward by what each failed test needs ---------------------------
-    earliest: int | None = None
-    if ilr_from is not None and not citizen:
-        e = ilr_from.toordinal()
-        if s61:
-            e = (add_years(ilr_from, 1) - timedelta(days=1)).toordinal()
-        if first_cover is not None:
-            e = max(e, (add_years(d(first_cover), years) - timedelta(days=1)).toordinal())
+    def scan(e: int) -> int | None:
+        """Least date >= e passing every test, jumping by what each failed test needs."""
         for _ in range(5000):
             ed = d(e)
             p0 = (sub_years(ed, years) + timedelta(days=1)).toordinal()
@@ -193,8 +188,19 @@ def assess_naturalisation(
             if over > 0:
                 e += over
                 continue
-            earliest = e
-            break
+            return e
+        return None
+
+    earliest: int | None = None
+    if ilr_from is not None and not citizen:
+        e = ilr_from.toordinal()
+        if s61:
+            e = (add_years(ilr_from, 1) - timedelta(days=1)).toordinal()
+        if first_cover is not None:
+            e = max(e, (add_years(d(first_cover), years) - timedelta(days=1)).toordinal())
+        earliest = scan(e)
+        if not eligible and earliest is not None and earliest < x:
+            earliest = scan(x)
 
     # ---- reasons and notes ---------------------------------------------------------------------
     name = ROUTES[route]

@@ -42,7 +42,6 @@ from desktop.rules.deadlines import Deadline, application_deadlines, last_month_
 from desktop.rules.figures import Figures
 from desktop.rules.history import ROUTES, History
 from desktop.rules.timeline import (
-    INF,
     CoverResult,
     Piece,
     build_cover,
@@ -83,6 +82,9 @@ class RouteSpec:
     lead_key: str | None
     forgiven_rule: str | None  # rule label for forgiven gaps (None: keep LR 11.2(b)/(c))
     in_country: bool = True
+    #: Paragraph 39E forgiveness of short late applications. The DL policy does not have it:
+    #: "Those who apply out of time will be unable to accrue continuous leave" (002).
+    forgive_late: bool = True
 
 
 _ALL_LIMITED = frozenset(
@@ -169,6 +171,7 @@ SPECS: dict[str, RouteSpec] = {
         "before_expiry",
         "dl.apply_days_before_expiry",
         "DL policy: section 3C",
+        forgive_late=False,
     ),
     "settlement_protection": RouteSpec(
         "settlement_protection",
@@ -244,6 +247,7 @@ class _Settlement:
             counting=spec.counting,
             not_counting_rule=spec.not_counting_rule,
             gap_rule_forgiven=spec.forgiven_rule,
+            forgive_late=spec.forgive_late,
             custody=spec.custody,
             custody_rule=spec.custody_rule,
             history=history,
@@ -351,6 +355,7 @@ class _Settlement:
     def _build_limits(self) -> None:
         spec, f, on = self.spec, self.f, self.rules_on
         self.limits: list = []
+        self.blocks: BlockLimit | None = None
         self.exceptional = [t for t in self.trips if self.h.absences[t.index].exceptional]
         counted = [t for t in self.trips if not self.h.absences[t.index].exceptional]
         self.absence_rule = ""
@@ -372,7 +377,8 @@ class _Settlement:
             limit = f.int_("cr.absence_limit_days", on)
             self.limits.append(RollingLimit(new, limit, "CR 3.1"))
             if old:
-                self.limits.append(BlockLimit(old, limit, "CR 3.2"))
+                self.blocks = BlockLimit(old, limit, "CR 3.2")
+                self.limits.append(self.blocks)
             self.absence_rule = "CR 3.1" + (" and CR 3.2" if old else "")
 
     def _under_pre_2018_permission(self, t: Trip, cutoff: date) -> bool:
@@ -477,35 +483,62 @@ class _Settlement:
     # ---- earliest date ---------------------------------------------------------------------------
 
     def earliest(self, e: int) -> int | None:
-        """Least application date >= e on which the period and absences pass."""
+        """Least application date >= e on which the period and absences pass.
+
+        The fixed point of "start -> completion -> first application date" is exact while the
+        limits only get stricter as the date moves on (CR 3.1, CR 3.3). CR 3.2 blocks move with
+        the application date, so a block can split a trip on a later date and pass where an
+        earlier date failed; when a block moved the answer we also try the days before it.
+        """
+        block_jump_from: int | None = None
+        found: int | None = None
         for _ in range(500):
             i = self.piece_index(e)
             if i is None:
-                return None
+                break
             if self.pieces[i].kind == "break" or self.chain_start[i] is None:
-                nxt = next(
-                    (p.start for p in self.pieces[i + 1 :] if p.kind == "count"), None
-                )
+                nxt = next((p.start for p in self.pieces[i + 1 :] if p.kind == "count"), None)
                 if nxt is None:
-                    return None
+                    break
                 e = nxt
                 continue
             s = self.chain_start[i]
             assert s is not None
             r = self.restart_point(e, s)
+            if self.blocks is not None and block_jump_from is None:
+                b = self.blocks.restart(e, s)
+                if b is not None and b >= r:
+                    block_jump_from = e
             if r > e:
                 e = r
                 continue
-            months, _ = self.months_for(r)
-            g = self.window_open(self.complete(r, months))
-            g, _why = self.extra_floor(max(g, e))
-            back = self.abroad_until(g)
-            if back is not None:
-                g = back
+            g = self.first_date_for_start(r, e)
             if g <= e:
-                return e
+                found = e
+                break
             e = g
-        return None
+        if found is not None and block_jump_from is not None and block_jump_from < found:
+            for y in range(max(block_jump_from, found - 800), found):
+                if self.passes(y):
+                    return y
+        return found
+
+    def first_date_for_start(self, r: int, e: int) -> int:
+        months, _ = self.months_for(r)
+        g = self.window_open(self.complete(r, months))
+        g, _why = self.extra_floor(max(g, e))
+        back = self.abroad_until(g)
+        return back if back is not None else g
+
+    def passes(self, y: int) -> bool:
+        """The quick eligibility test used when scanning for CR 3.2 dates."""
+        i = self.piece_index(y)
+        if i is None or self.pieces[i].kind == "break" or self.chain_start[i] is None:
+            return False
+        s = self.chain_start[i]
+        assert s is not None
+        r = self.restart_point(y, s)
+        return r <= y and self.first_date_for_start(r, y) <= y
 
     # ---- the verdict ------------------------------------------------------------------------------
 
@@ -532,6 +565,7 @@ class _Settlement:
                     (p.start for p in self.pieces[i + 1 :] if p.kind == "count"), None
                 )
         earliest = self.earliest(lower) if lower is not None else None
+        self.could_have = None
 
         q = c = None
         months = 0
@@ -560,8 +594,8 @@ class _Settlement:
                 end = min(p.end, x)
                 breaches.append(Breach(p.rule, d(p.start), d(end), end - p.start + 1, p.why))
         for lapse in self.cover.lapses:
-            if lapse.left <= x and lapse.left >= lookback:
-                perm = self.h.permissions[lapse.perm_index]
+            perm = self.h.permissions[lapse.perm_index]
+            if lapse.left <= x and perm.end is not None and perm.end.toordinal() >= lookback:
                 rule = (
                     "DL policy: duration of grants"
                     if perm.category == "discretionary_leave"
@@ -632,6 +666,11 @@ class _Settlement:
                     "application must be made in the UK."
                 )
         eligible = bool(ok)
+        if not eligible and earliest is not None and earliest < x:
+            # Eligible once before, but not now (LR 11.3, a planned trip, a lapse...): the useful
+            # answer is the first date from the application date on.
+            self.could_have = earliest
+            earliest = self.earliest(max(x, lower or x))
 
         # ---- reasons ----
         if eligible:
@@ -650,6 +689,11 @@ class _Settlement:
             reasons.extend(w for w in why_not if w)
         if earliest is not None and eligible and earliest < x:
             reasons.append(f"An application could have been made from {d(earliest)}.")
+        if self.could_have is not None:
+            reasons.append(
+                f"An application could have been made from {d(self.could_have)}, but not on "
+                f"{self.on}."
+            )
         for b in breaches:
             reasons.append(f"{b.rule}: {b.why} ({b.start} to {b.end}).")
         if r is not None and s is not None and r > s:

@@ -308,6 +308,7 @@ def route_pieces(
     counting: frozenset[str],
     not_counting_rule: dict[str, str],
     gap_rule_forgiven: str | None,
+    forgive_late: bool = True,
     custody: str,
     custody_rule: str,
     history: History,
@@ -340,6 +341,19 @@ def route_pieces(
     for g in cover.gaps:
         if g.kind == "covid":
             items.append(Piece(g.start, g.end, "count", None, g.rule, g.why, source="covid"))
+        elif g.kind == "forgiven" and not forgive_late:
+            items.append(
+                Piece(
+                    g.start,
+                    g.end,
+                    "break",
+                    None,
+                    gap_rule_forgiven or g.rule,
+                    f"Permission ended on {d(g.start - 1)} and the next application was made "
+                    "late; on this route an out-of-time application starts the count again",
+                    source="gap",
+                )
+            )
         elif g.kind == "forgiven":
             rule = g.rule if gap_rule_forgiven is None else gap_rule_forgiven
             items.append(Piece(g.start, g.end, "uncounted", None, rule, g.why, source="gap"))

@@ -68,8 +68,7 @@ class IntakeDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.save)
         for widget in self.form.widgets.values():
-            if isinstance(widget, QLineEdit):
-                widget.installEventFilter(self)
+            widget.installEventFilter(self)
         QWidget.setTabOrder(self.form.last_field(), self.save_button)
         QWidget.setTabOrder(self.save_button, self.cancel_button)
         self.form.first_field().setFocus()
@@ -80,12 +79,18 @@ class IntakeDialog(QDialog):
         if event.type() == QEvent.Type.KeyPress and event.key() in (
             Qt.Key.Key_Return,
             Qt.Key.Key_Enter,
-        ) and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            if watched is self.form.last_field():
+        ):
+            # Ctrl+Return is also a window shortcut; handling it here as well keeps it working
+            # whichever widget has focus, even before the window is active.
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
                 self.save()
-            else:
-                self.focusNextChild()
-            return True
+                return True
+            if isinstance(watched, QLineEdit):
+                if watched is self.form.last_field():
+                    self.save()
+                else:
+                    self.focusNextChild()
+                return True
         return super().eventFilter(watched, event)
 
     # ---- actions -----------------------------------------------------------------------------

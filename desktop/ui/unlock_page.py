@@ -35,7 +35,7 @@ class UnlockPage(QWidget):
         self.message.setAccessibleName("Unlock message")
 
         box = QWidget()
-        box.setMaximumWidth(460)
+        box.setFixedWidth(480)
         inner = QVBoxLayout(box)
         inner.addWidget(self.title)
         inner.addWidget(self.explain)

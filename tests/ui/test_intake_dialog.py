@@ -2,8 +2,8 @@
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from desktop.store.models import Client
 from desktop.store.repository import ClientDetails, audit_of, get_client, list_summaries
@@ -13,32 +13,39 @@ from desktop.ui.intake_dialog import IntakeDialog
 TODAY = date(2024, 6, 1)
 
 
+@pytest.fixture(autouse=True)
+def no_modal_questions(monkeypatch):
+    """Closing a half-filled dialog asks first; in tests the answer is yes (no modal loop)."""
+    monkeypatch.setattr(intake_dialog.form_feedback, "confirm", lambda *a, **k: True)
+
+
 def make(qtbot, store):
     dlg = IntakeDialog(store, "Sam Adviser", today=TODAY)
     qtbot.addWidget(dlg)
     dlg.show()
+    dlg.activateWindow()
     qtbot.waitExposed(dlg)
     return dlg
 
 
-def type_into_focus(qtbot, text):
-    qtbot.keyClicks(QApplication.focusWidget(), text)
+def type_into_focus(qtbot, dlg, text):
+    qtbot.keyClicks(dlg.focusWidget(), text)
 
 
 def test_intake_by_keyboard_creates_a_client(qtbot, store):
     dlg = make(qtbot, store)
-    assert QApplication.focusWidget() is dlg.form.widgets["full_name"]
-    type_into_focus(qtbot, "Amina Testcase")
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    type_into_focus(qtbot, "Amina T.")
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is dlg.form.widgets["date_of_birth"]
-    type_into_focus(qtbot, "1 May 1990")
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter moves on, never saves early
+    assert dlg.focusWidget() is dlg.form.widgets["full_name"]
+    type_into_focus(qtbot, dlg, "Amina Testcase")
+    qtbot.keyClick(dlg.focusWidget(), Qt.Key.Key_Tab)
+    type_into_focus(qtbot, dlg, "Amina T.")
+    qtbot.keyClick(dlg.focusWidget(), Qt.Key.Key_Tab)
+    assert dlg.focusWidget() is dlg.form.widgets["date_of_birth"]
+    type_into_focus(qtbot, dlg, "1 May 1990")
+    qtbot.keyClick(dlg.focusWidget(), Qt.Key.Key_Return)  # Enter moves on, never saves early
     assert dlg.client_id() is None
-    assert QApplication.focusWidget() is dlg.form.widgets["nationality"]
-    type_into_focus(qtbot, "Fictional")
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dlg.focusWidget() is dlg.form.widgets["nationality"]
+    type_into_focus(qtbot, dlg, "Fictional")
+    qtbot.keyClick(dlg.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     assert dlg.client_id() is not None
     assert dlg.result() == dlg.DialogCode.Accepted
@@ -77,7 +84,7 @@ def test_invalid_form_saves_nothing_and_shows_problems_in_place(qtbot, store):
     assert any(m.startswith("Email ('not-an-email')") for m in messages)
     assert any("like AB123456C" in m for m in messages)
     assert dlg.form.widgets["full_name"].property("invalid") is True
-    assert QApplication.focusWidget() is dlg.form.widgets["full_name"]
+    assert dlg.focusWidget() is dlg.form.widgets["full_name"]
     with store.session() as s:
         assert s.query(Client).count() == 0
 

@@ -1,0 +1,230 @@
+"""The history JSON: strict parsing, clear errors naming record and field, round trip."""
+
+import copy
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop.rules.history import (
+    APPEAL_OUTCOMES,
+    APPLICATION_KINDS,
+    APPLICATION_OUTCOMES,
+    FEE_WAIVER_OUTCOMES,
+    INDEFINITE_CATEGORIES,
+    PERMISSION_CATEGORIES,
+    ROUTES,
+    Absence,
+    Application,
+    Custody,
+    History,
+    HistoryError,
+    Permission,
+    Person,
+    Question,
+    history_to_dict,
+    parse_history,
+    validate_history,
+)
+
+GOOD = {
+    "format": "dropin-desk.history/1",
+    "person": {"name": "optional", "date_of_birth": "1990-05-01"},
+    "permissions": [
+        {"category": "student", "from": "2014-09-01", "to": "2016-08-31", "granted_on": "2014-08-20"}
+    ],
+    "applications": [
+        {"kind": "extension", "made": "2016-08-20", "decided": "2016-12-01", "outcome": "granted",
+         "late_reason_accepted": None, "fee_waiver_requested": None, "fee_waiver_decided": None,
+         "fee_waiver_outcome": None, "appeal_lodged": None, "appeal_decided": None,
+         "appeal_outcome": None}
+    ],
+    "absences": [{"left": "2020-01-10", "returned": "2020-02-01", "reason": "visit family",
+                  "exceptional": False, "planned": False}],
+    "custody": [{"from": "2016-01-01", "to": "2016-12-31"}],
+    "question": {"route": "long_residence", "application_date": "2024-09-01"},
+}
+
+
+def broken(path, value):
+    data = copy.deepcopy(GOOD)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    if value is KeyError:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return data
+
+
+def error_of(data) -> HistoryError:
+    with pytest.raises(HistoryError) as info:
+        parse_history(data)
+    return info.value
+
+
+def test_issue_example_parses():
+    h = parse_history(GOOD)
+    assert h.permissions[0] == Permission("student", date(2014, 9, 1), date(2016, 8, 31), date(2014, 8, 20))
+    assert h.absences[0].returned == date(2020, 2, 1)
+    assert h.custody[0] == Custody(date(2016, 1, 1), date(2016, 12, 31))
+    assert h.question == Question("long_residence", date(2024, 9, 1))
+
+
+def test_returned_before_left_names_record_and_field():
+    e = error_of(broken(["absences", 0, "returned"], "2020-01-01"))
+    assert (e.record, e.field) == ("absences[0]", "returned")
+    assert str(e) == (
+        "absences[0].returned: the return date 2020-01-01 is before the departure date 2020-01-10"
+    )
+
+
+def test_unknown_category_is_an_error():
+    e = error_of(broken(["permissions", 0, "category"], "tourist"))
+    assert (e.record, e.field) == ("permissions[0]", "category")
+    assert "tourist" in str(e)
+
+
+def test_malformed_and_impossible_dates():
+    assert error_of(broken(["absences", 0, "left"], "10/01/2020")).field == "left"
+    assert "real calendar date" in str(error_of(broken(["absences", 0, "left"], "2019-02-29")))
+    assert error_of(broken(["absences", 0, "left"], 20200110)).field == "left"
+
+
+def test_missing_fields():
+    assert error_of(broken(["absences", 0, "left"], KeyError)).field == "left"
+    assert error_of(broken(["permissions", 0, "to"], KeyError)).field == "to"
+    assert error_of(broken(["permissions", 0, "category"], KeyError)).field == "category"
+
+
+def test_indefinite_permission_has_no_end_and_limited_needs_one():
+    data = broken(["permissions", 0], {"category": "ilr", "from": "2020-01-01", "to": "2021-01-01"})
+    assert error_of(data).field == "to"
+    ok = broken(["permissions", 0], {"category": "ilr", "from": "2020-01-01", "to": None})
+    assert parse_history(ok).permissions[0].end is None
+
+
+def test_overlapping_absences_are_an_error():
+    data = copy.deepcopy(GOOD)
+    data["absences"].append({"left": "2020-01-20", "returned": "2020-02-10"})
+    e = error_of(data)
+    assert (e.record, e.field) == ("absences[1]", "left")
+    assert "overlaps absences[0]" in str(e)
+
+
+def test_same_day_connection_between_trips_is_allowed():
+    data = copy.deepcopy(GOOD)
+    data["absences"].append({"left": "2020-02-01", "returned": "2020-02-10"})
+    assert len(parse_history(data).absences) == 2
+
+
+def test_overlapping_permissions_but_ilr_may_replace_limited_leave():
+    data = copy.deepcopy(GOOD)
+    data["permissions"].append({"category": "student", "from": "2016-08-01", "to": "2017-08-31"})
+    assert error_of(data).record == "permissions[1]"
+    data["permissions"][1] = {"category": "ilr", "from": "2016-08-01", "to": None}
+    assert parse_history(data).permissions[1].category == "ilr"
+
+
+def test_unknown_keys_and_wrong_format_are_errors():
+    assert error_of(broken(["colour"], "blue")).field == "colour"
+    assert error_of(broken(["format"], "dropin-desk.history/2")).field == "format"
+    assert error_of(broken(["absences", 0, "colour"], "blue")).record == "absences[0]"
+
+
+def test_unknown_route_in_question():
+    e = error_of(broken(["question", "route"], "citizenship"))
+    assert (e.record, e.field) == ("question", "route")
+
+
+def test_person_and_question_are_optional():
+    data = copy.deepcopy(GOOD)
+    del data["person"], data["question"]
+    h = parse_history(data)
+    assert h.person == Person() and h.question is None
+
+
+def test_future_trip_must_be_marked_planned_when_today_is_given():
+    h = parse_history(GOOD)
+    assert validate_history(h, today=date(2021, 1, 1)) == []
+    problems = validate_history(h, today=date(2020, 1, 20))
+    assert problems and problems[0].record == "absences[0]"
+    planned = History(absences=(Absence(date(2020, 1, 10), date(2020, 2, 1), planned=True),))
+    assert validate_history(planned, today=date(2020, 1, 1)) == []
+
+
+def test_vocabularies_cover_the_issue():
+    for code in ("visitor", "ukraine_scheme", "mvdac", "euss_settled", "temporary_admission"):
+        assert code in PERMISSION_CATEGORIES
+    assert INDEFINITE_CATEGORIES == {"ilr", "euss_settled", "british_citizen"}
+    assert len(ROUTES) == 9
+    assert "fee_waiver_only" in APPLICATION_KINDS and "void" in APPLICATION_OUTCOMES
+    assert "partial" in FEE_WAIVER_OUTCOMES and "dismissed" in APPEAL_OUTCOMES
+
+
+def test_canonical_dict_has_every_field():
+    out = history_to_dict(parse_history(GOOD))
+    assert set(out["applications"][0]) == set(GOOD["applications"][0])
+    assert out["permissions"][0]["conditions"] == []
+    assert out["format"] == "dropin-desk.history/1"
+
+
+# ---- round trip property ----------------------------------------------------------------------
+
+days = st.integers(0, 12000).map(lambda n: date(1995, 1, 1) + timedelta(days=n))
+opt_days = st.none() | days
+text = st.none() | st.text(max_size=20)
+
+
+@st.composite
+def histories(draw):
+    perms = []
+    cursor = date(1995, 1, 1) + timedelta(days=draw(st.integers(0, 100)))
+    limited = sorted(set(PERMISSION_CATEGORIES) - INDEFINITE_CATEGORIES)
+    for _ in range(draw(st.integers(0, 5))):
+        length = draw(st.integers(0, 900))
+        end = cursor + timedelta(days=length)
+        granted = draw(st.none() | st.just(cursor - timedelta(days=draw(st.integers(0, 30)))))
+        conds = tuple(draw(st.lists(st.sampled_from(["no_recourse_to_public_funds", "no_work"]), max_size=2)))
+        perms.append(Permission(draw(st.sampled_from(limited)), cursor, end, granted, conds))
+        cursor = end + timedelta(days=draw(st.integers(1, 60)))
+    if draw(st.booleans()):
+        perms.append(Permission(draw(st.sampled_from(sorted(INDEFINITE_CATEGORIES))), cursor, None))
+    absences = []
+    cursor = date(1995, 1, 1)
+    for _ in range(draw(st.integers(0, 6))):
+        left = cursor + timedelta(days=draw(st.integers(0, 300)))
+        returned = left + timedelta(days=draw(st.integers(0, 200)))
+        absences.append(Absence(left, returned, draw(text), draw(st.booleans()), draw(st.booleans())))
+        cursor = returned
+    apps = []
+    for _ in range(draw(st.integers(0, 3))):
+        made = draw(days)
+        apps.append(
+            Application(
+                draw(st.sampled_from(sorted(APPLICATION_KINDS))),
+                made,
+                made + timedelta(days=draw(st.integers(0, 400))),
+                draw(st.none() | st.sampled_from(sorted(APPLICATION_OUTCOMES))),
+                draw(st.none() | st.booleans()),
+            )
+        )
+    custody = []
+    cursor = date(1995, 1, 1)
+    for _ in range(draw(st.integers(0, 2))):
+        start = cursor + timedelta(days=draw(st.integers(0, 900)))
+        end = start + timedelta(days=draw(st.integers(0, 400)))
+        custody.append(Custody(start, end))
+        cursor = end + timedelta(days=1)
+    question = draw(st.none() | st.builds(Question, st.sampled_from(sorted(ROUTES)), opt_days))
+    person = Person(draw(text), draw(opt_days))
+    return History(person, tuple(perms), tuple(apps), tuple(absences), tuple(custody), question)
+
+
+@settings(max_examples=150, deadline=None)
+@given(histories())
+def test_parse_history_of_history_to_dict_round_trips(h):
+    assert validate_history(h) == []
+    assert parse_history(history_to_dict(h)) == h
