@@ -60,12 +60,19 @@ def main() -> None:
     typical = make_history(10, 40)
     big = make_history(40, 2000)
     print("Residence engine timings (median, earliest date included)")
-    for route in ("long_residence", "settlement_skilled_worker", "settlement_10y_route",
-                  "settlement_discretionary_leave", "naturalisation_6_1"):
+    for route in (
+        "long_residence",
+        "settlement_skilled_worker",
+        "settlement_10y_route",
+        "settlement_discretionary_leave",
+        "naturalisation_6_1",
+    ):
         t1 = median_ms(typical, route, 50)
         t2 = median_ms(big, route, 15)
-        print(f"  {route:32s} typical (10 y, 40 trips): {t1:6.2f} ms   "
-              f"40 y, 2,000 trips: {t2:6.2f} ms")
+        print(
+            f"  {route:32s} typical (10 y, 40 trips): {t1:6.2f} ms   "
+            f"40 y, 2,000 trips: {t2:6.2f} ms"
+        )
     print("  targets: typical < 5 ms, 40 years / 2,000 trips < 50 ms")
     print()
     print("Growth (long_residence, median ms): rows = years, columns = trips")

@@ -41,9 +41,9 @@ def bench_index(sizes=(1_000, 10_000, 50_000)) -> None:
         previous = None
         last = ""
         for q in QUERIES[:6]:
-            fresh = median_ms(lambda q=q: index.search(q))
+            fresh = median_ms(lambda q=q, ix=index: ix.search(q))
             within = previous if previous is not None and q.startswith(last) else None
-            refined = median_ms(lambda q=q, w=within: index.search(q, within=w))
+            refined = median_ms(lambda q=q, w=within, ix=index: ix.search(q, within=w))
             previous, last = index.search(q), q
             cells.append(f"{fresh:6.2f}/{refined:5.2f}")
         print(f"{size:>8} " + " ".join(f"{c:>14}" for c in cells))
@@ -70,25 +70,36 @@ def bench_qt_keystroke(size: int = 10_000) -> None:
             app.processEvents()
 
     per_word = median_ms(type_word, repeat=15)
-    print(f"\nwhole keystroke in the Qt list, {size:,} clients: "
-          f"{per_word / 6:.2f} ms median per keystroke (typing 'amina' and clearing)")
+    print(
+        f"\nwhole keystroke in the Qt list, {size:,} clients: "
+        f"{per_word / 6:.2f} ms median per keystroke (typing 'amina' and clearing)"
+    )
 
 
 def bench_store_load(size: int = 10_000) -> None:
+    import datetime as dt
+
     from desktop.store import repository
     from desktop.store.database import Store
     from desktop.store.models import Client
-    import datetime as dt
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.create(Path(tmp) / "data", "benchmark passphrase",
-                             {"time_cost": 1, "memory_cost_kib": 8192, "parallelism": 1})
+        store = Store.create(
+            Path(tmp) / "data",
+            "benchmark passphrase",
+            {"time_cost": 1, "memory_cost_kib": 8192, "parallelism": 1},
+        )
         now = dt.datetime.now()
         with store.session() as s:
             s.add_all(
-                Client(full_name=c.full_name, other_names=c.other_names,
-                       date_of_birth=c.date_of_birth, home_office_ref=c.home_office_ref,
-                       created_at=now, updated_at=now)
+                Client(
+                    full_name=c.full_name,
+                    other_names=c.other_names,
+                    date_of_birth=c.date_of_birth,
+                    home_office_ref=c.home_office_ref,
+                    created_at=now,
+                    updated_at=now,
+                )
                 for c in bulk_summaries(size)
             )
 
@@ -96,8 +107,10 @@ def bench_store_load(size: int = 10_000) -> None:
             with store.read_session() as s:
                 ClientIndex(repository.list_summaries(s))
 
-        print(f"build the index from the encrypted store after unlock, {size:,} clients: "
-              f"{median_ms(load, repeat=5):.1f} ms median")
+        print(
+            f"build the index from the encrypted store after unlock, {size:,} clients: "
+            f"{median_ms(load, repeat=5):.1f} ms median"
+        )
         store.close()
 
 

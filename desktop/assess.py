@@ -18,7 +18,7 @@ from typing import Any
 
 import desktop
 from desktop.rules.figures import Figures
-from desktop.rules.history import ROUTES, History, HistoryError, parse_history
+from desktop.rules.history import CLIENT_RECORD_KEY, ROUTES, History, HistoryError, parse_history
 from desktop.rules.residence import assess
 from desktop.rules.residence import verdict_line as _verdict_line
 
@@ -110,8 +110,10 @@ def assess_case(
     region: str = "england-and-wales",
     today: date | None = None,
 ) -> dict[str, Any]:
-    """Parse a history JSON dict and return the issue-3 JSON object (a dict)."""
-    history = parse_history(data)
+    """Parse a history JSON dict and return the issue-3 JSON object (a dict).
+
+    A full export's client_record section is ignored: the engine needs only the history."""
+    history = parse_history({k: v for k, v in data.items() if k != CLIENT_RECORD_KEY})
     return assess_history(history, route, on, region, today).to_dict()
 
 

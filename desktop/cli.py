@@ -131,7 +131,12 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from desktop.importers.history_json import import_case, load_json_text, parse_case, read_case_file
+    from desktop.importers.history_json import (
+        import_case,
+        load_json_text,
+        parse_case,
+        read_case_file,
+    )
 
     if args.case == "-":
         case = parse_case(load_json_text(sys.stdin.read(), "standard input"))

@@ -14,9 +14,19 @@ from desktop.rules.history import parse_history
 CASES = Path(__file__).parent / "data" / "cases"
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = [
-    "route", "application_date", "qualifying_period", "earliest_application_date",
-    "continuity_broken", "absence_days_total", "max_absence_any_12_months", "breaches",
-    "uncounted_periods", "eligible", "reasons", "deadlines", "rules_in_force",
+    "route",
+    "application_date",
+    "qualifying_period",
+    "earliest_application_date",
+    "continuity_broken",
+    "absence_days_total",
+    "max_absence_any_12_months",
+    "breaches",
+    "uncounted_periods",
+    "eligible",
+    "reasons",
+    "deadlines",
+    "rules_in_force",
 ]
 
 
@@ -27,7 +37,11 @@ def load(name):
 def cli(*args, stdin=None):
     return subprocess.run(
         [sys.executable, "-m", "desktop", "assess", *args],
-        capture_output=True, text=True, cwd=ROOT, input=stdin, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        input=stdin,
+        timeout=60,
     )
 
 
@@ -44,13 +58,25 @@ def test_issue_example_output_shape_and_values():
 
 @pytest.mark.parametrize(
     "route",
-    ["settlement_protection", "settlement_discretionary_leave", "long_residence",
-     "settlement_skilled_worker", "settlement_partner_5y", "settlement_10y_route",
-     "settlement_domestic_abuse", "naturalisation_6_1", "naturalisation_6_2"],
+    [
+        "settlement_protection",
+        "settlement_discretionary_leave",
+        "long_residence",
+        "settlement_skilled_worker",
+        "settlement_partner_5y",
+        "settlement_10y_route",
+        "settlement_domestic_abuse",
+        "naturalisation_6_1",
+        "naturalisation_6_2",
+    ],
 )
 def test_every_route_returns_the_issue_shape(route):
-    out = assess_case(load("long_residence_example.json"), route=route, on=date(2024, 9, 1),
-                      today=date(2026, 11, 22))
+    out = assess_case(
+        load("long_residence_example.json"),
+        route=route,
+        on=date(2024, 9, 1),
+        today=date(2026, 11, 22),
+    )
     assert list(out)[: len(KEYS)] == KEYS
     assert out["route"] == route
     assert isinstance(out["eligible"], bool)
@@ -82,7 +108,13 @@ def test_cli_prints_one_json_object_and_exits_0():
 
 
 def test_cli_flags_override_the_question():
-    r = cli(str(CASES / "long_residence_example.json"), "--route", "naturalisation_6_1", "--on", "2024-01-01")
+    r = cli(
+        str(CASES / "long_residence_example.json"),
+        "--route",
+        "naturalisation_6_1",
+        "--on",
+        "2024-01-01",
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["route"] == "naturalisation_6_1" and out["application_date"] == "2024-01-01"
@@ -97,12 +129,19 @@ def test_cli_reads_stdin():
 @pytest.mark.parametrize(
     "args, stdin, expected",
     [
-        (["bad_returned_before_left.json"], None,
-         "absences[2].returned: the return date 2020-01-01 is before the departure date 2020-01-10"),
+        (
+            ["bad_returned_before_left.json"],
+            None,
+            "absences[2].returned: the return date 2020-01-01 is before the departure date 2020-01-10",
+        ),
         (["no_such_file.json"], None, "no_such_file.json: cannot read the file"),
         (["-"], "{not json", "not valid JSON"),
         (["long_residence_example.json", "--route", "nope"], None, "--route: unknown route 'nope'"),
-        (["long_residence_example.json", "--on", "2024-13-01"], None, "--on: '2024-13-01' is not a date"),
+        (
+            ["long_residence_example.json", "--on", "2024-13-01"],
+            None,
+            "--on: '2024-13-01' is not a date",
+        ),
     ],
 )
 def test_cli_bad_input_one_line_on_stderr_exit_2(args, stdin, expected):

@@ -21,7 +21,11 @@ def run_cli(*args, passphrase=PASSPHRASE, stdin=None):
         env["DROPIN_DESK_PASSPHRASE"] = passphrase
     return subprocess.run(
         [sys.executable, "-m", "desktop", *args],
-        capture_output=True, text=True, env=env, input=stdin, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=120,
     )
 
 
@@ -79,3 +83,17 @@ def test_init_creates_a_store(tmp_path):
     result = run_cli("init", "--data-dir", str(folder), passphrase="a long enough passphrase")
     assert result.returncode == 0, result.stderr
     assert Store.exists(folder)
+
+
+def test_assess_reads_a_full_subject_access_export(data_dir, tmp_path):
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CASE))
+    client_id = run_cli("import", str(case), "--data-dir", str(data_dir)).stdout.strip()
+    full = run_cli("export", "--client", client_id, "--full", "--data-dir", str(data_dir))
+    assert "client_record" in json.loads(full.stdout)
+    exported = tmp_path / "full.json"
+    exported.write_text(full.stdout)
+    from_export = run_cli("assess", str(exported), passphrase=None)
+    from_case = run_cli("assess", str(case), passphrase=None)
+    assert from_export.returncode == 0, from_export.stderr
+    assert json.loads(from_export.stdout) == json.loads(from_case.stdout)

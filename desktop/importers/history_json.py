@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.rules.history import History, HistoryError, history_to_dict, parse_history
+from desktop.rules.history import (
+    CLIENT_RECORD_KEY,
+    History,
+    HistoryError,
+    history_to_dict,
+    parse_history,
+)
 from desktop.store.repository import ClientDetails, HouseholdEntry
-
-CLIENT_RECORD_KEY = "client_record"
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,9 @@ def read_case_file(path: Path | str) -> CaseFile:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise HistoryError(f"{path.name}: the file cannot be read ({exc.__class__.__name__})") from None
+        raise HistoryError(
+            f"{path.name}: the file cannot be read ({exc.__class__.__name__})"
+        ) from None
     return parse_case(load_json_text(text, path.name))
 
 
@@ -75,8 +81,9 @@ def parse_case(data: Any) -> CaseFile:
                 )
             )
         except (KeyError, TypeError, AttributeError, ValueError):
-            raise HistoryError(f"{where}: needs a name and an optional ISO date_of_birth",
-                               record=where) from None
+            raise HistoryError(
+                f"{where}: needs a name and an optional ISO date_of_birth", record=where
+            ) from None
     return CaseFile(history, details, tuple(household))
 
 
@@ -86,8 +93,12 @@ def _date(value: str):
     return dt.date.fromisoformat(value)
 
 
-def case_to_dict(case: CaseFile, notes: list[dict] | None = None, audit: list[dict] | None = None,
-                 full: bool = False) -> dict:
+def case_to_dict(
+    case: CaseFile,
+    notes: list[dict] | None = None,
+    audit: list[dict] | None = None,
+    full: bool = False,
+) -> dict:
     out = history_to_dict(case.history)
     if full:
         out[CLIENT_RECORD_KEY] = {

@@ -203,12 +203,12 @@ def max_in_any_12_months(
         n = bisect_right(days, leaps.window_end(a), i) - i
         if n > best:
             best, best_start = n, a
-    return Window(best, date.fromordinal(best_start), date.fromordinal(leaps.window_end(best_start)))
+    return Window(
+        best, date.fromordinal(best_start), date.fromordinal(leaps.window_end(best_start))
+    )
 
 
-def max_in_any_12_months_brute_force(
-    trips: Sequence[tuple[date, date]], lo: date, hi: date
-) -> int:
+def max_in_any_12_months_brute_force(trips: Sequence[tuple[date, date]], lo: date, hi: date) -> int:
     """Reference implementation for tests: every window start, every day. Slow on purpose."""
     outside: set[date] = set()
     for left, returned in trips:

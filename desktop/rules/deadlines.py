@@ -16,7 +16,9 @@ from desktop.rules.history import Application, History
 #: Application kinds whose refusal may carry a right of appeal (protection and human rights
 #: claims, s82 Nationality, Immigration and Asylum Act 2002). Others get administrative review
 #: at most, so no appeal deadline is printed for them.
-APPEALABLE_KINDS = frozenset({"asylum", "fresh_claim", "extension", "settlement", "initial", "other"})
+APPEALABLE_KINDS = frozenset(
+    {"asylum", "fresh_claim", "extension", "settlement", "initial", "other"}
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,9 @@ def application_deadlines(
             d = appeal_deadline(app.decided, figures, outside_uk=app.decided in abroad)
             if d.date >= today:
                 out.append(
-                    Deadline(d.date, d.what + " (if the refusal letter gives a right of appeal)", d.rule)
+                    Deadline(
+                        d.date, d.what + " (if the refusal letter gives a right of appeal)", d.rule
+                    )
                 )
                 sar = sar_answer_due(today, figures)
                 out.append(

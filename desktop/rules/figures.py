@@ -17,6 +17,7 @@ example 11 January 2018) are figures too: their value is a date.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -86,7 +87,7 @@ class Figures:
         by_key: dict[str, tuple[Figure, ...]] = {}
         for key, entries in grouped.items():
             entries.sort(key=lambda f: f.effective_from)
-            for a, b in zip(entries, entries[1:]):
+            for a, b in itertools.pairwise(entries):
                 if a.effective_from == b.effective_from:
                     raise FiguresError(f"{key}: two values take effect on {a.effective_from}")
             by_key[key] = tuple(entries)

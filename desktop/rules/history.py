@@ -12,6 +12,7 @@ sorts what it needs.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,10 @@ from datetime import date
 from typing import Any
 
 FORMAT = "dropin-desk.history/1"
+
+#: A full (subject access) export adds this top-level section with the client's details,
+#: household, notes and audit trail. It is not part of the history: readers take it off first.
+CLIENT_RECORD_KEY = "client_record"
 
 
 class HistoryError(ValueError):
@@ -304,7 +309,9 @@ class _Record:
             raise self.error(fld, "this field is empty")
         return value
 
-    def code(self, fld: str, vocabulary: Mapping[str, str], what: str, *, required: bool) -> str | None:
+    def code(
+        self, fld: str, vocabulary: Mapping[str, str], what: str, *, required: bool
+    ) -> str | None:
         value = self.text(fld, required=required)
         if value is None:
             return None
@@ -388,7 +395,9 @@ def _parse_application(value: Any, record: str) -> Application:
         ),
         appeal_lodged=rec.date("appeal_lodged"),
         appeal_decided=rec.date("appeal_decided"),
-        appeal_outcome=rec.code("appeal_outcome", APPEAL_OUTCOMES, "appeal outcome", required=False),
+        appeal_outcome=rec.code(
+            "appeal_outcome", APPEAL_OUTCOMES, "appeal outcome", required=False
+        ),
     )
 
 
@@ -438,7 +447,9 @@ def parse_history(data: Mapping[str, Any]) -> History:
     absences = tuple(
         _parse_absence(v, f"absences[{i}]") for i, v in enumerate(_list(data, "absences"))
     )
-    custody = tuple(_parse_custody(v, f"custody[{i}]") for i, v in enumerate(_list(data, "custody")))
+    custody = tuple(
+        _parse_custody(v, f"custody[{i}]") for i, v in enumerate(_list(data, "custody"))
+    )
     question = _parse_question(data.get("question"))
     history = History(person, permissions, applications, absences, custody, question)
     problems = validate_history(history)
@@ -503,9 +514,7 @@ def history_to_dict(history: History) -> dict[str, Any]:
         ],
         "custody": [{"from": _iso(c.start), "to": _iso(c.end)} for c in history.custody],
         "question": (
-            None
-            if q is None
-            else {"route": q.route, "application_date": _iso(q.application_date)}
+            None if q is None else {"route": q.route, "application_date": _iso(q.application_date)}
         ),
     }
 
@@ -526,7 +535,9 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
         if p.category not in PERMISSION_CATEGORIES:
             problems.append(_error(rec, "category", f"unknown permission category {p.category!r}"))
         if p.indefinite and p.end is not None:
-            problems.append(_error(rec, "to", "indefinite permission has no end date; leave it empty"))
+            problems.append(
+                _error(rec, "to", "indefinite permission has no end date; leave it empty")
+            )
         if not p.indefinite and p.end is None:
             problems.append(_error(rec, "to", "this permission needs an end date"))
         if p.end is not None and p.end < p.start:
@@ -557,11 +568,21 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
             )
         pairs = (
             ("decided", a.made, a.decided, "decision date", "date it was made"),
-            ("fee_waiver_decided", a.fee_waiver_requested, a.fee_waiver_decided,
-             "fee waiver decision date", "fee waiver request date"),
+            (
+                "fee_waiver_decided",
+                a.fee_waiver_requested,
+                a.fee_waiver_decided,
+                "fee waiver decision date",
+                "fee waiver request date",
+            ),
             ("appeal_lodged", a.decided, a.appeal_lodged, "appeal date", "decision date"),
-            ("appeal_decided", a.appeal_lodged, a.appeal_decided,
-             "appeal decision date", "date the appeal was lodged"),
+            (
+                "appeal_decided",
+                a.appeal_lodged,
+                a.appeal_decided,
+                "appeal decision date",
+                "date the appeal was lodged",
+            ),
         )
         for fld, earlier, later, later_name, earlier_name in pairs:
             if earlier is not None and later is not None and later < earlier:
@@ -574,7 +595,9 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                     )
                 )
         if a.appeal_decided is not None and a.appeal_lodged is None:
-            problems.append(_error(rec, "appeal_lodged", "an appeal decision needs the date it was lodged"))
+            problems.append(
+                _error(rec, "appeal_lodged", "an appeal decision needs the date it was lodged")
+            )
     for i, ab in enumerate(history.absences):
         rec = f"absences[{i}]"
         if ab.returned < ab.left:
@@ -617,7 +640,7 @@ def _overlaps(history: History) -> list[HistoryError]:
         (i for i, a in enumerate(history.absences) if a.returned >= a.left),
         key=lambda i: (history.absences[i].left, history.absences[i].returned, i),
     )
-    for prev, cur in zip(order, order[1:]):
+    for prev, cur in itertools.pairwise(order):
         a, b = history.absences[prev], history.absences[cur]
         if b.left < a.returned:
             problems.append(
@@ -633,7 +656,7 @@ def _overlaps(history: History) -> list[HistoryError]:
         (i for i, c in enumerate(history.custody) if c.end >= c.start),
         key=lambda i: (history.custody[i].start, i),
     )
-    for prev, cur in zip(order, order[1:]):
+    for prev, cur in itertools.pairwise(order):
         a, b = history.custody[prev], history.custody[cur]
         if b.start <= a.end:
             problems.append(
@@ -673,7 +696,9 @@ def _overlaps(history: History) -> list[HistoryError]:
         if p.indefinite:
             if reach_idx is None or reach_end is not None:
                 reach_end, reach_idx = None, cur
-        elif reach_idx is None or (reach_end is not None and p.end is not None and p.end > reach_end):
+        elif reach_idx is None or (
+            reach_end is not None and p.end is not None and p.end > reach_end
+        ):
             reach_end, reach_idx = p.end, cur
     return problems
 

@@ -55,7 +55,9 @@ def assess_naturalisation(
     years, total_limit, last_limit = years_f.value, total_f.value, last_f.value
     para = "1(2)" if s61 else "3"
 
-    trips = [Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(history.absences)]
+    trips = [
+        Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(history.absences)
+    ]
     absent = AbsenceDays(trips)
     reasons: list[str] = []
     notes: list[str] = []
@@ -81,9 +83,7 @@ def assess_naturalisation(
     if last is not None and last.end < INF and t > last.end + 1:
         bad.append((last.end + 1, t - 1, f"no permission recorded after {d(last.end)}"))
 
-    settled = sorted(
-        (p.start for p in history.permissions if p.category in SETTLED)
-    )
+    settled = sorted(p.start for p in history.permissions if p.category in SETTLED)
     citizen = [p for p in history.permissions if p.category == "british_citizen"]
     ilr_from = settled[0] if settled else None
 
@@ -150,7 +150,7 @@ def assess_naturalisation(
             if ilr_from is None or ilr_from.toordinal() > need:
                 other.append(
                     "Indefinite leave (or settled status) must have been held for the 12 months "
-                    f"before the application (BNA 1981 Sch. 1 para 1(2)(c))"
+                    "before the application (BNA 1981 Sch. 1 para 1(2)(c))"
                     + (f": held from {ilr_from}." if ilr_from else ": none is recorded.")
                 )
         else:
@@ -205,7 +205,9 @@ def assess_naturalisation(
     # ---- reasons and notes ---------------------------------------------------------------------
     name = ROUTES[route]
     if citizen:
-        reasons.append(f"{name}: the person is recorded as a British citizen from {citizen[0].start}.")
+        reasons.append(
+            f"{name}: the person is recorded as a British citizen from {citizen[0].start}."
+        )
     elif eligible:
         reasons.append(
             f"{name}: eligible on {on} on residence: {total} days outside the UK in the {years} "
@@ -240,7 +242,9 @@ def assess_naturalisation(
     if note:
         notes.append(note + " This is discretion, not a pass.")
     if not s61:
-        missing.append("s6(2) needs the applicant to be married to, or the civil partner of, a British citizen.")
+        missing.append(
+            "s6(2) needs the applicant to be married to, or the civil partner of, a British citizen."
+        )
     if any(a.exceptional for a in history.absences):
         notes.append(
             "Absences marked exceptional still count for naturalisation; the reason can support "
@@ -253,7 +257,9 @@ def assess_naturalisation(
     p0_date = sub_years(on, years) + timedelta(days=1)
     deadlines = application_deadlines(history, figures, bank_holidays, today)
     if earliest is not None and earliest >= today.toordinal():
-        deadlines.append(Deadline(d(earliest), f"Earliest date to apply: {name}", years_f.rule or ""))
+        deadlines.append(
+            Deadline(d(earliest), f"Earliest date to apply: {name}", years_f.rule or "")
+        )
     return Assessment(
         route=route,
         application_date=on,

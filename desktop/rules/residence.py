@@ -364,7 +364,9 @@ class _Settlement:
             before = [t for t in counted if t.left < cutoff]
             after = [t for t in counted if t.left >= cutoff]
             self.limits.append(SingleLimit(before, f.int_("lr.single_absence_limit_days", on)))
-            self.limits.append(TotalLimit(before, f.int_("lr.total_absence_limit_days", on), cutoff))
+            self.limits.append(
+                TotalLimit(before, f.int_("lr.total_absence_limit_days", on), cutoff)
+            )
             self.limits.append(RollingLimit(after, f.int_("cr.absence_limit_days", on), "CR 3.1"))
             self.absence_rule = "CR 3.1 and CR 3.3"
         elif spec.regime in ("cr", "family10"):
@@ -561,9 +563,7 @@ class _Settlement:
         else:
             lower = next((p.start for p in self.pieces if p.start > x and p.kind == "count"), None)
             if lower is None and i is not None:
-                lower = next(
-                    (p.start for p in self.pieces[i + 1 :] if p.kind == "count"), None
-                )
+                lower = next((p.start for p in self.pieces[i + 1 :] if p.kind == "count"), None)
         earliest = self.earliest(lower) if lower is not None else None
         self.could_have = None
 
@@ -626,7 +626,9 @@ class _Settlement:
             for p in self.pieces
             if p.kind == "uncounted" and p.start <= x and p.end >= lookback
         ]
-        covid = [p for p in self.pieces if p.source == "covid" and p.start <= x and p.end >= lookback]
+        covid = [
+            p for p in self.pieces if p.source == "covid" and p.start <= x and p.end >= lookback
+        ]
 
         # Absences in the qualifying period (or the lookback when there is none).
         span_lo = q if q is not None else lookback
@@ -750,7 +752,8 @@ class _Settlement:
             reasons.append(f"Risk ({rk.rule}): {rk.why}.")
         assumed = next((p for p in self.pieces if p.assumed), None)
         if assumed is not None and (
-            (c is not None and c > assumed.start) or (earliest is not None and earliest >= assumed.start)
+            (c is not None and c > assumed.start)
+            or (earliest is not None and earliest >= assumed.start)
         ):
             reasons.append(
                 f"From {d(assumed.start)} this assumes the person stays in the UK with permission "
@@ -837,15 +840,18 @@ class _Settlement:
     def _deadlines(self, c: int | None, earliest: int | None) -> list[Deadline]:
         today = self.today
         t = today.toordinal()
-        abroad_days = {
-            date.fromordinal(o) for o in self.all_absent.days if t - 60 <= o <= t + 400
-        }
+        abroad_days = {date.fromordinal(o) for o in self.all_absent.days if t - 60 <= o <= t + 400}
         out = application_deadlines(self.h, self.f, self.bh, today, abroad_days)
         # Current permission: apply before it ends to keep it (section 3C).
         i = self.piece_index(t)
         if i is not None:
             p = self.pieces[i]
-            if p.expiry is not None and not p.assumed and p.expiry >= t and p.source == "permission":
+            if (
+                p.expiry is not None
+                and not p.assumed
+                and p.expiry >= t
+                and p.source == "permission"
+            ):
                 out.append(
                     Deadline(
                         d(p.expiry),
@@ -945,7 +951,9 @@ def _assess_domestic_abuse(
     qfrom = None
     earliest = None
     if last is None:
-        reasons.append("Settlement as a victim of domestic abuse: not eligible: no permission recorded.")
+        reasons.append(
+            "Settlement as a victim of domestic abuse: not eligible: no permission recorded."
+        )
     elif last.category in DA_PARTNER or (last.category == "mvdac" and partner_before):
         eligible = True
         anchor = partner_before[-1] if partner_before else last
@@ -973,7 +981,9 @@ def _assess_domestic_abuse(
             "(reference 003, 'Who can't apply under this route')."
         )
     reasons.append(SCOPE)
-    trips = [Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(history.absences)]
+    trips = [
+        Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(history.absences)
+    ]
     lo = qfrom or (perms[0].start if perms else on)
     window = max_in_any_12_months(trips, lo, on)
     total = AbsenceDays(trips).count(lo.toordinal(), on.toordinal())
@@ -1022,10 +1032,7 @@ def verdict_line(assessment: Assessment) -> str:
     if assessment.eligible:
         if qf and co and qf != co:
             years = round((co - qf).days / 365.25)
-            return (
-                f"{label_}: eligible on {assessment.application_date} "
-                f"({years} years from {qf})"
-            )
+            return f"{label_}: eligible on {assessment.application_date} ({years} years from {qf})"
         return f"{label_}: eligible on {assessment.application_date}"
     if assessment.earliest_application_date is not None:
         return f"{label_}: not yet: earliest {assessment.earliest_application_date}"

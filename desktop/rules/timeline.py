@@ -15,6 +15,7 @@ All positions are day ordinals; `INF` stands for "no end".
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -116,7 +117,11 @@ def build_cover(
         made = effective_application_date(app, figures, bank_holidays)
         if made is not None:
             apps.append((made.toordinal(), i, app))
-            if app.fee_waiver_requested is not None and app.made is not None and made == app.fee_waiver_requested:
+            if (
+                app.fee_waiver_requested is not None
+                and app.made is not None
+                and made == app.fee_waiver_requested
+            ):
                 if app.fee_waiver_decided is None:
                     out.missing.append(
                         f"applications[{i}].fee_waiver_decided: the fee-waiver decision date is "
@@ -138,7 +143,7 @@ def build_cover(
         if p.end is not None and p.end < add_months(p.start, lapse_months):
             # Leave of 6 months or less lapses when the holder leaves the UK (LTERO 2000
             # art. 13; DL policy v10.0 "Duration of grants").
-            for left, returned, ai in trips:
+            for left, _returned, ai in trips:
                 if start <= left < end:
                     out.lapses.append(Lapse(pi, ai, left))
                     end = left
@@ -146,7 +151,7 @@ def build_cover(
                     break
         ext_end = end
         if not lapsed and p.end is not None:
-            for made, ai, app in apps:
+            for made, _ai, app in apps:
                 if app.kind not in THREE_C_KINDS or made < start or made > ext_end:
                     continue
                 e = three_c_end(app, figures)
@@ -189,7 +194,7 @@ def build_cover(
 
     covid_from = figures.date_("cr.covid_lawful_from", today).toordinal()
     covid_to = figures.date_("cr.covid_lawful_to", today).toordinal()
-    for c1, c2 in zip(out.covers, out.covers[1:]):
+    for c1, c2 in itertools.pairwise(out.covers):
         gs, ge = c1.end + 1, c2.start - 1
         if gs > ge:
             continue
@@ -320,7 +325,18 @@ def route_pieces(
     for c in cover.covers:
         if c.category in counting:
             items.append(
-                Piece(c.start, c.end, "count", c.category, "", "", c.expiry, c.granted, False, c.source)
+                Piece(
+                    c.start,
+                    c.end,
+                    "count",
+                    c.category,
+                    "",
+                    "",
+                    c.expiry,
+                    c.granted,
+                    False,
+                    c.source,
+                )
             )
         else:
             rule = not_counting_rule.get(c.category, not_counting_rule.get("*", ""))
@@ -440,8 +456,18 @@ def _overlay_custody(items: list[Piece], history: History, custody: str, rule: s
                     "breaks continuous residence"
                 )
                 nxt.append(
-                    Piece(max(q.start, cs), min(q.end, ce), custody, q.category, rule, why,
-                          q.expiry, q.granted, q.assumed, "custody")
+                    Piece(
+                        max(q.start, cs),
+                        min(q.end, ce),
+                        custody,
+                        q.category,
+                        rule,
+                        why,
+                        q.expiry,
+                        q.granted,
+                        q.assumed,
+                        "custody",
+                    )
                 )
                 if q.end > ce:
                     nxt.append(_cut(q, ce + 1, q.end))
@@ -451,4 +477,6 @@ def _overlay_custody(items: list[Piece], history: History, custody: str, rule: s
 
 
 def _cut(p: Piece, start: int, end: int) -> Piece:
-    return Piece(start, end, p.kind, p.category, p.rule, p.why, p.expiry, p.granted, p.assumed, p.source)
+    return Piece(
+        start, end, p.kind, p.category, p.rule, p.why, p.expiry, p.granted, p.assumed, p.source
+    )

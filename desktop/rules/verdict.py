@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from desktop.rules.deadlines import Deadline
 from desktop.rules.days import Window
+from desktop.rules.deadlines import Deadline
 
 
 def _iso(d: date | None) -> str | None:

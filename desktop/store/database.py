@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlcipher3 import dbapi2 as sqlcipher
 
@@ -276,7 +276,9 @@ class Store:
             return
         if current is not None:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            self.upgrade_backup = self.backups_dir / f"before-upgrade-{current}-to-{head}-{stamp}.db"
+            self.upgrade_backup = (
+                self.backups_dir / f"before-upgrade-{current}-to-{head}-{stamp}.db"
+            )
             self.backups_dir.mkdir(exist_ok=True)
             _export_copy(self.engine, self.upgrade_backup, self._key)
             shutil.copy2(self.header_path, self.upgrade_backup.with_suffix(".params.json"))
@@ -388,7 +390,9 @@ class Store:
         progress(100, "Backup written")
         return target
 
-    def restore_from(self, backup: Path | str, passphrase: str, progress: Progress = _quiet) -> None:
+    def restore_from(
+        self, backup: Path | str, passphrase: str, progress: Progress = _quiet
+    ) -> None:
         """Replace this store with a backup, after checking the file and its passphrase.
 
         Nothing is replaced until the backup has been unpacked, unlocked and checked; the store

@@ -19,20 +19,38 @@ DEMO_PASSPHRASE = "demo passphrase only"
 
 _DEMO_CASES: list[dict] = [
     {
-        "details": dict(full_name="Amara Example", other_names="Amara E.", nationality="Nigerian",
-                        languages="English, Yoruba", phone="07700 900001",
-                        home_office_ref="X1000001", date_of_birth="1988-03-14",
-                        status_summary="FICTIONAL. Student then Skilled Worker; asking about ILR."),
+        "details": dict(
+            full_name="Amara Example",
+            other_names="Amara E.",
+            nationality="Nigerian",
+            languages="English, Yoruba",
+            phone="07700 900001",
+            home_office_ref="X1000001",
+            date_of_birth="1988-03-14",
+            status_summary="FICTIONAL. Student then Skilled Worker; asking about ILR.",
+        ),
         "history": {
             "permissions": [
-                {"category": "student", "from": "2015-09-01", "to": "2018-10-19",
-                 "granted_on": "2015-08-10"},
-                {"category": "skilled_worker", "from": "2018-10-20", "to": "2026-10-19",
-                 "granted_on": "2018-10-20"},
+                {
+                    "category": "student",
+                    "from": "2015-09-01",
+                    "to": "2018-10-19",
+                    "granted_on": "2015-08-10",
+                },
+                {
+                    "category": "skilled_worker",
+                    "from": "2018-10-20",
+                    "to": "2026-10-19",
+                    "granted_on": "2018-10-20",
+                },
             ],
             "applications": [
-                {"kind": "initial", "made": "2018-09-01", "decided": "2018-10-20",
-                 "outcome": "granted"},
+                {
+                    "kind": "initial",
+                    "made": "2018-09-01",
+                    "decided": "2018-10-20",
+                    "outcome": "granted",
+                },
             ],
             "absences": [
                 {"left": "2019-12-18", "returned": "2020-01-06", "reason": "family visit"},
@@ -44,26 +62,39 @@ _DEMO_CASES: list[dict] = [
         "household": [("Tobi Example", "son", "2016-06-02")],
     },
     {
-        "details": dict(full_name="Bashir Sample", nationality="Sudanese",
-                        languages="Arabic", interpreter_needed=True,
-                        home_office_ref="X1000002", date_of_birth="1995-11-30",
-                        status_summary="FICTIONAL. Refugee permission, settlement due."),
+        "details": dict(
+            full_name="Bashir Sample",
+            nationality="Sudanese",
+            languages="Arabic",
+            interpreter_needed=True,
+            home_office_ref="X1000002",
+            date_of_birth="1995-11-30",
+            status_summary="FICTIONAL. Refugee permission, settlement due.",
+        ),
         "history": {
             "permissions": [
                 {"category": "refugee", "from": "2021-12-01", "to": "2026-11-30"},
             ],
             "applications": [
-                {"kind": "asylum", "made": "2020-02-10", "decided": "2021-12-01",
-                 "outcome": "granted"},
+                {
+                    "kind": "asylum",
+                    "made": "2020-02-10",
+                    "decided": "2021-12-01",
+                    "outcome": "granted",
+                },
             ],
             "question": {"route": "settlement_protection", "application_date": "2026-11-01"},
         },
     },
     {
-        "details": dict(full_name="Carmen Specimen", nationality="Colombian",
-                        languages="Spanish, English", home_office_ref="X1000003",
-                        date_of_birth="1979-07-07",
-                        status_summary="FICTIONAL. Discretionary leave since 2014."),
+        "details": dict(
+            full_name="Carmen Specimen",
+            nationality="Colombian",
+            languages="Spanish, English",
+            home_office_ref="X1000003",
+            date_of_birth="1979-07-07",
+            status_summary="FICTIONAL. Discretionary leave since 2014.",
+        ),
         "history": {
             "permissions": [
                 {"category": "discretionary_leave", "from": "2014-03-01", "to": "2016-08-31"},
@@ -72,19 +103,32 @@ _DEMO_CASES: list[dict] = [
                 {"category": "discretionary_leave", "from": "2021-09-01", "to": "2024-02-29"},
                 {"category": "discretionary_leave", "from": "2024-03-01", "to": "2026-08-31"},
             ],
-            "question": {"route": "settlement_discretionary_leave",
-                         "application_date": "2026-08-10"},
+            "question": {
+                "route": "settlement_discretionary_leave",
+                "application_date": "2026-08-10",
+            },
         },
     },
     {
-        "details": dict(full_name="Dawit Placeholder", other_names="Dawit P.",
-                        nationality="Eritrean", languages="Tigrinya", interpreter_needed=True,
-                        home_office_ref="X1000004", date_of_birth="2001-01-20",
-                        status_summary="FICTIONAL. Asylum claim refused; appeal pending."),
+        "details": dict(
+            full_name="Dawit Placeholder",
+            other_names="Dawit P.",
+            nationality="Eritrean",
+            languages="Tigrinya",
+            interpreter_needed=True,
+            home_office_ref="X1000004",
+            date_of_birth="2001-01-20",
+            status_summary="FICTIONAL. Asylum claim refused; appeal pending.",
+        ),
         "history": {
             "applications": [
-                {"kind": "asylum", "made": "2024-05-02", "decided": "2026-10-30",
-                 "outcome": "refused", "appeal_lodged": "2026-11-10"},
+                {
+                    "kind": "asylum",
+                    "made": "2024-05-02",
+                    "decided": "2026-10-30",
+                    "outcome": "refused",
+                    "appeal_lodged": "2026-11-10",
+                },
             ],
             "permissions": [
                 {"category": "immigration_bail", "from": "2024-05-02", "to": "2027-05-01"},
@@ -92,16 +136,28 @@ _DEMO_CASES: list[dict] = [
         },
     },
     {
-        "details": dict(full_name="Elif Fictitious", nationality="Turkish",
-                        languages="Turkish, English", home_office_ref="X1000005",
-                        date_of_birth="1990-02-28",
-                        status_summary="FICTIONAL. Partner route, 5 years."),
+        "details": dict(
+            full_name="Elif Fictitious",
+            nationality="Turkish",
+            languages="Turkish, English",
+            home_office_ref="X1000005",
+            date_of_birth="1990-02-28",
+            status_summary="FICTIONAL. Partner route, 5 years.",
+        ),
         "history": {
             "permissions": [
-                {"category": "partner_5y", "from": "2021-06-01", "to": "2024-02-14",
-                 "conditions": ["no_recourse_to_public_funds"]},
-                {"category": "partner_5y", "from": "2024-02-15", "to": "2026-11-14",
-                 "conditions": ["no_recourse_to_public_funds"]},
+                {
+                    "category": "partner_5y",
+                    "from": "2021-06-01",
+                    "to": "2024-02-14",
+                    "conditions": ["no_recourse_to_public_funds"],
+                },
+                {
+                    "category": "partner_5y",
+                    "from": "2024-02-15",
+                    "to": "2026-11-14",
+                    "conditions": ["no_recourse_to_public_funds"],
+                },
             ],
             "absences": [
                 {"left": "2023-01-05", "returned": "2023-03-20", "reason": "caring for a parent"},
@@ -110,10 +166,15 @@ _DEMO_CASES: list[dict] = [
         },
     },
     {
-        "details": dict(full_name="Farid Pretend", nationality="Afghan", languages="Dari, Pashto",
-                        interpreter_needed=True, home_office_ref="X1000006",
-                        date_of_birth="1985-09-09",
-                        status_summary="FICTIONAL. ILR since 2022; asking about citizenship."),
+        "details": dict(
+            full_name="Farid Pretend",
+            nationality="Afghan",
+            languages="Dari, Pashto",
+            interpreter_needed=True,
+            home_office_ref="X1000006",
+            date_of_birth="1985-09-09",
+            status_summary="FICTIONAL. ILR since 2022; asking about citizenship.",
+        ),
         "history": {
             "permissions": [
                 {"category": "refugee", "from": "2017-03-01", "to": "2022-02-19"},
@@ -126,9 +187,14 @@ _DEMO_CASES: list[dict] = [
         },
     },
     {
-        "details": dict(full_name="Grace Madeup", nationality="Zimbabwean", languages="English",
-                        home_office_ref="X1000007", date_of_birth="1970-12-25",
-                        status_summary="FICTIONAL. 10-year private life route."),
+        "details": dict(
+            full_name="Grace Madeup",
+            nationality="Zimbabwean",
+            languages="English",
+            home_office_ref="X1000007",
+            date_of_birth="1970-12-25",
+            status_summary="FICTIONAL. 10-year private life route.",
+        ),
         "history": {
             "permissions": [
                 {"category": "private_life_10y", "from": "2016-05-01", "to": "2018-10-19"},
@@ -140,17 +206,26 @@ _DEMO_CASES: list[dict] = [
         },
     },
     {
-        "details": dict(full_name="Hana Testperson", nationality="Ukrainian",
-                        languages="Ukrainian, Russian", home_office_ref="X1000008",
-                        date_of_birth="1999-04-01",
-                        status_summary="FICTIONAL. Ukraine scheme; planning a trip."),
+        "details": dict(
+            full_name="Hana Testperson",
+            nationality="Ukrainian",
+            languages="Ukrainian, Russian",
+            home_office_ref="X1000008",
+            date_of_birth="1999-04-01",
+            status_summary="FICTIONAL. Ukraine scheme; planning a trip.",
+        ),
         "history": {
             "permissions": [
                 {"category": "ukraine_scheme", "from": "2022-05-01", "to": "2025-04-19"},
                 {"category": "ukraine_scheme", "from": "2025-04-20", "to": "2026-10-19"},
             ],
             "absences": [
-                {"left": "2027-03-02", "returned": "2027-03-20", "reason": "visit", "planned": True},
+                {
+                    "left": "2027-03-02",
+                    "returned": "2027-03-20",
+                    "reason": "visit",
+                    "planned": True,
+                },
             ],
         },
     },
@@ -158,8 +233,15 @@ _DEMO_CASES: list[dict] = [
 
 
 def _history_json(case: dict) -> dict:
-    return {"format": "dropin-desk.history/1", "person": {}, "permissions": [],
-            "applications": [], "absences": [], "custody": [], **case["history"]}
+    return {
+        "format": "dropin-desk.history/1",
+        "person": {},
+        "permissions": [],
+        "applications": [],
+        "absences": [],
+        "custody": [],
+        **case["history"],
+    }
 
 
 def fill_demo(store, adviser: str = "Demo adviser") -> list[int]:
@@ -186,10 +268,40 @@ def fill_demo(store, adviser: str = "Demo adviser") -> list[int]:
     return ids
 
 
-_FIRST = ["Ada", "Bram", "Chidi", "Dana", "Emre", "Fatima", "Goran", "Hui", "Ines", "Jamal",
-          "Kofi", "Lena", "Mehmet", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Samir", "Tariq"]
-_LAST = ["Example", "Sample", "Specimen", "Placeholder", "Fictitious", "Madeup", "Pretend",
-         "Testperson", "Dummy", "Mockup"]
+_FIRST = [
+    "Ada",
+    "Bram",
+    "Chidi",
+    "Dana",
+    "Emre",
+    "Fatima",
+    "Goran",
+    "Hui",
+    "Ines",
+    "Jamal",
+    "Kofi",
+    "Lena",
+    "Mehmet",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Samir",
+    "Tariq",
+]
+_LAST = [
+    "Example",
+    "Sample",
+    "Specimen",
+    "Placeholder",
+    "Fictitious",
+    "Madeup",
+    "Pretend",
+    "Testperson",
+    "Dummy",
+    "Mockup",
+]
 
 
 def bulk_summaries(count: int, seed: int = 1):
@@ -201,6 +313,14 @@ def bulk_summaries(count: int, seed: int = 1):
     for i in range(1, count + 1):
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
         dob = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 55))
-        out.append(ClientSummary(i, f"{first} {last} {i}", f"{first[0]}. {last}", dob,
-                                 f"X{rng.randrange(10**7):07d}", "Fictional"))
+        out.append(
+            ClientSummary(
+                i,
+                f"{first} {last} {i}",
+                f"{first[0]}. {last}",
+                dob,
+                f"X{rng.randrange(10**7):07d}",
+                "Fictional",
+            )
+        )
     return out

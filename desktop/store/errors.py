@@ -6,7 +6,9 @@ class StoreError(Exception):
 
 
 class WrongPassphrase(StoreError):
-    def __init__(self, message: str = "That passphrase does not open this store. Try again.") -> None:
+    def __init__(
+        self, message: str = "That passphrase does not open this store. Try again."
+    ) -> None:
         super().__init__(message)
 
 

@@ -82,7 +82,9 @@ class HouseholdEntry:
     member_client_id: int | None = None
 
 
-def audit(session: Session, adviser: str, client_id: int | None, action: str, summary: str = "") -> None:
+def audit(
+    session: Session, adviser: str, client_id: int | None, action: str, summary: str = ""
+) -> None:
     session.add(
         AuditEntry(at=_now(), adviser=adviser, client_id=client_id, action=action, summary=summary)
     )
@@ -129,10 +131,14 @@ def create_client(session: Session, details: ClientDetails, adviser: str) -> int
     return client.id
 
 
-def update_client(session: Session, client_id: int, details: ClientDetails, adviser: str) -> list[str]:
+def update_client(
+    session: Session, client_id: int, details: ClientDetails, adviser: str
+) -> list[str]:
     client = get_client(session, client_id)
     changed = [
-        name for name in ClientDetails.field_names() if getattr(client, name) != getattr(details, name)
+        name
+        for name in ClientDetails.field_names()
+        if getattr(client, name) != getattr(details, name)
     ]
     for name in changed:
         setattr(client, name, getattr(details, name))

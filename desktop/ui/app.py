@@ -39,8 +39,10 @@ def run_app(data_dir: str | None = None, demo: bool = False, argv: list[str] | N
         from desktop.store.demo import DEMO_PASSPHRASE
 
         folder = _prepare_demo_folder()
-        note = (f"Demo mode: fictional clients in a throw-away folder. "
-                f"The passphrase is: {DEMO_PASSPHRASE}")
+        note = (
+            f"Demo mode: fictional clients in a throw-away folder. "
+            f"The passphrase is: {DEMO_PASSPHRASE}"
+        )
     else:
         folder = Path(data_dir) if data_dir else default_data_dir()
     lock = InstanceLock(folder)

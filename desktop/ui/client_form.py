@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -91,7 +92,7 @@ class ClientForm(QWidget):
         outer.addStretch(1)
 
         order = [name for name, _l, _a in PERSON_FIELDS + IMMIGRATION_FIELDS]
-        for first, second in zip(order, order[1:]):
+        for first, second in pairwise(order):
             QWidget.setTabOrder(self.widgets[first], self.widgets[second])
 
     # ---- building ----------------------------------------------------------------------------

@@ -24,7 +24,9 @@ PLACEHOLDER = "Pick a client or press Ctrl+N"
 
 
 class ClientPage(QWidget):
-    client_changed = Signal(int)  # details or history saved: the main window refreshes the list entry
+    client_changed = Signal(
+        int
+    )  # details or history saved: the main window refreshes the list entry
     client_deleted = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -100,7 +102,9 @@ class ClientPage(QWidget):
         self.clear()
 
     # ---- API used by the main window ----------------------------------------------------------
-    def set_context(self, store, adviser: str, today_provider: Callable[[], date] = date.today) -> None:
+    def set_context(
+        self, store, adviser: str, today_provider: Callable[[], date] = date.today
+    ) -> None:
         self._store, self._adviser, self._today = store, adviser, today_provider
         self.details_tab.set_context(store, adviser, today_provider)
         self.household_tab.set_context(store, adviser, today_provider)

@@ -108,7 +108,9 @@ class DetailsTab(QWidget):
         self.revert_button.setToolTip("Put back the details as last saved")
         self.delete_button = QPushButton("&Delete client…")
         self.delete_button.setAccessibleName("Delete client")
-        self.delete_button.setToolTip("For erasure requests: deletes everything held about this client")
+        self.delete_button.setToolTip(
+            "For erasure requests: deletes everything held about this client"
+        )
         self.status = QLabel()
         self.status.setAccessibleName("Save status")
         self.save_button.clicked.connect(self.save)
@@ -131,7 +133,9 @@ class DetailsTab(QWidget):
         QWidget.setTabOrder(self.revert_button, self.delete_button)
         self._set_dirty(False)
 
-    def set_context(self, store, adviser: str, today_provider: Callable[[], date] = date.today) -> None:
+    def set_context(
+        self, store, adviser: str, today_provider: Callable[[], date] = date.today
+    ) -> None:
         self._store, self._adviser, self._today = store, adviser, today_provider
 
     def load(self, client_id: int) -> None:
@@ -186,7 +190,9 @@ class DetailsTab(QWidget):
             with self._store.session() as session:
                 update_client(session, self._client_id, details, self._adviser)
         except Exception as exc:  # noqa: BLE001 - keep what was typed; say it was not saved
-            self.status.setText(f"Not saved: the store could not be written ({type(exc).__name__}).")
+            self.status.setText(
+                f"Not saved: the store could not be written ({type(exc).__name__})."
+            )
             return False
         self._saved = details
         self.form.set_details(details)
@@ -211,7 +217,9 @@ class DetailsTab(QWidget):
             with self._store.session() as session:
                 delete_client(session, client_id, self._adviser)
         except Exception as exc:  # noqa: BLE001
-            self.status.setText(f"Not deleted: the store could not be written ({type(exc).__name__}).")
+            self.status.setText(
+                f"Not deleted: the store could not be written ({type(exc).__name__})."
+            )
             return False
         self.clear()
         self.client_deleted.emit(client_id)

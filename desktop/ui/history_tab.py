@@ -8,6 +8,7 @@ as it was and says why under the tables.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -42,7 +43,14 @@ from desktop.rules.history import (
     validate_history,
 )
 from desktop.store.repository import load_history, save_history
-from desktop.ui.record_dialog import COLLECTIONS, NRPF, RecordDialog, describe, errors_for_record, humanise
+from desktop.ui.record_dialog import (
+    COLLECTIONS,
+    NRPF,
+    RecordDialog,
+    describe,
+    errors_for_record,
+    humanise,
+)
 from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.dates import format_date, format_long, whole_days_outside
@@ -63,8 +71,12 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "custody": ("Cus&tody", ("From", "To", "Days")),
 }
-NOUNS = {"permission": "permission", "application": "application", "absence": "trip",
-         "custody": "custody period"}
+NOUNS = {
+    "permission": "permission",
+    "application": "application",
+    "absence": "trip",
+    "custody": "custody period",
+}
 
 
 def _yes(flag: bool | None) -> str:
@@ -116,6 +128,27 @@ def _row(kind: str, record: Any) -> list[str]:
     ]
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _uk_dates(text: str) -> str:
+    """The engine writes ISO dates; the page shows 1 Sep 2024."""
+
+    def _one(m: re.Match[str]) -> str:
+        try:
+            return format_date(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            return m.group(0)
+
+    return _ISO_DATE.sub(_one, text)
+
+
+def _names_route(text: str, code: str) -> bool:
+    """True when the verdict already starts with the route's name ("Long residence: ...")."""
+    head = text.split(": ", 1)[0]
+    return ": " in text and bool(head) and ROUTES[code].startswith(head)
+
+
 def _verdict_function() -> Callable[..., str] | None:
     try:
         from desktop.assess import verdict_line
@@ -154,6 +187,7 @@ class RecordTable(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(100)
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _i: self._edit())
         self.mnemonic.setBuddy(self.table)
@@ -163,7 +197,9 @@ class RecordTable(QWidget):
         self.edit_button = QPushButton("Edit…")
         self.delete_button = QPushButton("Delete")
         for button, verb in (
-            (self.add_button, "Add"), (self.edit_button, "Edit"), (self.delete_button, "Delete")
+            (self.add_button, "Add"),
+            (self.edit_button, "Edit"),
+            (self.delete_button, "Delete"),
         ):
             button.setAccessibleName(f"{verb} {noun}")
         self.add_button.setToolTip(f"Add a {noun} (Insert in the table)")
@@ -193,7 +229,9 @@ class RecordTable(QWidget):
             for column, text in enumerate(_row(self.kind, record)):
                 item = QTableWidgetItem(text)
                 if TABLES[self.kind][1][column] in ("Whole days outside", "Days"):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.table.setItem(row, column, item)
         if selected is not None and records:
             self.table.selectRow(min(selected, len(records) - 1))
@@ -218,7 +256,7 @@ class RecordTable(QWidget):
         if row is not None:
             self.delete_requested.emit(self.kind, row)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
             key = event.key()
             if key == Qt.Key.Key_Insert:
@@ -321,7 +359,9 @@ class HistoryTab(QWidget):
         self.clear()
 
     # ---- context -----------------------------------------------------------------------------
-    def set_context(self, store, adviser: str, today_provider: Callable[[], date] = date.today) -> None:
+    def set_context(
+        self, store, adviser: str, today_provider: Callable[[], date] = date.today
+    ) -> None:
         self._store, self._adviser, self._today = store, adviser, today_provider
 
     def today(self) -> date:
@@ -357,13 +397,15 @@ class HistoryTab(QWidget):
         for kind, table in self.tables.items():
             table.set_records(getattr(history, COLLECTIONS[kind]))
         question = history.question
-        self.route.setCurrentIndex(max(self.route.findData(question.route if question else None), 0))
+        self.route.setCurrentIndex(
+            max(self.route.findData(question.route if question else None), 0)
+        )
         self.question_date.setDate(question.application_date if question else None)
         mark_invalid(self.question_date, None)
-        existing = [humanise(p.message, history) for p in validate_history(history, today=self.today())]
-        self.problems.set_messages(
-            [f"Check this history: {m}" for m in existing]
-        )
+        existing = [
+            humanise(p.message, history) for p in validate_history(history, today=self.today())
+        ]
+        self.problems.set_messages([f"Check this history: {m}" for m in existing])
         self.refresh_verdicts()
 
     # ---- verdicts ----------------------------------------------------------------------------
@@ -389,15 +431,20 @@ class HistoryTab(QWidget):
                 self._verdicts[code] = UNAVAILABLE
                 continue
             try:
-                text = str(verdict_line(self._history, code, on))
+                try:
+                    text = str(verdict_line(self._history, code, on, today=self.today()))
+                except TypeError:  # an engine without the `today` parameter
+                    text = str(verdict_line(self._history, code, on))
             except Exception:  # noqa: BLE001 - one failing route must not hide the others
                 text = f"{UNAVAILABLE} for this history."
+            text = _uk_dates(text)
             self._verdicts[code] = text
-            route = html.escape(ROUTES[code])
+            line = text if _names_route(text, code) else f"{ROUTES[code]}: {text}"
+            shown = html.escape(line)
             if code == asked:
-                route = f"<b>{route} (asked about)</b>"
-            label.setText(f"{route}: {html.escape(text)}")
-            label.setAccessibleName(f"{ROUTES[code]}: {text}")
+                shown = f"<b>{shown} (the route asked about)</b>"
+            label.setText(shown)
+            label.setAccessibleName(line)
 
     def verdict_texts(self) -> dict[str, str]:
         """Route code -> the verdict sentence shown (or "Assessment unavailable")."""
@@ -426,8 +473,12 @@ class HistoryTab(QWidget):
             return
         records = getattr(self._history, COLLECTIONS[kind])
         dialog = RecordDialog(
-            kind, record=records[index], history=self._history, index=index,
-            today=self.today(), parent=self,
+            kind,
+            record=records[index],
+            history=self._history,
+            index=index,
+            today=self.today(),
+            parent=self,
         )
         if self.run_dialog(dialog):
             record = dialog.record()
@@ -438,8 +489,9 @@ class HistoryTab(QWidget):
     def confirm_delete(self, kind: str, index: int) -> None:
         records = getattr(self._history, COLLECTIONS[kind])
         what = describe(kind, records[index])
-        if form_feedback.confirm(self, "Delete record?", f"Delete {what}? This cannot be undone.",
-                                 yes="Delete"):
+        if form_feedback.confirm(
+            self, "Delete record?", f"Delete {what}? This cannot be undone.", yes="Delete"
+        ):
             self.delete_record(kind, index)
 
     def apply_record(self, kind: str, index: int | None, record: Any) -> list[str]:

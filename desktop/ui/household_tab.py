@@ -55,6 +55,7 @@ class HouseholdTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(100)
         title.setBuddy(self.table)
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
@@ -88,7 +89,9 @@ class HouseholdTab(QWidget):
         layout.addWidget(self.status)
         self._update_buttons()
 
-    def set_context(self, store, adviser: str, today_provider: Callable[[], date] = date.today) -> None:
+    def set_context(
+        self, store, adviser: str, today_provider: Callable[[], date] = date.today
+    ) -> None:
         self._store, self._adviser, self._today = store, adviser, today_provider
 
     def members(self) -> list[HouseholdEntry]:
@@ -140,7 +143,10 @@ class HouseholdTab(QWidget):
 
     def _dialog(self, record: HouseholdEntry | None) -> RecordDialog:
         return RecordDialog(
-            "household", record=record, today=self._today(), lookup_client=self.lookup_client,
+            "household",
+            record=record,
+            today=self._today(),
+            lookup_client=self.lookup_client,
             parent=self,
         )
 
@@ -166,8 +172,9 @@ class HouseholdTab(QWidget):
         if row is None:
             return
         name = self._members[row].name
-        if form_feedback.confirm(self, "Remove household member?",
-                                 f"Remove {name} from this household?", yes="Remove"):
+        if form_feedback.confirm(
+            self, "Remove household member?", f"Remove {name} from this household?", yes="Remove"
+        ):
             members = list(self._members)
             members.pop(row)
             self.save_members(members, f"Removed {name}.")
@@ -186,7 +193,7 @@ class HouseholdTab(QWidget):
         self.household_saved.emit()
         return True
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
             key = event.key()
             if key == Qt.Key.Key_Insert:

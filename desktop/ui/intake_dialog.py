@@ -75,7 +75,7 @@ class IntakeDialog(QDialog):
         self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
 
     # ---- keyboard ----------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and event.key() in (
             Qt.Key.Key_Return,
             Qt.Key.Key_Enter,
@@ -126,12 +126,12 @@ class IntakeDialog(QDialog):
         self.accept()
 
     def reject(self) -> None:
-        if self._client_id is None and not self.form.is_blank():
-            if not form_feedback.confirm(
-                self,
-                "Discard this client?",
-                "You have typed details for a new client. Close without saving them?",
-                yes="Discard",
-            ):
-                return
+        typed = self._client_id is None and not self.form.is_blank()
+        if typed and not form_feedback.confirm(
+            self,
+            "Discard this client?",
+            "You have typed details for a new client. Close without saving them?",
+            yes="Discard",
+        ):
+            return
         super().reject()

@@ -144,8 +144,9 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.new_client_action = self._action("&New client…", self.new_client, "Ctrl+N")
-        self.import_action = self._action("&Import client from history JSON…", self.import_client,
-                                          "Ctrl+I")
+        self.import_action = self._action(
+            "&Import client from history JSON…", self.import_client, "Ctrl+I"
+        )
         self.export_action = self._action("&Export client…", self.export_client, "Ctrl+E")
         file_menu.addActions([self.new_client_action, self.import_action, self.export_action])
         file_menu.addSeparator()
@@ -486,7 +487,9 @@ class MainWindow(QMainWindow):
             self.client_page.show_client(current)
 
         return self.run(
-            "Restoring", lambda progress: store.restore_from(path, passphrase, progress), done,
+            "Restoring",
+            lambda progress: store.restore_from(path, passphrase, progress),
+            done,
             failed,
         )
 

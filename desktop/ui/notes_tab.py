@@ -57,7 +57,9 @@ class NotesTab(QWidget):
         new_label = QLabel("Ne&w note")
         self.editor = QPlainTextEdit()
         self.editor.setAccessibleName("New case note")
-        self.editor.setPlaceholderText("What was discussed, advised or agreed. Ctrl+Return adds it.")
+        self.editor.setPlaceholderText(
+            "What was discussed, advised or agreed. Ctrl+Return adds it."
+        )
         self.editor.setTabChangesFocus(True)
         self.editor.setFixedHeight(90)
         new_label.setBuddy(self.editor)
@@ -97,7 +99,7 @@ class NotesTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             watched is self.editor
             and event.type() == QEvent.Type.KeyPress
@@ -119,11 +121,15 @@ class NotesTab(QWidget):
         self.notes.clear()
         for written_on, adviser, text in reversed(notes):
             item = QListWidgetItem(f"{_when(written_on)} · {adviser}\n{text}")
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{_when(written_on)}, {adviser}: {text}")
+            item.setData(
+                Qt.ItemDataRole.AccessibleTextRole, f"{_when(written_on)}, {adviser}: {text}"
+            )
             self.notes.addItem(item)
         self.audit.setRowCount(len(trail))
         for row, (at, adviser, action, summary) in enumerate(reversed(trail)):
-            for column, text in enumerate((_when(at), adviser, ACTIONS.get(action, action), summary)):
+            for column, text in enumerate(
+                (_when(at), adviser, ACTIONS.get(action, action), summary)
+            ):
                 self.audit.setItem(row, column, QTableWidgetItem(text))
 
     def clear(self) -> None:
@@ -148,7 +154,9 @@ class NotesTab(QWidget):
             with self._store.session() as session:
                 add_note(session, self._client_id, self._adviser, text)
         except Exception as exc:  # noqa: BLE001 - keep the typed note so nothing is lost
-            self.status.setText(f"Not saved: the store could not be written ({type(exc).__name__}).")
+            self.status.setText(
+                f"Not saved: the store could not be written ({type(exc).__name__})."
+            )
             return False
         self.editor.clear()
         self.status.setText(f"Note added by {self._adviser}.")

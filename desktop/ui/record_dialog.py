@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -101,27 +100,60 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("other_conditions", "&Other conditions", "text", "Other conditions"),
     ),
     "application": (
-        FieldSpec("kind", "&Kind", "choice", "Kind of application", choices=APPLICATION_KINDS,
-                  required=True),
+        FieldSpec(
+            "kind",
+            "&Kind",
+            "choice",
+            "Kind of application",
+            choices=APPLICATION_KINDS,
+            required=True,
+        ),
         FieldSpec("made", "Date &made", "date", "Date made", past_only=True),
         FieldSpec("decided", "Date &decided", "date", "Decision date", past_only=True),
-        FieldSpec("outcome", "&Outcome", "optional_choice", choices=APPLICATION_OUTCOMES,
-                  none_label="Not decided or not known"),
-        FieldSpec("late_reason_accepted", "&Late reason accepted", "tristate",
-                  "Late reason accepted"),
+        FieldSpec(
+            "outcome",
+            "&Outcome",
+            "optional_choice",
+            choices=APPLICATION_OUTCOMES,
+            none_label="Not decided or not known",
+        ),
+        FieldSpec(
+            "late_reason_accepted", "&Late reason accepted", "tristate", "Late reason accepted"
+        ),
         FieldSpec("fee_waiver_section", "Fee waiver", "section"),
-        FieldSpec("fee_waiver_requested", "Fee waiver &requested", "date",
-                  "Fee waiver request date", past_only=True),
-        FieldSpec("fee_waiver_decided", "Fee &waiver decided", "date",
-                  "Fee waiver decision date", past_only=True),
-        FieldSpec("fee_waiver_outcome", "Fee waiver o&utcome", "optional_choice",
-                  choices=FEE_WAIVER_OUTCOMES, none_label="Not decided or not known"),
+        FieldSpec(
+            "fee_waiver_requested",
+            "Fee waiver &requested",
+            "date",
+            "Fee waiver request date",
+            past_only=True,
+        ),
+        FieldSpec(
+            "fee_waiver_decided",
+            "Fee &waiver decided",
+            "date",
+            "Fee waiver decision date",
+            past_only=True,
+        ),
+        FieldSpec(
+            "fee_waiver_outcome",
+            "Fee waiver o&utcome",
+            "optional_choice",
+            choices=FEE_WAIVER_OUTCOMES,
+            none_label="Not decided or not known",
+        ),
         FieldSpec("appeal_section", "Appeal", "section"),
         FieldSpec("appeal_lodged", "&Appeal lodged", "date", "Appeal date", past_only=True),
-        FieldSpec("appeal_decided", "Appeal d&ecided", "date", "Appeal decision date",
-                  past_only=True),
-        FieldSpec("appeal_outcome", "Appeal out&come", "optional_choice", choices=APPEAL_OUTCOMES,
-                  none_label="Not decided or not known"),
+        FieldSpec(
+            "appeal_decided", "Appeal d&ecided", "date", "Appeal decision date", past_only=True
+        ),
+        FieldSpec(
+            "appeal_outcome",
+            "Appeal out&come",
+            "optional_choice",
+            choices=APPEAL_OUTCOMES,
+            none_label="Not decided or not known",
+        ),
     ),
     "absence": (
         FieldSpec("left", "&Left the UK", "date", "Departure date", required=True),
@@ -136,11 +168,13 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
     ),
     "household": (
         FieldSpec("name", "&Name", "text", "Name", required=True),
-        FieldSpec("relationship_to_client", "&Relationship to client", "relationship",
-                  "Relationship"),
+        FieldSpec(
+            "relationship_to_client", "&Relationship to client", "relationship", "Relationship"
+        ),
         FieldSpec("date_of_birth", "Date of &birth", "date", "Date of birth", past_only=True),
-        FieldSpec("member_client_id", "&Also a client (client number)", "client_id",
-                  "Client number"),
+        FieldSpec(
+            "member_client_id", "&Also a client (client number)", "client_id", "Client number"
+        ),
     ),
 }
 
@@ -388,9 +422,9 @@ class RecordDialog(QDialog):
         """The record as typed, or None while required parts are missing or unreadable."""
         for spec in self.specs:
             widget = self.widgets.get(spec.name)
-            if isinstance(widget, DateField) and not widget.is_valid():
-                if not (self.kind == "permission" and spec.name == "end" and not widget.isEnabled()):
-                    return None
+            # A disabled field (the end of indefinite permission) is ignored.
+            if isinstance(widget, DateField) and widget.isEnabled() and not widget.is_valid():
+                return None
         v = self._value
         if self.kind == "permission":
             category = v("category")
@@ -400,17 +434,20 @@ class RecordDialog(QDialog):
             conditions = [NRPF] if v("nrpf") else []
             conditions += [c.strip() for c in v("other_conditions").split(",") if c.strip()]
             return Permission(
-                category, v("start"), None if indefinite else v("end"), v("granted_on"),
+                category,
+                v("start"),
+                None if indefinite else v("end"),
+                v("granted_on"),
                 tuple(dict.fromkeys(conditions)),
             )
         if self.kind == "application":
-            return Application(
-                **{s.name: v(s.name) for s in self.specs if s.kind != "section"}
-            )
+            return Application(**{s.name: v(s.name) for s in self.specs if s.kind != "section"})
         if self.kind == "absence":
             if v("left") is None or v("returned") is None:
                 return None
-            return Absence(v("left"), v("returned"), v("reason") or None, v("exceptional"), v("planned"))
+            return Absence(
+                v("left"), v("returned"), v("reason") or None, v("exceptional"), v("planned")
+            )
         if self.kind == "custody":
             if v("start") is None or v("end") is None:
                 return None
@@ -446,7 +483,9 @@ class RecordDialog(QDialog):
                         f"today is {format_long(today)}."
                     )
                 elif value is not None and value < EARLIEST:
-                    problems[spec.name] = f"{spec.plain} ({format_long(value)}) is before 1900; check the year."
+                    problems[spec.name] = (
+                        f"{spec.plain} ({format_long(value)}) is before 1900; check the year."
+                    )
             elif spec.required and spec.kind == "text" and not self._value(spec.name):
                 problems[spec.name] = f"{spec.plain} is needed."
         v = self._value
@@ -501,8 +540,11 @@ class RecordDialog(QDialog):
                         "for a future trip."
                     )
             if (
-                returned is not None and not planned and "returned" not in problems
-                and "left" not in problems and returned > today
+                returned is not None
+                and not planned
+                and "returned" not in problems
+                and "left" not in problems
+                and returned > today
             ):
                 problems["returned"] = (
                     f"Return date ({format_long(returned)}) is in the future; tick Planned "
@@ -512,9 +554,9 @@ class RecordDialog(QDialog):
             order("end", "start")
         elif self.kind == "household":
             member = v("member_client_id")
-            if member is not None and self._lookup_client is not None:
-                if self._lookup_client(member) is None:
-                    problems["member_client_id"] = f"There is no client number {member}."
+            lookup = self._lookup_client
+            if member is not None and lookup is not None and lookup(member) is None:
+                problems["member_client_id"] = f"There is no client number {member}."
         return problems
 
     def _cross_checks(self, record: Any) -> dict[str, str]:
@@ -529,8 +571,6 @@ class RecordDialog(QDialog):
         else:
             records[self.index] = record
             mine = self.index
-        from dataclasses import replace
-
         would_be = replace(self.history, **{coll: tuple(records)})
         return errors_for_record(would_be, self.kind, mine, self._today)
 
@@ -632,7 +672,9 @@ def errors_for_record(history: History, kind: str, mine: int, today: date) -> di
     for problem in validate_history(history, today=today):
         ours = problem.record == key
         if not ours and not (
-            problem.record and problem.record.startswith(coll + "[") and mention.search(problem.message)
+            problem.record
+            and problem.record.startswith(coll + "[")
+            and mention.search(problem.message)
         ):
             continue
         is_overlap = "overlaps" in problem.message or "still running" in problem.message

@@ -19,10 +19,20 @@ def trip(left: str, returned: str, **kw) -> Absence:
     return Absence(D(left), D(returned), **kw)
 
 
-def app(kind: str, made: str | None, decided: str | None = None, outcome: str | None = None, **kw) -> Application:
-    dates = {k: (D(v) if isinstance(v, str) and k not in ("outcome",) and not k.endswith("outcome") else v)
-             for k, v in kw.items()}
-    return Application(kind, D(made) if made else None, D(decided) if decided else None, outcome, **dates)
+def app(
+    kind: str, made: str | None, decided: str | None = None, outcome: str | None = None, **kw
+) -> Application:
+    dates = {
+        k: (
+            D(v)
+            if isinstance(v, str) and k not in ("outcome",) and not k.endswith("outcome")
+            else v
+        )
+        for k, v in kw.items()
+    }
+    return Application(
+        kind, D(made) if made else None, D(decided) if decided else None, outcome, **dates
+    )
 
 
 def history(perms=(), apps=(), absences=(), custody=()) -> History:

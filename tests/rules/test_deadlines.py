@@ -41,11 +41,19 @@ def test_working_days_follow_the_region_scotland_2_january():
 
 def test_34g4_application_date_is_fee_waiver_request_when_followed_in_time():
     ew = bank_holidays("england-and-wales", 2023, 2024)
-    a = Application("extension", D("2024-01-10"), fee_waiver_requested=D("2023-12-01"),
-                    fee_waiver_decided=D("2023-12-22"))
+    a = Application(
+        "extension",
+        D("2024-01-10"),
+        fee_waiver_requested=D("2023-12-01"),
+        fee_waiver_decided=D("2023-12-22"),
+    )
     assert effective_application_date(a, F, ew) == D("2023-12-01")
-    late = Application("extension", D("2024-01-11"), fee_waiver_requested=D("2023-12-01"),
-                       fee_waiver_decided=D("2023-12-22"))
+    late = Application(
+        "extension",
+        D("2024-01-11"),
+        fee_waiver_requested=D("2023-12-01"),
+        fee_waiver_decided=D("2023-12-22"),
+    )
     assert effective_application_date(late, F, ew) == D("2024-01-11")
 
 
@@ -64,8 +72,13 @@ def test_assessment_lists_appeal_and_fee_waiver_deadlines_still_to_come():
         [perm("private_life_10y", "2020-01-01", "2026-12-31")],
         [
             app("extension", "2026-10-01", "2026-11-20", "refused"),
-            app("extension", None, fee_waiver_requested="2026-11-01", fee_waiver_decided="2026-11-18",
-                fee_waiver_outcome="refused"),
+            app(
+                "extension",
+                None,
+                fee_waiver_requested="2026-11-01",
+                fee_waiver_decided="2026-11-18",
+                fee_waiver_outcome="refused",
+            ),
         ],
     )
     ew = bank_holidays("england-and-wales", 2026, 2027)

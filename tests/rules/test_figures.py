@@ -30,7 +30,9 @@ def test_late_application_grace_28_days_before_24_november_2016_then_14():
 
 
 def test_figure_before_it_took_effect_is_an_error_unless_lenient():
-    f = Figures.from_tables([{"figure": [{"key": "k", "value": 1, "effective_from": date(2020, 1, 1), "source": "s"}]}])
+    f = Figures.from_tables(
+        [{"figure": [{"key": "k", "value": 1, "effective_from": date(2020, 1, 1), "source": "s"}]}]
+    )
     with pytest.raises(FiguresError):
         f.get("k", date(2019, 1, 1))
     assert f.leniently().get("k", date(2019, 1, 1)) == 1
@@ -40,4 +42,12 @@ def test_figure_before_it_took_effect_is_an_error_unless_lenient():
 
 def test_figure_without_source_is_rejected():
     with pytest.raises(FiguresError):
-        Figures.from_tables([{"figure": [{"key": "k", "value": 1, "effective_from": date(2020, 1, 1), "source": ""}]}])
+        Figures.from_tables(
+            [
+                {
+                    "figure": [
+                        {"key": "k", "value": 1, "effective_from": date(2020, 1, 1), "source": ""}
+                    ]
+                }
+            ]
+        )

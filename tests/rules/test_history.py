@@ -32,16 +32,37 @@ GOOD = {
     "format": "dropin-desk.history/1",
     "person": {"name": "optional", "date_of_birth": "1990-05-01"},
     "permissions": [
-        {"category": "student", "from": "2014-09-01", "to": "2016-08-31", "granted_on": "2014-08-20"}
+        {
+            "category": "student",
+            "from": "2014-09-01",
+            "to": "2016-08-31",
+            "granted_on": "2014-08-20",
+        }
     ],
     "applications": [
-        {"kind": "extension", "made": "2016-08-20", "decided": "2016-12-01", "outcome": "granted",
-         "late_reason_accepted": None, "fee_waiver_requested": None, "fee_waiver_decided": None,
-         "fee_waiver_outcome": None, "appeal_lodged": None, "appeal_decided": None,
-         "appeal_outcome": None}
+        {
+            "kind": "extension",
+            "made": "2016-08-20",
+            "decided": "2016-12-01",
+            "outcome": "granted",
+            "late_reason_accepted": None,
+            "fee_waiver_requested": None,
+            "fee_waiver_decided": None,
+            "fee_waiver_outcome": None,
+            "appeal_lodged": None,
+            "appeal_decided": None,
+            "appeal_outcome": None,
+        }
     ],
-    "absences": [{"left": "2020-01-10", "returned": "2020-02-01", "reason": "visit family",
-                  "exceptional": False, "planned": False}],
+    "absences": [
+        {
+            "left": "2020-01-10",
+            "returned": "2020-02-01",
+            "reason": "visit family",
+            "exceptional": False,
+            "planned": False,
+        }
+    ],
     "custody": [{"from": "2016-01-01", "to": "2016-12-31"}],
     "question": {"route": "long_residence", "application_date": "2024-09-01"},
 }
@@ -67,7 +88,9 @@ def error_of(data) -> HistoryError:
 
 def test_issue_example_parses():
     h = parse_history(GOOD)
-    assert h.permissions[0] == Permission("student", date(2014, 9, 1), date(2016, 8, 31), date(2014, 8, 20))
+    assert h.permissions[0] == Permission(
+        "student", date(2014, 9, 1), date(2016, 8, 31), date(2014, 8, 20)
+    )
     assert h.absences[0].returned == date(2020, 2, 1)
     assert h.custody[0] == Custody(date(2016, 1, 1), date(2016, 12, 31))
     assert h.question == Question("long_residence", date(2024, 9, 1))
@@ -187,7 +210,9 @@ def histories(draw):
         length = draw(st.integers(0, 900))
         end = cursor + timedelta(days=length)
         granted = draw(st.none() | st.just(cursor - timedelta(days=draw(st.integers(0, 30)))))
-        conds = tuple(draw(st.lists(st.sampled_from(["no_recourse_to_public_funds", "no_work"]), max_size=2)))
+        conds = tuple(
+            draw(st.lists(st.sampled_from(["no_recourse_to_public_funds", "no_work"]), max_size=2))
+        )
         perms.append(Permission(draw(st.sampled_from(limited)), cursor, end, granted, conds))
         cursor = end + timedelta(days=draw(st.integers(1, 60)))
     if draw(st.booleans()):
@@ -197,7 +222,9 @@ def histories(draw):
     for _ in range(draw(st.integers(0, 6))):
         left = cursor + timedelta(days=draw(st.integers(0, 300)))
         returned = left + timedelta(days=draw(st.integers(0, 200)))
-        absences.append(Absence(left, returned, draw(text), draw(st.booleans()), draw(st.booleans())))
+        absences.append(
+            Absence(left, returned, draw(text), draw(st.booleans()), draw(st.booleans()))
+        )
         cursor = returned
     apps = []
     for _ in range(draw(st.integers(0, 3))):

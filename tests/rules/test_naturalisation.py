@@ -27,7 +27,10 @@ def test_s6_1_needs_ilr_for_12_months_but_s6_2_only_on_the_date():
 
 def test_s6_1_450_days_passes_and_451_fails_with_discretion_note():
     def with_total(n):
-        return history(settled(), absences=[trip("2017-01-01", (D("2017-01-01") + timedelta(days=n + 1)).isoformat())])
+        return history(
+            settled(),
+            absences=[trip("2017-01-01", (D("2017-01-01") + timedelta(days=n + 1)).isoformat())],
+        )
 
     assert run(with_total(450), "naturalisation_6_1", "2021-06-01").eligible
     a = run(with_total(451), "naturalisation_6_1", "2021-06-01")
@@ -56,8 +59,11 @@ def test_must_be_in_uk_on_first_day_of_the_period():
 
 def test_breach_of_immigration_laws_in_the_period_fails():
     h = history(
-        [perm("student", "2014-01-01", "2017-12-31"), perm("skilled_worker", "2018-06-01", "2019-12-31"),
-         perm("ilr", "2020-01-01", None)]
+        [
+            perm("student", "2014-01-01", "2017-12-31"),
+            perm("skilled_worker", "2018-06-01", "2019-12-31"),
+            perm("ilr", "2020-01-01", None),
+        ]
     )
     a = run(h, "naturalisation_6_1", "2021-06-01")
     assert not a.eligible

@@ -6,7 +6,6 @@ import pytest
 
 from tests.rules.helpers import D, app, history, perm, run, trip
 
-
 # ---- Long residence ----------------------------------------------------------------------------
 
 
@@ -89,7 +88,10 @@ def test_ten_days_plus_six_months_example_from_003():
     # months ... the applicant would have to complete the 10 years plus the extra 6 months and
     # 10 days". Permission ended 2021-12-31, applied 2022-01-10, granted 2022-07-10.
     h = history(
-        [perm("student", "2014-01-01", "2021-12-31"), perm("skilled_worker", "2022-07-10", "2026-12-31")],
+        [
+            perm("student", "2014-01-01", "2021-12-31"),
+            perm("skilled_worker", "2022-07-10", "2026-12-31"),
+        ],
         [app("extension", "2022-01-10", "2022-07-10", "granted", late_reason_accepted=True)],
     )
     a = run(h, "long_residence", "2024-01-01", today="2024-01-01")
@@ -104,7 +106,9 @@ def test_ten_days_plus_six_months_example_from_003():
 
 
 def test_visitor_time_does_not_count_lr_11_1():
-    h = history([perm("visitor", "2013-01-01", "2013-06-30"), perm("student", "2013-07-01", "2030-01-01")])
+    h = history(
+        [perm("visitor", "2013-01-01", "2013-06-30"), perm("student", "2013-07-01", "2030-01-01")]
+    )
     a = run(h, "long_residence", "2023-07-01")
     assert a.qualifying_from == D("2013-07-01")
     assert a.complete_on == D("2023-07-01")
@@ -179,7 +183,10 @@ def test_lr_absences_after_11_april_2024_use_cr_3_1_rolling_180():
 
 def test_lr_11_3_twelve_months_on_current_route_for_grants_from_11_april_2024():
     h = history(
-        [perm("student", "2014-06-01", "2024-05-31"), perm("skilled_worker", "2024-06-01", "2027-05-31")]
+        [
+            perm("student", "2014-06-01", "2024-05-31"),
+            perm("skilled_worker", "2024-06-01", "2027-05-31"),
+        ]
     )
     # While still a student (granted before 11 April 2024) LR 11.3 does not apply (LR 11.4).
     assert run(h, "long_residence", "2024-05-04").eligible
@@ -193,12 +200,27 @@ def test_second_fee_waiver_instead_of_paid_application_is_a_gap_34g4():
     # First fee waiver refused, no paid application within 10 working days, a second fee-waiver
     # request later: there was no application in time, so the gap breaks continuity (003).
     h = history(
-        [perm("private_life_10y", "2012-01-01", "2019-06-30"), perm("private_life_10y", "2020-01-10", "2030-01-01")],
         [
-            app("extension", None, fee_waiver_requested="2019-06-20", fee_waiver_decided="2019-07-01",
-                fee_waiver_outcome="refused"),
-            app("extension", "2019-08-20", "2020-01-10", "granted", fee_waiver_requested="2019-08-01",
-                fee_waiver_decided="2019-08-10", fee_waiver_outcome="granted"),
+            perm("private_life_10y", "2012-01-01", "2019-06-30"),
+            perm("private_life_10y", "2020-01-10", "2030-01-01"),
+        ],
+        [
+            app(
+                "extension",
+                None,
+                fee_waiver_requested="2019-06-20",
+                fee_waiver_decided="2019-07-01",
+                fee_waiver_outcome="refused",
+            ),
+            app(
+                "extension",
+                "2019-08-20",
+                "2020-01-10",
+                "granted",
+                fee_waiver_requested="2019-08-01",
+                fee_waiver_decided="2019-08-10",
+                fee_waiver_outcome="granted",
+            ),
         ],
     )
     a = run(h, "long_residence", "2024-01-01")
@@ -210,10 +232,20 @@ def test_fee_waiver_request_date_is_the_application_date_under_34g4():
     # The full application followed within 10 working days of the fee-waiver decision, so the
     # application counts as made on the fee-waiver request date, in time: 3C leave, no gap.
     h = history(
-        [perm("private_life_10y", "2012-01-01", "2019-06-30"), perm("private_life_10y", "2019-10-01", "2030-01-01")],
         [
-            app("extension", "2019-07-10", "2019-10-01", "granted", fee_waiver_requested="2019-06-25",
-                fee_waiver_decided="2019-07-01", fee_waiver_outcome="granted"),
+            perm("private_life_10y", "2012-01-01", "2019-06-30"),
+            perm("private_life_10y", "2019-10-01", "2030-01-01"),
+        ],
+        [
+            app(
+                "extension",
+                "2019-07-10",
+                "2019-10-01",
+                "granted",
+                fee_waiver_requested="2019-06-25",
+                fee_waiver_decided="2019-07-01",
+                fee_waiver_outcome="granted",
+            ),
         ],
     )
     a = run(h, "long_residence", "2022-01-01")
@@ -223,7 +255,9 @@ def test_fee_waiver_request_date_is_the_application_date_under_34g4():
 
 
 def test_custody_breaks_continuous_residence_cr_2_1_a():
-    h = history([perm("student", "2010-01-01", "2030-01-01")], custody=[("2016-01-01", "2016-06-30")])
+    h = history(
+        [perm("student", "2010-01-01", "2030-01-01")], custody=[("2016-01-01", "2016-06-30")]
+    )
     a = run(h, "long_residence", "2021-01-01")
     assert a.continuity_broken
     assert a.qualifying_from == D("2016-07-01")
@@ -254,8 +288,16 @@ def test_planned_trip_makes_what_if_question_answerable():
 
 def test_skilled_worker_180_days_in_any_12_months_passes_and_181_breaks_cr_3_1():
     base = [perm("skilled_worker", "2019-01-01", "2025-12-31")]
-    ok = run(history(base, absences=[trip("2020-03-01", "2020-08-29")]), "settlement_skilled_worker", "2024-01-01")
-    bad = run(history(base, absences=[trip("2020-03-01", "2020-08-30")]), "settlement_skilled_worker", "2024-01-01")
+    ok = run(
+        history(base, absences=[trip("2020-03-01", "2020-08-29")]),
+        "settlement_skilled_worker",
+        "2024-01-01",
+    )
+    bad = run(
+        history(base, absences=[trip("2020-03-01", "2020-08-30")]),
+        "settlement_skilled_worker",
+        "2024-01-01",
+    )
     assert ok.eligible and ok.max_window.days == 180
     assert not bad.eligible
     assert bad.breaches[0].rule == "CR 3.1" and bad.breaches[0].days == 181
@@ -295,7 +337,10 @@ def test_exceptional_absence_not_counted_cr_3_4():
 
 
 def test_partner_5y_has_no_absence_limit_but_flags_e_ltrp_1_10():
-    h = history([perm("partner_5y", "2019-01-01", "2024-12-31")], absences=[trip("2020-01-01", "2020-09-01")])
+    h = history(
+        [perm("partner_5y", "2019-01-01", "2024-12-31")],
+        absences=[trip("2020-01-01", "2020-09-01")],
+    )
     a = run(h, "settlement_partner_5y", "2024-01-01")
     assert a.eligible
     assert a.breaches == ()
@@ -303,7 +348,10 @@ def test_partner_5y_has_no_absence_limit_but_flags_e_ltrp_1_10():
 
 
 def test_10_year_route_disregards_absences_before_20_june_2022_followed_by_a_grant():
-    perms = [perm("partner_10y", "2014-01-01", "2021-12-31"), perm("partner_10y", "2022-01-01", "2025-06-30")]
+    perms = [
+        perm("partner_10y", "2014-01-01", "2021-12-31"),
+        perm("partner_10y", "2022-01-01", "2025-06-30"),
+    ]
     h = history(perms, absences=[trip("2019-01-01", "2019-09-01")])
     a = run(h, "settlement_10y_route", "2024-01-01")
     assert a.eligible
@@ -311,7 +359,10 @@ def test_10_year_route_disregards_absences_before_20_june_2022_followed_by_a_gra
 
 
 def test_10_year_route_counts_later_absences_under_cr_3_1():
-    perms = [perm("parent_10y", "2014-01-01", "2021-12-31"), perm("parent_10y", "2022-01-01", "2026-06-30")]
+    perms = [
+        perm("parent_10y", "2014-01-01", "2021-12-31"),
+        perm("parent_10y", "2022-01-01", "2026-06-30"),
+    ]
     h = history(perms, absences=[trip("2022-07-01", "2023-03-01")])
     a = run(h, "settlement_10y_route", "2024-01-01")
     assert not a.eligible
@@ -361,7 +412,10 @@ def test_dl_custody_does_not_count_but_leave_either_side_aggregates():
 
 def test_dl_of_6_months_or_less_lapses_on_travel():
     h = history(
-        [perm("discretionary_leave", "2015-01-01", "2015-06-30"), perm("discretionary_leave", "2015-07-01", "2030-01-01")],
+        [
+            perm("discretionary_leave", "2015-01-01", "2015-06-30"),
+            perm("discretionary_leave", "2015-07-01", "2030-01-01"),
+        ],
         absences=[trip("2015-03-01", "2015-03-10")],
     )
     a = run(h, "settlement_discretionary_leave", "2025-06-01")
@@ -372,7 +426,10 @@ def test_dl_of_6_months_or_less_lapses_on_travel():
 
 def test_dl_late_application_gives_no_3c_leave():
     h = history(
-        [perm("discretionary_leave", "2013-01-01", "2015-06-30"), perm("discretionary_leave", "2015-09-01", "2030-01-01")],
+        [
+            perm("discretionary_leave", "2013-01-01", "2015-06-30"),
+            perm("discretionary_leave", "2015-09-01", "2030-01-01"),
+        ],
         [app("extension", "2015-07-20", "2015-09-01", "granted")],
     )
     a = run(h, "settlement_discretionary_leave", "2024-01-01")
@@ -394,7 +451,9 @@ def test_protection_5_years_apply_in_last_month():
 
 
 def test_protection_stp_2_1_thresholds_as_deadlines_from_custody():
-    h = history([perm("refugee", "2019-03-01", "2024-02-29")], custody=[("2020-01-01", "2020-03-31")])
+    h = history(
+        [perm("refugee", "2019-03-01", "2024-02-29")], custody=[("2020-01-01", "2020-03-31")]
+    )
     a = run(h, "settlement_protection", "2024-02-01", today="2024-01-01")
     rules = {dl.rule: dl.date for dl in a.deadlines}
     assert rules["STP 2.1(c)"] == D("2027-03-31")
@@ -405,9 +464,15 @@ def test_protection_stp_2_1_thresholds_as_deadlines_from_custody():
 
 
 def test_domestic_abuse_needs_last_permission_as_partner_or_mvdac():
-    ok = history([perm("partner_5y", "2022-01-01", "2024-06-30"), perm("mvdac", "2023-01-01", "2023-03-31")][:1])
+    ok = history(
+        [perm("partner_5y", "2022-01-01", "2024-06-30"), perm("mvdac", "2023-01-01", "2023-03-31")][
+            :1
+        ]
+    )
     assert run(ok, "settlement_domestic_abuse", "2023-02-01").eligible
-    mv = history([perm("partner_5y", "2022-01-01", "2022-12-31"), perm("mvdac", "2023-01-01", "2023-03-31")])
+    mv = history(
+        [perm("partner_5y", "2022-01-01", "2022-12-31"), perm("mvdac", "2023-01-01", "2023-03-31")]
+    )
     assert run(mv, "settlement_domestic_abuse", "2023-02-01").eligible
     no = history([perm("student", "2022-01-01", "2024-06-30")])
     assert not run(no, "settlement_domestic_abuse", "2023-02-01").eligible
@@ -418,12 +483,23 @@ def test_domestic_abuse_needs_last_permission_as_partner_or_mvdac():
 
 @pytest.mark.parametrize(
     "route",
-    ["long_residence", "settlement_skilled_worker", "settlement_10y_route", "settlement_partner_5y"],
+    [
+        "long_residence",
+        "settlement_skilled_worker",
+        "settlement_10y_route",
+        "settlement_partner_5y",
+    ],
 )
 def test_eligible_on_the_earliest_date_and_not_the_day_before(route):
-    cat = {"long_residence": "student", "settlement_skilled_worker": "skilled_worker",
-           "settlement_10y_route": "partner_10y", "settlement_partner_5y": "partner_5y"}[route]
-    h = history([perm(cat, "2015-02-28", "2031-01-01")], absences=[trip("2018-01-01", "2018-03-01")])
+    cat = {
+        "long_residence": "student",
+        "settlement_skilled_worker": "skilled_worker",
+        "settlement_10y_route": "partner_10y",
+        "settlement_partner_5y": "partner_5y",
+    }[route]
+    h = history(
+        [perm(cat, "2015-02-28", "2031-01-01")], absences=[trip("2018-01-01", "2018-03-01")]
+    )
     a = run(h, route, "2020-01-01")
     e = a.earliest_application_date
     assert e is not None
@@ -453,15 +529,20 @@ def work_histories(draw):
     trips = []
     for _ in range(draw(st.integers(0, 6))):
         left = cursor + timedelta(days=draw(st.integers(1, 500)))
-        back = left + timedelta(days=draw(st.sampled_from([5, 60, 120, 178, 181, 183, 185, 200, 240])))
+        back = left + timedelta(
+            days=draw(st.sampled_from([5, 60, 120, 178, 181, 183, 185, 200, 240]))
+        )
         trips.append(Absence(left, back, planned=draw(st.booleans())))
         cursor = back
     return History(permissions=perms, absences=tuple(trips))
 
 
 @settings(max_examples=60, deadline=None)
-@given(work_histories(), st.sampled_from(["settlement_skilled_worker", "long_residence"]),
-       st.integers(0, 4000))
+@given(
+    work_histories(),
+    st.sampled_from(["settlement_skilled_worker", "long_residence"]),
+    st.integers(0, 4000),
+)
 def test_earliest_date_is_eligible_and_consistent(h, route, offset):
     on = date(2017, 1, 1) + timedelta(days=offset)
     a = run(h, route, on.isoformat())

@@ -46,8 +46,12 @@ def client_names(store):
 def test_raw_bytes_hold_no_client_text(store, folder):
     add_client(store)
     # Both the main file and the WAL are checked while the store is open, and again after close.
-    for needle in (SECRET_NAME.encode(), b"HO-REF-7781234", b"fled in 2019",
-                   SECRET_NAME.encode("utf-16-le")):
+    for needle in (
+        SECRET_NAME.encode(),
+        b"HO-REF-7781234",
+        b"fled in 2019",
+        SECRET_NAME.encode("utf-16-le"),
+    ):
         assert needle not in raw_bytes(folder)
     store.close()
     data = raw_bytes(folder)

@@ -12,19 +12,40 @@ CASE = {
     "format": "dropin-desk.history/1",
     "person": {"name": "Test Person", "date_of_birth": "1990-05-01"},
     "permissions": [
-        {"category": "student", "from": "2014-09-01", "to": "2016-08-31",
-         "granted_on": "2014-08-20", "conditions": ["no_recourse_to_public_funds"]},
+        {
+            "category": "student",
+            "from": "2014-09-01",
+            "to": "2016-08-31",
+            "granted_on": "2014-08-20",
+            "conditions": ["no_recourse_to_public_funds"],
+        },
         {"category": "ilr", "from": "2020-01-01", "to": None, "granted_on": None},
     ],
     "applications": [
-        {"kind": "extension", "made": "2016-08-20", "decided": "2016-12-01",
-         "outcome": "granted", "late_reason_accepted": None, "fee_waiver_requested": None,
-         "fee_waiver_decided": None, "fee_waiver_outcome": None, "appeal_lodged": None,
-         "appeal_decided": None, "appeal_outcome": None},
+        {
+            "kind": "extension",
+            "made": "2016-08-20",
+            "decided": "2016-12-01",
+            "outcome": "granted",
+            "late_reason_accepted": None,
+            "fee_waiver_requested": None,
+            "fee_waiver_decided": None,
+            "fee_waiver_outcome": None,
+            "appeal_lodged": None,
+            "appeal_decided": None,
+            "appeal_outcome": None,
+        },
         {"kind": "fee_waiver_only", "made": None, "fee_waiver_requested": "2019-01-03"},
     ],
-    "absences": [{"left": "2020-01-10", "returned": "2020-02-01", "reason": "visit family",
-                  "exceptional": False, "planned": False}],
+    "absences": [
+        {
+            "left": "2020-01-10",
+            "returned": "2020-02-01",
+            "reason": "visit family",
+            "exceptional": False,
+            "planned": False,
+        }
+    ],
     "custody": [{"from": "2016-01-01", "to": "2016-12-31"}],
     "question": {"route": "long_residence", "application_date": "2024-09-01"},
 }
@@ -41,8 +62,9 @@ def test_import_then_export_returns_the_same_history(store):
 def test_full_export_carries_details_household_notes_and_audit(store):
     with store.session() as s:
         cid = import_case(s, parse_case(CASE), "Tester")
-        repository.set_household(s, cid, [HouseholdEntry("Kid", "daughter", dt.date(2015, 1, 2))],
-                                 "Tester")
+        repository.set_household(
+            s, cid, [HouseholdEntry("Kid", "daughter", dt.date(2015, 1, 2))], "Tester"
+        )
         repository.add_note(s, cid, "Tester", "Came in about ILR")
     with store.read_session() as s:
         full = export_case(s, cid, full=True)
@@ -53,7 +75,10 @@ def test_full_export_carries_details_household_notes_and_audit(store):
     ]
     assert record["case_notes"][0]["text"] == "Came in about ILR"
     assert [a["action"] for a in record["audit_trail"]] == [
-        "client.create", "client.import", "household.update", "note.add"
+        "client.create",
+        "client.import",
+        "household.update",
+        "note.add",
     ]
     # A full export imports again as a new client with the same details and household.
     with store.session() as s:
@@ -83,8 +108,12 @@ def test_save_history_replaces_records_in_one_go(store):
     with store.read_session() as s:
         history = repository.load_history(s, cid)
     shorter = history.__class__(
-        person=history.person, permissions=history.permissions[:1], applications=(),
-        absences=history.absences, custody=(), question=None,
+        person=history.person,
+        permissions=history.permissions[:1],
+        applications=(),
+        absences=history.absences,
+        custody=(),
+        question=None,
     )
     with store.session() as s:
         repository.save_history(s, cid, shorter, "Tester")

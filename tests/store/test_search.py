@@ -49,8 +49,10 @@ def test_upsert_and_remove_keep_the_index_current():
     assert len(index) == 2
 
 
-@given(st.text(alphabet="aeimnorstxy 0123456789/-", max_size=6),
-       st.text(alphabet="aeimnorstxy 0123456789/-", max_size=3))
+@given(
+    st.text(alphabet="aeimnorstxy 0123456789/-", max_size=6),
+    st.text(alphabet="aeimnorstxy 0123456789/-", max_size=3),
+)
 def test_refining_within_previous_results_equals_a_fresh_search(prefix, extra):
     index = ClientIndex(bulk_summaries(300, seed=7))
     previous = index.search(prefix)

@@ -45,8 +45,11 @@ def client_id(store):
     with store.session() as s:
         cid = create_client(
             s,
-            ClientDetails(full_name="Amina Testcase", date_of_birth=date(1990, 5, 1),
-                          home_office_ref="A1234567"),
+            ClientDetails(
+                full_name="Amina Testcase",
+                date_of_birth=date(1990, 5, 1),
+                home_office_ref="A1234567",
+            ),
             "Setup",
         )
         save_history(s, cid, HISTORY, "Setup")
@@ -95,6 +98,7 @@ def test_ctrl_number_switches_tabs(qtbot, page):
 
 # ---- details ------------------------------------------------------------------------------------
 
+
 def test_details_save_is_one_update_and_tells_the_main_window(qtbot, page, store, client_id):
     form = page.details_tab.form
     form.widgets["nationality"].setText("Fictional")
@@ -133,7 +137,9 @@ def test_delete_client_needs_the_confirmation(qtbot, page, store, client_id, mon
         assert s.get(Client, client_id) is not None
 
     asked = []
-    monkeypatch.setattr(details_tab, "confirm_delete", lambda parent, name: asked.append(name) or True)
+    monkeypatch.setattr(
+        details_tab, "confirm_delete", lambda parent, name: asked.append(name) or True
+    )
     with qtbot.waitSignal(page.client_deleted) as signal:
         assert page.details_tab.delete()
     assert asked == ["Amina Testcase"]
@@ -155,6 +161,7 @@ def test_delete_dialog_only_accepts_the_typed_name(qtbot):
 
 
 # ---- household ----------------------------------------------------------------------------------
+
 
 def test_household_add_edit_remove_persist(page, store, client_id):
     tab = page.household_tab
@@ -180,6 +187,7 @@ def test_household_add_edit_remove_persist(page, store, client_id):
 
 
 # ---- history ------------------------------------------------------------------------------------
+
 
 def test_absence_table_shows_whole_days_outside(page):
     table = page.history_tab.tables["absence"].table
@@ -214,7 +222,9 @@ def test_add_permission_through_the_dialog(page, store, client_id):
 
     tab.run_dialog = fill_and_accept
     tab.add_record("permission")
-    assert stored_history(store, client_id).permissions[-1] == Permission("ilr", date(2021, 9, 1), None)
+    assert stored_history(store, client_id).permissions[-1] == Permission(
+        "ilr", date(2021, 9, 1), None
+    )
     assert "Saved" in tab.status.text()
 
 
@@ -252,7 +262,9 @@ def test_a_failed_save_keeps_the_old_history(page, store, client_id, monkeypatch
 
     monkeypatch.setattr(history_tab, "save_history", broken)
     before = stored_history(store, client_id)
-    problems = page.history_tab.apply_record("absence", None, Absence(date(2023, 1, 1), date(2023, 1, 9)))
+    problems = page.history_tab.apply_record(
+        "absence", None, Absence(date(2023, 1, 1), date(2023, 1, 9))
+    )
     assert problems and "Nothing was changed" in problems[0]
     assert stored_history(store, client_id) == before
     assert page.history_tab.tables["absence"].table.rowCount() == 1
@@ -301,6 +313,7 @@ def test_verdicts_without_the_engine_say_unavailable(page, monkeypatch):
 
 # ---- notes --------------------------------------------------------------------------------------
 
+
 def test_notes_are_stamped_with_the_session_adviser(qtbot, page, store, client_id):
     tab = page.notes_tab
     tab.editor.setPlainText("Explained long residence.")
@@ -325,6 +338,7 @@ def test_empty_note_is_not_added(page, store, client_id):
 
 
 # ---- locking ------------------------------------------------------------------------------------
+
 
 def test_clear_drops_every_client_detail(page):
     page.clear()
@@ -351,10 +365,10 @@ def test_every_interactive_widget_has_an_accessible_name(page):
     missing = [
         f"{type(w).__name__} in {type(w.parent()).__name__}"
         for w in page.findChildren(QWidgetBase)
-        if isinstance(w, kinds) and not w.accessibleName()
+        if isinstance(w, kinds)
+        and not w.accessibleName()
         and w.parent().metaObject().className() != "QComboBoxPrivateContainer"
         and not isinstance(w, QHeaderView)  # part of its table
         and not (isinstance(w, QAbstractButton) and isinstance(w.parent(), QAbstractItemView))
     ]
     assert missing == []
-

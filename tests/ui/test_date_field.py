@@ -10,8 +10,18 @@ from desktop.ui.widgets.dates import format_date, format_long, whole_days_outsid
 
 @pytest.mark.parametrize(
     "text",
-    ["2024-09-01", "01/09/2024", "1/9/2024", "1.9.2024", "1-9-2024", "1 Sep 2024",
-     "1 September 2024", "1st September 2024", "September 1, 2024", " 1  sept 2024 "],
+    [
+        "2024-09-01",
+        "01/09/2024",
+        "1/9/2024",
+        "1.9.2024",
+        "1-9-2024",
+        "1 Sep 2024",
+        "1 September 2024",
+        "1st September 2024",
+        "September 1, 2024",
+        " 1  sept 2024 ",
+    ],
 )
 def test_every_accepted_form_reads_as_1_september_2024(text):
     assert parse_user_date(text) == date(2024, 9, 1)

@@ -76,7 +76,9 @@ def test_invalid_form_saves_nothing_and_shows_problems_in_place(qtbot, store):
     dlg.form.widgets["date_of_birth"].setText("31/02/1990")
     dlg.form.widgets["email"].setText("not-an-email")
     dlg.form.widgets["ni_number"].setText("12345")
-    qtbot.keyClick(dlg.form.widgets["email"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(
+        dlg.form.widgets["email"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    )
     assert dlg.client_id() is None
     messages = dlg.form.errors.messages()
     assert "Full name is needed." in messages
@@ -105,7 +107,9 @@ def test_date_of_birth_in_the_future_or_before_1900_is_refused(qtbot, store):
 def test_escape_with_typing_asks_first_and_can_keep_the_form(qtbot, store, monkeypatch):
     dlg = make(qtbot, store)
     asked = []
-    monkeypatch.setattr(intake_dialog.form_feedback, "confirm", lambda *a, **k: asked.append(a) or False)
+    monkeypatch.setattr(
+        intake_dialog.form_feedback, "confirm", lambda *a, **k: asked.append(a) or False
+    )
     dlg.form.widgets["full_name"].setText("Half typed")
     qtbot.keyClick(dlg.form.widgets["full_name"], Qt.Key.Key_Escape)
     assert asked and dlg.isVisible()

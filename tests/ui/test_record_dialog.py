@@ -115,7 +115,10 @@ def test_permission_to_before_from(qtbot):
     dlg = dialog(qtbot, "permission")
     fill(dlg, category="student", start="01/09/2021", end="31/08/2021")
     dlg.accept()
-    assert dlg.problems()["end"] == "End date (31 August 2021) is before the start date (1 September 2021)."
+    assert (
+        dlg.problems()["end"]
+        == "End date (31 August 2021) is before the start date (1 September 2021)."
+    )
 
 
 @pytest.mark.parametrize("field", ["made", "decided", "appeal_lodged"])
@@ -155,7 +158,10 @@ def test_application_needs_a_date_made_or_a_fee_waiver_request(qtbot):
     assert dlg.problems() == {}
     record = dlg.record()
     assert record == Application(
-        "initial", None, outcome="granted", late_reason_accepted=True,
+        "initial",
+        None,
+        outcome="granted",
+        late_reason_accepted=True,
         fee_waiver_requested=date(2024, 2, 1),
     )
 
@@ -164,7 +170,10 @@ def test_custody_release_before_start(qtbot):
     dlg = dialog(qtbot, "custody")
     fill(dlg, start="01/05/2018", end="01/04/2018")
     dlg.accept()
-    assert "Release date (1 April 2018) is before the start date (1 May 2018)." == dlg.problems()["end"]
+    assert (
+        "Release date (1 April 2018) is before the start date (1 May 2018)."
+        == dlg.problems()["end"]
+    )
     fill(dlg, end="01/06/2018")
     assert dlg.record() == Custody(date(2018, 5, 1), date(2018, 6, 1))
 
@@ -186,8 +195,13 @@ def test_household_member_needs_a_name_and_a_real_client_number(qtbot):
     assert problems["name"] == "Name is needed."
     assert problems["member_client_id"] == "There is no client number 8."
     assert "is in the future" in problems["date_of_birth"]
-    fill(dlg, name="Bilal", relationship_to_client="Child", date_of_birth="02/03/2015",
-         member_client_id="7")
+    fill(
+        dlg,
+        name="Bilal",
+        relationship_to_client="Child",
+        date_of_birth="02/03/2015",
+        member_client_id="7",
+    )
     assert dlg.problems() == {}
     assert "Known Person" in dlg.hint.text()
     assert dlg.record() == HouseholdEntry("Bilal", "Child", date(2015, 3, 2), 7)

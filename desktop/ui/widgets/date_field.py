@@ -45,7 +45,7 @@ class DateField(QLineEdit):
         """The date typed, or None when empty or not (yet) a real date."""
         return self._value
 
-    def setDate(self, value: date | None) -> None:  # noqa: N802 - Qt naming
+    def setDate(self, value: date | None) -> None:
         self.setText(format_date(value))
 
     def is_valid(self) -> bool:

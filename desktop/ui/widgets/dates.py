@@ -12,8 +12,18 @@ from datetime import date
 
 # English names written out: `calendar` follows the process locale, which Qt sets.
 MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 MONTH_ABBRS = tuple(name[:3] for name in MONTH_NAMES)
 _MONTHS: dict[str, int] = {}
@@ -62,7 +72,9 @@ def parse_user_date(text: str) -> date | None:
         if m := pattern.match(lowered):
             month = _MONTHS.get(m.group(month_group))
             if month is None:
-                raise ValueError(f"'{cleaned}' is not a date: '{m.group(month_group)}' is not a month")
+                raise ValueError(
+                    f"'{cleaned}' is not a date: '{m.group(month_group)}' is not a month"
+                )
             return _build(cleaned, m.group(3), month, int(m.group(day_group)))
     raise ValueError(f"'{cleaned}' is not a date; type it like {EXAMPLE} or 1 Sep 2024")
 

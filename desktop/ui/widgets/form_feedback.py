@@ -58,7 +58,9 @@ def confirm(parent: QWidget | None, title: str, text: str, yes: str = "Yes") -> 
 
     Tests replace this function to answer without a modal loop.
     """
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     no_button = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(no_button)
