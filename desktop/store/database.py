@@ -275,14 +275,33 @@ class Store:
         if current == head:
             return
         if current is not None:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            self.upgrade_backup = (
-                self.backups_dir / f"before-upgrade-{current}-to-{head}-{stamp}.db"
-            )
-            self.backups_dir.mkdir(exist_ok=True)
-            _export_copy(self.engine, self.upgrade_backup, self._key)
-            shutil.copy2(self.header_path, self.upgrade_backup.with_suffix(".params.json"))
+            self.upgrade_backup = self._keep_copy(f"before-upgrade-{current}-to-{head}")
         upgrade_schema(self.engine)
+
+    def _keep_copy(self, label: str) -> Path:
+        """An encrypted copy of the store (and its key parameters) in backups/."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        self.backups_dir.mkdir(exist_ok=True)
+        kept = self.backups_dir / f"{label}-{stamp}.db"
+        _export_copy(self.engine, kept, self._key)
+        shutil.copy2(self.header_path, kept.with_suffix(".params.json"))
+        return kept
+
+    def _swap_in(self, new_db: Path, params: KdfParams, key: bytes) -> None:
+        """Replace the database with `new_db` (encrypted under `key`) and its key parameters.
+
+        The pending header is written first and renamed last; `_unlock_files` finishes the
+        job if the app dies in between."""
+        write_header(self.folder / (HEADER_NAME + ".new"), params)
+        self.engine.dispose()
+        self.engine = None
+        for suffix in ("-wal", "-shm"):  # the old file's journal must never meet the new one
+            (self.folder / (DB_NAME + suffix)).unlink(missing_ok=True)
+        os.replace(new_db, self.db_path)
+        os.replace(self.folder / (HEADER_NAME + ".new"), self.header_path)
+        self.params, self._key = params, key
+        self.engine = _make_engine(self.db_path, key)
+        self._sessions.configure(bind=self.engine)
 
     # ---- sessions ----------------------------------------------------------------------------
     @contextmanager
@@ -345,18 +364,7 @@ class Store:
         _export_copy(self.engine, staging, new_key)
         _connect_raw(staging, new_key).close()
         progress(80, "Swapping in the re-encrypted store")
-        write_header(self.folder / (HEADER_NAME + ".new"), new_params)
-        self.engine.dispose()
-        self.engine = None
-        for suffix in ("-wal", "-shm"):
-            leftover = self.folder / (DB_NAME + suffix)
-            if leftover.exists():
-                leftover.unlink()
-        os.replace(staging, self.db_path)
-        os.replace(self.folder / (HEADER_NAME + ".new"), self.header_path)
-        self.params, self._key = new_params, new_key
-        self.engine = _make_engine(self.db_path, new_key)
-        self._sessions.configure(bind=self.engine)
+        self._swap_in(staging, new_params, new_key)
         progress(100, "Passphrase changed")
 
     # ---- backup and restore ------------------------------------------------------------------
@@ -433,24 +441,9 @@ class Store:
             if app_id != APPLICATION_ID or check != "ok" or revision is None:
                 raise BackupInvalid(f"{backup.name} is damaged or is not a Drop-in Desk store.")
             progress(50, "Keeping a copy of the current store")
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            self.backups_dir.mkdir(exist_ok=True)
-            kept = self.backups_dir / f"before-restore-{stamp}.db"
-            _export_copy(self.engine, kept, self._key)
-            shutil.copy2(self.header_path, kept.with_suffix(".params.json"))
+            self._keep_copy("before-restore")
             progress(70, "Replacing the store")
-            self.engine.dispose()
-            self.engine = None
-            for suffix in ("-wal", "-shm"):
-                leftover = self.folder / (DB_NAME + suffix)
-                if leftover.exists():
-                    leftover.unlink()
-            write_header(self.folder / (HEADER_NAME + ".new"), params)
-            os.replace(staging_db, self.db_path)
-            os.replace(self.folder / (HEADER_NAME + ".new"), self.header_path)
-            self.params, self._key = params, key
-            self.engine = _make_engine(self.db_path, key)
-            self._sessions.configure(bind=self.engine)
+            self._swap_in(staging_db, params, key)
             progress(85, "Bringing the schema up to date")
             self._migrate_if_needed()
             progress(100, "Restored")
