@@ -41,6 +41,8 @@ class AdviserDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        # An editable combo box swallows Return; a volunteer expects it to mean OK.
+        self.combo.lineEdit().returnPressed.connect(self._accept)
         self.combo.setFocus()
         self.combo.lineEdit().selectAll()
 

@@ -27,10 +27,29 @@ def _prepare_demo_folder() -> Path:
     return folder
 
 
+def _private_excepthook(exc_type, exc, tb) -> None:
+    """An unexpected error reports its kind and where it happened, never its message or
+    values: those can hold client details."""
+    import traceback
+
+    frames = traceback.extract_tb(tb)
+    where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "unknown"
+    print(f"Drop-in Desk: unexpected {exc_type.__name__} at {where}", file=sys.stderr)
+    app = QApplication.instance()
+    if app is not None and app.activeWindow() is not None:
+        QMessageBox.warning(
+            app.activeWindow(),
+            "Something went wrong",
+            f"Something went wrong ({exc_type.__name__}). What was saved is safe; "
+            "the last action may not have finished.",
+        )
+
+
 def run_app(data_dir: str | None = None, demo: bool = False, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Drop-in Desk")
     app.setOrganizationName("DropInDesk")
+    sys.excepthook = _private_excepthook
 
     from desktop.ui.main_window import MainWindow
 

@@ -165,3 +165,43 @@ def test_import_file_adds_and_shows_the_client(qtbot, seeded, tmp_path):
         pass
     exported = json.loads(out.read_text())
     assert exported["client_record"]["details"]["full_name"] == "Test Person"
+
+
+def test_change_passphrase_from_the_window(qtbot, seeded):
+    window = make_window(qtbot, seeded)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    with qtbot.waitSignal(
+        window.change_passphrase_to(PASSPHRASE, "the new window passphrase").finished,
+        timeout=10_000,
+    ):
+        pass
+    window.lock()
+    unlock(qtbot, window, PASSPHRASE)
+    qtbot.waitUntil(lambda: "not right" in window.unlock_page.message.text(), timeout=10_000)
+    unlock(qtbot, window, "the new window passphrase")
+    wait_workspace(qtbot, window)
+    assert window.client_list.model.rowCount() == 2
+
+
+def test_unexpected_errors_never_print_their_message(capsys):
+    from desktop.ui.app import _private_excepthook
+
+    try:
+        raise ValueError("Secret Client Name born 1990-01-01")
+    except ValueError as exc:
+        _private_excepthook(type(exc), exc, exc.__traceback__)
+    err = capsys.readouterr().err
+    assert "unexpected ValueError at test_main_window.py" in err
+    assert "Secret" not in err and "1990" not in err
+
+
+def test_search_narrows_the_list_while_typing(qtbot, seeded):
+    window = make_window(qtbot, seeded)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    qtbot.keyClicks(window.client_list.search, "rhi")
+    assert window.client_list.model.rowCount() == 1
+    assert "1 of 2 clients" in window.client_list.count.text()
+    qtbot.keyClick(window.client_list.search, Qt.Key.Key_Return)
+    assert window.client_page.current_client_id() == window.client_list.model.ids()[0]
