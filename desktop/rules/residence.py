@@ -1036,4 +1036,8 @@ def verdict_line(assessment: Assessment) -> str:
         return f"{label_}: eligible on {assessment.application_date}"
     if assessment.earliest_application_date is not None:
         return f"{label_}: not yet: earliest {assessment.earliest_application_date}"
+    # The first reason after the headline is the one that decides it (a breach, a gap, or
+    # what is missing); show it so the line explains itself.
+    if len(assessment.reasons) > 1:
+        return f"{label_}: not eligible. {assessment.reasons[1]}"
     return f"{label_}: not eligible on this history"

@@ -51,6 +51,7 @@ def run_app(data_dir: str | None = None, demo: bool = False, argv: list[str] | N
     app.setOrganizationName("DropInDesk")
     sys.excepthook = _private_excepthook
 
+    from desktop.ui.gc_guard import UiThreadGarbageCollector
     from desktop.ui.main_window import MainWindow
 
     note = ""
@@ -70,11 +71,14 @@ def run_app(data_dir: str | None = None, demo: bool = False, argv: list[str] | N
     except StoreInUse as exc:
         QMessageBox.critical(None, "Drop-in Desk is already open", str(exc))
         return 1
+    collector = UiThreadGarbageCollector(parent=app)
+    collector.start()
     window = MainWindow(folder, lock, unlock_note=note)
     window.show()
     try:
         return app.exec()
     finally:
+        collector.stop()
         lock.release()
         if demo:
             shutil.rmtree(folder, ignore_errors=True)

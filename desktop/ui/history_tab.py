@@ -431,10 +431,7 @@ class HistoryTab(QWidget):
                 self._verdicts[code] = UNAVAILABLE
                 continue
             try:
-                try:
-                    text = str(verdict_line(self._history, code, on, today=self.today()))
-                except TypeError:  # an engine without the `today` parameter
-                    text = str(verdict_line(self._history, code, on))
+                text = str(verdict_line(self._history, code, on, today=self.today()))
             except Exception:  # noqa: BLE001 - one failing route must not hide the others
                 text = f"{UNAVAILABLE} for this history."
             text = _uk_dates(text)

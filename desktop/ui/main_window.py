@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
         self.client_list.set_index(index)
         self.client_page.show_client(None)
         self._show_page(self.workspace)
+        self.activateWindow()  # the adviser dialog had the focus
 
     def _ask_adviser(self, names: list[str]) -> bool:
         dialog = AdviserDialog(names, self.adviser, self)
@@ -346,6 +347,12 @@ class MainWindow(QMainWindow):
     def _client_changed(self, client_id: int) -> None:
         self._refresh_summary(client_id)
 
+    def _show_added(self, client_id: int) -> None:
+        """A client just added is shown and selected, even if the search would hide them."""
+        self.client_list.search.clear()
+        self._refresh_summary(client_id)
+        self.client_page.show_client(client_id)
+
     def _client_deleted(self, client_id: int) -> None:
         self.client_list.model.index_data.remove(client_id)
         self.client_list.refresh()
@@ -357,9 +364,7 @@ class MainWindow(QMainWindow):
 
         dialog = IntakeDialog(self.store, self.adviser, self, today=self.today())
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.client_id() is not None:
-            client_id = dialog.client_id()
-            self._refresh_summary(client_id)
-            self.client_page.show_client(client_id)
+            self._show_added(dialog.client_id())
 
     def import_client(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -381,8 +386,7 @@ class MainWindow(QMainWindow):
                 return import_case(session, case, adviser)
 
         def done(client_id: int) -> None:
-            self._refresh_summary(client_id)
-            self.client_page.show_client(client_id)
+            self._show_added(client_id)
             self.statusBar().showMessage(f"Imported {path.name}.", 8000)
 
         return self.run("Importing client", work, done)

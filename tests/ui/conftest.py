@@ -13,3 +13,15 @@ def store(tmp_path):
     yield opened
     if not opened.locked:
         opened.close()
+
+
+@pytest.fixture(autouse=True)
+def ui_thread_gc(qapp):
+    """As in the app: garbage is collected on the UI thread only, never in a background
+    operation's thread (where freeing Qt objects crashes)."""
+    from desktop.ui.gc_guard import UiThreadGarbageCollector
+
+    collector = UiThreadGarbageCollector(interval_ms=100)
+    collector.start()
+    yield collector
+    collector.stop()

@@ -284,7 +284,7 @@ def test_question_is_saved_with_the_history(page, store, client_id):
 def test_verdicts_use_the_engine_and_survive_its_failures(page, monkeypatch):
     calls = []
 
-    def verdict_line(history, route, on, region="england"):
+    def verdict_line(history, route, on, region="england-and-wales", today=None):
         calls.append((route, on))
         if route == "naturalisation_6_2":
             raise RuntimeError("engine bug")

@@ -205,3 +205,21 @@ def test_search_narrows_the_list_while_typing(qtbot, seeded):
     assert "1 of 2 clients" in window.client_list.count.text()
     qtbot.keyClick(window.client_list.search, Qt.Key.Key_Return)
     assert window.client_page.current_client_id() == window.client_list.model.ids()[0]
+
+
+def test_an_imported_client_is_shown_even_when_the_search_hides_them(qtbot, seeded, tmp_path):
+    import json
+
+    from tests.store.test_repository import CASE
+
+    window = make_window(qtbot, seeded)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    qtbot.keyClicks(window.client_list.search, "rhiannon")
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CASE))
+    with qtbot.waitSignal(window.import_file(case).finished, timeout=10_000):
+        pass
+    assert window.client_list.search.text() == ""
+    current = window.client_list.view.currentIndex()
+    assert current.isValid() and "Test Person" in current.data()
