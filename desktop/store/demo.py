@@ -193,7 +193,7 @@ _DEMO_CASES: list[dict] = [
             languages="English",
             home_office_ref="X1000007",
             date_of_birth="1970-12-25",
-            status_summary="FICTIONAL. 10-year private life route.",
+            status_summary="FICTIONAL. 10-year private life route; extension pending.",
         ),
         "history": {
             "permissions": [
@@ -201,6 +201,9 @@ _DEMO_CASES: list[dict] = [
                 {"category": "private_life_10y", "from": "2018-10-20", "to": "2021-04-09"},
                 {"category": "private_life_10y", "from": "2021-04-10", "to": "2023-09-30"},
                 {"category": "private_life_10y", "from": "2023-10-01", "to": "2026-03-31"},
+            ],
+            "applications": [
+                {"kind": "extension", "made": "2026-03-20"},
             ],
             "question": {"route": "settlement_10y_route", "application_date": "2026-05-01"},
         },
@@ -218,6 +221,9 @@ _DEMO_CASES: list[dict] = [
             "permissions": [
                 {"category": "ukraine_scheme", "from": "2022-05-01", "to": "2025-04-19"},
                 {"category": "ukraine_scheme", "from": "2025-04-20", "to": "2026-10-19"},
+            ],
+            "applications": [
+                {"kind": "extension", "made": "2026-10-01"},
             ],
             "absences": [
                 {

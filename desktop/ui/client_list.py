@@ -156,9 +156,9 @@ class ClientListPanel(QWidget):
         if total == 0:
             self.count.setText("No clients yet. Press Ctrl+N to add one.")
         elif shown == total:
-            self.count.setText(f"{total:,} clients")
+            self.count.setText(f"{total:,} client{'s' if total != 1 else ''}")
         else:
-            self.count.setText(f"{shown:,} of {total:,} clients")
+            self.count.setText(f"{shown:,} of {total:,} client{'s' if total != 1 else ''}")
 
     def _open_first(self) -> None:
         if self.model.rowCount() > 0:
