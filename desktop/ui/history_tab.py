@@ -14,18 +14,15 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -55,6 +52,7 @@ from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.dates import format_date, format_long, whole_days_outside
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
+from desktop.ui.widgets.record_table import RecordGrid
 
 UNAVAILABLE = "Assessment unavailable"
 
@@ -174,22 +172,14 @@ class RecordTable(QWidget):
         font = self.mnemonic.font()
         font.setBold(True)
         self.mnemonic.setFont(font)
-        self.table = QTableWidget(0, len(headers))
-        self.table.setHorizontalHeaderLabels(list(headers))
-        self.table.setAccessibleName(title.replace("&", ""))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
+        self.table = RecordGrid(
+            headers,
+            title.replace("&", ""),
+            on_add=lambda: self.add_requested.emit(self.kind),
+            on_edit=self._edit,
+            on_delete=self._delete,
+        )
         self.table.setMinimumHeight(120)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        header.setMinimumSectionSize(100)
-        self.table.installEventFilter(self)
-        self.table.doubleClicked.connect(lambda _i: self._edit())
         self.mnemonic.setBuddy(self.table)
         self.mnemonic.setAccessibleName(title.replace("&", ""))
 
@@ -238,8 +228,7 @@ class RecordTable(QWidget):
         self._update_buttons()
 
     def current_row(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].row() if rows else None
+        return self.table.current_row()
 
     def _update_buttons(self) -> None:
         has = self.current_row() is not None
@@ -255,20 +244,6 @@ class RecordTable(QWidget):
         row = self.current_row()
         if row is not None:
             self.delete_requested.emit(self.kind, row)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table and event.type() == QEvent.Type.KeyPress:
-            key = event.key()
-            if key == Qt.Key.Key_Insert:
-                self.add_requested.emit(self.kind)
-                return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._edit()
-                return True
-            if key == Qt.Key.Key_Delete:
-                self._delete()
-                return True
-        return super().eventFilter(watched, event)
 
 
 class HistoryTab(QWidget):

@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -24,6 +21,7 @@ from desktop.store.repository import HouseholdEntry, household_of, set_household
 from desktop.ui.record_dialog import RecordDialog
 from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.dates import format_date
+from desktop.ui.widgets.record_table import RecordGrid
 
 HEADERS = ("Name", "Relationship", "Date of birth", "Also a client")
 
@@ -43,22 +41,14 @@ class HouseholdTab(QWidget):
         font = title.font()
         font.setBold(True)
         title.setFont(font)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.setAccessibleName("Household members")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        header.setMinimumSectionSize(100)
+        self.table = RecordGrid(
+            HEADERS,
+            "Household members",
+            on_add=self.add_member,
+            on_edit=self.edit_selected,
+            on_delete=self.remove_selected,
+        )
         title.setBuddy(self.table)
-        self.table.installEventFilter(self)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
         self.add_button = QPushButton("&Add member…")
@@ -123,8 +113,7 @@ class HouseholdTab(QWidget):
         self._update_buttons()
 
     def current_row(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].row() if rows else None
+        return self.table.current_row()
 
     def _update_buttons(self) -> None:
         has = self.current_row() is not None
@@ -192,17 +181,3 @@ class HouseholdTab(QWidget):
         self.status.setText(done)
         self.household_saved.emit()
         return True
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table and event.type() == QEvent.Type.KeyPress:
-            key = event.key()
-            if key == Qt.Key.Key_Insert:
-                self.add_member()
-                return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.edit_selected()
-                return True
-            if key == Qt.Key.Key_Delete:
-                self.remove_selected()
-                return True
-        return super().eventFilter(watched, event)
