@@ -3,14 +3,18 @@
 Loads the dated figures from `resources/rules/*.toml`, builds the bank-holiday calendar with the
 `holidays` package (offline), reads the clock for "today", and runs `dropin-desk assess`.
 Nothing else in the engine reads files or the clock.
+
+`holidays` is slow to import (about 50 ms), so the calendar is a `LazyBankHolidays`: it is built
+the first time a working day is actually checked, and most assessments never check one.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Set
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -18,9 +22,21 @@ from typing import Any
 
 import desktop
 from desktop.rules.figures import Figures
-from desktop.rules.history import CLIENT_RECORD_KEY, ROUTES, History, HistoryError, parse_history
+from desktop.rules.history import (
+    CLIENT_RECORD_KEY,
+    DATE_RANGE_TEXT,
+    ROUTES,
+    History,
+    HistoryError,
+    clip,
+    date_in_range,
+    parse_history,
+    quote,
+)
 from desktop.rules.residence import assess
 from desktop.rules.residence import verdict_line as _verdict_line
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 REGIONS: dict[str, str] = {
     "england-and-wales": "ENG",
@@ -55,13 +71,60 @@ def bank_holidays(region: str, first_year: int, last_year: int) -> frozenset[dat
     return frozenset(calendar.keys())
 
 
-def _holidays_for(history: History, on: date, today: date, region: str) -> frozenset[date]:
+class LazyBankHolidays(Set):
+    """The bank holidays of a region and span of years, built on first use.
+
+    Behaves as a read-only set of dates (`d in holidays`, iteration, `len`, `frozenset(...)`,
+    equality with a frozenset); `holidays` is imported only when one of those is first used.
+    """
+
+    __slots__ = ("region", "first_year", "last_year", "_dates")
+
+    def __init__(self, region: str, first_year: int, last_year: int):
+        if region not in REGIONS:
+            raise ValueError(
+                f"unknown region {quote(region)}; expected one of {', '.join(REGIONS)}"
+            )
+        self.region = region
+        self.first_year = first_year
+        self.last_year = last_year
+        self._dates: frozenset[date] | None = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the calendar has been built (for tests and benchmarks)."""
+        return self._dates is not None
+
+    def _load(self) -> frozenset[date]:
+        if self._dates is None:
+            self._dates = bank_holidays(self.region, self.first_year, self.last_year)
+        return self._dates
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._load()
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __hash__(self) -> int:  # equal to the frozenset it stands for, so hash like it
+        return hash(self._load())
+
+    def __repr__(self) -> str:
+        state = "loaded" if self.loaded else "not loaded yet"
+        return f"LazyBankHolidays({self.region!r}, {self.first_year}, {self.last_year}; {state})"
+
+
+def _holidays_for(history: History, on: date, today: date, region: str) -> LazyBankHolidays:
     years = [on.year, today.year]
     for app in history.applications:
         for d in (app.made, app.decided, app.fee_waiver_requested, app.fee_waiver_decided):
             if d is not None:
                 years.append(d.year)
-    return bank_holidays(region, min(years) - 1, max(years) + 2)
+    # Duck-typed: the engine only asks `d in bank_holidays` (days.is_working_day).
+    return LazyBankHolidays(region, min(years) - 1, max(years) + 2)
 
 
 def _resolve(history: History, route: str | None, on: date | None, today: date) -> tuple[str, date]:
@@ -75,11 +138,14 @@ def _resolve(history: History, route: str | None, on: date | None, today: date) 
         )
     if route not in ROUTES:
         raise HistoryError(
-            f"--route: unknown route {route!r}; expected one of {', '.join(ROUTES)}",
+            f"--route: unknown route {quote(route)}; expected one of {', '.join(ROUTES)}",
             record=None,
             field="route",
         )
     on = on or (q.application_date if q else None) or today
+    for name, value in (("application date", on), ("today", today)):
+        if not date_in_range(value):
+            raise HistoryError(f"{name}: the date {value.isoformat()} is {DATE_RANGE_TEXT}")
     return route, on
 
 
@@ -130,43 +196,85 @@ def verdict_line(
 
 
 def _fail(message: str) -> int:
-    print(message, file=sys.stderr)
+    """One line on stderr (newlines in the message become spaces), exit status 2."""
+    print(" ".join(message.splitlines()).strip(), file=sys.stderr)
     return 2
 
 
-def run_assess_command(case: str, route: str | None, on: str | None, region: str) -> int:
-    """`dropin-desk assess CASE.json [--route R] [--on YYYY-MM-DD]`: one JSON object on stdout.
+def _date_option(flag: str, value: str | None) -> date | None:
+    """`--on` / `--today`: None when not given; HistoryError naming the flag when wrong."""
+    if value is None:
+        return None
+    try:
+        if not _ISO_DATE.match(value):
+            raise ValueError
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise HistoryError(
+            f"{flag}: {quote(value)} is not a date in the form YYYY-MM-DD", field=flag
+        ) from None
+    if not date_in_range(parsed):
+        raise HistoryError(f"{flag}: the date {value} is {DATE_RANGE_TEXT}", field=flag)
+    return parsed
 
-    Bad input prints one line naming the record and field on stderr, nothing on stdout, and
-    returns 2.
+
+def run_assess_command(
+    case: str,
+    route: str | None,
+    on: str | None,
+    region: str,
+    today: str | None = None,
+) -> int:
+    """`dropin-desk assess CASE.json [--route R] [--on YYYY-MM-DD] [--today YYYY-MM-DD]`.
+
+    Prints one JSON object on stdout. `--today` pins "today" (deadlines, projections and the
+    rules in force); without it the clock is read. Bad input prints one line on stderr naming
+    the record and field (never more than 80 characters of a bad value), nothing on stdout,
+    and returns 2.
     """
+    name = "standard input" if case == "-" else clip(case)
     try:
         if case == "-":
             text = sys.stdin.read()
         else:
             text = Path(case).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return _fail(f"{case}: cannot read the file ({reason})")
+        return _fail(f"{name}: cannot read the file ({clip(reason)})")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return _fail(f"{case}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-    on_date: date | None = None
-    if on is not None:
-        try:
-            if len(on) != 10:
-                raise ValueError
-            on_date = date.fromisoformat(on)
-        except ValueError:
-            return _fail(f"--on: {on!r} is not a date in the form YYYY-MM-DD")
-    if region not in REGIONS:
-        return _fail(f"--region: unknown region {region!r}; expected one of {', '.join(REGIONS)}")
-    if not isinstance(data, dict):
-        return _fail(f"{case}: expected a JSON object (the history), got {type(data).__name__}")
+        return _fail(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
+    except RecursionError:
+        return _fail(f"{name}: the JSON is nested too deeply to read")
+    except ValueError:  # e.g. a number with more digits than Python will convert
+        return _fail(f"{name}: not valid JSON (a number in it is too long)")
     try:
-        result = assess_case(data, route=route, on=on_date, region=region)
+        on_date = _date_option("--on", on)
+        today_date = _date_option("--today", today)
     except HistoryError as exc:
-        return _fail(str(exc).splitlines()[0])
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+        return _fail(exc.message)
+    if region not in REGIONS:
+        return _fail(
+            f"--region: unknown region {quote(region)}; expected one of {', '.join(REGIONS)}"
+        )
+    if not isinstance(data, dict):
+        return _fail(f"{name}: expected a JSON object (the history), got {type(data).__name__}")
+    try:
+        result = assess_case(data, route=route, on=on_date, region=region, today=today_date)
+        output = json.dumps(result, indent=2, ensure_ascii=False)
+    except HistoryError as exc:
+        return _fail(exc.message)
+    except (ValueError, ArithmeticError) as exc:
+        # From the figures or the engine: the message may hold client data, so it is not shown.
+        return _fail(
+            f"{name}: the residence engine could not assess this history "
+            f"({type(exc).__name__}); check its dates"
+        )
+    except Exception as exc:  # a bug: no traceback, which could show client data
+        return _fail(f"{name}: internal error in the residence engine ({type(exc).__name__})")
+    try:
+        print(output)
+    except UnicodeEncodeError:  # a terminal that cannot show every character: escape them
+        print(json.dumps(result, indent=2, ensure_ascii=True))
     return 0

@@ -22,6 +22,30 @@ from pathlib import Path
 PASSPHRASE_ENV = "DROPIN_DESK_PASSPHRASE"
 ADVISER_ENV = "DROPIN_DESK_ADVISER"
 EXIT_PROBLEM = 2
+#: No message echoes more than this many characters of an argument (as in desktop.rules.history).
+ECHO_LIMIT = 80
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 3] + "..."
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage problem is one line on stderr (no usage block) and exit status 2,
+    echoing at most ECHO_LIMIT characters of any argument."""
+
+    #: The arguments being parsed, set by `main`, so that error() can clip their echoes.
+    arguments: tuple[str, ...] = ()
+
+    def error(self, message: str):  # type: ignore[override]
+        tokens = set(self.arguments)
+        tokens.update(t.split("=", 1)[1] for t in self.arguments if t.startswith("-") and "=" in t)
+        for token in sorted((t for t in tokens if len(t) > ECHO_LIMIT), key=len, reverse=True):
+            message = message.replace(repr(token), repr(_clip(token))).replace(token, _clip(token))
+        message = " ".join(message.splitlines())
+        if len(message) > 4 * ECHO_LIMIT:
+            message = message[: 4 * ECHO_LIMIT - 3] + "..."
+        self.exit(EXIT_PROBLEM, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="folder holding the encrypted store (default: the per-user data folder)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dropin-desk",
         description="Drop-in Desk: offline immigration advice drop-in tool. "
         "With no command, opens the window.",
@@ -68,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--on", metavar="YYYY-MM-DD", help="application date (overrides the file's question)"
     )
     p_assess.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="take this date as today for deadlines, projections and the rules in force "
+        "(default: the computer's date)",
+    )
+    p_assess.add_argument(
         "--region",
         choices=["england-and-wales", "scotland", "northern-ireland"],
         default="england-and-wales",
@@ -77,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"dropin-desk: {message}", file=sys.stderr)
+    print(f"dropin-desk: {' '.join(message.splitlines())}", file=sys.stderr)
     return EXIT_PROBLEM
 
 
@@ -139,7 +169,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
     )
 
     if args.case == "-":
-        case = parse_case(load_json_text(sys.stdin.read(), "standard input"))
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise _CliProblem("standard input: cannot be read (it is not UTF-8 text)") from None
+        case = parse_case(load_json_text(text, "standard input"))
     else:
         case = read_case_file(args.case)
     store = _open_store(args)
@@ -172,12 +206,16 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    _Parser.arguments = tuple(arguments)
+    args = parser.parse_args(arguments)
     if args.command == "assess":
         from desktop.assess import run_assess_command
 
-        return run_assess_command(args.case, route=args.route, on=args.on, region=args.region)
+        return run_assess_command(
+            args.case, route=args.route, on=args.on, region=args.region, today=args.today
+        )
     if args.command is None:
         return _run_gui(args)
     from desktop.rules.history import HistoryError

@@ -97,3 +97,73 @@ def test_assess_reads_a_full_subject_access_export(data_dir, tmp_path):
     from_case = run_cli("assess", str(case), passphrase=None)
     assert from_export.returncode == 0, from_export.stderr
     assert json.loads(from_export.stdout) == json.loads(from_case.stdout)
+
+
+def one_line_exit_2(result) -> str:
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n"), result.stderr[:300]
+    assert "Traceback" not in result.stderr
+    return result.stderr.rstrip("\n")
+
+
+def test_usage_errors_are_one_line_exit_2():
+    line = one_line_exit_2(run_cli("assess", passphrase=None))
+    assert line == (
+        "dropin-desk assess: error: the following arguments are required: CASE.json "
+        "(see dropin-desk assess --help)"
+    )
+    line = one_line_exit_2(run_cli("assess", "case.json", "--region", "wales", passphrase=None))
+    assert line.startswith("dropin-desk assess: error: argument --region: invalid choice: 'wales'")
+
+
+def test_long_arguments_in_usage_errors_are_echoed_at_most_80_characters():
+    long_value = "x" * 100_000  # one argument may be at most 128 KiB on Linux
+    for args in (
+        ("assess", "case.json", "--region", long_value),
+        ("assess", "case.json", "--colour=" + long_value),
+        ("export", "--client", long_value),
+    ):
+        line = one_line_exit_2(run_cli(*args, passphrase=None))
+        assert "x" * 81 not in line and "xxx..." in line
+        assert len(line) < 400
+
+
+def test_assess_today_flag_through_main(capsys, tmp_path):
+    from desktop.cli import main
+
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CASE))
+    assert main(["assess", str(case), "--today", "2024-06-30"]) == 0
+    assert json.loads(capsys.readouterr().out)["rules_in_force"] == "2024-06-30"
+
+
+def test_import_deeply_nested_json_is_one_line_exit_2(data_dir, tmp_path):
+    case = tmp_path / "nested.json"
+    case.write_text("[" * 100000)
+    line = one_line_exit_2(run_cli("import", str(case), "--data-dir", str(data_dir)))
+    assert line == "dropin-desk: nested.json: the JSON is nested too deeply to read"
+    line = one_line_exit_2(
+        run_cli("import", "-", "--data-dir", str(data_dir), stdin='{"a": ' + "[" * 100000)
+    )
+    assert line == "dropin-desk: standard input: the JSON is nested too deeply to read"
+
+
+def test_import_date_before_1900_is_refused_naming_the_field(data_dir, tmp_path):
+    bad = dict(CASE, person={"name": "A", "date_of_birth": "0001-01-01"})
+    case = tmp_path / "old.json"
+    case.write_text(json.dumps(bad))
+    line = one_line_exit_2(run_cli("import", str(case), "--data-dir", str(data_dir)))
+    assert line == (
+        "dropin-desk: person.date_of_birth: the date 0001-01-01 is outside the years 1900 to 2100"
+    )
+
+
+def test_import_megabyte_string_is_echoed_at_most_80_characters(data_dir, tmp_path):
+    big = "x" * 1_000_000
+    for bad in (dict(CASE, **{big: 1}), dict(CASE, question={"route": big})):
+        case = tmp_path / "big.json"
+        case.write_text(json.dumps(bad))
+        line = one_line_exit_2(run_cli("import", str(case), "--data-dir", str(data_dir)))
+        assert "x" * 81 not in line and "x" * 77 in line
+        assert len(line) < 600

@@ -15,8 +15,11 @@ from typing import Any
 
 from desktop.rules.history import (
     CLIENT_RECORD_KEY,
+    DATE_RANGE_TEXT,
     History,
     HistoryError,
+    clip,
+    date_in_range,
     history_to_dict,
     parse_history,
 )
@@ -31,21 +34,26 @@ class CaseFile:
 
 
 def load_json_text(text: str, source: str) -> Any:
+    source = clip(source)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise HistoryError(
             f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:
+        raise HistoryError(f"{source}: the JSON is nested too deeply to read") from None
+    except ValueError:  # e.g. a number with more digits than Python will convert
+        raise HistoryError(f"{source}: not valid JSON (a number in it is too long)") from None
 
 
 def read_case_file(path: Path | str) -> CaseFile:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise HistoryError(
-            f"{path.name}: the file cannot be read ({exc.__class__.__name__})"
+            f"{clip(path.name)}: the file cannot be read ({exc.__class__.__name__})"
         ) from None
     return parse_case(load_json_text(text, path.name))
 
@@ -64,9 +72,13 @@ def parse_case(data: Any) -> CaseFile:
     if isinstance(record.get("details"), dict):
         try:
             details = ClientDetails.from_dict(record["details"])
+            dob = details.date_of_birth
+            if dob is not None and not date_in_range(dob):
+                raise ValueError(f"date_of_birth: the date {dob.isoformat()} is {DATE_RANGE_TEXT}")
         except (TypeError, ValueError) as exc:
+            reason = clip(" ".join(str(exc).splitlines()))  # it may echo a value of any length
             raise HistoryError(
-                f"{CLIENT_RECORD_KEY}.details: {exc}", record=CLIENT_RECORD_KEY, field="details"
+                f"{CLIENT_RECORD_KEY}.details: {reason}", record=CLIENT_RECORD_KEY, field="details"
             ) from None
     household = []
     for index, member in enumerate(record.get("household") or []):
@@ -82,7 +94,9 @@ def parse_case(data: Any) -> CaseFile:
             )
         except (KeyError, TypeError, AttributeError, ValueError):
             raise HistoryError(
-                f"{where}: needs a name and an optional ISO date_of_birth", record=where
+                f"{where}: needs a name and an optional date_of_birth "
+                "(YYYY-MM-DD, years 1900 to 2100)",
+                record=where,
             ) from None
     return CaseFile(history, details, tuple(household))
 
@@ -90,7 +104,10 @@ def parse_case(data: Any) -> CaseFile:
 def _date(value: str):
     import datetime as dt
 
-    return dt.date.fromisoformat(value)
+    parsed = dt.date.fromisoformat(value)
+    if not date_in_range(parsed):
+        raise ValueError(DATE_RANGE_TEXT)
+    return parsed
 
 
 def case_to_dict(

@@ -22,11 +22,13 @@ Positions are day ordinals. A restart point is only used when the offending day 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import calendar
+from bisect import bisect_left, bisect_right
 from datetime import date
 
-from desktop.rules.days import AbsenceDays, Trip, consecutive_12_month_blocks, leap_days_for
-from desktop.rules.verdict import Breach
+from desktop.rules import wording
+from desktop.rules.days import AbsenceDays, Trip, leap_days_for, max_in_any_12_months
+from desktop.rules.verdict import Breach, Reason
 
 
 def _d(o: int) -> date:
@@ -36,10 +38,19 @@ def _d(o: int) -> date:
 class RollingLimit:
     """CR 3.1: at most `limit` whole days outside the UK in any 12-month window."""
 
-    def __init__(self, trips: list[Trip], limit: int, rule: str = "CR 3.1"):
+    def __init__(
+        self,
+        trips: list[Trip],
+        limit: int,
+        rule: str = "CR 3.1",
+        scope: str = "Absences",
+        absent: AbsenceDays | None = None,
+    ):
         self.limit = limit
         self.rule = rule
-        self.absent = AbsenceDays(trips)
+        self.scope = scope
+        self.trips = trips
+        self.absent = absent if absent is not None else AbsenceDays(trips)
         days = self.absent.days
         self.ends: list[int] = []
         self.counts: list[int] = []
@@ -49,8 +60,9 @@ class RollingLimit:
         leaps = leap_days_for(days[0], days[-1] + 400)
         best = -1
         ends, counts, kmax = self.ends, self.counts, self.kmax
+        window_end = leaps.window_end
         for i, a in enumerate(days):
-            e = leaps.window_end(a)
+            e = window_end(a)
             j = bisect_right(days, e, i)
             n = j - i
             if n > limit:
@@ -74,23 +86,38 @@ class RollingLimit:
                 k = max(k, j - self.limit - 1)
         return k
 
-    def restart(self, x: int, s: int) -> int | None:
+    def restart(self, x: int, s: int, period_lo: int | None = None) -> int | None:
         k = self._k(x)
         if k >= 0 and self.absent.days[k] >= s:
             return self.absent.returned[k]
         return None
+
+    def explain_restart(self, x: int, s: int, period_lo: int | None = None) -> Breach | None:
+        """The over-limit window whose trip sets the restart (for the reason)."""
+        r = self.restart(x, s)
+        if r is None:
+            return None
+        found = [b for b in self.breaches(s, x) if b.start.toordinal() < r]
+        return found[-1] if found else None
+
+    def summary(self, lo: int, x: int) -> Reason:
+        w = max_in_any_12_months(self.trips, _d(lo), _d(x), absent=self.absent)
+        return wording.rolling_summary(w.days, w.start, w.end, self.limit, self.rule, self.scope)
 
     def breaches(self, lo: int, x: int) -> list[Breach]:
         """One breach per run of overlapping over-limit windows: the worst window of the run."""
         days = self.absent.days
         out: list[Breach] = []
         cur: list[int] | None = None  # [count, start, end, run_end]
-        for i, a in enumerate(days):
+        # Windows inside the period only: one that starts before `lo` holds no more days of the
+        # period than the window starting on the period's first day outside the UK.
+        for i in range(bisect_left(days, lo), len(days)):
+            a = days[i]
             if a > x:
                 break
             e = self.ends[i]
             n = self.counts[i] if e <= x else bisect_right(days, x, i) - i
-            if n <= self.limit or e < lo:
+            if n <= self.limit:
                 continue
             if cur is not None and a > cur[3]:
                 out.append(self._breach(cur[0], cur[1], cur[2]))
@@ -118,34 +145,93 @@ class RollingLimit:
 
 class BlockLimit:
     """CR 3.2: at most `limit` days in each consecutive 12-month block ending on the application
-    date's anniversaries (for absences during permission granted before 11 January 2018)."""
+    date's anniversaries (for absences during permission granted before 11 January 2018).
 
-    def __init__(self, trips: list[Trip], limit: int, rule: str = "CR 3.2"):
+    Only the blocks that make up the qualifying period count back from the application date
+    (`period_lo` is its first day); a block breach before it does not matter.
+    """
+
+    def __init__(
+        self,
+        trips: list[Trip],
+        limit: int,
+        cutoff: date,
+        rule: str = "CR 3.2",
+        absent: AbsenceDays | None = None,
+    ):
         self.limit = limit
         self.rule = rule
-        self.absent = AbsenceDays(trips)
+        self.cutoff = cutoff
+        self.absent = absent if absent is not None else AbsenceDays(trips)
 
     def _blocks(self, x: int, lo: int) -> list[tuple[int, int, int]]:
-        if not self.absent.days:
+        """(first day, last day, days outside) for each block back to the one holding `lo`,
+        newest first. Ordinal arithmetic: this runs for every candidate date."""
+        days = self.absent.days
+        if not days:
             return []
-        first = max(lo, self.absent.days[0])
+        first = max(lo, days[0])
         if first > x:
             return []
+        xd = _d(x)
+        year, month, day = xd.year, xd.month, xd.day
+        leap_day = month == 2 and day == 29
         out = []
-        for bs, be in consecutive_12_month_blocks(_d(x), _d(first)):
-            s, e = bs.toordinal(), be.toordinal()
-            out.append((s, e, self.absent.count(s, e)))
-        return out
+        end = x
+        k = 1
+        count = self.absent.count
+        while True:
+            y = year - k
+            if leap_day and not calendar.isleap(y):
+                start = date(y, 2, 28).toordinal() + 1
+            else:
+                start = date(y, month, day).toordinal() + 1
+            out.append((start, end, count(max(start, lo), end)))
+            if start <= first:
+                return out
+            end = start - 1
+            k += 1
 
-    def restart(self, x: int, s: int) -> int | None:
+    def restart(self, x: int, s: int, period_lo: int | None = None) -> int | None:
         best = None
-        for _bs, be, n in self._blocks(x, s):
+        lo = s if period_lo is None else max(s, period_lo)
+        for _bs, be, n in self._blocks(x, lo):
             if n > self.limit:
                 k = self.absent.upto(be) - self.limit - 1
                 if self.absent.days[k] >= s:
                     r = self.absent.returned[k]
                     best = r if best is None else max(best, r)
         return best
+
+    def jump(self, x: int, s: int, period_lo: int | None = None) -> int:
+        """How far a later application date must move before the worst breaching block can
+        pass: moving the blocks by j days takes at most j days out of any block."""
+        lo = s if period_lo is None else max(s, period_lo)
+        worst = max((n for _bs, _be, n in self._blocks(x, lo)), default=0)
+        return max(1, worst - self.limit)
+
+    def explain_restart(self, x: int, s: int, period_lo: int | None = None) -> Breach | None:
+        lo = s if period_lo is None else max(s, period_lo)
+        found = self.breaches(lo, x)
+        return found[-1] if found else None
+
+    def worst(self, lo: int, x: int) -> tuple[int, int | None, int | None]:
+        best = (0, None, None)
+        for bs, be, n in self._blocks(x, lo):
+            if n >= best[0]:
+                best = (n, bs, be)
+        return best
+
+    def summary(self, lo: int, x: int) -> Reason:
+        n, bs, be = self.worst(lo, x)
+        return wording.block_summary(
+            n,
+            _d(max(bs, lo)) if bs is not None else None,
+            _d(be) if be is not None else None,
+            self.limit,
+            self.rule,
+            self.cutoff,
+        )
 
     def breaches(self, lo: int, x: int) -> list[Breach]:
         return [
@@ -165,16 +251,26 @@ class BlockLimit:
 class SingleLimit:
     """CR 3.3(b): no single absence over `limit` days (long residence, started before cut-off)."""
 
-    def __init__(self, trips: list[Trip], limit: int, rule: str = "CR 3.3"):
+    def __init__(
+        self,
+        trips: list[Trip],
+        limit: int,
+        cutoff: date,
+        rule: str = "CR 3.3",
+        absent: AbsenceDays | None = None,
+    ):
         self.limit = limit
         self.rule = rule
+        self.cutoff = cutoff
+        self.trips = trips
+        self.absent = absent if absent is not None else AbsenceDays(trips)
         self.long = sorted(
             (t.returned - 1, t.returned, t.left, t.index)
             for t in trips
             if t.returned - t.left - 1 > limit
         )
 
-    def restart(self, x: int, s: int) -> int | None:
+    def restart(self, x: int, s: int, period_lo: int | None = None) -> int | None:
         best = None
         for last, returned, _left, _i in self.long:
             if last > x:
@@ -182,6 +278,22 @@ class SingleLimit:
             if last >= s:
                 best = returned
         return best
+
+    def explain_restart(self, x: int, s: int, period_lo: int | None = None) -> Breach | None:
+        r = self.restart(x, s)
+        found = [b for b in self.breaches(s, x) if b.end.toordinal() == r]
+        return found[-1] if found else None
+
+    def summary(self, lo: int, x: int) -> Reason:
+        longest = max(
+            (
+                min(t.returned - 1, x) - max(t.left + 1, lo) + 1
+                for t in self.trips
+                if t.returned - 1 >= lo and t.left < x
+            ),
+            default=0,
+        )
+        return wording.single_summary(max(0, longest), self.limit, self.rule, self.cutoff)
 
     def breaches(self, lo: int, x: int) -> list[Breach]:
         return [
@@ -192,7 +304,7 @@ class SingleLimit:
                 returned - left - 1,
                 f"One absence of {returned - left - 1} days (absences[{i}]): more than the "
                 f"{self.limit} days allowed at any one time for an absence that started before "
-                "11 April 2024",
+                f"{wording.long_date(self.cutoff)}",
             )
             for last, returned, left, i in self.long
             if last >= lo and left <= x
@@ -202,13 +314,31 @@ class SingleLimit:
 class TotalLimit:
     """CR 3.3(a): no more than `limit` days in total, counting days before `cutoff` only."""
 
-    def __init__(self, trips: list[Trip], limit: int, cutoff: int, rule: str = "CR 3.3"):
+    def __init__(
+        self,
+        trips: list[Trip],
+        limit: int,
+        cutoff: int,
+        rule: str = "CR 3.3",
+        absent: AbsenceDays | None = None,
+    ):
         self.limit = limit
         self.rule = rule
         self.cutoff = cutoff
-        self.absent = AbsenceDays(trips, hi=cutoff - 1)
+        self.absent = (
+            absent.clipped(None, cutoff - 1)
+            if absent is not None
+            else AbsenceDays(trips, hi=cutoff - 1)
+        )
 
-    def restart(self, x: int, s: int) -> int | None:
+    def explain_restart(self, x: int, s: int, period_lo: int | None = None) -> Breach | None:
+        found = self.breaches(s, x)
+        return found[-1] if found else None
+
+    def summary(self, lo: int, x: int) -> Reason:
+        return wording.total_summary(self.total(lo, x), self.limit, self.rule, _d(self.cutoff))
+
+    def restart(self, x: int, s: int, period_lo: int | None = None) -> int | None:
         b = min(x, self.cutoff - 1)
         total = self.absent.upto(b)
         if total > self.limit:
@@ -232,6 +362,7 @@ class TotalLimit:
                 _d(reached),
                 n,
                 f"{n} days outside the UK in total during the qualifying period before "
-                f"11 April 2024; the limit of {self.limit} days was passed on {_d(reached)}",
+                f"{wording.long_date(_d(self.cutoff))}; the limit of {self.limit} days was "
+                f"passed on {_d(reached)}",
             )
         ]

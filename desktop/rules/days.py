@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import calendar
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, timedelta
 
 ONE_DAY = timedelta(days=1)
@@ -76,9 +77,10 @@ def whole_days_outside(left: date, returned: date) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Trip:
-    """A trip in ordinals: days outside are left+1 .. returned-1. `index` points at the record."""
+class Trip(NamedTuple):
+    """A trip in ordinals: days outside are left+1 .. returned-1. `index` points at the record.
+
+    A named tuple rather than a dataclass: the engine builds thousands of them per assessment."""
 
     left: int
     returned: int
@@ -129,6 +131,26 @@ class AbsenceDays:
 
     def __len__(self) -> int:
         return len(self.days)
+
+    def clipped(self, lo: int | None, hi: int | None) -> AbsenceDays:
+        """The same days restricted to [lo, hi], by slicing (no rebuild)."""
+        i = 0 if lo is None else bisect_left(self.days, lo)
+        j = len(self.days) if hi is None else bisect_right(self.days, hi)
+        out = AbsenceDays.__new__(AbsenceDays)
+        out.days = self.days[i:j]
+        out.returned = self.returned[i:j]
+        out.trip = self.trip[i:j]
+        return out
+
+    def subset(self, trip_indices: set[int]) -> AbsenceDays:
+        """The days of some of the trips (by record index), without rebuilding from dates."""
+        keep = [i for i, t in enumerate(self.trip) if t in trip_indices]
+        out = AbsenceDays.__new__(AbsenceDays)
+        days, returned, trip = self.days, self.returned, self.trip
+        out.days = [days[i] for i in keep]
+        out.returned = [returned[i] for i in keep]
+        out.trip = [trip[i] for i in keep]
+        return out
 
     def upto(self, x: int) -> int:
         """Number of absence days on or before ordinal x."""
@@ -183,29 +205,42 @@ class Window:
 
 
 def max_in_any_12_months(
-    trips: Sequence[Trip], lo: date | None = None, hi: date | None = None
+    trips: Sequence[Trip],
+    lo: date | None = None,
+    hi: date | None = None,
+    *,
+    absent: AbsenceDays | None = None,
 ) -> Window:
     """The worst 12-month window (CR 3.1), counting only days inside [lo, hi].
 
     Any window can slide forward to its first day outside the UK without losing a day (its end
-    never moves back), so the worst window starts on a day outside the UK; we try each such day
-    once. Ties go to the earliest start. Cost: O(absence days x log).
+    never moves back), so the worst window starts on a day outside the UK. Within a run of
+    consecutive days outside, moving the start one day on loses that day and gains at most one,
+    so only the first day of each run can be the worst start, and the days where the window
+    grows to 366 days (a 29 February comes into it). Ties go to the earliest start. Pass a
+    prebuilt `absent` (all the trips' days) to avoid rebuilding it.
     """
     lo_o = lo.toordinal() if lo else None
     hi_o = hi.toordinal() if hi else None
-    absent = AbsenceDays(trips, lo_o, hi_o)
-    if not absent.days:
-        return Window(0, None, None)
-    leaps = leap_days_for(absent.days[0], absent.days[-1] + 400)
+    if absent is None:
+        absent = AbsenceDays(trips, lo_o, hi_o)
+    else:
+        absent = absent.clipped(lo_o, hi_o)
     days = absent.days
+    if not days:
+        return Window(0, None, None)
+    leaps = leap_days_for(days[0], days[-1] + 400)
+    grow = {leap - 365 for leap in leaps.ordinals}
+    window_end = leaps.window_end
     best, best_start = 0, days[0]
+    prev = None
     for i, a in enumerate(days):
-        n = bisect_right(days, leaps.window_end(a), i) - i
-        if n > best:
-            best, best_start = n, a
-    return Window(
-        best, date.fromordinal(best_start), date.fromordinal(leaps.window_end(best_start))
-    )
+        if a - 1 != prev or a in grow:
+            n = bisect_right(days, window_end(a), i) - i
+            if n > best:
+                best, best_start = n, a
+        prev = a
+    return Window(best, date.fromordinal(best_start), date.fromordinal(window_end(best_start)))
 
 
 def max_in_any_12_months_brute_force(trips: Sequence[tuple[date, date]], lo: date, hi: date) -> int:
@@ -248,13 +283,13 @@ def consecutive_12_month_blocks(application: date, earliest: date) -> list[tuple
 # --------------------------------------------------------------------------------------------
 
 
-def is_working_day(d: date, bank_holidays: frozenset[date] | set[date]) -> bool:
+def is_working_day(d: date, bank_holidays: Container[date]) -> bool:
     """Monday to Friday, not a bank holiday (GOV.UK: 'Working days are Monday to Friday, not
     including bank holidays')."""
     return d.weekday() < 5 and d not in bank_holidays
 
 
-def add_working_days(start: date, n: int, bank_holidays: frozenset[date] | set[date]) -> date:
+def add_working_days(start: date, n: int, bank_holidays: Container[date]) -> date:
     """The n-th working day after `start` (start itself is day 0, whatever it is)."""
     d = start
     remaining = n
@@ -265,7 +300,7 @@ def add_working_days(start: date, n: int, bank_holidays: frozenset[date] | set[d
     return d
 
 
-def working_days_between(start: date, end: date, bank_holidays: frozenset[date] | set[date]) -> int:
+def working_days_between(start: date, end: date, bank_holidays: Container[date]) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     n = 0
     d = start

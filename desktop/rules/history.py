@@ -3,7 +3,8 @@
 The same JSON is the store's import/export format and the input of `dropin-desk assess`, so parsing
 is strict: the first problem found raises `HistoryError` naming the record (`absences[2]`) and the
 field (`returned`), in words an adviser can act on. Nothing here reads the clock: checks that need
-"today" take it as a parameter.
+"today" take it as a parameter. Every date must fall in the years 1900 to 2100, and no message
+echoes more than 80 characters of a bad value (input may hold megabyte strings).
 
 Dates are inclusive calendar dates. `to` is null for indefinite permission only. Records keep the
 order they were given in, so `parse_history(history_to_dict(h)) == h` holds exactly; the engine
@@ -104,8 +105,22 @@ APPLICATION_KINDS: dict[str, str] = {
     "asylum": "Asylum claim",
     "fresh_claim": "Further submissions (fresh claim)",
     "fee_waiver_only": "Fee waiver request on its own",
+    # A standalone human rights claim is made on FLR(FP) or FLR(HRO); DL is extended on FLR(DL)
+    # (reference 002_28f83ae47d9305d2.txt, "non-asylum cases ... FLR (FP) or FLR (HRO)").
+    "human_rights": "Human rights application (FLR(FP), FLR(HRO), FLR(DL))",
+    # The domestic abuse concession: 3 months' leave with access to benefits, replacing the
+    # partner permission held (reference 003_ad5bf86b55353578.txt, "MVDAC").
+    "mvdac": "Migrant victim of domestic abuse concession (MVDAC) application",
+    # Asking for the no recourse to public funds condition to be lifted; on the 5-year route it
+    # moves the client to the 10-year route (reference 003_ad5bf86b55353578.txt, "Removal Of
+    # the No Recourse To Public Funds Condition").
+    "change_of_conditions": "Change of conditions (lifting no recourse to public funds)",
     "other": "Other application",
 }
+
+#: In the JSON an outcome (application, fee waiver or appeal) may be given as "pending": it is
+#: read as undecided (null) and written back as null.
+PENDING = "pending"
 
 APPLICATION_OUTCOMES: dict[str, str] = {
     "granted": "Granted",
@@ -214,7 +229,16 @@ class History:
 # Parsing
 # --------------------------------------------------------------------------------------------
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits; "$" would allow "\n"
+
+#: Every date in a history must fall in these years: earlier or later dates are typing mistakes,
+#: and the engine's date arithmetic is only sound well inside date.min..date.max.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+DATE_RANGE_TEXT = "outside the years 1900 to 2100"
+
+#: No error message echoes more than this many characters of a value it was given.
+ECHO_LIMIT = 80
 
 _TOP_KEYS = ("format", "person", "permissions", "applications", "absences", "custody", "question")
 _PERSON_KEYS = ("name", "date_of_birth")
@@ -242,9 +266,23 @@ def _error(record: str | None, fld: str | None, text: str) -> HistoryError:
     return HistoryError(f"{where}: {text}" if where else text, record=record, field=fld)
 
 
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """`text` cut to at most `limit` characters, ending in "..." when it was cut."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def quote(text: str, limit: int = ECHO_LIMIT) -> str:
+    """repr() of `text` clipped to `limit` characters: how error messages echo a bad value."""
+    return repr(clip(text, limit))
+
+
+def date_in_range(value: date) -> bool:
+    return FIRST_DATE <= value <= LAST_DATE
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, str):
-        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+        return quote(value, 40)
     if value is None:
         return "empty (null)"
     if isinstance(value, bool):
@@ -253,7 +291,10 @@ def _describe(value: Any) -> str:
         return "an object"
     if isinstance(value, list | tuple):
         return "a list"
-    return repr(value)
+    if isinstance(value, int):
+        # JSON numbers may have thousands of digits.
+        return clip(str(value), 40)
+    return clip(repr(value), 40)
 
 
 class _Record:
@@ -264,10 +305,10 @@ class _Record:
             raise _error(record, None, f"expected an object with fields, got {_describe(data)}")
         for key in data:
             if key not in allowed:
-                raise _error(
-                    record,
-                    str(key),
-                    f"unknown field {str(key)!r}; expected one of {', '.join(allowed)}",
+                # Keys can be any text, of any length: echo them quoted and clipped.
+                text = f"unknown field {quote(str(key))}; expected one of {', '.join(allowed)}"
+                raise HistoryError(
+                    f"{record}: {text}" if record else text, record=record, field=clip(str(key))
                 )
         self.data = data
         self.record = record
@@ -288,9 +329,12 @@ class _Record:
         if not isinstance(value, str) or not _ISO_DATE.match(value):
             raise self.error(fld, f"{_describe(value)} is not a date in the form YYYY-MM-DD")
         try:
-            return date.fromisoformat(value)
+            parsed = date.fromisoformat(value)
         except ValueError:
             raise self.error(fld, f"{value!r} is not a real calendar date") from None
+        if not date_in_range(parsed):
+            raise self.error(fld, f"the date {value} is {DATE_RANGE_TEXT}")
+        return parsed
 
     def required_date(self, fld: str) -> date:
         value = self.date(fld, required=True)
@@ -317,7 +361,20 @@ class _Record:
             return None
         if value not in vocabulary:
             raise self.error(
-                fld, f"unknown {what} {value!r}; expected one of {', '.join(vocabulary)}"
+                fld, f"unknown {what} {quote(value)}; expected one of {', '.join(vocabulary)}"
+            )
+        return value
+
+    def outcome(self, fld: str, vocabulary: Mapping[str, str], what: str) -> str | None:
+        """An optional outcome code; "pending" means undecided and is read as None."""
+        if self.data.get(fld) == PENDING:
+            return None
+        value = self.text(fld)
+        if value is not None and value not in vocabulary:
+            raise self.error(
+                fld,
+                f"unknown {what} {quote(value)}; expected one of "
+                f"{', '.join((PENDING, *vocabulary))}",
             )
         return value
 
@@ -386,18 +443,16 @@ def _parse_application(value: Any, record: str) -> Application:
         kind=kind,
         made=rec.date("made"),
         decided=rec.date("decided"),
-        outcome=rec.code("outcome", APPLICATION_OUTCOMES, "outcome", required=False),
+        outcome=rec.outcome("outcome", APPLICATION_OUTCOMES, "outcome"),
         late_reason_accepted=rec.flag("late_reason_accepted", nullable=True),
         fee_waiver_requested=rec.date("fee_waiver_requested"),
         fee_waiver_decided=rec.date("fee_waiver_decided"),
-        fee_waiver_outcome=rec.code(
-            "fee_waiver_outcome", FEE_WAIVER_OUTCOMES, "fee waiver outcome", required=False
+        fee_waiver_outcome=rec.outcome(
+            "fee_waiver_outcome", FEE_WAIVER_OUTCOMES, "fee waiver outcome"
         ),
         appeal_lodged=rec.date("appeal_lodged"),
         appeal_decided=rec.date("appeal_decided"),
-        appeal_outcome=rec.code(
-            "appeal_outcome", APPEAL_OUTCOMES, "appeal outcome", required=False
-        ),
+        appeal_outcome=rec.outcome("appeal_outcome", APPEAL_OUTCOMES, "appeal outcome"),
     )
 
 
@@ -533,7 +588,9 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
     for i, p in enumerate(history.permissions):
         rec = f"permissions[{i}]"
         if p.category not in PERMISSION_CATEGORIES:
-            problems.append(_error(rec, "category", f"unknown permission category {p.category!r}"))
+            problems.append(
+                _error(rec, "category", f"unknown permission category {quote(p.category)}")
+            )
         if p.indefinite and p.end is not None:
             problems.append(
                 _error(rec, "to", "indefinite permission has no end date; leave it empty")

@@ -17,15 +17,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from desktop.rules.days import AbsenceDays, Trip, add_years, max_in_any_12_months, sub_years
-from desktop.rules.deadlines import Deadline, application_deadlines
+from desktop.rules import wording
+from desktop.rules.deadlines import Deadline, application_deadlines, with_status
 from desktop.rules.figures import Figures
 from desktop.rules.history import ROUTES, History
-from desktop.rules.timeline import INF, build_cover, d, label
-from desktop.rules.verdict import Assessment, Breach
+from desktop.rules.timeline import build_cover, d, label, record_end
+from desktop.rules.verdict import Assessment, Breach, Reason
 
-SCOPE = (
+SCOPE = Reason(
     "This checks residence and absences only. It does not check good character, English, "
-    "the Life in the UK test, referees or the fee."
+    "the Life in the UK test, referees or the fee.",
+    code="scope",
 )
 SETTLED = frozenset({"ilr", "euss_settled"})
 NO_LEAVE = frozenset({"immigration_bail", "temporary_admission"})
@@ -78,10 +80,10 @@ def assess_naturalisation(
         if c.category in NO_LEAVE:
             soft.append((c.start, c.end, f"{label(c.category)} without leave"))
     first_cover = covers[0].start if covers else None
-    last = covers[-1] if covers else None
-    t = today.toordinal()
-    if last is not None and last.end < INF and t > last.end + 1:
-        bad.append((last.end + 1, t - 1, f"no permission recorded after {d(last.end)}"))
+    # A record that stops before today is not a breach of immigration laws: it is missing.
+    ends = record_end(cover)
+    if ends is not None and ends < today.toordinal():
+        missing.append(wording.record_ends(d(ends), today))
 
     settled = sorted(p.start for p in history.permissions if p.category in SETTLED)
     citizen = [p for p in history.permissions if p.category == "british_citizen"]
@@ -206,24 +208,31 @@ def assess_naturalisation(
     name = ROUTES[route]
     if citizen:
         reasons.append(
-            f"{name}: the person is recorded as a British citizen from {citizen[0].start}."
+            Reason(
+                f"{name}: the person is recorded as a British citizen from {citizen[0].start}.",
+                code="settled",
+                dates={"settled_since": citizen[0].start},
+            )
         )
     elif eligible:
         reasons.append(
-            f"{name}: eligible on {on} on residence: {total} days outside the UK in the {years} "
-            f"years (limit {total_limit}) and no more than {last_limit} in the last 12 months."
+            Reason(
+                f"{name}: eligible on {on} on residence: {total} days outside the UK in the "
+                f"{years} years (limit {total_limit}) and no more than {last_limit} in the last "
+                "12 months.",
+                code="headline",
+                rule=years_f.rule or "",
+                dates={"application": on},
+                days=total,
+            )
         )
     else:
-        head = f"{name}: not eligible on {on}."
-        head += (
-            f" Earliest application date: {d(earliest)}."
-            if earliest is not None
-            else " No application date can be given from this history."
+        reasons.append(
+            wording.not_eligible(name, on, d(earliest) if earliest is not None else None)
         )
-        reasons.append(head)
     for b in breaches:
-        reasons.append(f"{b.rule}: {b.why}.")
-    reasons.extend(other)
+        reasons.append(wording.breach(b))
+    reasons.extend(Reason(text, code="requirement") for text in other)
     for s, e, why in soft:
         p0 = (sub_years(on, years) + timedelta(days=1)).toordinal()
         if e >= p0 and s <= x:
@@ -266,15 +275,17 @@ def assess_naturalisation(
         qualifying_from=p0_date,
         complete_on=on,
         earliest_application_date=d(earliest) if earliest is not None else None,
-        continuity_broken=any(b.rule.endswith("(d)") for b in breaches)
-        or absent.is_absent(p0_date.toordinal()),
+        # The same failing condition gives the same flag on every route: any breach of the
+        # statutory requirements (first day, 450/270 days, 90 days, immigration laws).
+        continuity_broken=bool(breaches),
         absence_days_total=total,
-        max_window=max_in_any_12_months(trips, p0_date, on),
+        max_window=max_in_any_12_months(trips, p0_date, on, absent=absent),
+        counted_back_from=p0_date,
         breaches=tuple(breaches),
         uncounted_periods=(),
         eligible=eligible,
         reasons=tuple(reasons),
-        deadlines=tuple(sorted(deadlines, key=lambda dl: (dl.date, dl.what))),
+        deadlines=tuple(with_status(deadlines, today)),
         rules_in_force=today,
         notes=tuple(notes),
         missing=tuple(dict.fromkeys(missing)),

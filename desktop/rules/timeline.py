@@ -29,9 +29,11 @@ INF = date.max.toordinal() - 800  # room for window arithmetic past "no end"
 #: Applications that extend permission under section 3C when made in time (an application to
 #: vary leave). Asylum claims and further submissions are not applications for leave, and
 #: naturalisation does not vary leave.
-THREE_C_KINDS = frozenset({"initial", "extension", "settlement", "other"})
+THREE_C_KINDS = frozenset({"initial", "extension", "settlement", "human_rights", "other"})
 #: Applications that can lead to the next permission after a gap (39E applies to any of them).
-LATE_KINDS = frozenset({"initial", "extension", "settlement", "other", "asylum", "fresh_claim"})
+LATE_KINDS = frozenset(
+    {"initial", "extension", "settlement", "human_rights", "other", "asylum", "fresh_claim"}
+)
 
 
 def d(o: int) -> date:
@@ -55,6 +57,10 @@ class Cover:
     expiry: int | None  # the permission's own last day (None for indefinite)
     granted: int
     source: str  # "permission" | "3C"
+    #: For 3C leave: the index of the application behind it, and whether that application was
+    #: refused (a gap after it is judged under paragraph 39E(2), with no good reason needed).
+    application: int | None = None
+    after_refusal: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class Gap:
     rule: str
     why: str
     late_application: int | None = None  # index into history.applications
-    pre_2016: bool = False
+    no_reason_needed: bool = False  # forgiven without a good reason (old 28-day rule, 39E(2))
 
 
 @dataclass(frozen=True)
@@ -90,18 +96,41 @@ class CoverResult:
 def three_c_end(app: Application, figures: Figures) -> int | None:
     """Last day of section 3C leave from an in-time application (None: no 3C at all).
 
-    3C(2)(a): until the application is decided; (b)-(c): while an in-time appeal is pending.
-    Rejected or void applications were never valid, so they give no 3C leave.
+    s3C(2)(a): leave continues until the application is decided. After a refusal it continues
+    while an appeal or administrative review could be brought in time (s3C(2)(c)-(d)): 14 days
+    after a refusal sent in the UK (FtT (IAC) Rules 2014 r.19(2)), or the later date the refusal
+    letter gives (`appeal_by`), and while one brought in time is pending (s3C(2)(b)). An appeal
+    is pending until finally determined, which includes the time to ask for permission to appeal
+    onwards (s104 NIAA 2002; FtT (IAC) Rules 2014 r.33(2)). Rejected or void applications were
+    never valid, so they give no 3C leave.
     """
     if app.outcome in ("rejected", "void"):
         return None
     if app.decided is None:
         return INF
-    if app.outcome == "refused" and app.appeal_lodged is not None:
-        window = figures.int_("s3c.appeal_days_in_country", app.decided)
-        if app.appeal_lodged <= app.decided + timedelta(days=window):
-            return app.appeal_decided.toordinal() if app.appeal_decided else INF
-    return app.decided.toordinal()
+    if app.outcome != "refused":
+        return app.decided.toordinal()
+    window_ends = appeal_window_end(app, figures)
+    if app.appeal_lodged is None or app.appeal_lodged > window_ends:
+        return window_ends.toordinal()
+    if app.appeal_decided is None:
+        return INF
+    if app.appeal_outcome == "allowed":
+        # The decision is then remade; permission normally follows the allowed appeal.
+        return INF
+    if app.appeal_outcome in ("withdrawn", "abandoned"):
+        return app.appeal_decided.toordinal()
+    onward = figures.int_("s3c.onward_appeal_days", app.appeal_decided)
+    return (app.appeal_decided + timedelta(days=onward)).toordinal()
+
+
+def appeal_window_end(app: Application, figures: Figures) -> date:
+    """Last day an appeal or administrative review of a refusal could be brought in time."""
+    assert app.decided is not None
+    days = figures.int_("s3c.appeal_days_in_country", app.decided)
+    default = app.decided + timedelta(days=days)
+    given = getattr(app, "appeal_by", None)
+    return max(default, given) if given is not None else default
 
 
 def build_cover(
@@ -150,13 +179,15 @@ def build_cover(
                     lapsed = True
                     break
         ext_end = end
+        ext_app: int | None = None
         if not lapsed and p.end is not None:
-            for made, _ai, app in apps:
+            for made, ai, app in apps:
                 if app.kind not in THREE_C_KINDS or made < start or made > ext_end:
                     continue
                 e = three_c_end(app, figures)
                 if e is not None and e > ext_end:
                     ext_end = e
+                    ext_app = ai
             for ai, app in enumerate(history.applications):
                 if app.made is not None or app.fee_waiver_requested is None:
                     continue
@@ -187,7 +218,10 @@ def build_cover(
         if end >= start:
             out.covers.append(Cover(start, end, p.category, pi, expiry, granted, "permission"))
         if ext_end > end:
-            out.covers.append(Cover(end + 1, ext_end, p.category, pi, expiry, granted, "3C"))
+            refused = ext_app is not None and history.applications[ext_app].outcome == "refused"
+            out.covers.append(
+                Cover(end + 1, ext_end, p.category, pi, expiry, granted, "3C", ext_app, refused)
+            )
             for left, _returned, ai in trips:
                 if end < left <= min(ext_end, today.toordinal()):
                     out.three_c_travel.append((ai, pi))
@@ -216,12 +250,13 @@ def build_cover(
             last_lawful = cov_end
             if gs > ge:
                 continue
-        out.gaps.append(_classify_gap(history, apps, figures, gs, ge, last_lawful, c2, out))
+        out.gaps.append(
+            _classify_gap(apps, figures, gs, ge, last_lawful, c2, out, c1.after_refusal)
+        )
     return out
 
 
 def _classify_gap(
-    history: History,
     apps: list[tuple[int, int, Application]],
     figures: Figures,
     gs: int,
@@ -229,7 +264,15 @@ def _classify_gap(
     last_lawful: int,
     nxt: Cover,
     out: CoverResult,
+    after_refusal: bool = False,
 ) -> Gap:
+    """A gap between two covers: forgiven under paragraph 39E (or the old 28-day rule), or a break.
+
+    39E(1) forgives an application made within 14 days of permission ending where there was a
+    good reason beyond the applicant's control; 39E(2) forgives one made within 14 days of the
+    refusal of an in-time application, or of the end of the time to appeal or seek
+    administrative review, or of an appeal or review concluding, with no good reason needed.
+    """
     for made, ai, app in apps:
         if app.kind not in LATE_KINDS or made <= last_lawful or made > nxt.start:
             continue
@@ -238,6 +281,10 @@ def _classify_gap(
         grace = figures.entry("late.grace_days", made_d)
         need_reason = bool(figures.get("late.good_reason_needed", made_d))
         rule = "LR 11.2(c)" if need_reason else "LR 11.2(b)"
+        if after_refusal and need_reason:
+            grace = figures.entry("late.after_refusal_grace_days", made_d)
+            need_reason = False
+            rule = grace.rule or "paragraph 39E(2)"
         if late_by > grace.value:
             return Gap(
                 gs,
@@ -272,9 +319,16 @@ def _classify_gap(
             ge,
             "forgiven",
             rule,
-            f"Permission ended on {d(last_lawful)}; the application made {late_by} days later "
-            f"was accepted, so this gap does not break the residence, but the time from "
-            f"{d(gs)} to {d(ge)} (until the next grant) does not count",
+            (
+                f"Section 3C leave after the refusal ended on {d(last_lawful)}; the next "
+                f"application was made {late_by} days later, within the {grace.value} days "
+                "allowed without a reason, so this gap does not break the residence, but the "
+                f"time from {d(gs)} to {d(ge)} (until the next grant) does not count"
+                if after_refusal and rule == (grace.rule or "paragraph 39E(2)")
+                else f"Permission ended on {d(last_lawful)}; the application made {late_by} "
+                "days later was accepted, so this gap does not break the residence, but the "
+                f"time from {d(gs)} to {d(ge)} (until the next grant) does not count"
+            ),
             ai,
             not need_reason,
         )
@@ -307,6 +361,14 @@ class Piece:
     source: str = ""
 
 
+def record_end(cover: CoverResult) -> int | None:
+    """Last day the record accounts for (None: it runs on with no end, e.g. indefinite leave)."""
+    if not cover.covers:
+        return None
+    end = max(c.end for c in cover.covers)
+    return None if end >= INF else end
+
+
 def route_pieces(
     cover: CoverResult,
     *,
@@ -317,8 +379,6 @@ def route_pieces(
     custody: str,
     custody_rule: str,
     history: History,
-    figures: Figures,
-    today: date,
 ) -> list[Piece]:
     """The route's reading of the cover: sorted, non-overlapping pieces up to INF."""
     items: list[Piece] = []
@@ -378,46 +438,15 @@ def route_pieces(
     items.sort(key=lambda p: p.start)
 
     # After the last known day: assume the same permission continues (for "earliest date").
-    today_o = today.toordinal()
+    # This holds even when the record stops before today: a missing record is not a gap, so the
+    # earliest date is projected from the end of the record and `record_ends_before` says so.
     if items and items[-1].end < INF:
         last = items[-1]
-        tail = last.end + 1
-        if today_o > tail:
-            late_by = today_o - last.end
-            grace = figures.int_("late.grace_days", today)
-            if late_by <= grace:
-                items.append(
-                    Piece(
-                        tail,
-                        today_o - 1,
-                        "uncounted",
-                        None,
-                        "LR 11.2(d)",
-                        f"Permission ended on {d(last.end)}. An application made within "
-                        f"{grace} days of that, with a good reason, is allowed (paragraph 39E), but "
-                        "this time does not count",
-                        source="current",
-                    )
-                )
-            else:
-                items.append(
-                    Piece(
-                        tail,
-                        today_o - 1,
-                        "break",
-                        None,
-                        "CR 2.1(d)",
-                        f"Permission ended on {d(last.end)} and no application is recorded: "
-                        "without permission since then",
-                        source="current",
-                    )
-                )
-            tail = today_o
         cat = last.category
         kind = "count" if (cat in counting) else "break"
         items.append(
             Piece(
-                tail,
+                last.end + 1,
                 INF,
                 kind,
                 cat,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from collections.abc import Mapping
 from typing import Any
 
 from desktop.rules.days import Window
@@ -12,6 +13,50 @@ from desktop.rules.deadlines import Deadline
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d is not None else None
+
+
+class Reason(str):
+    """One sentence of a verdict, with what it is about as data.
+
+    It is a `str` (the sentence a client can read), so it prints and compares as text; the UI
+    and the PDFs read `code` (what kind of reason: "headline", "restart", "breach", "absences",
+    ...), `rule` (the paragraph) and `dates` (named dates the sentence mentions) instead of
+    parsing the sentence.
+    """
+
+    code: str
+    rule: str
+    dates: Mapping[str, date]
+    days: int | None
+
+    def __new__(
+        cls,
+        text: str,
+        *,
+        code: str = "",
+        rule: str = "",
+        dates: Mapping[str, date | None] | None = None,
+        days: int | None = None,
+    ) -> Reason:
+        obj = super().__new__(cls, text)
+        obj.code = code
+        obj.rule = rule
+        obj.dates = {k: v for k, v in (dates or {}).items() if v is not None}
+        obj.days = days
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "text": str(self), "rule": self.rule}
+        out["dates"] = {k: v.isoformat() for k, v in self.dates.items()}
+        if self.days is not None:
+            out["days"] = self.days
+        return out
+
+
+def reason_dict(reason: str) -> dict[str, Any]:
+    if isinstance(reason, Reason):
+        return reason.to_dict()
+    return {"code": "", "text": str(reason), "rule": "", "dates": {}}
 
 
 @dataclass(frozen=True)
@@ -71,6 +116,14 @@ class Assessment:
     notes: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     risks: tuple[Breach, ...] = field(default=())
+    #: Start of the period counted back from the application date (when it differs from the
+    #: first day of the qualifying period, e.g. the person has more than enough years).
+    counted_back_from: date | None = None
+    #: Indefinite leave, settled status or citizenship held on the application date.
+    settled_since: date | None = None
+    settled_as: str | None = None
+    #: Where the projection after the record starts (the record stops before today).
+    record_ends: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of issue 3, keys in the issue's order, extras after."""
@@ -80,6 +133,7 @@ class Assessment:
             "qualifying_period": {
                 "from": _iso(self.qualifying_from),
                 "complete_on": _iso(self.complete_on),
+                "counted_back_from": _iso(self.counted_back_from),
             },
             "earliest_application_date": _iso(self.earliest_application_date),
             "continuity_broken": self.continuity_broken,
@@ -98,4 +152,6 @@ class Assessment:
             "notes": list(self.notes),
             "missing": list(self.missing),
             "risks": [r.to_dict() for r in self.risks],
+            "settled_since": _iso(self.settled_since),
+            "reason_details": [reason_dict(r) for r in self.reasons],
         }

@@ -3,6 +3,12 @@
 Every change is checked against the whole history and saved at once as one transaction
 (`save_history` replaces the history whole). A failed check or save leaves the stored history
 as it was and says why under the tables.
+
+The verdicts are worked out off the UI thread (an `Operation` without a progress dialog): a
+change asks for them again, a short single-shot timer lets a burst of changes settle into one
+job, and every request bumps a generation number. A result is shown only if its generation is
+still the current one, so a late result for an earlier history, another client or a locked
+app is dropped. `verdicts_ready` is emitted once the lines show the current history.
 """
 
 from __future__ import annotations
@@ -12,9 +18,10 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,6 +47,7 @@ from desktop.rules.history import (
     validate_history,
 )
 from desktop.store.repository import load_history, save_history
+from desktop.ui.operations import Operation
 from desktop.ui.record_dialog import (
     COLLECTIONS,
     NRPF,
@@ -55,6 +63,11 @@ from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 from desktop.ui.widgets.record_table import RecordGrid
 
 UNAVAILABLE = "Assessment unavailable"
+FAILED = f"{UNAVAILABLE} for this history."
+WORKING = "Working out…"
+#: How long a burst of changes (typing a date, several edits) must be quiet before the verdicts
+#: are worked out again.
+VERDICT_DELAY_MS = 150
 
 #: kind -> (group title with mnemonic, column headers)
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -155,6 +168,30 @@ def _verdict_function() -> Callable[..., str] | None:
     return verdict_line
 
 
+def compute_verdicts(
+    verdict_line: Callable[..., str], history: History, on: date, today: date
+) -> dict[str, str]:
+    """Route code -> verdict sentence (UK dates) for every route, `on` the assessment date.
+
+    Runs on a pool thread: it reads only the immutable `history` and the dates it is given,
+    never a widget or the store. One failing route says so and does not hide the others.
+    """
+    verdicts: dict[str, str] = {}
+    for code in ROUTES:
+        try:
+            text = str(verdict_line(history, code, on, today=today))
+        except Exception:  # noqa: BLE001 - one failing route must not hide the others
+            text = FAILED
+        verdicts[code] = _uk_dates(text)
+    return verdicts
+
+
+def _verdict_work(
+    verdict_line: Callable[..., str], history: History, on: date, today: date, _progress
+) -> dict[str, str]:
+    return compute_verdicts(verdict_line, history, on, today)
+
+
 class RecordTable(QWidget):
     """One titled table with Add / Edit / Delete; Insert, Enter and Delete work on the table."""
 
@@ -248,6 +285,10 @@ class RecordTable(QWidget):
 
 class HistoryTab(QWidget):
     history_saved = Signal()
+    #: The verdict lines now show the current history (emitted on the UI thread).
+    verdicts_ready = Signal()
+    #: A verdict result arrived for an earlier history, client or session and was dropped.
+    verdicts_discarded = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -256,6 +297,12 @@ class HistoryTab(QWidget):
         self._today: Callable[[], date] = date.today
         self._client_id: int | None = None
         self._history = History()
+        # Bumped by every verdict request and by clear(): only the latest result is shown.
+        self._generation = 0
+        self._verdict_timer = QTimer(self)
+        self._verdict_timer.setSingleShot(True)
+        self._verdict_timer.setInterval(VERDICT_DELAY_MS)
+        self._verdict_timer.timeout.connect(self._start_verdicts)
 
         # Question: the route being asked about and the intended application date.
         self.route = QComboBox()
@@ -282,10 +329,20 @@ class HistoryTab(QWidget):
         # Verdicts, one line per route ("Route: verdict"), the route asked about in bold.
         self.verdict_heading = QLabel()
         self.verdict_heading.setAccessibleName("Verdicts")
+        # Shown (with the lines greyed) while the verdicts are being worked out again.
+        self.verdict_busy = QLabel(WORKING)
+        self.verdict_busy.setAccessibleName("Verdicts are being worked out")
+        self.verdict_busy.setStyleSheet("color: palette(mid); font-style: italic;")
+        self.verdict_busy.hide()
         self.verdict_box = QGroupBox("Verdict per route (qualifying period and absences only)")
         verdict_layout = QVBoxLayout(self.verdict_box)
         verdict_layout.setSpacing(3)
-        verdict_layout.addWidget(self.verdict_heading)
+        heading_row = QHBoxLayout()
+        heading_row.addWidget(self.verdict_heading)
+        heading_row.addSpacing(8)
+        heading_row.addWidget(self.verdict_busy)
+        heading_row.addStretch(1)
+        verdict_layout.addLayout(heading_row)
         self.unavailable = QLabel(f"{UNAVAILABLE}: the residence engine is not installed.")
         self.unavailable.setAccessibleName(UNAVAILABLE)
         verdict_layout.addWidget(self.unavailable)
@@ -348,6 +405,8 @@ class HistoryTab(QWidget):
     def load(self, client_id: int) -> None:
         with self._store.session() as session:
             history = load_history(session, client_id)
+        if client_id != self._client_id:
+            self._clear_verdicts()  # never show one client's verdicts, even greyed, for another
         self._client_id = client_id
         self.status.clear()
         self._show(history)
@@ -360,10 +419,7 @@ class HistoryTab(QWidget):
         self.route.setCurrentIndex(0)
         self.question_date.setDate(None)
         mark_invalid(self.question_date, None)
-        for label in self.verdict_labels.values():
-            label.clear()
-        self._verdicts = {}
-        self.verdict_heading.clear()
+        self._clear_verdicts()
         self.problems.set_messages([])
         self.status.clear()
 
@@ -391,25 +447,70 @@ class HistoryTab(QWidget):
         return self.today()
 
     def refresh_verdicts(self) -> None:
+        """Ask for the verdicts again; they arrive a moment later (`verdicts_ready`).
+
+        Until then the lines are greyed under "Working out…". Requests within VERDICT_DELAY_MS
+        of each other make one job, and a result for an earlier request is dropped.
+        """
+        self._generation += 1
+        self._verdicts = {}
+        if self._client_id is None:
+            self._verdict_timer.stop()
+            return
         on = self.assessment_date()
-        asked = self._history.question.route if self._history.question else None
         planned = self._history.question and self._history.question.application_date
         self.verdict_heading.setText(
             f"On {format_long(on)} ({'the intended application date' if planned else 'today'}):"
         )
+        for label in self.verdict_labels.values():
+            label.setEnabled(False)
+        self.verdict_busy.show()
+        self._verdict_timer.start()
+
+    def is_working_out_verdicts(self) -> bool:
+        return self.verdict_busy.isVisibleTo(self)
+
+    def _start_verdicts(self) -> None:
+        if self._client_id is None:
+            return
+        generation = self._generation
+        history, on, today = self._history, self.assessment_date(), self.today()
         verdict_line = _verdict_function()
-        self.unavailable.setVisible(verdict_line is None)
+        if verdict_line is None:
+            self._show_verdicts(generation, None)
+            return
+        # The work gets values only (no `self`): nothing of the tab is touched, kept alive or
+        # freed on the pool thread.
+        op = Operation(
+            self,
+            "Working out the verdicts",
+            partial(_verdict_work, verdict_line, history, on, today),
+            show_progress=False,
+        )
+        # The operation is a child of this tab: if the tab goes, so do these connections.
+        op.succeeded.connect(lambda verdicts: self._show_verdicts(generation, verdicts))
+        op.failed.connect(
+            lambda _exc: self._show_verdicts(generation, {code: FAILED for code in ROUTES})
+        )
+        op.start()
+
+    def _show_verdicts(self, generation: int, verdicts: dict[str, str] | None) -> None:
+        """Show a result (None: no engine) if it is still for the history shown."""
+        if generation != self._generation or self._client_id is None:
+            self.verdicts_discarded.emit()
+            return
+        asked = self._history.question.route if self._history.question else None
+        self.unavailable.setVisible(verdicts is None)
         self._verdicts = {}
         for code, label in self.verdict_labels.items():
-            label.setVisible(verdict_line is not None)
-            if verdict_line is None:
+            label.setEnabled(True)
+            label.setVisible(verdicts is not None)
+            if verdicts is None:
                 self._verdicts[code] = UNAVAILABLE
+                label.clear()
+                label.setAccessibleName("")
                 continue
-            try:
-                text = str(verdict_line(self._history, code, on, today=self.today()))
-            except Exception:  # noqa: BLE001 - one failing route must not hide the others
-                text = f"{UNAVAILABLE} for this history."
-            text = _uk_dates(text)
+            text = verdicts.get(code, FAILED)
             self._verdicts[code] = text
             line = text if _names_route(text, code) else f"{ROUTES[code]}: {text}"
             shown = html.escape(line)
@@ -417,9 +518,27 @@ class HistoryTab(QWidget):
                 shown = f"<b>{shown} (the route asked about)</b>"
             label.setText(shown)
             label.setAccessibleName(line)
+        self.verdict_busy.hide()
+        self.verdicts_ready.emit()
+
+    def _clear_verdicts(self) -> None:
+        """Forget the verdicts shown and any being worked out (a late result is dropped)."""
+        self._generation += 1
+        self._verdict_timer.stop()
+        self._verdicts = {}
+        for label in self.verdict_labels.values():
+            label.clear()
+            label.setAccessibleName("")
+            label.setEnabled(True)
+        self.verdict_heading.clear()
+        self.verdict_busy.hide()
+        self.unavailable.hide()
 
     def verdict_texts(self) -> dict[str, str]:
-        """Route code -> the verdict sentence shown (or "Assessment unavailable")."""
+        """Route code -> the verdict sentence shown (or "Assessment unavailable").
+
+        Empty while the verdicts are being worked out and when no client is shown.
+        """
         return dict(self._verdicts)
 
     # ---- changes -----------------------------------------------------------------------------

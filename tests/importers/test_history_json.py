@@ -2,7 +2,12 @@ import json
 
 import pytest
 
-from desktop.importers.history_json import case_to_dict, parse_case, read_case_file
+from desktop.importers.history_json import (
+    case_to_dict,
+    load_json_text,
+    parse_case,
+    read_case_file,
+)
 from desktop.rules.history import HistoryError
 from tests.store.test_repository import CASE
 
@@ -40,3 +45,45 @@ def test_plain_case_round_trips_through_case_to_dict():
     case = parse_case(json.loads(json.dumps(CASE)))
     assert parse_case(case_to_dict(case)).history == case.history
     assert "client_record" not in case_to_dict(case)
+
+
+def test_deeply_nested_json_is_a_clear_error(tmp_path):
+    path = tmp_path / "nested.json"
+    path.write_text("[" * 100000)
+    with pytest.raises(HistoryError) as info:
+        read_case_file(path)
+    assert str(info.value) == "nested.json: the JSON is nested too deeply to read"
+
+
+def test_number_with_too_many_digits_is_a_clear_error():
+    with pytest.raises(HistoryError) as info:
+        load_json_text("1" * 5000, "standard input")
+    assert str(info.value) == "standard input: not valid JSON (a number in it is too long)"
+
+
+def test_client_record_details_error_is_clipped():
+    bad = dict(CASE, client_record={"details": {"full_name": "A", "date_of_birth": "x" * 10**6}})
+    with pytest.raises(HistoryError) as info:
+        parse_case(bad)
+    message = str(info.value)
+    assert message.startswith("client_record.details: ")
+    assert "x" * 81 not in message and len(message) < 120
+
+
+@pytest.mark.parametrize("where", ["details", "household"])
+def test_client_record_dates_outside_1900_to_2100_are_refused(where):
+    if where == "details":
+        record = {"details": {"full_name": "A", "date_of_birth": "1850-01-01"}}
+        expected = (
+            "client_record.details: date_of_birth: the date 1850-01-01 is outside the years "
+            "1900 to 2100"
+        )
+    else:
+        record = {"household": [{"name": "B", "date_of_birth": "2200-01-01"}]}
+        expected = (
+            "client_record.household[0]: needs a name and an optional date_of_birth "
+            "(YYYY-MM-DD, years 1900 to 2100)"
+        )
+    with pytest.raises(HistoryError) as info:
+        parse_case(dict(CASE, client_record=record))
+    assert str(info.value) == expected

@@ -1,6 +1,7 @@
 """The history JSON: strict parsing, clear errors naming record and field, round trip."""
 
 import copy
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -116,6 +117,13 @@ def test_malformed_and_impossible_dates():
     assert error_of(broken(["absences", 0, "left"], 20200110)).field == "left"
 
 
+@pytest.mark.parametrize("value", ["2020-01-10\n", "\u0662\u0660\u0662\u0660-01-10", "2020-W02-5"])
+def test_dates_must_be_exactly_yyyy_mm_dd_in_ascii_digits(value):
+    e = error_of(broken(["absences", 0, "left"], value))
+    assert (e.record, e.field) == ("absences[0]", "left")
+    assert str(e).endswith("is not a date in the form YYYY-MM-DD")
+
+
 def test_missing_fields():
     assert error_of(broken(["absences", 0, "left"], KeyError)).field == "left"
     assert error_of(broken(["permissions", 0, "to"], KeyError)).field == "to"
@@ -184,6 +192,7 @@ def test_vocabularies_cover_the_issue():
     assert INDEFINITE_CATEGORIES == {"ilr", "euss_settled", "british_citizen"}
     assert len(ROUTES) == 9
     assert "fee_waiver_only" in APPLICATION_KINDS and "void" in APPLICATION_OUTCOMES
+    assert "human_rights" in APPLICATION_KINDS
     assert "partial" in FEE_WAIVER_OUTCOMES and "dismissed" in APPEAL_OUTCOMES
 
 
@@ -192,6 +201,111 @@ def test_canonical_dict_has_every_field():
     assert set(out["applications"][0]) == set(GOOD["applications"][0])
     assert out["permissions"][0]["conditions"] == []
     assert out["format"] == "dropin-desk.history/1"
+
+
+# ---- round 2: application kinds, "pending", date range, long values ---------------------------
+
+
+@pytest.mark.parametrize("kind", ["human_rights", "mvdac", "change_of_conditions"])
+def test_new_application_kinds_parse_and_round_trip(kind):
+    h = parse_history(broken(["applications", 0, "kind"], kind))
+    assert h.applications[0].kind == kind
+    assert history_to_dict(h)["applications"][0]["kind"] == kind
+    assert parse_history(history_to_dict(h)) == h
+
+
+def test_human_rights_kind_label_names_the_forms():
+    assert APPLICATION_KINDS["human_rights"] == (
+        "Human rights application (FLR(FP), FLR(HRO), FLR(DL))"
+    )
+
+
+@pytest.mark.parametrize("fld", ["outcome", "fee_waiver_outcome", "appeal_outcome"])
+def test_pending_outcome_is_read_as_undecided(fld):
+    data = broken(["applications", 0, fld], "pending")
+    h = parse_history(data)
+    assert getattr(h.applications[0], fld) is None
+    out = history_to_dict(h)
+    assert out["applications"][0][fld] is None  # written back as null
+    assert parse_history(out) == h
+    assert "pending" not in APPLICATION_OUTCOMES  # never stored, never offered as a choice
+
+
+def test_unknown_outcome_error_lists_pending_first():
+    e = error_of(broken(["applications", 0, "outcome"], "maybe"))
+    assert (e.record, e.field) == ("applications[0]", "outcome")
+    assert str(e) == (
+        "applications[0].outcome: unknown outcome 'maybe'; expected one of pending, granted, "
+        "refused, withdrawn, rejected, void"
+    )
+
+
+DATE_FIELDS = [
+    (["permissions", 0, "from"], "permissions[0]", "from"),
+    (["permissions", 0, "to"], "permissions[0]", "to"),
+    (["permissions", 0, "granted_on"], "permissions[0]", "granted_on"),
+    (["applications", 0, "made"], "applications[0]", "made"),
+    (["applications", 0, "decided"], "applications[0]", "decided"),
+    (["applications", 0, "fee_waiver_requested"], "applications[0]", "fee_waiver_requested"),
+    (["applications", 0, "fee_waiver_decided"], "applications[0]", "fee_waiver_decided"),
+    (["applications", 0, "appeal_lodged"], "applications[0]", "appeal_lodged"),
+    (["applications", 0, "appeal_decided"], "applications[0]", "appeal_decided"),
+    (["absences", 0, "left"], "absences[0]", "left"),
+    (["absences", 0, "returned"], "absences[0]", "returned"),
+    (["custody", 0, "from"], "custody[0]", "from"),
+    (["custody", 0, "to"], "custody[0]", "to"),
+    (["person", "date_of_birth"], "person", "date_of_birth"),
+    (["question", "application_date"], "question", "application_date"),
+]
+
+
+@pytest.mark.parametrize("path, record, fld", DATE_FIELDS)
+@pytest.mark.parametrize("value", ["1899-12-31", "0001-01-01", "2101-01-01", "9999-12-31"])
+def test_date_before_1900_is_refused_naming_the_field(path, record, fld, value):
+    e = error_of(broken(path, value))
+    assert (e.record, e.field) == (record, fld)
+    assert str(e) == f"{record}.{fld}: the date {value} is outside the years 1900 to 2100"
+
+
+def test_first_and_last_dates_of_the_range_are_accepted():
+    data = broken(["person", "date_of_birth"], "1900-01-01")
+    data["question"]["application_date"] = "2100-12-31"
+    h = parse_history(data)
+    assert h.person.date_of_birth == date(1900, 1, 1)
+    assert h.question.application_date == date(2100, 12, 31)
+
+
+MEGABYTE = "x" * 1_000_000
+
+
+@pytest.mark.parametrize(
+    "path, value",
+    [
+        (["permissions", 0, "category"], MEGABYTE),
+        (["applications", 0, "kind"], MEGABYTE),
+        (["applications", 0, "outcome"], MEGABYTE),
+        (["applications", 0, "appeal_outcome"], MEGABYTE),
+        (["question", "route"], MEGABYTE),
+        (["absences", 0, "left"], MEGABYTE),
+        (["absences", 0, "exceptional"], MEGABYTE),
+        (["format"], MEGABYTE),
+        ([MEGABYTE], "an unknown key"),
+        (["absences", 0, MEGABYTE], "an unknown key in a record"),
+        (["absences", 0, "left"], int("9" * 4000)),
+    ],
+)
+def test_megabyte_string_is_echoed_at_most_80_characters(path, value):
+    message = str(error_of(broken(path, value)))
+    assert "\n" not in message
+    assert len(message) < 600  # the clipped value plus, at most, the list of known codes
+    longest = max((len(run) for run in re.findall(r"x+|9+", message)), default=0)
+    assert longest <= 80
+
+
+def test_unknown_key_is_quoted_so_the_message_stays_one_line():
+    e = error_of(broken(["colour\nred"], "blue"))
+    assert "\n" not in str(e)
+    assert str(e).startswith("unknown field 'colour\\nred'; expected one of format, person")
 
 
 # ---- round trip property ----------------------------------------------------------------------

@@ -1,14 +1,17 @@
 """The client page: details, household, history and notes, each change one transaction."""
 
 import sys
+import threading
+import time
 import types
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QWidget as QWidgetBase
 
-from desktop.rules.history import Absence, History, Permission, Question
+from desktop.rules.history import ROUTES, Absence, History, Permission, Question
 from desktop.store.models import Client
 from desktop.store.repository import (
     ClientDetails,
@@ -281,7 +284,7 @@ def test_question_is_saved_with_the_history(page, store, client_id):
     assert stored_history(store, client_id).question.application_date == date(2024, 9, 1)
 
 
-def test_verdicts_use_the_engine_and_survive_its_failures(page, monkeypatch):
+def test_verdicts_use_the_engine_and_survive_its_failures(qtbot, page, monkeypatch):
     calls = []
 
     def verdict_line(history, route, on, region="england-and-wales", today=None):
@@ -294,21 +297,200 @@ def test_verdicts_use_the_engine_and_survive_its_failures(page, monkeypatch):
     fake.verdict_line = verdict_line
     monkeypatch.setitem(sys.modules, "desktop.assess", fake)
     tab = page.history_tab
-    tab.refresh_verdicts()
+    with qtbot.waitSignal(tab.verdicts_ready, timeout=5_000):
+        tab.refresh_verdicts()
     verdicts = tab.verdict_texts()
     assert verdicts["long_residence"] == "long_residence ok"
     assert verdicts["naturalisation_6_2"] == "Assessment unavailable for this history."
+    assert tab.verdict_labels["long_residence"].accessibleName().endswith(": long_residence ok")
     assert all(on == TODAY for _route, on in calls)
     calls.clear()
-    tab.apply_record("absence", None, Absence(date(2023, 1, 1), date(2023, 1, 9)))
+    with qtbot.waitSignal(tab.verdicts_ready, timeout=5_000):
+        tab.apply_record("absence", None, Absence(date(2023, 1, 1), date(2023, 1, 9)))
     assert len(calls) == 9  # recomputed after the change, one per route
 
 
-def test_verdicts_without_the_engine_say_unavailable(page, monkeypatch):
+def test_verdicts_without_the_engine_say_unavailable(qtbot, page, monkeypatch):
     monkeypatch.setitem(sys.modules, "desktop.assess", None)  # import fails
-    page.history_tab.refresh_verdicts()
+    with qtbot.waitSignal(page.history_tab.verdicts_ready, timeout=5_000):
+        page.history_tab.refresh_verdicts()
     assert set(page.history_tab.verdict_texts().values()) == {"Assessment unavailable"}
     assert not page.history_tab.unavailable.isHidden()
+
+
+def test_the_real_engine_gives_a_verdict_per_route(qtbot, page):
+    tab = page.history_tab
+    qtbot.waitSignal(tab.verdicts_ready, timeout=10_000).wait()
+    verdicts = tab.verdict_texts()
+    assert set(verdicts) == set(ROUTES)
+    assert all(text for text in verdicts.values())
+    assert tab.verdict_heading.text() == "On 1 June 2024 (today):"
+    assert not tab.is_working_out_verdicts()
+
+
+class GatedEngine:
+    """Stands in for desktop.assess: "N trips" per route, held at `gate` when `hold` says so."""
+
+    def __init__(self, hold=lambda history: True):
+        self.hold = hold
+        self.gate = threading.Event()
+        self.started = threading.Event()  # a held job is running on a pool thread
+        self.calls: list[tuple[str, int]] = []
+        self.jobs_done = 0
+
+    def verdict_line(self, history, route, on, region="england-and-wales", today=None):
+        self.calls.append((route, len(history.absences)))
+        if self.hold(history):
+            self.started.set()
+            self.gate.wait(5)
+        if route == list(ROUTES)[-1]:
+            self.jobs_done += 1
+        return f"{len(history.absences)} trips"
+
+
+@pytest.fixture
+def engine(monkeypatch):
+    fake = GatedEngine()
+    module = types.ModuleType("desktop.assess")
+    module.verdict_line = fake.verdict_line
+    monkeypatch.setitem(sys.modules, "desktop.assess", module)
+    yield fake
+    fake.gate.set()  # never leave a pool thread waiting
+
+
+@pytest.fixture
+def two_pool_threads():
+    """A late job and a new one must be able to run side by side, whatever the core count."""
+    pool = QThreadPool.globalInstance()
+    before = pool.maxThreadCount()
+    pool.setMaxThreadCount(max(2, before))
+    yield
+    pool.setMaxThreadCount(before)
+
+
+def shown_lines(tab):
+    return [(label.text(), label.accessibleName()) for label in tab.verdict_labels.values()]
+
+
+def test_verdicts_arrive_without_blocking_the_window(qtbot, page, engine):
+    tab = page.history_tab
+    started = time.monotonic()
+    tab.refresh_verdicts()
+    assert time.monotonic() - started < 0.5  # returns at once; the engine is still held
+    assert tab.is_working_out_verdicts()
+    assert tab.verdict_busy.text() == "Working out…"
+    assert tab.verdict_busy.accessibleName() == "Verdicts are being worked out"
+    assert tab.verdict_texts() == {}
+    # The UI thread keeps handling events while the engine runs on a pool thread.
+    qtbot.waitUntil(engine.started.is_set, timeout=5_000)
+    tab.route.setCurrentIndex(tab.route.findData("long_residence"))
+    assert tab.is_working_out_verdicts()
+    with qtbot.waitSignal(tab.verdicts_ready, timeout=5_000):
+        engine.gate.set()
+    assert not tab.is_working_out_verdicts()
+    assert set(tab.verdict_texts().values()) == {"1 trips"}
+    assert all(label.isEnabled() for label in tab.verdict_labels.values())
+
+
+def test_lines_are_greyed_not_blanked_while_the_same_client_is_worked_out_again(
+    qtbot, page, engine
+):
+    tab = page.history_tab
+    engine.gate.set()
+    qtbot.waitSignal(tab.verdicts_ready, timeout=5_000).wait()
+    before = shown_lines(tab)
+    engine.gate.clear()
+    tab.refresh_verdicts()
+    assert shown_lines(tab) == before
+    assert not any(label.isEnabled() for label in tab.verdict_labels.values())
+    with qtbot.waitSignal(tab.verdicts_ready, timeout=5_000):
+        engine.gate.set()
+    assert all(label.isEnabled() for label in tab.verdict_labels.values())
+
+
+def test_quick_changes_make_one_job_for_the_last_history(qtbot, page, engine):
+    tab = page.history_tab
+    engine.gate.set()
+    with qtbot.waitSignal(tab.verdicts_ready, timeout=5_000):
+        assert tab.apply_record("absence", None, Absence(date(2022, 1, 1), date(2022, 1, 9))) == []
+        assert tab.apply_record("absence", None, Absence(date(2023, 1, 1), date(2023, 1, 9))) == []
+    assert set(tab.verdict_texts().values()) == {"3 trips"}
+    assert engine.calls == [(code, 3) for code in ROUTES]  # debounced: one job, the last history
+
+
+def test_a_late_result_for_an_earlier_history_is_dropped(qtbot, page, engine, two_pool_threads):
+    tab = page.history_tab
+    engine.hold = lambda history: len(history.absences) == 1  # only the first history waits
+    shown = []
+    tab.verdicts_ready.connect(lambda: shown.append(dict(tab.verdict_texts())))
+    qtbot.waitUntil(engine.started.is_set, timeout=5_000)  # the page's first job is running
+    with qtbot.waitSignal(tab.verdicts_ready, timeout=5_000):
+        assert tab.apply_record("absence", None, Absence(date(2023, 1, 1), date(2023, 1, 9))) == []
+    assert set(tab.verdict_texts().values()) == {"2 trips"}
+    with qtbot.waitSignal(tab.verdicts_discarded, timeout=5_000):
+        engine.gate.set()  # the first job now ends, for the history before the change
+    assert engine.jobs_done == 2
+    assert set(tab.verdict_texts().values()) == {"2 trips"}
+    assert all("1 trips" not in text for text, _name in shown_lines(tab))
+    assert [set(v.values()) for v in shown] == [{"2 trips"}]
+
+
+def test_clearing_during_the_work_shows_nothing_of_the_old_client(qtbot, page, engine):
+    tab = page.history_tab
+    qtbot.waitUntil(engine.started.is_set, timeout=5_000)
+    page.clear()  # what locking does
+    assert not tab.is_working_out_verdicts()
+    with qtbot.waitSignal(tab.verdicts_discarded, timeout=5_000):
+        engine.gate.set()
+    assert tab.verdict_texts() == {}
+    assert shown_lines(tab) == [("", "")] * len(ROUTES)
+    assert tab.verdict_heading.text() == ""
+    assert not tab.is_working_out_verdicts()
+    qtbot.wait(VERDICT_WAIT_MS)  # and nothing turns up later
+    assert shown_lines(tab) == [("", "")] * len(ROUTES)
+
+
+def test_clearing_forgets_the_verdicts_already_shown(qtbot, page, engine):
+    tab = page.history_tab
+    engine.gate.set()
+    qtbot.waitSignal(tab.verdicts_ready, timeout=5_000).wait()
+    assert tab.verdict_texts()
+    page.clear()
+    assert tab.verdict_texts() == {}
+    assert shown_lines(tab) == [("", "")] * len(ROUTES)  # accessible names too
+
+
+def test_another_client_never_gets_the_previous_clients_verdicts(
+    qtbot, page, store, engine, two_pool_threads
+):
+    with store.session() as s:
+        other = create_client(s, ClientDetails(full_name="Bea Otherclient"), "Setup")
+    tab = page.history_tab
+    engine.hold = lambda history: len(history.absences) == 1  # the first client's job waits
+    qtbot.waitUntil(engine.started.is_set, timeout=5_000)
+    page.show_client(other)
+    assert shown_lines(tab) == [("", "")] * len(ROUTES)
+    assert tab.is_working_out_verdicts()
+    qtbot.waitSignal(tab.verdicts_ready, timeout=5_000).wait()
+    assert set(tab.verdict_texts().values()) == {"0 trips"}
+    with qtbot.waitSignal(tab.verdicts_discarded, timeout=5_000):
+        engine.gate.set()
+    assert set(tab.verdict_texts().values()) == {"0 trips"}
+
+
+def test_a_job_ending_after_the_page_is_gone_is_harmless(qtbot, store, client_id, engine):
+    widget = ClientPage()
+    widget.set_context(store, "Sam Adviser", lambda: TODAY)
+    widget.show_client(client_id)
+    qtbot.waitUntil(engine.started.is_set, timeout=5_000)
+    widget.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(widget), timeout=5_000)
+    engine.gate.set()
+    qtbot.waitUntil(lambda: engine.jobs_done == 1, timeout=5_000)
+    qtbot.wait(VERDICT_WAIT_MS)  # the result's signal is delivered (to nobody) without a crash
+
+
+VERDICT_WAIT_MS = 300
 
 
 # ---- notes --------------------------------------------------------------------------------------

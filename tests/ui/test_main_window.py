@@ -223,3 +223,43 @@ def test_an_imported_client_is_shown_even_when_the_search_hides_them(qtbot, seed
     assert window.client_list.search.text() == ""
     current = window.client_list.view.currentIndex()
     assert current.isValid() and "Test Person" in current.data()
+
+
+def test_locking_while_verdicts_are_worked_out_shows_nothing_after(qtbot, seeded, monkeypatch):
+    """The verdict job is not a window operation: locking does not wait for it, and its late
+    result is dropped instead of reaching the cleared History tab."""
+    import sys
+    import threading
+    import types
+
+    from desktop.rules.history import ROUTES
+
+    gate, started = threading.Event(), threading.Event()
+
+    def verdict_line(history, route, on, region="england-and-wales", today=None):
+        started.set()
+        gate.wait(5)
+        return "eligible now"
+
+    engine = types.ModuleType("desktop.assess")
+    engine.verdict_line = verdict_line
+    monkeypatch.setitem(sys.modules, "desktop.assess", engine)
+    window = make_window(qtbot, seeded)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    tab = window.client_page.history_tab
+    try:
+        window.client_page.show_client(window.client_list.model.ids()[0])
+        qtbot.waitUntil(started.is_set, timeout=5_000)
+        qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        assert window.stack.currentWidget() is window.unlock_page  # locked at once
+        with qtbot.waitSignal(tab.verdicts_discarded, timeout=5_000):
+            gate.set()
+    finally:
+        gate.set()
+    assert tab.verdict_texts() == {}
+    assert [(label.text(), label.accessibleName()) for label in tab.verdict_labels.values()] == [
+        ("", "")
+    ] * len(ROUTES)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)

@@ -1,0 +1,364 @@
+"""Day by day: what every day of a history was, for one route, and why (the calendar's data).
+
+`day_timeline(history, route, on, figures, ...)` runs the same engine as `assess` and returns the
+history as consecutive stretches of days, each with one status:
+
+    counted       lawful residence that counts towards the route's qualifying period
+    section_3c    leave extended by section 3C while an in-time application or appeal was pending
+    not_counting  in the UK with permission that does not count on this route (or a concession)
+    abroad        a whole day outside the UK (the days of leaving and coming back are in the UK)
+    planned       a whole day outside the UK on a planned trip
+    gap           without permission: overstaying, or a gap later forgiven under paragraph 39E
+    custody       in prison or detention
+
+with the rule and a one-sentence reason, the record it comes from (`permissions[2]`,
+`absences[5]`), whether it is after the end of the record (`assumed`), and whether the day counts
+towards the period. It also gives every window or block over an absence limit, the worst 12 months
+in the qualifying period, and the assessment itself, so the calendar and the verdict never
+disagree. Pure: no Qt, no database, no clock.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Container
+from dataclasses import dataclass
+from typing import NamedTuple
+from datetime import date
+
+from desktop.rules.days import ONE_DAY, AbsenceDays, Trip, Window, max_in_any_12_months
+from desktop.rules.figures import Figures
+from desktop.rules.history import History
+from desktop.rules.routes import ROUTE_SPECS
+from desktop.rules.routes.spec import RouteSpec
+from desktop.rules.settlement import SettlementAssessment
+from desktop.rules.timeline import INF, Piece, d, label
+from desktop.rules.verdict import Assessment, Breach
+
+STATUSES: dict[str, str] = {
+    "counted": "Counting residence",
+    "section_3c": "Section 3C leave (application or appeal pending)",
+    "not_counting": "In the UK, not counting",
+    "abroad": "Outside the UK",
+    "planned": "Planned trip",
+    "gap": "Gap or overstay",
+    "custody": "Custody",
+}
+
+#: Naturalisation and domestic abuse have no qualifying-period chain of their own; their days are
+#: read with every lawful permission counting, as the nationality guidance does for "lawful".
+_LAWFUL_VIEW = RouteSpec(
+    code="long_residence",
+    counting=frozenset(
+        c
+        for c in (
+            "student skilled_worker partner_5y partner_10y parent_10y private_life_10y refugee "
+            "humanitarian_protection discretionary_leave leave_outside_rules uasc_leave "
+            "restricted_leave mvdac euss_pre_settled euss_settled ilr british_citizen visitor "
+            "short_term_student seasonal_worker ukraine_scheme"
+        ).split()
+    ),
+    not_counting_rule={"*": "BNA 1981 Sch. 1"},
+    months_key="lr.qualifying_months",
+    period_rule="BNA 1981 Sch. 1",
+    lead="before_completion",
+    lead_key="lr.apply_days_before_completion",
+    fee_key="fee.ilr",
+    custody="ignore",
+    custody_rule="",
+    forgiven_rule=None,
+)
+
+
+class Stretch(NamedTuple):
+    """Consecutive days with one status (a named tuple: a long history has thousands)."""
+
+    start: date
+    end: date  # inclusive
+    status: str  # a key of STATUSES
+    rule: str
+    why: str  # the reason; empty for trips, whose reason is made from the trip on demand
+    record: str | None = None
+    assumed: bool = False  # after the end of the record: the projection
+    counts: bool = False  # counts towards the qualifying period
+    trip: tuple[date, date, int, bool] | None = None  # (left, returned, whole days, exceptional)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def reason(self) -> str:
+        if self.trip is None:
+            return self.why
+        left, returned, n, exceptional = self.trip
+        what = "Planned trip" if self.status == "planned" else "Outside the UK"
+        text = f"{what} from {left} to {returned}: {n} whole days outside"
+        if exceptional:
+            text += "; marked exceptional (not counted towards the limit, CR 3.4)"
+        return text
+
+
+@dataclass(frozen=True)
+class DayTimeline:
+    route: str
+    application_date: date
+    first_day: date
+    last_day: date
+    stretches: tuple[Stretch, ...]
+    #: Every 12-month window, CR 3.2 block or single absence over its limit, whole history.
+    over_limit: tuple[Breach, ...]
+    #: The worst 12 months in the qualifying period (the assessment's max_absence_any_12_months).
+    worst_window: Window
+    assessment: Assessment
+
+    def at(self, day: date) -> Stretch | None:
+        """The stretch holding `day` (None outside first_day..last_day)."""
+        starts = [s.start for s in self.stretches]
+        i = bisect_right(starts, day) - 1
+        if i < 0 or self.stretches[i].end < day:
+            return None
+        return self.stretches[i]
+
+    def days_with(self, statuses: Container[str], lo: date, hi: date) -> int:
+        """Days in [lo, hi] whose status is one of `statuses`."""
+        n = 0
+        for s in self.stretches:
+            if s.end < lo or s.start > hi or s.status not in statuses:
+                continue
+            n += (min(s.end, hi) - max(s.start, lo)).days + 1
+        return n
+
+    def days_abroad(self, lo: date, hi: date) -> int:
+        return self.days_with(("abroad", "planned"), lo, hi)
+
+
+def _piece_status(p: Piece) -> tuple[str, bool]:
+    """(status, counts) for a piece of the route's reading of the record."""
+    if p.source == "custody":
+        return "custody", False
+    if p.kind == "count":
+        return ("section_3c" if p.source == "3C" else "counted"), True
+    if p.source in ("gap", "current"):
+        return "gap", False
+    if p.kind == "uncounted":
+        return "gap", False
+    return "not_counting", False
+
+
+def _piece_reason(p: Piece, history: History) -> tuple[str, str | None]:
+    record = None
+    if p.source in ("permission", "3C", "custody") or p.assumed:
+        perm = _permission_index(history, p)
+        record = f"permissions[{perm}]" if perm is not None else None
+    if p.source == "custody":
+        idx = next(
+            (
+                i
+                for i, c in enumerate(history.custody)
+                if c.start.toordinal() <= p.start <= c.end.toordinal()
+            ),
+            None,
+        )
+        record = f"custody[{idx}]" if idx is not None else record
+        return p.why, record
+    if p.assumed:
+        return (
+            f"After the last recorded day: assumed to continue with {label(p.category)} "
+            "permission, to project the earliest date",
+            record,
+        )
+    if p.kind == "count" and p.source == "3C":
+        return (
+            f"{label(p.category)} permission extended by section 3C while an application or "
+            "appeal was pending (s3C Immigration Act 1971)",
+            record,
+        )
+    if p.kind == "count" and p.source == "covid":
+        return p.why, None
+    if p.kind == "count":
+        return f"{label(p.category)} permission: counts towards the qualifying period", record
+    return p.why, record
+
+
+def _permission_index(history: History, p: Piece) -> int | None:
+    for i, perm in enumerate(history.permissions):
+        if perm.category != p.category:
+            continue
+        if p.expiry is not None and perm.end is not None and perm.end.toordinal() == p.expiry:
+            return i
+        if p.granted is not None and perm.grant_date.toordinal() == p.granted:
+            return i
+    return None
+
+
+def day_timeline(
+    history: History,
+    route: str,
+    on: date,
+    figures: Figures,
+    *,
+    bank_holidays: Container[date] = frozenset(),
+    today: date | None = None,
+    until: date | None = None,
+    assessment: Assessment | None = None,
+) -> DayTimeline:
+    """Every day from the first record to `until` (default: the latest of the application date,
+    today, the completion and earliest dates, and the last planned trip)."""
+    from desktop.rules.residence import assess, unless_settled
+
+    today = today or on
+    figures = figures.leniently()
+    spec = ROUTE_SPECS.get(route, _LAWFUL_VIEW)
+    engine = SettlementAssessment(history, spec, on, figures, bank_holidays, today)
+    if assessment is None:
+        if route in ROUTE_SPECS:
+            assessment = unless_settled(engine.run(), history)
+        else:
+            assessment = assess(
+                history, route, on, figures, bank_holidays=bank_holidays, today=today
+            )
+
+    firsts = [p.start for p in history.permissions]
+    firsts += [a.left for a in history.absences]
+    firsts += [a.made for a in history.applications if a.made is not None]
+    first = min(firsts) if firsts else on
+    lasts = [on, today]
+    for v in (assessment.complete_on, assessment.earliest_application_date):
+        if v is not None:
+            lasts.append(v)
+    lasts += [a.returned for a in history.absences]
+    last = until or max(lasts)
+    lo, hi = first.toordinal(), last.toordinal()
+
+    stretches: list[Stretch] = []
+    d = date.fromordinal  # local: this loop runs once per trip
+    trips = sorted(engine.trips)
+    ti = 0
+    for p in engine.pieces:
+        if p.end < lo or p.start > hi:
+            continue
+        start, end = max(p.start, lo), min(p.end, hi)
+        status, counts = _piece_status(p)
+        reason, record = _piece_reason(p, history)
+        rule = p.rule or ("s3C Immigration Act 1971" if status == "section_3c" else "")
+        cursor = start
+        while ti < len(trips) and trips[ti].returned - 1 < start:
+            ti += 1
+        tj = ti
+        while tj < len(trips) and trips[tj].left + 1 <= end:
+            t = trips[tj]
+            a, b = max(t.left + 1, cursor), min(t.returned - 1, end)
+            if a <= b:
+                if a > cursor:
+                    stretches.append(
+                        Stretch(d(cursor), d(a - 1), status, rule, reason, record, p.assumed, counts)
+                    )
+                stretches.append(_abroad(history, t, d(a), d(b), p.assumed, counts))
+                cursor = b + 1
+            tj += 1
+        if cursor <= end:
+            stretches.append(
+                Stretch(d(cursor), d(end), status, rule, reason, record, p.assumed, counts)
+            )
+    # Days before the first permission that a trip or application records: no permission.
+    if engine.pieces and engine.pieces[0].start > lo:
+        stretches.insert(
+            0,
+            Stretch(
+                d(lo),
+                d(engine.pieces[0].start - 1),
+                "gap",
+                "",
+                "Before the first recorded permission",
+            ),
+        )
+
+    if history.custody and spec.custody == "ignore":
+        stretches = _mark_custody(stretches, history)
+
+    over: list[Breach] = []
+    if route in ROUTE_SPECS:
+        for lim in engine.limits:
+            over.extend(lim.breaches(lo, min(hi, INF)))
+    else:
+        over.extend(assessment.breaches)
+    over.sort(key=lambda b: (b.start, b.rule))
+    return DayTimeline(
+        route=route,
+        application_date=on,
+        first_day=first,
+        last_day=last,
+        stretches=tuple(stretches),
+        over_limit=tuple(over),
+        worst_window=assessment.max_window,
+        assessment=assessment,
+    )
+
+
+def _abroad(
+    history: History, t: Trip, a: date, b: date, assumed: bool, counts: bool
+) -> Stretch:
+    absence = history.absences[t.index]
+    return Stretch(
+        a,
+        b,
+        "planned" if absence.planned else "abroad",
+        "",
+        "",
+        f"absences[{t.index}]",
+        assumed,
+        counts,
+        (absence.left, absence.returned, t.returned - t.left - 1, absence.exceptional),
+    )
+
+
+def _mark_custody(stretches: list[Stretch], history: History) -> list[Stretch]:
+    """Routes on which custody changes nothing still show it, keeping whether the day counts."""
+    spans = sorted((c.start, c.end, i) for i, c in enumerate(history.custody))
+    out: list[Stretch] = []
+    for s in stretches:
+        pieces = [s]
+        for cs, ce, ci in spans:
+            nxt: list[Stretch] = []
+            for q in pieces:
+                if ce < q.start or cs > q.end or q.status in ("abroad", "planned", "custody"):
+                    nxt.append(q)
+                    continue
+                if q.start < cs:
+                    nxt.append(q._replace(end=cs - ONE_DAY))
+                nxt.append(
+                    q._replace(
+                        start=max(q.start, cs),
+                        end=min(q.end, ce),
+                        status="custody",
+                        why="In prison or detention (this route does not turn on custody; "
+                        "criminality is assessed separately)",
+                        trip=None,
+                        record=f"custody[{ci}]",
+                    )
+                )
+                if q.end > ce:
+                    nxt.append(q._replace(start=ce + ONE_DAY))
+            pieces = nxt
+        out.extend(pieces)
+    return out
+
+
+def worst_window_between(timeline: DayTimeline, lo: date, hi: date) -> Window:
+    """The worst 12 months in [lo, hi] from the timeline's own stretches (for checks)."""
+    trips = [
+        Trip(s.start.toordinal() - 1, s.end.toordinal() + 1, i)
+        for i, s in enumerate(timeline.stretches)
+        if s.status in ("abroad", "planned")
+    ]
+    return max_in_any_12_months(trips, lo, hi, absent=AbsenceDays(trips))
+
+
+__all__ = [
+    "STATUSES",
+    "DayTimeline",
+    "Stretch",
+    "day_timeline",
+    "worst_window_between",
+]

@@ -1,0 +1,131 @@
+"""Settlement as a victim of domestic abuse: Appendix Victim of Domestic Abuse (reference 003).
+
+No qualifying period: the last permission must be as a partner (of a British citizen, settled
+person, refugee, ...) or MVDAC after such permission ('Who can apply under this route').
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from datetime import date
+
+from desktop.rules import wording
+from desktop.rules.days import AbsenceDays, Trip, max_in_any_12_months
+from desktop.rules.deadlines import Deadline, application_deadlines, with_status
+from desktop.rules.figures import Figures
+from desktop.rules.history import History
+from desktop.rules.timeline import label
+from desktop.rules.verdict import Assessment, Reason
+
+DA_PARTNER = frozenset({"partner_5y", "partner_10y"})
+
+
+def assess_domestic_abuse(
+    history: History, on: date, figures: Figures, bank_holidays: Container[date], today: date
+) -> Assessment:
+    """Appendix Victim of Domestic Abuse: no qualifying period; the last permission must be as a
+    partner (of a British citizen, settled person, refugee, ...) or MVDAC after such permission
+    (reference 003, 'Who can apply under this route')."""
+    perms = sorted(
+        (p for p in history.permissions if p.start <= on), key=lambda p: (p.start, p.category)
+    )
+    reasons: list[Reason] = []
+    missing: list[str] = []
+    last = perms[-1] if perms else None
+    partner_before = [p for p in perms if p.category in DA_PARTNER]
+    eligible = False
+    qfrom = None
+    earliest = None
+    if last is None:
+        reasons.append(
+            Reason(
+                "Settlement as a victim of domestic abuse: not eligible: no permission recorded.",
+                code="headline",
+            )
+        )
+    elif last.category in DA_PARTNER or (last.category == "mvdac" and partner_before):
+        eligible = True
+        anchor = partner_before[-1] if partner_before else last
+        qfrom = anchor.start
+        earliest = anchor.start
+        reasons.append(
+            Reason(
+                f"Settlement as a victim of domestic abuse: eligible on {on} as far as permission "
+                f"goes: the last permission is {label(last.category)} (Appendix Victim of "
+                "Domestic Abuse; reference 003). There is no minimum period.",
+                code="headline",
+                rule="Appendix Victim of Domestic Abuse",
+                dates={"application": on, "permission_from": last.start},
+            )
+        )
+        if last.end is not None and last.end < on:
+            grace = figures.entry("late.grace_days", on)
+            reasons.append(
+                Reason(
+                    f"That permission ended on {last.end}: apply while it is running, or within "
+                    f"{grace.value} days with a good reason ({grace.rule}).",
+                    code="late",
+                    rule=grace.rule or "",
+                    dates={"ended": last.end},
+                )
+            )
+        missing.append(
+            "The partner's status (British, settled, EUSS pre-settled, refugee or HM Forces) and "
+            "evidence that domestic abuse caused the relationship to break down are needed "
+            "(reference 003)."
+        )
+    else:
+        reasons.append(
+            Reason(
+                f"Settlement as a victim of domestic abuse: not eligible: the last permission is "
+                f"{label(last.category)}, not permission as a partner or MVDAC after it "
+                "(reference 003, 'Who can't apply under this route').",
+                code="headline",
+                rule="Appendix Victim of Domestic Abuse",
+            )
+        )
+    reasons.append(wording.scope())
+    trips = [
+        Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(history.absences)
+    ]
+    lo = qfrom or (perms[0].start if perms else on)
+    window = max_in_any_12_months(trips, lo, on)
+    total = AbsenceDays(trips).count(lo.toordinal(), on.toordinal())
+    deadlines = application_deadlines(history, figures, bank_holidays, today)
+    if last is not None and last.category == "mvdac" and last.end is not None and last.end >= today:
+        deadlines.append(
+            Deadline(
+                last.end,
+                "MVDAC permission ends: apply for settlement as a victim of domestic abuse before then",
+                "MVDAC (reference 003)",
+            )
+        )
+    notes = []
+    try:
+        fee = figures.entry("fee.ilr_domestic_abuse", on, strict=True)
+        notes.append(
+            f"Fee on {on}: £{fee.value:,} unless waived (refuge, universal credit or low income; "
+            f"{fee.source})."
+        )
+    except ValueError:
+        pass
+    return Assessment(
+        route="settlement_domestic_abuse",
+        application_date=on,
+        qualifying_from=qfrom,
+        complete_on=qfrom,
+        earliest_application_date=earliest,
+        continuity_broken=False,
+        absence_days_total=total,
+        max_window=window,
+        breaches=(),
+        uncounted_periods=(),
+        eligible=eligible,
+        reasons=tuple(reasons),
+        deadlines=tuple(with_status(deadlines, today)),
+        rules_in_force=today,
+        notes=tuple(notes),
+        missing=tuple(missing),
+    )
+
+

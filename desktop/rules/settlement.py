@@ -1,0 +1,718 @@
+"""The settlement engine shared by every route with a qualifying period.
+
+How a route is assessed (each step cites its paragraph in the output):
+
+1. `timeline.build_cover` finds lawful presence: permissions, section 3C leave after in-time
+   applications (while an appeal could be brought or is pending, s3C(2)), 34G(4) fee-waiver
+   dates, the 1-31 August 2020 concession (CR 2.1(d)) and forgiven late applications
+   (paragraph 39E(1)-(2), LR 11.2(b)-(c)).
+2. `timeline.route_pieces` marks each stretch as counting, not counting but not breaking
+   (custody on the DL route, forgiven gaps), or breaking (gaps, categories that do not count,
+   custody on continuous-residence routes). After the end of the record the same permission is
+   assumed to continue: a record that stops is not a gap (it is listed under `missing`).
+3. The chain start is the first counting day after the last break before the application date.
+   The route's absence limits (`absences.py`, chosen by the route module) may restart it later,
+   at the return from the trip that broke the limit. Every restart is a reason with its cause.
+4. The qualifying period runs from that start and is complete on the anniversary plus every
+   uncounted day (`complete_on`); the route's lead time (28 days, last month of permission...)
+   gives the first application date. Breaches are what falls inside the period counted back from
+   the application date (`counted_back_from`); anything earlier is a note.
+5. The earliest application date is the least fixed point of that calculation, with planned
+   trips included.
+
+Day positions are ordinals (`date.toordinal()`); the names say which day each one is.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Container
+from datetime import date, timedelta
+
+from desktop.rules import wording
+from desktop.rules.absences import BlockLimit
+from desktop.rules.days import AbsenceDays, Trip, add_months, max_in_any_12_months, sub_months
+from desktop.rules.deadlines import (
+    Deadline,
+    application_deadlines,
+    last_month_window_opens,
+    with_status,
+)
+from desktop.rules.figures import Figures
+from desktop.rules.history import ROUTES, History
+from desktop.rules.routes.spec import RouteSpec
+from desktop.rules.timeline import (
+    INF,
+    CoverResult,
+    Piece,
+    build_cover,
+    d,
+    label,
+    record_end,
+    route_pieces,
+)
+from desktop.rules.verdict import Assessment, Breach, Reason, Uncounted
+
+
+#: The last history's trips and days outside, reused while the same history is assessed on
+#: several routes (the History tab asks all nine). Keyed by the identity of the absences tuple:
+#: histories are immutable, so the same tuple always means the same trips.
+_LAST_TRIPS: tuple[tuple, list[Trip], AbsenceDays] | None = None
+
+
+def trips_and_days(history: History) -> tuple[list[Trip], AbsenceDays]:
+    global _LAST_TRIPS
+    cached = _LAST_TRIPS
+    if cached is not None and cached[0] is history.absences:
+        return cached[1], cached[2]
+    trips = [
+        Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(history.absences)
+    ]
+    absent = AbsenceDays(trips)
+    _LAST_TRIPS = (history.absences, trips, absent)
+    return trips, absent
+
+
+class SettlementAssessment:
+    """One route, one history, one application date. `run()` gives the Assessment."""
+
+    def __init__(
+        self,
+        history: History,
+        spec: RouteSpec,
+        on: date,
+        figures: Figures,
+        bank_holidays: Container[date],
+        today: date,
+    ):
+        self.history = history
+        self.spec = spec
+        self.on = on
+        self.apply_day = on.toordinal()
+        self.figures = figures
+        self.bank_holidays = bank_holidays
+        self.today = today
+        self.rules_on = today
+        self.notes: list[str] = []
+        self.missing: list[str] = []
+        self.disregarded: list[Trip] = []
+
+        self.cover: CoverResult = build_cover(history, figures, bank_holidays, today)
+        self.missing.extend(self.cover.missing)
+        self.notes.extend(self.cover.notes)
+        self.pieces: list[Piece] = route_pieces(
+            self.cover,
+            counting=spec.counting,
+            not_counting_rule=spec.not_counting_rule,
+            gap_rule_forgiven=spec.forgiven_rule,
+            forgive_late=spec.forgive_late,
+            custody=spec.custody,
+            custody_rule=spec.custody_rule,
+            history=history,
+        )
+        self.piece_starts = [p.start for p in self.pieces]
+        # chain_starts[i]: first counting day of the unbroken chain piece i belongs to.
+        self.chain_starts: list[int | None] = []
+        chain: int | None = None
+        for p in self.pieces:
+            if p.kind == "break":
+                chain = None
+            elif p.kind == "count" and chain is None:
+                chain = p.start
+            self.chain_starts.append(chain)
+        self.uncounted_spans = [(p.start, p.end) for p in self.pieces if p.kind == "uncounted"]
+        self.uncounted_starts = [s for s, _ in self.uncounted_spans]
+
+        self.trips, self.all_absent = trips_and_days(history)
+        self.exceptional = [t for t in self.trips if history.absences[t.index].exceptional]
+        judged = [t for t in self.trips if not history.absences[t.index].exceptional]
+        self.limits = spec.absence_limits(self, judged)
+        self.blocks = next((lim for lim in self.limits if isinstance(lim, BlockLimit)), None)
+        self._months_cache: dict[int, tuple[int, str]] = {}
+
+    # ---- small helpers the route modules use ---------------------------------------------------
+
+    def absent_for(self, trips: list[Trip]) -> AbsenceDays:
+        """Days outside for a subset of the trips, reusing the full set when it is all of them."""
+        if len(trips) == len(self.trips):
+            return self.all_absent
+        return self.all_absent.subset({t.index for t in trips})
+
+    @staticmethod
+    def day(ordinal: int) -> date:
+        return date.fromordinal(ordinal)
+
+    def piece_index(self, day: int) -> int | None:
+        i = bisect_right(self.piece_starts, day) - 1
+        if i < 0 or self.pieces[i].end < day:
+            return None
+        return i
+
+    def uncounted_between(self, first: int, last: int) -> int:
+        """Uncounted days in [first, last]."""
+        if last < first or not self.uncounted_spans:
+            return 0
+        total = 0
+        i = max(0, bisect_right(self.uncounted_starts, first) - 1)
+        while i < len(self.uncounted_spans):
+            s, e = self.uncounted_spans[i]
+            if s > last:
+                break
+            lo, hi = max(s, first), min(e, last)
+            if lo <= hi:
+                total += hi - lo + 1
+            i += 1
+        return total
+
+    def months_for(self, period_start: int) -> tuple[int, str]:
+        """The route's qualifying period (months, rule) for a period starting on that day."""
+        if self.spec.qualifying_months is not None:
+            cached = self._months_cache.get(period_start)
+            if cached is None:
+                cached = self.spec.qualifying_months(self, period_start)
+                self._months_cache[period_start] = cached
+            return cached
+        e = self.figures.entry(self.spec.months_key, self.rules_on)
+        return e.value, e.rule or self.spec.period_rule
+
+    def complete_day(self, period_start: int, months: int) -> int:
+        """The day the period starting then is complete: the anniversary plus uncounted days."""
+        base = add_months(d(period_start), months).toordinal()
+        complete = base
+        for _ in range(50):
+            nxt = base + self.uncounted_between(period_start, complete - 1)
+            if nxt == complete:
+                break
+            complete = nxt
+        return complete
+
+    def latest_start(self, chain_start: int, apply_day: int, months: int) -> int | None:
+        """Latest start in [chain_start, apply_day] whose period is complete by apply_day."""
+        if self.complete_day(chain_start, months) > apply_day:
+            return None
+        lo, hi = chain_start, apply_day
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.complete_day(mid, months) <= apply_day:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def counted_back_start(self, apply_day: int, months: int) -> int:
+        """First day of the period counted back from the application date, uncounted days
+        included (the part of the history breaches are looked for in)."""
+        start = sub_months(d(apply_day), months).toordinal()
+        for _ in range(50):
+            nxt = sub_months(d(apply_day), months).toordinal() - self.uncounted_between(
+                start, apply_day
+            )
+            if nxt == start:
+                break
+            start = nxt
+        return start
+
+    def restart_day(self, apply_day: int, chain_start: int, months: int | None = None) -> int:
+        """Latest restart any absence limit forces on a chain starting then."""
+        if months is None:
+            months = self.months_for(chain_start)[0]
+        period_lo = self.counted_back_start(apply_day, months) if self.blocks else None
+        restart = chain_start
+        for lim in self.limits:
+            r = lim.restart(apply_day, chain_start, period_lo)
+            if r is not None and r > restart:
+                restart = r
+        return restart
+
+    def restart_cause(self, apply_day: int, chain_start: int, restart: int, months: int) -> Breach | None:
+        period_lo = self.counted_back_start(apply_day, months)
+        for lim in self.limits:
+            if lim.restart(apply_day, chain_start, period_lo) == restart:
+                cause = lim.explain_restart(apply_day, chain_start, period_lo)
+                if cause is not None:
+                    return cause
+        return None
+
+    # ---- application windows --------------------------------------------------------------------
+
+    def expiry_on(self, day: int) -> int | None:
+        """Last day of the permission that holds on `day` (None: indefinite; the day itself
+        where nothing is recorded or the permission is assumed to continue)."""
+        i = self.piece_index(day)
+        if i is None:
+            return day
+        p = self.pieces[i]
+        if p.assumed:
+            return day
+        return p.expiry
+
+    def window_opens(self, complete: int, apply_day: int) -> int:
+        """First day an application can be made, for a period complete on `complete` and an
+        application on `apply_day` (the permission then held sets the expiry-based windows)."""
+        spec = self.spec
+        if spec.lead == "before_completion":
+            return complete - self.figures.int_(spec.lead_key, self.rules_on)
+        held_on = max(complete - 1, apply_day)
+        expiry = self.expiry_on(held_on)
+        base = max(expiry if expiry is not None else held_on, complete - 1)
+        if spec.lead == "before_expiry":
+            return base - self.figures.int_(spec.lead_key, self.rules_on)
+        months = self.figures.int_(spec.lead_key, self.rules_on)
+        return last_month_window_opens(d(base), months).toordinal()
+
+    def current_route_start(self, day: int) -> tuple[int, int | None] | None:
+        """LR 11.3: (start of the run on the current route, grant date of current permission)."""
+        i = self.piece_index(day)
+        if i is None:
+            return None
+        category = self.pieces[i].category
+        granted = self.pieces[i].granted
+        j = i
+        while j > 0 and self.pieces[j - 1].category == category and self.pieces[j - 1].kind != "break":
+            j -= 1
+            if granted is None:
+                granted = self.pieces[j].granted
+        return self.pieces[j].start, granted
+
+    def application_floor(self, day: int) -> tuple[int, Reason | None]:
+        if self.spec.application_floor is None:
+            return day, None
+        return self.spec.application_floor(self, day)
+
+    def abroad_until(self, day: int) -> int | None:
+        if self.spec.in_country and self.all_absent.is_absent(day):
+            i = bisect_left(self.all_absent.days, day)
+            return self.all_absent.returned[i]
+        return None
+
+    # ---- earliest date --------------------------------------------------------------------------
+
+    def earliest(self, candidate: int) -> int | None:
+        """Least application date >= candidate on which the period and absences pass.
+
+        The fixed point of "start -> completion -> first application date" is exact while the
+        limits only get stricter as the date moves on (CR 3.1, CR 3.3). CR 3.2 blocks move with
+        the application date, so a block can split a trip on a later date and pass where an
+        earlier date failed; when a block moved the answer we also try the dates before it,
+        jumping by what the worst block needs.
+        """
+        block_jump_from: int | None = None
+        found: int | None = None
+        for _ in range(500):
+            i = self.piece_index(candidate)
+            if i is None:
+                break
+            chain_start = self.chain_starts[i]
+            if self.pieces[i].kind == "break" or chain_start is None:
+                nxt = next((p.start for p in self.pieces[i + 1 :] if p.kind == "count"), None)
+                if nxt is None:
+                    break
+                candidate = nxt
+                continue
+            months = self.months_for(chain_start)[0]
+            restart = self.restart_day(candidate, chain_start, months)
+            if self.blocks is not None and block_jump_from is None:
+                b = self.blocks.restart(
+                    candidate, chain_start, self.counted_back_start(candidate, months)
+                )
+                if b is not None and b >= restart:
+                    block_jump_from = candidate
+            if restart > candidate:
+                candidate = restart
+                continue
+            first = self.first_date_for_start(restart, candidate)
+            if first <= candidate:
+                found = candidate
+                break
+            candidate = first
+        if found is not None and block_jump_from is not None and block_jump_from < found:
+            day = max(block_jump_from, found - 800)
+            while day < found:
+                ok, step = self.passes(day)
+                if ok:
+                    return day
+                day += step
+        return found
+
+    def first_date_for_start(self, restart: int, candidate: int) -> int:
+        months, _ = self.months_for(restart)
+        first = self.window_opens(self.complete_day(restart, months), candidate)
+        first, _why = self.application_floor(max(first, candidate))
+        back = self.abroad_until(first)
+        return back if back is not None else first
+
+    def passes(self, day: int) -> tuple[bool, int]:
+        """The quick eligibility test used when scanning for CR 3.2 dates, and how far the next
+        date that could pass is (more than one day only when a block is over the limit)."""
+        i = self.piece_index(day)
+        if i is None or self.pieces[i].kind == "break" or self.chain_starts[i] is None:
+            return False, 1
+        chain_start = self.chain_starts[i]
+        assert chain_start is not None
+        months = self.months_for(chain_start)[0]
+        restart = self.restart_day(day, chain_start, months)
+        if restart > day:
+            step = 1
+            if self.blocks is not None:
+                step = self.blocks.jump(day, chain_start, self.counted_back_start(day, months))
+            return False, step
+        return self.first_date_for_start(restart, day) <= day, 1
+
+    # ---- the verdict ----------------------------------------------------------------------------
+
+    def run(self) -> Assessment:
+        spec, apply_day, on = self.spec, self.apply_day, self.on
+        i = self.piece_index(apply_day)
+        lawful = i is not None and self.pieces[i].kind != "break"
+        chain_start = self.chain_starts[i] if (i is not None and lawful) else None
+        route_label = ROUTES[spec.code]
+        reasons: list[Reason] = []
+
+        if not self.history.permissions:
+            self.missing.append(
+                "permissions: no permission is recorded, so there is nothing to count"
+            )
+        ends = record_end(self.cover)
+        if ends is not None and ends < self.today.toordinal():
+            self.missing.append(wording.record_ends(d(ends), self.today))
+
+        # Lower bound for the earliest-date search: the chain holding the application date, or
+        # the next one that starts after it.
+        if chain_start is not None:
+            lower = chain_start
+        else:
+            lower = next(
+                (p.start for p in self.pieces if p.start > apply_day and p.kind == "count"), None
+            )
+            if lower is None and i is not None:
+                lower = next((p.start for p in self.pieces[i + 1 :] if p.kind == "count"), None)
+        earliest = self.earliest(lower) if lower is not None else None
+        could_have: int | None = None
+
+        period_start = complete = restart = None
+        if chain_start is not None:
+            months, period_rule = self.months_for(chain_start)
+            restart = self.restart_day(apply_day, chain_start, months)
+            months, period_rule = self.months_for(restart)
+            period_start = restart
+            complete = self.complete_day(period_start, months)
+        else:
+            months, period_rule = self.months_for(lower if lower is not None else apply_day)
+        # The period counted back from the application date: from the latest start whose
+        # period is complete by then, or (not complete) the route's length back from it.
+        counted_back = self.counted_back_start(apply_day, months)
+        if period_start is not None and complete is not None:
+            if complete <= apply_day:
+                counted_back = self.latest_start(period_start, apply_day, months) or counted_back
+            elif self.window_opens(complete, apply_day) <= apply_day:
+                counted_back = period_start  # applying in the lead time before completion
+
+        # Breaches: gaps, non-counting stretches and absence limits inside the period counted
+        # back from the application date; earlier ones after some counted time are notes.
+        breaches: list[Breach] = []
+        earlier: list[Breach] = []
+        seen_count = False
+        for p in self.pieces:
+            if p.start > apply_day:
+                break
+            if p.kind == "count":
+                seen_count = True
+            if p.kind == "break" and seen_count:
+                end = min(p.end, apply_day)
+                b = Breach(p.rule, d(p.start), d(end), end - p.start + 1, p.why)
+                (breaches if end >= counted_back else earlier).append(b)
+        for lapse in self.cover.lapses:
+            perm = self.history.permissions[lapse.perm_index]
+            if lapse.left > apply_day:
+                continue
+            absence = self.history.absences[lapse.absence_index]
+            rule = (
+                "DL policy: duration of grants"
+                if perm.category == "discretionary_leave"
+                else "LTERO 2000 art. 13"
+            )
+            lapse_end = perm.end or d(lapse.left)
+            b = Breach(
+                rule,
+                d(lapse.left),
+                lapse_end,
+                max(0, (absence.returned - absence.left).days - 1),
+                f"{label(perm.category)} granted for "
+                f"{self.figures.int_('leave.lapse_if_granted_months_or_less', self.rules_on)} "
+                f"months or less lapses when the holder leaves the UK: the trip of "
+                f"{d(lapse.left)} (absences[{lapse.absence_index}]) ended that permission",
+            )
+            (breaches if lapse_end.toordinal() >= counted_back else earlier).append(b)
+        for lim in self.limits:
+            breaches.extend(lim.breaches(counted_back, apply_day))
+        breaches.sort(key=lambda b: (b.start, b.rule))
+        continuity_broken = bool(breaches)
+
+        uncounted = [
+            Uncounted(d(p.start), d(min(p.end, apply_day)), p.rule, p.why)
+            for p in self.pieces
+            if p.kind == "uncounted" and p.start <= apply_day and p.end >= counted_back
+        ]
+        covid = [
+            p
+            for p in self.pieces
+            if p.source == "covid" and p.start <= apply_day and p.end >= counted_back
+        ]
+
+        # Absences over the qualifying period (or the period counted back when there is none).
+        span_lo = period_start if period_start is not None else counted_back
+        total = self.all_absent.count(span_lo, apply_day)
+        window = max_in_any_12_months(self.trips, d(span_lo), on, absent=self.all_absent)
+
+        # ---- eligibility ----
+        ok = lawful and chain_start is not None and complete is not None
+        why_not: list[Reason] = []
+        if not lawful:
+            if i is None:
+                why_not.append(wording.nothing_recorded_on(on))
+            else:
+                p = self.pieces[i]
+                why_not.append(wording.not_lawful_on(on, p.why, p.rule))
+        if ok:
+            assert complete is not None and period_start is not None
+            opens = self.window_opens(complete, apply_day)
+            if opens > apply_day:
+                ok = False
+                expiry = self.expiry_on(apply_day)
+                if (
+                    spec.lead == "before_expiry"
+                    and complete <= apply_day
+                    and expiry is not None
+                    and expiry >= apply_day
+                ):
+                    why_not.append(
+                        wording.qualifies_but_wait(
+                            months,
+                            d(period_start),
+                            d(complete),
+                            d(opens),
+                            d(expiry),
+                            self.figures.int_(spec.lead_key, self.rules_on),
+                            period_rule,
+                        )
+                    )
+                else:
+                    why_not.append(
+                        wording.period_not_complete(
+                            months, d(period_start), d(complete), d(opens), period_rule
+                        )
+                    )
+            floor, floor_reason = self.application_floor(apply_day)
+            if floor > apply_day:
+                ok = False
+                if floor_reason is not None:
+                    why_not.append(floor_reason)
+            back = self.abroad_until(apply_day)
+            if back is not None:
+                ok = False
+                why_not.append(wording.abroad_on(on, d(back)))
+        eligible = bool(ok)
+        if not eligible and earliest is not None and earliest < apply_day:
+            # Eligible once before, but not now (LR 11.3, a planned trip, a lapse...): the useful
+            # answer is the first date from the application date on.
+            could_have = earliest
+            earliest = self.earliest(max(apply_day, lower or apply_day))
+
+        # ---- reasons ----
+        if eligible:
+            assert period_start is not None and complete is not None
+            reasons.append(
+                wording.eligible(
+                    route_label, on, months, d(period_start), d(complete), period_rule
+                )
+            )
+        else:
+            reasons.append(
+                wording.not_eligible(route_label, on, d(earliest) if earliest is not None else None)
+            )
+            reasons.extend(why_not)
+        if earliest is not None and eligible and earliest < apply_day:
+            reasons.append(wording.could_have(d(earliest), on, still=True))
+        if could_have is not None:
+            reasons.append(wording.could_have(d(could_have), on, still=False))
+        for b in breaches:
+            reasons.append(wording.breach(b))
+        reasons.extend(self._restart_reasons(apply_day, chain_start, restart, months, breaches))
+        for b in earlier:
+            self.notes.append(wording.before_period(b, d(counted_back), on))
+        for u in uncounted:
+            reasons.append(wording.uncounted(u.rule, u.why, u.start, u.end))
+        for p in covid:
+            reasons.append(wording.counted_concession(p.rule, p.why, d(p.start), d(p.end)))
+        reasons.append(wording.absences_total(total, d(span_lo), on))
+        if self.limits:
+            # One line per limit that has absences to judge (the first one when none has, so
+            # the limit is stated even for a person who never left).
+            judged = [lim for lim in self.limits if lim.absent.count(span_lo, apply_day)]
+            reasons.extend(lim.summary(span_lo, apply_day) for lim in judged or self.limits[:1])
+        else:
+            reasons.append(wording.no_absence_limit(window.days, window.start, window.end))
+        for t in self.exceptional:
+            a = self.history.absences[t.index]
+            reasons.append(wording.exceptional(t.index, a.left, a.returned, "CR 3.4"))
+        if self.disregarded:
+            cutoff = self.figures.entry("family10.disregard_absences_before", self.rules_on)
+            for t in self.disregarded:
+                a = self.history.absences[t.index]
+                reasons.append(
+                    wording.disregarded(
+                        t.index, a.left, a.returned, cutoff.value, cutoff.rule or "HC 1118"
+                    )
+                )
+        for ai, _pi in self.cover.three_c_travel:
+            reasons.append(wording.travel_while_pending(ai, self.history.absences[ai].left))
+        risks = (
+            spec.risks(self, period_start if period_start is not None else counted_back, apply_day)
+            if spec.risks is not None
+            else []
+        )
+        reasons.extend(wording.risk(rk) for rk in risks)
+        assumed = next((p for p in self.pieces if p.assumed), None)
+        if assumed is not None and (
+            (complete is not None and complete > assumed.start)
+            or (earliest is not None and earliest >= assumed.start)
+            or apply_day >= assumed.start
+        ):
+            reasons.append(wording.assumed_from(d(assumed.start), label(assumed.category)))
+        if spec.route_reasons is not None:
+            reasons.extend(spec.route_reasons(self))
+        reasons.append(wording.scope())
+        self._fee_note()
+
+        deadlines = self._deadlines(complete, earliest)
+        return Assessment(
+            route=spec.code,
+            application_date=on,
+            qualifying_from=d(period_start) if period_start is not None else None,
+            complete_on=d(complete) if complete is not None else None,
+            earliest_application_date=d(earliest) if earliest is not None else None,
+            continuity_broken=continuity_broken,
+            absence_days_total=total,
+            max_window=window,
+            breaches=tuple(breaches),
+            uncounted_periods=tuple(uncounted),
+            eligible=eligible,
+            reasons=tuple(reasons),
+            deadlines=tuple(deadlines),
+            rules_in_force=self.rules_on,
+            notes=tuple(dict.fromkeys(self.notes)),
+            missing=tuple(dict.fromkeys(self.missing)),
+            risks=tuple(risks),
+            counted_back_from=d(counted_back),
+            record_ends=d(ends) if ends is not None and ends < self.today.toordinal() else None,
+        )
+
+    def _restart_reasons(
+        self,
+        apply_day: int,
+        chain_start: int | None,
+        restart: int | None,
+        months: int,
+        breaches: list[Breach],
+    ) -> list[Reason]:
+        """Name every restart of the qualifying period: a break before the chain started, and
+        an absence limit that moved the start to a return date."""
+        out: list[Reason] = []
+        if chain_start is None:
+            return out
+        i = self.piece_index(chain_start)
+        before = self.pieces[:i] if i is not None else []
+        last_break = next((p for p in reversed(before) if p.kind == "break"), None)
+        seen_count = any(p.kind == "count" for p in before)
+        if last_break is not None and seen_count:
+            end = min(last_break.end, apply_day)
+            cause = Breach(
+                last_break.rule, d(last_break.start), d(end), end - last_break.start + 1, last_break.why
+            )
+            out.append(wording.restart(d(chain_start), cause, listed=cause in breaches))
+        if restart is not None and restart > chain_start:
+            cause = self.restart_cause(apply_day, chain_start, restart, months)
+            if cause is None:
+                cause = Breach(
+                    "absences",
+                    d(chain_start),
+                    d(restart),
+                    0,
+                    "the absences above took the count over the limit",
+                )
+            out.append(wording.restart(d(restart), cause, listed=cause in breaches))
+        return out
+
+    def _fee_note(self) -> None:
+        try:
+            fee = self.figures.entry(self.spec.fee_key, self.on, strict=True)
+        except ValueError:
+            return
+        self.notes.append(wording.fee_note(fee.value, self.on, fee.effective_from, fee.source))
+        if self.spec.no_fee_waiver:
+            self.notes.append(wording.no_fee_waiver_note())
+
+    def _deadlines(self, complete: int | None, earliest: int | None) -> list[Deadline]:
+        today = self.today
+        t = today.toordinal()
+        abroad_days = {d(o) for o in self.all_absent.clipped(t - 400, t + 400).days}
+        out = application_deadlines(self.history, self.figures, self.bank_holidays, today, abroad_days)
+        # Each limited permission: apply before it ends to keep it (section 3C).
+        for ci, c in enumerate(self.cover.covers):
+            if c.source != "permission" or c.expiry is None or c.end != c.expiry:
+                continue
+            out.append(
+                Deadline(
+                    d(c.expiry),
+                    f"Permission ends ({label(c.category)}, permissions[{c.perm_index}]). Apply "
+                    "before the end of this day to keep your permission while the application "
+                    "is decided",
+                    "s3C Immigration Act 1971",
+                )
+            )
+            if (
+                self.spec.lead in ("before_expiry", "last_month")
+                and complete is not None
+                and c.start <= t <= c.end
+                and ci == len(self.cover.covers) - 1
+            ):
+                opens = self.window_opens(complete, t)
+                if opens >= t:
+                    lead = self.figures.int_(self.spec.lead_key, self.rules_on)
+                    what = (
+                        f"Window opens to apply for settlement ({lead} days before permission ends)"
+                        if self.spec.lead == "before_expiry"
+                        else "Last month of permission starts: apply for settlement from today"
+                    )
+                    out.append(Deadline(d(opens), what, self.spec.period_rule))
+        for c in self.cover.covers:
+            if c.source != "3C" or not c.after_refusal or c.end >= INF:
+                continue
+            grace = self.figures.entry("late.after_refusal_grace_days", d(c.end))
+            out.append(
+                Deadline(
+                    d(c.end),
+                    "Section 3C leave after the refusal ends, unless an appeal or administrative "
+                    "review is lodged in time",
+                    "s3C(2)(c)-(d) Immigration Act 1971",
+                )
+            )
+            out.append(
+                Deadline(
+                    d(c.end) + timedelta(days=grace.value),
+                    "Last day for a further application that is forgiven without a reason if "
+                    "no appeal or review is brought",
+                    grace.rule or "paragraph 39E(2)",
+                )
+            )
+        if earliest is not None and earliest >= t:
+            out.append(
+                Deadline(
+                    d(earliest),
+                    f"Earliest date to apply: {ROUTES[self.spec.code]}",
+                    self.spec.period_rule,
+                )
+            )
+        if self.spec.route_deadlines is not None:
+            out.extend(self.spec.route_deadlines(self.history, self.figures, self.rules_on))
+        return with_status(out, today)
