@@ -66,45 +66,49 @@ class RollingLimit:
             j = bisect_right(days, e, i)
             n = j - i
             if n > limit:
-                k = j - limit - 1  # the day that takes the window over the limit
-                if k > best:
-                    best = k
+                over_day = j - limit - 1  # the day that takes the window over the limit
+                if over_day > best:
+                    best = over_day
             ends.append(e)
             counts.append(n)
             kmax.append(best)
 
-    def _k(self, x: int) -> int:
+    def _over_day(self, apply_day: int) -> int:
         days = self.absent.days
         if not days:
             return -1
-        idx = bisect_right(self.ends, x)
-        k = self.kmax[idx - 1] if idx else -1
+        idx = bisect_right(self.ends, apply_day)
+        over_day = self.kmax[idx - 1] if idx else -1
         # Windows that run past X count only up to X.
-        if idx < len(days) and days[idx] <= x:
-            j = bisect_right(days, x, idx)
+        if idx < len(days) and days[idx] <= apply_day:
+            j = bisect_right(days, apply_day, idx)
             if j - idx > self.limit:
-                k = max(k, j - self.limit - 1)
-        return k
+                over_day = max(over_day, j - self.limit - 1)
+        return over_day
 
-    def restart(self, x: int, s: int, period_lo: int | None = None) -> int | None:
-        k = self._k(x)
-        if k >= 0 and self.absent.days[k] >= s:
-            return self.absent.returned[k]
+    def restart(self, apply_day: int, chain_start: int, period_lo: int | None = None) -> int | None:
+        over_day = self._over_day(apply_day)
+        if over_day >= 0 and self.absent.days[over_day] >= chain_start:
+            return self.absent.returned[over_day]
         return None
 
-    def explain_restart(self, x: int, s: int, period_lo: int | None = None) -> Breach | None:
+    def explain_restart(
+        self, apply_day: int, chain_start: int, period_lo: int | None = None
+    ) -> Breach | None:
         """The over-limit window whose trip sets the restart (for the reason)."""
-        r = self.restart(x, s)
-        if r is None:
+        restart_day = self.restart(apply_day, chain_start)
+        if restart_day is None:
             return None
-        found = [b for b in self.breaches(s, x) if b.start.toordinal() < r]
+        found = [
+            b for b in self.breaches(chain_start, apply_day) if b.start.toordinal() < restart_day
+        ]
         return found[-1] if found else None
 
-    def summary(self, lo: int, x: int) -> Reason:
-        w = max_in_any_12_months(self.trips, _d(lo), _d(x), absent=self.absent)
+    def summary(self, lo: int, apply_day: int) -> Reason:
+        w = max_in_any_12_months(self.trips, _d(lo), _d(apply_day), absent=self.absent)
         return wording.rolling_summary(w.days, w.start, w.end, self.limit, self.rule, self.scope)
 
-    def breaches(self, lo: int, x: int) -> list[Breach]:
+    def breaches(self, lo: int, apply_day: int) -> list[Breach]:
         """One breach per run of overlapping over-limit windows: the worst window of the run."""
         days = self.absent.days
         out: list[Breach] = []
@@ -113,10 +117,10 @@ class RollingLimit:
         # period than the window starting on the period's first day outside the UK.
         for i in range(bisect_left(days, lo), len(days)):
             a = days[i]
-            if a > x:
+            if a > apply_day:
                 break
             e = self.ends[i]
-            n = self.counts[i] if e <= x else bisect_right(days, x, i) - i
+            n = self.counts[i] if e <= apply_day else bisect_right(days, apply_day, i) - i
             if n <= self.limit:
                 continue
             if cur is not None and a > cur[3]:
@@ -164,24 +168,24 @@ class BlockLimit:
         self.cutoff = cutoff
         self.absent = absent if absent is not None else AbsenceDays(trips)
 
-    def _blocks(self, x: int, lo: int) -> list[tuple[int, int, int]]:
+    def _blocks(self, apply_day: int, lo: int) -> list[tuple[int, int, int]]:
         """(first day, last day, days outside) for each block back to the one holding `lo`,
         newest first. Ordinal arithmetic: this runs for every candidate date."""
         days = self.absent.days
         if not days:
             return []
         first = max(lo, days[0])
-        if first > x:
+        if first > apply_day:
             return []
-        xd = _d(x)
+        xd = _d(apply_day)
         year, month, day = xd.year, xd.month, xd.day
         leap_day = month == 2 and day == 29
         out = []
-        end = x
-        k = 1
+        end = apply_day
+        over_day = 1
         count = self.absent.count
         while True:
-            y = year - k
+            y = year - over_day
             if leap_day and not calendar.isleap(y):
                 start = date(y, 2, 28).toordinal() + 1
             else:
@@ -190,40 +194,52 @@ class BlockLimit:
             if start <= first:
                 return out
             end = start - 1
-            k += 1
+            over_day += 1
 
-    def restart(self, x: int, s: int, period_lo: int | None = None) -> int | None:
+    def restart(self, apply_day: int, chain_start: int, period_lo: int | None = None) -> int | None:
         best = None
-        lo = s if period_lo is None else max(s, period_lo)
-        for _bs, be, n in self._blocks(x, lo):
+        lo = chain_start if period_lo is None else max(chain_start, period_lo)
+        for _bs, be, n in self._blocks(apply_day, lo):
             if n > self.limit:
-                k = self.absent.upto(be) - self.limit - 1
-                if self.absent.days[k] >= s:
-                    r = self.absent.returned[k]
-                    best = r if best is None else max(best, r)
+                over_day = self.absent.upto(be) - self.limit - 1
+                if self.absent.days[over_day] >= chain_start:
+                    restart_day = self.absent.returned[over_day]
+                    best = restart_day if best is None else max(best, restart_day)
         return best
 
-    def jump(self, x: int, s: int, period_lo: int | None = None) -> int:
-        """How far a later application date must move before the worst breaching block can
-        pass: moving the blocks by j days takes at most j days out of any block."""
-        lo = s if period_lo is None else max(s, period_lo)
-        worst = max((n for _bs, _be, n in self._blocks(x, lo)), default=0)
-        return max(1, worst - self.limit)
+    def restart_and_slack(
+        self, apply_day: int, chain_start: int, period_lo: int | None = None
+    ) -> tuple[int | None, int]:
+        """The restart, and how far the application date can move on while the block that sets
+        it stays over the limit: moving the blocks by j days takes at most j days (and a day
+        for a 29 February) out of a block, and its restart never moves back."""
+        best, slack = None, 0
+        lo = chain_start if period_lo is None else max(chain_start, period_lo)
+        for _bs, be, n in self._blocks(apply_day, lo):
+            if n > self.limit:
+                over_day = self.absent.upto(be) - self.limit - 1
+                if self.absent.days[over_day] >= chain_start:
+                    restart_day = self.absent.returned[over_day]
+                    if best is None or restart_day > best:
+                        best, slack = restart_day, n - self.limit
+        return best, slack
 
-    def explain_restart(self, x: int, s: int, period_lo: int | None = None) -> Breach | None:
-        lo = s if period_lo is None else max(s, period_lo)
-        found = self.breaches(lo, x)
+    def explain_restart(
+        self, apply_day: int, chain_start: int, period_lo: int | None = None
+    ) -> Breach | None:
+        lo = chain_start if period_lo is None else max(chain_start, period_lo)
+        found = self.breaches(lo, apply_day)
         return found[-1] if found else None
 
-    def worst(self, lo: int, x: int) -> tuple[int, int | None, int | None]:
+    def worst(self, lo: int, apply_day: int) -> tuple[int, int | None, int | None]:
         best = (0, None, None)
-        for bs, be, n in self._blocks(x, lo):
+        for bs, be, n in self._blocks(apply_day, lo):
             if n >= best[0]:
                 best = (n, bs, be)
         return best
 
-    def summary(self, lo: int, x: int) -> Reason:
-        n, bs, be = self.worst(lo, x)
+    def summary(self, lo: int, apply_day: int) -> Reason:
+        n, bs, be = self.worst(lo, apply_day)
         return wording.block_summary(
             n,
             _d(max(bs, lo)) if bs is not None else None,
@@ -233,7 +249,7 @@ class BlockLimit:
             self.cutoff,
         )
 
-    def breaches(self, lo: int, x: int) -> list[Breach]:
+    def breaches(self, lo: int, apply_day: int) -> list[Breach]:
         return [
             Breach(
                 self.rule,
@@ -243,7 +259,7 @@ class BlockLimit:
                 f"{n} days outside the UK in the 12 months from {_d(bs)} to {_d(be)} "
                 f"(counted back from the application date): more than {self.limit}",
             )
-            for bs, be, n in sorted(self._blocks(x, lo))
+            for bs, be, n in sorted(self._blocks(apply_day, lo))
             if n > self.limit
         ]
 
@@ -270,32 +286,36 @@ class SingleLimit:
             if t.returned - t.left - 1 > limit
         )
 
-    def restart(self, x: int, s: int, period_lo: int | None = None) -> int | None:
+    def restart(self, apply_day: int, chain_start: int, period_lo: int | None = None) -> int | None:
         best = None
         for last, returned, _left, _i in self.long:
-            if last > x:
+            if last > apply_day:
                 break
-            if last >= s:
+            if last >= chain_start:
                 best = returned
         return best
 
-    def explain_restart(self, x: int, s: int, period_lo: int | None = None) -> Breach | None:
-        r = self.restart(x, s)
-        found = [b for b in self.breaches(s, x) if b.end.toordinal() == r]
+    def explain_restart(
+        self, apply_day: int, chain_start: int, period_lo: int | None = None
+    ) -> Breach | None:
+        restart_day = self.restart(apply_day, chain_start)
+        found = [
+            b for b in self.breaches(chain_start, apply_day) if b.end.toordinal() == restart_day
+        ]
         return found[-1] if found else None
 
-    def summary(self, lo: int, x: int) -> Reason:
+    def summary(self, lo: int, apply_day: int) -> Reason:
         longest = max(
             (
-                min(t.returned - 1, x) - max(t.left + 1, lo) + 1
+                min(t.returned - 1, apply_day) - max(t.left + 1, lo) + 1
                 for t in self.trips
-                if t.returned - 1 >= lo and t.left < x
+                if t.returned - 1 >= lo and t.left < apply_day
             ),
             default=0,
         )
         return wording.single_summary(max(0, longest), self.limit, self.rule, self.cutoff)
 
-    def breaches(self, lo: int, x: int) -> list[Breach]:
+    def breaches(self, lo: int, apply_day: int) -> list[Breach]:
         return [
             Breach(
                 self.rule,
@@ -307,7 +327,7 @@ class SingleLimit:
                 f"{wording.long_date(self.cutoff)}",
             )
             for last, returned, left, i in self.long
-            if last >= lo and left <= x
+            if last >= lo and left <= apply_day
         ]
 
 
@@ -331,27 +351,31 @@ class TotalLimit:
             else AbsenceDays(trips, hi=cutoff - 1)
         )
 
-    def explain_restart(self, x: int, s: int, period_lo: int | None = None) -> Breach | None:
-        found = self.breaches(s, x)
+    def explain_restart(
+        self, apply_day: int, chain_start: int, period_lo: int | None = None
+    ) -> Breach | None:
+        found = self.breaches(chain_start, apply_day)
         return found[-1] if found else None
 
-    def summary(self, lo: int, x: int) -> Reason:
-        return wording.total_summary(self.total(lo, x), self.limit, self.rule, _d(self.cutoff))
+    def summary(self, lo: int, apply_day: int) -> Reason:
+        return wording.total_summary(
+            self.total(lo, apply_day), self.limit, self.rule, _d(self.cutoff)
+        )
 
-    def restart(self, x: int, s: int, period_lo: int | None = None) -> int | None:
-        b = min(x, self.cutoff - 1)
+    def restart(self, apply_day: int, chain_start: int, period_lo: int | None = None) -> int | None:
+        b = min(apply_day, self.cutoff - 1)
         total = self.absent.upto(b)
         if total > self.limit:
-            k = total - self.limit - 1
-            if self.absent.days[k] >= s:
-                return self.absent.returned[k]
+            over_day = total - self.limit - 1
+            if self.absent.days[over_day] >= chain_start:
+                return self.absent.returned[over_day]
         return None
 
-    def total(self, lo: int, x: int) -> int:
-        return self.absent.count(lo, min(x, self.cutoff - 1))
+    def total(self, lo: int, apply_day: int) -> int:
+        return self.absent.count(lo, min(apply_day, self.cutoff - 1))
 
-    def breaches(self, lo: int, x: int) -> list[Breach]:
-        n = self.total(lo, x)
+    def breaches(self, lo: int, apply_day: int) -> list[Breach]:
+        n = self.total(lo, apply_day)
         if n <= self.limit:
             return []
         reached = self.absent.days[self.absent.upto(lo - 1) + self.limit]

@@ -23,8 +23,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Container
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import date
+from typing import NamedTuple
 
 from desktop.rules.days import ONE_DAY, AbsenceDays, Trip, Window, max_in_any_12_months
 from desktop.rules.figures import Figures
@@ -32,7 +32,7 @@ from desktop.rules.history import History
 from desktop.rules.routes import ROUTE_SPECS
 from desktop.rules.routes.spec import RouteSpec
 from desktop.rules.settlement import SettlementAssessment
-from desktop.rules.timeline import INF, Piece, d, label
+from desktop.rules.timeline import INF, Piece, label
 from desktop.rules.verdict import Assessment, Breach
 
 STATUSES: dict[str, str] = {
@@ -252,7 +252,9 @@ def day_timeline(
             if a <= b:
                 if a > cursor:
                     stretches.append(
-                        Stretch(d(cursor), d(a - 1), status, rule, reason, record, p.assumed, counts)
+                        Stretch(
+                            d(cursor), d(a - 1), status, rule, reason, record, p.assumed, counts
+                        )
                     )
                 stretches.append(_abroad(history, t, d(a), d(b), p.assumed, counts))
                 cursor = b + 1
@@ -296,9 +298,7 @@ def day_timeline(
     )
 
 
-def _abroad(
-    history: History, t: Trip, a: date, b: date, assumed: bool, counts: bool
-) -> Stretch:
+def _abroad(history: History, t: Trip, a: date, b: date, assumed: bool, counts: bool) -> Stretch:
     absence = history.absences[t.index]
     return Stretch(
         a,

@@ -78,7 +78,9 @@ def appeal_deadline(
         start = received or decision_sent
         when = "received" if received else "sent (the date received is not recorded)"
         last = start + timedelta(days=f.value)
-        what = f"Last day to appeal from outside the UK: {f.value} days after the refusal was {when}"
+        what = (
+            f"Last day to appeal from outside the UK: {f.value} days after the refusal was {when}"
+        )
     else:
         f = figures.entry("appeal.in_country_days", decision_sent)
         last = decision_sent + timedelta(days=f.value)

@@ -50,7 +50,15 @@ class Figures:
     #: what-if questions with an old `today` would otherwise fail on later-added figures.
     lenient: bool = False
 
+    def __post_init__(self) -> None:
+        # The effective dates of each key, once: `entry` runs in the engine's inner loops.
+        object.__setattr__(
+            self, "_dates", {k: [e.effective_from for e in v] for k, v in self.by_key.items()}
+        )
+
     def leniently(self) -> Figures:
+        if self.lenient:
+            return self
         return Figures(self.by_key, True)
 
     @classmethod
@@ -97,7 +105,7 @@ class Figures:
         entries = self.by_key.get(key)
         if not entries:
             raise FiguresError(f"no figure {key!r} in resources/rules")
-        i = bisect_right([e.effective_from for e in entries], on)
+        i = bisect_right(self._dates[key], on)
         if i == 0 and not (self.lenient if strict is None else not strict):
             raise FiguresError(
                 f"figure {key!r} has no value in force on {on.isoformat()} "

@@ -65,10 +65,11 @@ def income_threshold(
     )
     lookup_on = change - timedelta(days=1) if old_rules else application_date
     threshold = figures.int_("fm.income_threshold", lookup_on)
+    changed = f"{change.day} {change:%B %Y}"
     why = f"The income threshold is {_money(threshold)} " + (
-        "(the rules before 11 April 2024 apply to this application)"
+        f"(the rules before {changed} apply to this application)"
         if old_rules
-        else "(a first partner application made on or after 11 April 2024)"
+        else f"(a first partner application made on or after {changed})"
     )
     if old_rules and non_british_children > 0:
         first = figures.int_("fm.child_addition_first", lookup_on)

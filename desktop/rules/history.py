@@ -188,6 +188,10 @@ class Application:
     appeal_lodged: date | None = None
     appeal_decided: date | None = None
     appeal_outcome: str | None = None
+    #: The last day to appeal or ask for administrative review, as the refusal letter gives it,
+    #: when that is later than the usual 14 days after the decision (s3C(2)(c)-(d) IA 1971:
+    #: 3C leave runs while an appeal could still be brought in time). Refused applications only.
+    appeal_by: date | None = None
 
 
 @dataclass(frozen=True)
@@ -255,6 +259,7 @@ _APPLICATION_KEYS = (
     "appeal_lodged",
     "appeal_decided",
     "appeal_outcome",
+    "appeal_by",
 )
 _ABSENCE_KEYS = ("left", "returned", "reason", "exceptional", "planned")
 _CUSTODY_KEYS = ("from", "to")
@@ -278,6 +283,11 @@ def quote(text: str, limit: int = ECHO_LIMIT) -> str:
 
 def date_in_range(value: date) -> bool:
     return FIRST_DATE <= value <= LAST_DATE
+
+
+def _out_of_range(value: date) -> str:
+    """The message for a date outside FIRST_DATE..LAST_DATE (after the record and field)."""
+    return f"the date {value.isoformat()} is {DATE_RANGE_TEXT}"
 
 
 def _describe(value: Any) -> str:
@@ -333,7 +343,7 @@ class _Record:
         except ValueError:
             raise self.error(fld, f"{value!r} is not a real calendar date") from None
         if not date_in_range(parsed):
-            raise self.error(fld, f"the date {value} is {DATE_RANGE_TEXT}")
+            raise self.error(fld, _out_of_range(parsed))
         return parsed
 
     def required_date(self, fld: str) -> date:
@@ -453,6 +463,7 @@ def _parse_application(value: Any, record: str) -> Application:
         appeal_lodged=rec.date("appeal_lodged"),
         appeal_decided=rec.date("appeal_decided"),
         appeal_outcome=rec.outcome("appeal_outcome", APPEAL_OUTCOMES, "appeal outcome"),
+        appeal_by=rec.date("appeal_by"),
     )
 
 
@@ -554,6 +565,7 @@ def history_to_dict(history: History) -> dict[str, Any]:
                 "appeal_lodged": _iso(a.appeal_lodged),
                 "appeal_decided": _iso(a.appeal_decided),
                 "appeal_outcome": a.appeal_outcome,
+                "appeal_by": _iso(a.appeal_by),
             }
             for a in history.applications
         ],
@@ -583,10 +595,23 @@ def _fmt(d: date) -> str:
     return d.isoformat()
 
 
+def _range_checks(record: str, dates: tuple[tuple[str, date | None], ...]) -> list[HistoryError]:
+    """The years-1900-to-2100 check of `_Record.date`, for records built in code (the forms)."""
+    return [
+        _error(record, fld, _out_of_range(value))
+        for fld, value in dates
+        if value is not None and not date_in_range(value)
+    ]
+
+
 def _record_checks(history: History, today: date | None) -> list[HistoryError]:
     problems: list[HistoryError] = []
+    problems += _range_checks("person", (("date_of_birth", history.person.date_of_birth),))
     for i, p in enumerate(history.permissions):
         rec = f"permissions[{i}]"
+        problems += _range_checks(
+            rec, (("from", p.start), ("to", p.end), ("granted_on", p.granted_on))
+        )
         if p.category not in PERMISSION_CATEGORIES:
             problems.append(
                 _error(rec, "category", f"unknown permission category {quote(p.category)}")
@@ -615,6 +640,18 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
             )
     for i, a in enumerate(history.applications):
         rec = f"applications[{i}]"
+        problems += _range_checks(
+            rec,
+            (
+                ("made", a.made),
+                ("decided", a.decided),
+                ("fee_waiver_requested", a.fee_waiver_requested),
+                ("fee_waiver_decided", a.fee_waiver_decided),
+                ("appeal_lodged", a.appeal_lodged),
+                ("appeal_decided", a.appeal_decided),
+                ("appeal_by", a.appeal_by),
+            ),
+        )
         if a.made is None and a.fee_waiver_requested is None:
             problems.append(
                 _error(
@@ -640,6 +677,7 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                 "appeal decision date",
                 "date the appeal was lodged",
             ),
+            ("appeal_by", a.decided, a.appeal_by, "appeal deadline", "decision date"),
         )
         for fld, earlier, later, later_name, earlier_name in pairs:
             if earlier is not None and later is not None and later < earlier:
@@ -655,8 +693,18 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
             problems.append(
                 _error(rec, "appeal_lodged", "an appeal decision needs the date it was lodged")
             )
+        if a.appeal_by is not None and a.outcome != "refused":
+            problems.append(
+                _error(
+                    rec,
+                    "appeal_by",
+                    "the appeal deadline is only for refused applications; set the outcome to "
+                    "refused, or leave the appeal deadline empty",
+                )
+            )
     for i, ab in enumerate(history.absences):
         rec = f"absences[{i}]"
+        problems += _range_checks(rec, (("left", ab.left), ("returned", ab.returned)))
         if ab.returned < ab.left:
             problems.append(
                 _error(
@@ -677,6 +725,7 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                 )
             )
     for i, c in enumerate(history.custody):
+        problems += _range_checks(f"custody[{i}]", (("from", c.start), ("to", c.end)))
         if c.end < c.start:
             problems.append(
                 _error(
@@ -685,6 +734,10 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                     f"the release date {_fmt(c.end)} is before the start date {_fmt(c.start)}",
                 )
             )
+    if history.question is not None:
+        problems += _range_checks(
+            "question", (("application_date", history.question.application_date),)
+        )
     return problems
 
 
@@ -763,6 +816,8 @@ def _overlaps(history: History) -> list[HistoryError]:
 def validate_history(history: History, today: date | None = None) -> list[HistoryError]:
     """Every problem found, in a stable order: record checks first, then overlaps.
 
+    The record checks include the parser's years-1900-to-2100 rule for every date, so a
+    history built in code (the forms) is held to the same range as one read from JSON.
     With `today`, trips that are not marked `planned` may not end after today.
     """
     return _record_checks(history, today) + _overlaps(history)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from desktop.rules.days import AbsenceDays, Trip, add_years, max_in_any_12_months, sub_years
 from desktop.rules import wording
+from desktop.rules.days import AbsenceDays, Trip, add_years, max_in_any_12_months, sub_years
 from desktop.rules.deadlines import Deadline, application_deadlines, with_status
 from desktop.rules.figures import Figures
 from desktop.rules.history import ROUTES, History
@@ -89,66 +89,66 @@ def assess_naturalisation(
     citizen = [p for p in history.permissions if p.category == "british_citizen"]
     ilr_from = settled[0] if settled else None
 
-    def checks(x: int) -> tuple[list[Breach], list[str], int]:
-        """Breaches of the statutory limits for an application on ordinal x."""
-        xd = d(x)
-        p0 = (sub_years(xd, years) + timedelta(days=1)).toordinal()
-        l0 = (sub_years(xd, 1) + timedelta(days=1)).toordinal()
+    def checks(apply_day: int) -> tuple[list[Breach], list[str], int]:
+        """Breaches of the statutory limits for an application on ordinal apply_day."""
+        apply_date = d(apply_day)
+        period_first = (sub_years(apply_date, years) + timedelta(days=1)).toordinal()
+        year_first = (sub_years(apply_date, 1) + timedelta(days=1)).toordinal()
         out: list[Breach] = []
         other: list[str] = []
-        if absent.is_absent(p0):
+        if absent.is_absent(period_first):
             out.append(
                 Breach(
                     f"BNA 1981 Sch. 1 para {para}(a)",
-                    d(p0),
-                    d(p0),
+                    d(period_first),
+                    d(period_first),
                     1,
-                    f"The person was outside the UK on {d(p0)}, the first day of the "
+                    f"The person was outside the UK on {d(period_first)}, the first day of the "
                     f"{years} years; they must be in the UK that day",
                 )
             )
-        tot = absent.count(p0, x)
+        tot = absent.count(period_first, apply_day)
         if tot > total_limit:
             out.append(
                 Breach(
                     f"BNA 1981 Sch. 1 para {para}(a)",
-                    d(p0),
-                    xd,
+                    d(period_first),
+                    apply_date,
                     tot,
-                    f"{tot} days outside the UK in the {years} years from {d(p0)} to {xd}: more "
+                    f"{tot} days outside the UK in the {years} years from {d(period_first)} to {apply_date}: more "
                     f"than {total_limit}",
                 )
             )
-        n12 = absent.count(l0, x)
+        n12 = absent.count(year_first, apply_day)
         if n12 > last_limit:
             out.append(
                 Breach(
                     f"BNA 1981 Sch. 1 para {para}(b)",
-                    d(l0),
-                    xd,
+                    d(year_first),
+                    apply_date,
                     n12,
-                    f"{n12} days outside the UK in the 12 months from {d(l0)} to {xd}: more than "
+                    f"{n12} days outside the UK in the 12 months from {d(year_first)} to {apply_date}: more than "
                     f"{last_limit}",
                 )
             )
-        for s, e, why in bad:
-            if e >= p0 and s <= x:
+        for s, candidate, why in bad:
+            if candidate >= period_first and s <= apply_day:
                 out.append(
                     Breach(
                         f"BNA 1981 Sch. 1 para {para}(d)" if s61 else "BNA 1981 Sch. 1 para 3(d)",
-                        d(max(s, p0)),
-                        d(min(e, x)),
-                        min(e, x) - max(s, p0) + 1,
+                        d(max(s, period_first)),
+                        d(min(candidate, apply_day)),
+                        min(candidate, apply_day) - max(s, period_first) + 1,
                         f"In breach of immigration laws in the qualifying period: {why}",
                     )
                 )
-        if first_cover is None or first_cover > p0:
+        if first_cover is None or first_cover > period_first:
             other.append(
-                f"No permission is recorded on {d(p0)}, the start of the {years} years; record "
+                f"No permission is recorded on {d(period_first)}, the start of the {years} years; record "
                 "the person's status then."
             )
         if s61:
-            need = l0
+            need = year_first
             if ilr_from is None or ilr_from.toordinal() > need:
                 other.append(
                     "Indefinite leave (or settled status) must have been held for the 12 months "
@@ -156,53 +156,62 @@ def assess_naturalisation(
                     + (f": held from {ilr_from}." if ilr_from else ": none is recorded.")
                 )
         else:
-            if ilr_from is None or ilr_from.toordinal() > x:
+            if ilr_from is None or ilr_from.toordinal() > apply_day:
                 other.append(
                     "Indefinite leave (or settled status) is needed on the application date "
                     "(BNA 1981 Sch. 1 para 3(c))."
                 )
         return out, other, tot
 
-    x = on.toordinal()
-    breaches, other, total = checks(x)
+    apply_day = on.toordinal()
+    breaches, other, total = checks(apply_day)
     eligible = not breaches and not other and not citizen
 
     # ---- earliest date: jump forward by what each failed test needs ---------------------------
-    def scan(e: int) -> int | None:
-        """Least date >= e passing every test, jumping by what each failed test needs."""
+    def scan(candidate: int) -> int | None:
+        """Least date >= candidate passing every test, jumping by what each failed test needs."""
         for _ in range(5000):
-            ed = d(e)
-            p0 = (sub_years(ed, years) + timedelta(days=1)).toordinal()
-            l0 = (sub_years(ed, 1) + timedelta(days=1)).toordinal()
-            if absent.is_absent(p0):
-                i = absent.days.index(p0)
-                e += absent.returned[i] - p0
+            candidate_date = d(candidate)
+            period_first = (sub_years(candidate_date, years) + timedelta(days=1)).toordinal()
+            year_first = (sub_years(candidate_date, 1) + timedelta(days=1)).toordinal()
+            if absent.is_absent(period_first):
+                i = absent.days.index(period_first)
+                candidate += absent.returned[i] - period_first
                 continue
-            last_bad = max((min(be, e) for bs, be, _w in bad if be >= p0 and bs <= e), default=None)
+            last_bad = max(
+                (
+                    min(be, candidate)
+                    for bs, be, _w in bad
+                    if be >= period_first and bs <= candidate
+                ),
+                default=None,
+            )
             if last_bad is not None:
-                e = max(e + 1, (add_years(d(last_bad), years)).toordinal())
+                candidate = max(candidate + 1, (add_years(d(last_bad), years)).toordinal())
                 continue
-            over = absent.count(p0, e) - total_limit
+            over = absent.count(period_first, candidate) - total_limit
             if over > 0:
-                e += over
+                candidate += over
                 continue
-            over = absent.count(l0, e) - last_limit
+            over = absent.count(year_first, candidate) - last_limit
             if over > 0:
-                e += over
+                candidate += over
                 continue
-            return e
+            return candidate
         return None
 
     earliest: int | None = None
     if ilr_from is not None and not citizen:
-        e = ilr_from.toordinal()
+        candidate = ilr_from.toordinal()
         if s61:
-            e = (add_years(ilr_from, 1) - timedelta(days=1)).toordinal()
+            candidate = (add_years(ilr_from, 1) - timedelta(days=1)).toordinal()
         if first_cover is not None:
-            e = max(e, (add_years(d(first_cover), years) - timedelta(days=1)).toordinal())
-        earliest = scan(e)
-        if not eligible and earliest is not None and earliest < x:
-            earliest = scan(x)
+            candidate = max(
+                candidate, (add_years(d(first_cover), years) - timedelta(days=1)).toordinal()
+            )
+        earliest = scan(candidate)
+        if not eligible and earliest is not None and earliest < apply_day:
+            earliest = scan(apply_day)
 
     # ---- reasons and notes ---------------------------------------------------------------------
     name = ROUTES[route]
@@ -233,15 +242,15 @@ def assess_naturalisation(
     for b in breaches:
         reasons.append(wording.breach(b))
     reasons.extend(Reason(text, code="requirement") for text in other)
-    for s, e, why in soft:
-        p0 = (sub_years(on, years) + timedelta(days=1)).toordinal()
-        if e >= p0 and s <= x:
+    for s, candidate, why in soft:
+        period_first = (sub_years(on, years) + timedelta(days=1)).toordinal()
+        if candidate >= period_first and s <= apply_day:
             notes.append(
-                f"{d(max(s, p0))} to {d(min(e, x))}: {why}; the Home Office may treat this as a "
+                f"{d(max(s, period_first))} to {d(min(candidate, apply_day))}: {why}; the Home Office may treat this as a "
                 "breach of immigration laws (Nationality guidance: good character)."
             )
     src = "Nationality guidance: naturalisation by discretion"
-    n12 = absent.count((sub_years(on, 1) + timedelta(days=1)).toordinal(), x)
+    n12 = absent.count((sub_years(on, 1) + timedelta(days=1)).toordinal(), apply_day)
     bands_total = figures.entry(f"{pre}.total_bands", on)
     bands_last = figures.entry("nat.last_12_months_bands", on)
     note = _band_note(bands_total.value, total, f"Absences in the {years} years", src)

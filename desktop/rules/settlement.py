@@ -53,7 +53,6 @@ from desktop.rules.timeline import (
 )
 from desktop.rules.verdict import Assessment, Breach, Reason, Uncounted
 
-
 #: The last history's trips and days outside, reused while the same history is assessed on
 #: several routes (the History tab asks all nine). Keyed by the identity of the absences tuple:
 #: histories are immutable, so the same tuple always means the same trips.
@@ -202,11 +201,12 @@ class SettlementAssessment:
     def counted_back_start(self, apply_day: int, months: int) -> int:
         """First day of the period counted back from the application date, uncounted days
         included (the part of the history breaches are looked for in)."""
-        start = sub_months(d(apply_day), months).toordinal()
+        back = sub_months(d(apply_day), months).toordinal()
+        if not self.uncounted_spans:
+            return back
+        start = back
         for _ in range(50):
-            nxt = sub_months(d(apply_day), months).toordinal() - self.uncounted_between(
-                start, apply_day
-            )
+            nxt = back - self.uncounted_between(start, apply_day)
             if nxt == start:
                 break
             start = nxt
@@ -224,7 +224,9 @@ class SettlementAssessment:
                 restart = r
         return restart
 
-    def restart_cause(self, apply_day: int, chain_start: int, restart: int, months: int) -> Breach | None:
+    def restart_cause(
+        self, apply_day: int, chain_start: int, restart: int, months: int
+    ) -> Breach | None:
         period_lo = self.counted_back_start(apply_day, months)
         for lim in self.limits:
             if lim.restart(apply_day, chain_start, period_lo) == restart:
@@ -268,7 +270,9 @@ class SettlementAssessment:
         category = self.pieces[i].category
         granted = self.pieces[i].granted
         j = i
-        while j > 0 and self.pieces[j - 1].category == category and self.pieces[j - 1].kind != "break":
+        while (
+            j > 0 and self.pieces[j - 1].category == category and self.pieces[j - 1].kind != "break"
+        ):
             j -= 1
             if granted is None:
                 granted = self.pieces[j].granted
@@ -326,7 +330,7 @@ class SettlementAssessment:
                 break
             candidate = first
         if found is not None and block_jump_from is not None and block_jump_from < found:
-            day = max(block_jump_from, found - 800)
+            day = block_jump_from
             while day < found:
                 ok, step = self.passes(day)
                 if ok:
@@ -342,21 +346,43 @@ class SettlementAssessment:
         return back if back is not None else first
 
     def passes(self, day: int) -> tuple[bool, int]:
-        """The quick eligibility test used when scanning for CR 3.2 dates, and how far the next
-        date that could pass is (more than one day only when a block is over the limit)."""
+        """The eligibility test used when scanning for CR 3.2 dates, and a safe step to the
+        next date that could pass.
+
+        The step is more than a day only where the answer cannot change sooner: a restart set
+        by a monotone limit (CR 3.1, CR 3.3) or by no limit stays as late; one set by a CR 3.2
+        block stays at least as late while that block is still over the limit; and the period
+        from a restart is not complete before it is complete.
+        """
         i = self.piece_index(day)
         if i is None or self.pieces[i].kind == "break" or self.chain_starts[i] is None:
             return False, 1
         chain_start = self.chain_starts[i]
         assert chain_start is not None
         months = self.months_for(chain_start)[0]
-        restart = self.restart_day(day, chain_start, months)
+        period_lo = self.counted_back_start(day, months)
+        restart = chain_start
+        for lim in self.limits:
+            if lim is self.blocks:
+                continue
+            r = lim.restart(day, chain_start, period_lo)
+            if r is not None and r > restart:
+                restart = r
+        slack: int | None = None  # None: the restart is monotone in the application date
+        if self.blocks is not None:
+            block_restart, block_slack = self.blocks.restart_and_slack(day, chain_start, period_lo)
+            if block_restart is not None and block_restart > restart:
+                restart, slack = block_restart, block_slack
         if restart > day:
-            step = 1
-            if self.blocks is not None:
-                step = self.blocks.jump(day, chain_start, self.counted_back_start(day, months))
-            return False, step
-        return self.first_date_for_start(restart, day) <= day, 1
+            step = restart - day if slack is None else slack - 2
+            return False, max(1, step)
+        if self.first_date_for_start(restart, day) <= day:
+            return True, 1
+        if self.spec.lead != "before_completion":
+            return False, 1
+        opens = self.window_opens(self.complete_day(restart, self.months_for(restart)[0]), day)
+        step = opens - day if slack is None else min(slack - 2, opens - day)
+        return False, max(1, step)
 
     # ---- the verdict ----------------------------------------------------------------------------
 
@@ -522,9 +548,7 @@ class SettlementAssessment:
         if eligible:
             assert period_start is not None and complete is not None
             reasons.append(
-                wording.eligible(
-                    route_label, on, months, d(period_start), d(complete), period_rule
-                )
+                wording.eligible(route_label, on, months, d(period_start), d(complete), period_rule)
             )
         else:
             reasons.append(
@@ -627,7 +651,11 @@ class SettlementAssessment:
         if last_break is not None and seen_count:
             end = min(last_break.end, apply_day)
             cause = Breach(
-                last_break.rule, d(last_break.start), d(end), end - last_break.start + 1, last_break.why
+                last_break.rule,
+                d(last_break.start),
+                d(end),
+                end - last_break.start + 1,
+                last_break.why,
             )
             out.append(wording.restart(d(chain_start), cause, listed=cause in breaches))
         if restart is not None and restart > chain_start:
@@ -656,7 +684,9 @@ class SettlementAssessment:
         today = self.today
         t = today.toordinal()
         abroad_days = {d(o) for o in self.all_absent.clipped(t - 400, t + 400).days}
-        out = application_deadlines(self.history, self.figures, self.bank_holidays, today, abroad_days)
+        out = application_deadlines(
+            self.history, self.figures, self.bank_holidays, today, abroad_days
+        )
         # Each limited permission: apply before it ends to keep it (section 3C).
         for ci, c in enumerate(self.cover.covers):
             if c.source != "permission" or c.expiry is None or c.end != c.expiry:

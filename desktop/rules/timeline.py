@@ -154,8 +154,9 @@ def build_cover(
                 if app.fee_waiver_decided is None:
                     out.missing.append(
                         f"applications[{i}].fee_waiver_decided: the fee-waiver decision date is "
-                        "needed to check the full application followed within 10 working days "
-                        "(34G(4)); we assumed it did"
+                        "needed to check the full application followed within "
+                        f"{figures.int_('fee_waiver.full_application_working_days', app.made)} "
+                        "working days (34G(4)); we assumed it did"
                     )
     apps.sort()
     trips = sorted(
@@ -243,7 +244,7 @@ def build_cover(
                     "CR 2.1(d)",
                     "Without permission from "
                     f"{d(gs)} to {d(cov_end)}, but permission was held immediately before "
-                    "1 August 2020, so this time is treated as lawful",
+                    f"{d(covid_from)}, so this time is treated as lawful",
                 )
             )
             gs = cov_end + 1

@@ -57,9 +57,7 @@ def already_settled(route_label: str, on: date, since: date, what: str) -> Reaso
     )
 
 
-def period_not_complete(
-    months: int, start: date, complete: date, opens: date, rule: str
-) -> Reason:
+def period_not_complete(months: int, start: date, complete: date, opens: date, rule: str) -> Reason:
     return Reason(
         f"The qualifying period of {period_words(months)} from {start} is complete on "
         f"{complete}; an application can be made from {opens} ({rule}).",
@@ -79,7 +77,12 @@ def qualifies_but_wait(
         f"({rule}).",
         code="wait_for_window",
         rule=rule,
-        dates={"period_start": start, "complete_on": complete, "apply_from": opens, "expiry": expiry},
+        dates={
+            "period_start": start,
+            "complete_on": complete,
+            "apply_from": opens,
+            "expiry": expiry,
+        },
     )
 
 
@@ -152,9 +155,7 @@ def before_period(b: Breach, period_start: date, on: date) -> str:
 
 
 def uncounted(rule: str, why: str, start: date, end: date) -> Reason:
-    return Reason(
-        f"{rule}: {why}.", code="uncounted", rule=rule, dates={"from": start, "to": end}
-    )
+    return Reason(f"{rule}: {why}.", code="uncounted", rule=rule, dates={"from": start, "to": end})
 
 
 def counted_concession(rule: str, why: str, start: date, end: date) -> Reason:
@@ -193,7 +194,9 @@ def absences_total(total: int, start: date, on: date) -> Reason:
     )
 
 
-def rolling_summary(days: int, start: date | None, end: date | None, limit: int, rule: str, scope: str) -> Reason:
+def rolling_summary(
+    days: int, start: date | None, end: date | None, limit: int, rule: str, scope: str
+) -> Reason:
     where = f" ({start} to {end})" if start else ""
     return Reason(
         f"{scope}: the worst 12 months{where} had {days} days outside the UK; the limit is "
@@ -205,7 +208,9 @@ def rolling_summary(days: int, start: date | None, end: date | None, limit: int,
     )
 
 
-def block_summary(days: int, start: date | None, end: date | None, limit: int, rule: str, cutoff: date) -> Reason:
+def block_summary(
+    days: int, start: date | None, end: date | None, limit: int, rule: str, cutoff: date
+) -> Reason:
     where = f"the worst was {start} to {end} with {days} days" if start else "none had any"
     return Reason(
         f"Absences with permission granted before {long_date(cutoff)} are counted in "
@@ -319,18 +324,6 @@ def protection_route(figures: Figures, on: date) -> Reason:
         f"permission; apply in {lead_words} of permission; {fee_words} (references 000, 004).",
         code="route",
         rule=months.rule or "",
-    )
-
-
-def lr_limits_text(figures: Figures, on: date) -> str:
-    cutoff = figures.date_("lr.transition_date", on)
-    single = figures.int_("lr.single_absence_limit_days", on)
-    total = figures.int_("lr.total_absence_limit_days", on)
-    rolling = figures.int_("cr.absence_limit_days", on)
-    return (
-        f"no single absence over {single} days and no more than {total} days in total for "
-        f"absences that started before {long_date(cutoff)} (CR 3.3); no more than {rolling} days "
-        "in any 12 months for later absences (CR 3.1)"
     )
 
 

@@ -127,6 +127,8 @@ _DEMO_CASES: list[dict] = [
                     "made": "2024-05-02",
                     "decided": "2026-10-30",
                     "outcome": "refused",
+                    # The letter went out late: its deadline is 14 days after it was sent.
+                    "appeal_by": "2026-11-16",
                     "appeal_lodged": "2026-11-10",
                 },
             ],

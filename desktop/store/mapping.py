@@ -40,6 +40,7 @@ def history_from_client(client: Client) -> History:
                 appeal_lodged=row.appeal_lodged,
                 appeal_decided=row.appeal_decided,
                 appeal_outcome=row.appeal_outcome,
+                appeal_by=row.appeal_by,
             )
             for row in client.applications
         ),
@@ -89,6 +90,7 @@ def history_rows(history: History) -> dict[str, list]:
                 appeal_lodged=a.appeal_lodged,
                 appeal_decided=a.appeal_decided,
                 appeal_outcome=a.appeal_outcome,
+                appeal_by=a.appeal_by,
             )
             for index, a in enumerate(history.applications)
         ],

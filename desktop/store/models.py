@@ -119,6 +119,8 @@ class ApplicationRow(Base):
     appeal_lodged: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     appeal_decided: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     appeal_outcome: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    #: The later appeal (or administrative review) deadline a refusal letter gives, if any.
+    appeal_by: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class AbsenceRow(Base):

@@ -115,6 +115,8 @@ def _row(kind: str, record: Any) -> list[str]:
             appeal = f"lodged {format_date(record.appeal_lodged)}"
             if record.appeal_outcome:
                 appeal += f"; {APPEAL_OUTCOMES[record.appeal_outcome].lower()}"
+        elif record.appeal_by:
+            appeal = f"deadline {format_date(record.appeal_by)}"
         return [
             APPLICATION_KINDS.get(record.kind, record.kind),
             format_date(record.made),

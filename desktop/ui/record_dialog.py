@@ -143,6 +143,14 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
             none_label="Not decided or not known",
         ),
         FieldSpec("appeal_section", "Appeal", "section"),
+        # Not past_only: the deadline may still be to come. Refused applications only (checked
+        # by validate_history); the engine reads it for section 3C leave after a refusal.
+        FieldSpec(
+            "appeal_by",
+            "Appeal deadline &given in the letter (if later than 14 days)",
+            "date",
+            "Appeal deadline",
+        ),
         FieldSpec("appeal_lodged", "&Appeal lodged", "date", "Appeal date", past_only=True),
         FieldSpec(
             "appeal_decided", "Appeal d&ecided", "date", "Appeal decision date", past_only=True
@@ -520,6 +528,7 @@ class RecordDialog(QDialog):
             order("fee_waiver_decided", "fee_waiver_requested")
             order("appeal_lodged", "decided")
             order("appeal_decided", "appeal_lodged")
+            order("appeal_by", "decided")
             if v("appeal_decided") is not None and v("appeal_lodged") is None:
                 problems.setdefault(
                     "appeal_lodged", "Appeal date is needed when there is an appeal decision."

@@ -2,6 +2,7 @@
 
 import copy
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from desktop.rules.history import (
     APPEAL_OUTCOMES,
     APPLICATION_KINDS,
     APPLICATION_OUTCOMES,
+    DATE_RANGE_TEXT,
     FEE_WAIVER_OUTCOMES,
     INDEFINITE_CATEGORIES,
     PERMISSION_CATEGORIES,
@@ -53,6 +55,7 @@ GOOD = {
             "appeal_lodged": None,
             "appeal_decided": None,
             "appeal_outcome": None,
+            "appeal_by": None,
         }
     ],
     "absences": [
@@ -250,6 +253,7 @@ DATE_FIELDS = [
     (["applications", 0, "fee_waiver_decided"], "applications[0]", "fee_waiver_decided"),
     (["applications", 0, "appeal_lodged"], "applications[0]", "appeal_lodged"),
     (["applications", 0, "appeal_decided"], "applications[0]", "appeal_decided"),
+    (["applications", 0, "appeal_by"], "applications[0]", "appeal_by"),
     (["absences", 0, "left"], "absences[0]", "left"),
     (["absences", 0, "returned"], "absences[0]", "returned"),
     (["custody", 0, "from"], "custody[0]", "from"),
@@ -343,13 +347,19 @@ def histories(draw):
     apps = []
     for _ in range(draw(st.integers(0, 3))):
         made = draw(days)
+        decided = made + timedelta(days=draw(st.integers(0, 400)))
+        outcome = draw(st.none() | st.sampled_from(sorted(APPLICATION_OUTCOMES)))
+        appeal_by = None
+        if outcome == "refused" and draw(st.booleans()):
+            appeal_by = decided + timedelta(days=draw(st.integers(0, 60)))
         apps.append(
             Application(
                 draw(st.sampled_from(sorted(APPLICATION_KINDS))),
                 made,
-                made + timedelta(days=draw(st.integers(0, 400))),
-                draw(st.none() | st.sampled_from(sorted(APPLICATION_OUTCOMES))),
+                decided,
+                outcome,
                 draw(st.none() | st.booleans()),
+                appeal_by=appeal_by,
             )
         )
     custody = []
@@ -369,3 +379,154 @@ def histories(draw):
 def test_parse_history_of_history_to_dict_round_trips(h):
     assert validate_history(h) == []
     assert parse_history(history_to_dict(h)) == h
+
+
+# ---- the appeal deadline a refusal letter gives (appeal_by) ------------------------------------
+
+
+def refused(**changes):
+    app = {
+        "kind": "extension",
+        "made": "2016-08-20",
+        "decided": "2016-12-01",
+        "outcome": "refused",
+        "appeal_by": "2016-12-29",
+    }
+    app.update(changes)
+    return broken(["applications", 0], app)
+
+
+def test_appeal_by_parses_and_round_trips():
+    h = parse_history(refused())
+    assert h.applications[0].appeal_by == date(2016, 12, 29)
+    out = history_to_dict(h)
+    assert out["applications"][0]["appeal_by"] == "2016-12-29"
+    assert parse_history(out) == h
+    # Absent and null both mean "the usual 14 days".
+    assert parse_history(refused(appeal_by=None)).applications[0].appeal_by is None
+    absent = refused()
+    del absent["applications"][0]["appeal_by"]
+    assert parse_history(absent).applications[0].appeal_by is None
+
+
+def test_appeal_by_may_be_the_decision_day_but_not_before_it():
+    assert parse_history(refused(appeal_by="2016-12-01")).applications[0].appeal_by == date(
+        2016, 12, 1
+    )
+    e = error_of(refused(appeal_by="2016-11-30"))
+    assert (e.record, e.field) == ("applications[0]", "appeal_by")
+    assert str(e) == (
+        "applications[0].appeal_by: the appeal deadline 2016-11-30 is before the decision date "
+        "2016-12-01"
+    )
+
+
+@pytest.mark.parametrize("outcome", ["granted", "withdrawn", "rejected", "void", None, "pending"])
+def test_appeal_by_is_only_for_refused_applications(outcome):
+    e = error_of(refused(outcome=outcome))
+    assert (e.record, e.field) == ("applications[0]", "appeal_by")
+    assert str(e) == (
+        "applications[0].appeal_by: the appeal deadline is only for refused applications; set "
+        "the outcome to refused, or leave the appeal deadline empty"
+    )
+
+
+def test_appeal_by_is_a_keyword_field_after_the_appeal_outcome():
+    # Positional construction (kind, made, decided, outcome, ..., appeal_outcome) is unchanged.
+    a = Application("asylum", date(2024, 5, 2), date(2026, 10, 30), "refused")
+    assert a.appeal_by is None
+    assert validate_history(History(applications=(a,))) == []
+    with_deadline = Application(
+        "asylum", date(2024, 5, 2), date(2026, 10, 30), "refused", appeal_by=date(2026, 11, 16)
+    )
+    assert validate_history(History(applications=(with_deadline,))) == []
+
+
+# ---- validate_history holds built histories to the parser's date range -------------------------
+
+OUT_OF_RANGE = [date(201, 5, 1), date(1899, 12, 31), date(2101, 1, 1), date(9999, 12, 31)]
+OK_PERMISSION = Permission("student", date(2014, 9, 1), date(2016, 8, 31), date(2014, 8, 20))
+OK_APPLICATION = Application(
+    "extension",
+    date(2016, 8, 20),
+    date(2016, 12, 1),
+    "refused",
+    fee_waiver_requested=date(2016, 8, 1),
+    fee_waiver_decided=date(2016, 8, 10),
+    appeal_lodged=date(2016, 12, 10),
+    appeal_decided=date(2017, 3, 1),
+    appeal_by=date(2016, 12, 20),
+)
+
+
+def _with(record: str, attr: str, value: date) -> History:
+    """A valid history with one date replaced by `value`, built in code (no parsing)."""
+    h = History(
+        person=Person("Test", date(1990, 5, 1)),
+        permissions=(OK_PERMISSION,),
+        applications=(OK_APPLICATION,),
+        absences=(Absence(date(2020, 1, 10), date(2020, 2, 1)),),
+        custody=(Custody(date(2016, 1, 1), date(2016, 12, 31)),),
+        question=Question("long_residence", date(2024, 9, 1)),
+    )
+    if record == "person":
+        return replace(h, person=replace(h.person, **{attr: value}))
+    if record == "question":
+        return replace(h, question=replace(h.question, **{attr: value}))
+    coll = record.split("[")[0]
+    first = replace(getattr(h, coll)[0], **{attr: value})
+    return replace(h, **{coll: (first,)})
+
+
+#: (record, JSON field, dataclass attribute) for every date of every record.
+BUILT_DATE_FIELDS = [
+    ("person", "date_of_birth", "date_of_birth"),
+    ("permissions[0]", "from", "start"),
+    ("permissions[0]", "to", "end"),
+    ("permissions[0]", "granted_on", "granted_on"),
+    ("applications[0]", "made", "made"),
+    ("applications[0]", "decided", "decided"),
+    ("applications[0]", "fee_waiver_requested", "fee_waiver_requested"),
+    ("applications[0]", "fee_waiver_decided", "fee_waiver_decided"),
+    ("applications[0]", "appeal_lodged", "appeal_lodged"),
+    ("applications[0]", "appeal_decided", "appeal_decided"),
+    ("applications[0]", "appeal_by", "appeal_by"),
+    ("absences[0]", "left", "left"),
+    ("absences[0]", "returned", "returned"),
+    ("custody[0]", "from", "start"),
+    ("custody[0]", "to", "end"),
+    ("question", "application_date", "application_date"),
+]
+
+
+def test_the_built_history_is_valid_to_start_with():
+    h = _with("person", "date_of_birth", date(1990, 5, 1))
+    assert validate_history(h, today=date(2024, 6, 1)) == []
+    assert parse_history(history_to_dict(h)) == h
+
+
+@pytest.mark.parametrize("record, fld, attr", BUILT_DATE_FIELDS)
+@pytest.mark.parametrize("value", OUT_OF_RANGE, ids=str)
+def test_validate_history_refuses_dates_outside_1900_to_2100(record, fld, attr, value):
+    problems = validate_history(_with(record, attr, value), today=date(2024, 6, 1))
+    expected = HistoryError(
+        f"{record}.{fld}: the date {value.isoformat()} is outside the years 1900 to 2100",
+        record=record,
+        field=fld,
+    )
+    assert expected in problems
+    # The same words as the JSON parser's, from the same constant.
+    assert str(expected).endswith(f"the date {value.isoformat()} is {DATE_RANGE_TEXT}")
+
+
+@pytest.mark.parametrize("record, fld, attr", BUILT_DATE_FIELDS)
+def test_validate_history_accepts_the_first_and_last_days_of_the_range(record, fld, attr):
+    for value in (date(1900, 1, 1), date(2100, 12, 31)):
+        problems = validate_history(_with(record, attr, value))
+        assert not [p for p in problems if DATE_RANGE_TEXT in p.message], (record, fld, value)
+
+
+def test_validate_history_range_message_matches_the_parser():
+    built = validate_history(_with("absences[0]", "returned", date(2101, 1, 1)))
+    parsed = error_of(broken(["absences", 0, "returned"], "2101-01-01"))
+    assert parsed in built

@@ -26,7 +26,9 @@ FORBIDDEN_MODULES = {
 FORBIDDEN_CALLS = {"open", "today", "now", "utcnow"}
 
 
-@pytest.mark.parametrize("module", sorted(RULES.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "module", sorted(RULES.rglob("*.py")), ids=lambda p: str(p.relative_to(RULES))
+)
 def test_rules_module_is_pure(module):
     tree = ast.parse(module.read_text(encoding="utf-8"))
     for node in ast.walk(tree):

@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import inspect, text
@@ -209,6 +210,65 @@ def test_migration_on_open_upgrades_and_backs_up_first(folder):
         old = _make_engine(store.upgrade_backup, key)
         assert current_revision(old) == "0001"
         old.dispose()
+    finally:
+        store.close()
+
+
+def test_upgrade_from_0002_adds_appeal_by_and_keeps_the_applications(folder):
+    """A store from before `appeal_by` (revision 0002) gains the column when opened; the
+    applications in it keep every value and read back with no appeal deadline."""
+    folder.mkdir(parents=True)
+    params = KdfParams.fresh(**CHEAP_KDF)
+    write_header(folder / HEADER_NAME, params)
+    key = derive_key(PASSPHRASE, params)
+    engine = _make_engine(folder / DB_NAME, key)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    upgrade_schema(engine, "0002")
+    now = dt.datetime(2026, 1, 1)
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO clients (full_name, created_at, updated_at) VALUES (:n, :t, :t)"),
+            {"n": SECRET_NAME, "t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO applications (client_id, position, kind, made, decided, outcome, "
+                "appeal_lodged) VALUES (1, 0, 'asylum', :made, :decided, 'refused', :lodged)"
+            ),
+            {
+                "made": dt.date(2021, 3, 1),
+                "decided": dt.date(2022, 6, 10),
+                "lodged": dt.date(2022, 6, 20),
+            },
+        )
+    columns = {c["name"] for c in inspect(engine).get_columns("applications")}
+    assert "appeal_by" not in columns and "appeal_lodged" in columns
+    engine.dispose()
+
+    store = Store.open(folder, PASSPHRASE)
+    try:
+        assert current_revision(store.engine) == head_revision() != "0002"
+        assert store.upgrade_backup.name.startswith("before-upgrade-0002-to-")
+        columns = {c["name"]: c for c in inspect(store.engine).get_columns("applications")}
+        assert columns["appeal_by"]["nullable"]
+        with store.read_session() as s:
+            (app,) = repository.load_history(s, 1).applications
+        assert (app.kind, app.made, app.decided, app.outcome, app.appeal_lodged) == (
+            "asylum",
+            dt.date(2021, 3, 1),
+            dt.date(2022, 6, 10),
+            "refused",
+            dt.date(2022, 6, 20),
+        )
+        assert app.appeal_by is None
+        # The new column takes a value like the others.
+        with store.session() as s:
+            history = repository.load_history(s, 1)
+            given = replace(history.applications[0], appeal_by=dt.date(2022, 7, 8))
+            repository.save_history(s, 1, replace(history, applications=(given,)), "Tester")
+        with store.read_session() as s:
+            assert repository.load_history(s, 1).applications[0].appeal_by == dt.date(2022, 7, 8)
     finally:
         store.close()
 

@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -57,6 +58,37 @@ def test_import_then_export_returns_the_same_history(store):
     with store.read_session() as s:
         exported = export_case(s, cid, full=False)
     assert exported == history_to_dict(parse_history(CASE))
+
+
+REFUSED_WITH_DEADLINE = {
+    "kind": "asylum",
+    "made": "2021-03-01",
+    "decided": "2022-06-10",
+    "outcome": "refused",
+    "appeal_by": "2022-07-08",
+    "appeal_lodged": "2022-07-05",
+}
+
+
+def test_appeal_deadline_survives_import_export_and_save(store):
+    case = dict(CASE, applications=[*CASE["applications"], REFUSED_WITH_DEADLINE])
+    with store.session() as s:
+        cid = import_case(s, parse_case(case), "Tester")
+    with store.read_session() as s:
+        exported = export_case(s, cid, full=False)
+        history = repository.load_history(s, cid)
+    assert exported == history_to_dict(parse_history(case))
+    assert exported["applications"][2]["appeal_by"] == "2022-07-08"
+    assert [a["appeal_by"] for a in exported["applications"][:2]] == [None, None]
+    assert history.applications[2].appeal_by == dt.date(2022, 7, 8)
+    # Changing only the deadline is saved (and audited) like any other field.
+    later = replace(history.applications[2], appeal_by=dt.date(2022, 7, 22))
+    changed = replace(history, applications=(*history.applications[:2], later))
+    with store.session() as s:
+        repository.save_history(s, cid, changed, "Tester")
+    with store.read_session() as s:
+        assert repository.load_history(s, cid).applications[2].appeal_by == dt.date(2022, 7, 22)
+        assert repository.audit_of(s, cid)[-1].summary == "changed: applications"
 
 
 def test_full_export_carries_details_household_notes_and_audit(store):

@@ -4,6 +4,7 @@ import sys
 import threading
 import time
 import types
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -11,7 +12,15 @@ import shiboken6
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QWidget as QWidgetBase
 
-from desktop.rules.history import ROUTES, Absence, History, Permission, Question
+from desktop.rules.history import (
+    ROUTES,
+    Absence,
+    Application,
+    Custody,
+    History,
+    Permission,
+    Question,
+)
 from desktop.store.models import Client
 from desktop.store.repository import (
     ClientDetails,
@@ -253,6 +262,55 @@ def test_overlapping_records_are_refused_and_nothing_is_saved(page, store, clien
         "permission", None, Permission("partner_5y", date(2021, 6, 1), date(2023, 6, 1))
     )
     assert problems and "still running" in problems[0]
+    assert "Not saved" in tab.status.text()
+    assert stored_history(store, client_id) == before
+
+
+def test_appeal_deadline_is_saved_and_shown_in_the_table(page, store, client_id):
+    tab = page.history_tab
+
+    def fill_and_accept(dialog):
+        dialog.widgets["kind"].setCurrentIndex(dialog.widgets["kind"].findData("asylum"))
+        dialog.widgets["made"].setText("01/03/2021")
+        dialog.widgets["decided"].setText("10/06/2022")
+        dialog.widgets["outcome"].setCurrentIndex(dialog.widgets["outcome"].findData("refused"))
+        dialog.widgets["appeal_by"].setText("08/07/2022")
+        dialog.accept()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    tab.run_dialog = fill_and_accept
+    tab.add_record("application")
+    assert "Saved" in tab.status.text()
+    (saved,) = stored_history(store, client_id).applications
+    assert saved == Application(
+        "asylum", date(2021, 3, 1), date(2022, 6, 10), "refused", appeal_by=date(2022, 7, 8)
+    )
+    table = tab.tables["application"].table
+    assert table.item(0, 5).text() == "deadline 8 Jul 2022"
+    lodged = replace(saved, appeal_lodged=date(2022, 7, 1))
+    assert tab.apply_record("application", 0, lodged) == []
+    assert table.item(0, 5).text() == "lodged 1 Jul 2022"
+
+
+def test_a_date_after_2100_is_refused_and_nothing_is_saved(page, store, client_id):
+    tab = page.history_tab
+    before = stored_history(store, client_id)
+
+    def fill_and_accept(dialog):
+        dialog.widgets["category"].setCurrentIndex(dialog.widgets["category"].findData("ilr"))
+        dialog.widgets["start"].setText("01/09/2201")
+        dialog.accept()
+        seen.append(dialog.problems())
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    seen = []
+    tab.run_dialog = fill_and_accept
+    tab.add_record("permission")
+    assert seen == [{"start": "The date 1 September 2201 is outside the years 1900 to 2100."}]
+    assert stored_history(store, client_id) == before
+    # And a record built in code is refused the same way by the tab itself.
+    problems = tab.apply_record("custody", None, Custody(date(2018, 5, 1), date(2118, 5, 1)))
+    assert problems == ["The date 1 May 2118 is outside the years 1900 to 2100."]
     assert "Not saved" in tab.status.text()
     assert stored_history(store, client_id) == before
 

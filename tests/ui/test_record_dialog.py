@@ -212,3 +212,141 @@ def test_every_field_has_an_accessible_name(qtbot):
         dlg = dialog(qtbot, kind)
         for name, widget in dlg.widgets.items():
             assert widget.accessibleName(), f"{kind}.{name} has no accessible name"
+
+
+# ---- the appeal deadline a refusal letter gives ------------------------------------------------
+
+
+def test_appeal_deadline_field_is_labelled_and_named(qtbot):
+    dlg = dialog(qtbot, "application")
+    widget = dlg.widgets["appeal_by"]
+    assert dlg.labels["appeal_by"].text() == (
+        "Appeal deadline &given in the letter (if later than 14 days)"
+    )
+    assert dlg.labels["appeal_by"].buddy() is widget
+    assert widget.accessibleName() == "Appeal deadline"
+    # It sits with the appeal fields, before the appeal was lodged.
+    names = list(dlg.widgets)
+    assert names[-4:] == ["appeal_by", "appeal_lodged", "appeal_decided", "appeal_outcome"]
+
+
+def test_appeal_deadline_is_set_and_read(qtbot):
+    dlg = dialog(qtbot, "application")
+    fill(dlg, made="20/08/2016", decided="01/12/2016", outcome="refused", appeal_by="29/12/2016")
+    dlg.accept()
+    assert dlg.problems() == {}
+    assert dlg.result() == 1
+    assert dlg.record() == Application(
+        "initial", date(2016, 8, 20), date(2016, 12, 1), "refused", appeal_by=date(2016, 12, 29)
+    )
+
+
+def test_appeal_deadline_may_be_in_the_future(qtbot):
+    dlg = dialog(qtbot, "application")
+    fill(dlg, made="20/01/2024", decided="28/05/2024", outcome="refused", appeal_by="20/06/2024")
+    assert dlg.problems() == {}
+    assert dlg.record().appeal_by == date(2024, 6, 20)
+
+
+def test_editing_shows_the_appeal_deadline_and_keeps_it(qtbot):
+    record = Application(
+        "asylum", date(2021, 3, 1), date(2022, 6, 10), "refused", appeal_by=date(2022, 7, 8)
+    )
+    history = History(applications=(record,))
+    dlg = dialog(qtbot, "application", record=record, history=history, index=0)
+    assert dlg.widgets["appeal_by"].text() == "8 Jul 2022"
+    assert dlg.problems() == {}
+    assert dlg.record() == record
+    fill(dlg, appeal_by="")
+    assert dlg.record() == Application("asylum", date(2021, 3, 1), date(2022, 6, 10), "refused")
+
+
+def test_appeal_deadline_before_the_decision_is_refused(qtbot):
+    dlg = dialog(qtbot, "application")
+    fill(dlg, made="20/08/2016", decided="01/12/2016", outcome="refused", appeal_by="30/11/2016")
+    dlg.accept()
+    assert dlg.result() == 0
+    assert dlg.problems()["appeal_by"] == (
+        "Appeal deadline (30 November 2016) is before the decision date (1 December 2016)."
+    )
+    assert is_marked_invalid(dlg.widgets["appeal_by"])
+    assert dlg.record() is None
+
+
+@pytest.mark.parametrize("outcome", ["granted", "withdrawn", None])
+def test_appeal_deadline_is_only_for_refused_applications(qtbot, outcome):
+    dlg = dialog(qtbot, "application")
+    fill(dlg, made="20/08/2016", decided="01/12/2016", outcome=outcome, appeal_by="29/12/2016")
+    dlg.accept()
+    assert dlg.result() == 0
+    assert dlg.problems() == {
+        "appeal_by": "The appeal deadline is only for refused applications; set the outcome to "
+        "refused, or leave the appeal deadline empty."
+    }
+    assert is_marked_invalid(dlg.widgets["appeal_by"])
+    assert dlg.record() is None
+    fill(dlg, outcome="refused")
+    assert dlg.problems() == {}
+
+
+# ---- dates outside the years 1900 to 2100 ------------------------------------------------------
+
+OUT_OF_RANGE_CASES = [
+    # Fields that may be in the future: validate_history's range check refuses them.
+    (
+        "permission",
+        {"category": "student", "start": "01/09/2024", "end": "31/08/2201"},
+        "end",
+        "The date 31 August 2201 is outside the years 1900 to 2100.",
+    ),
+    (
+        "application",
+        {
+            "made": "20/01/2024",
+            "decided": "28/05/2024",
+            "outcome": "refused",
+            "appeal_by": "20/06/2101",
+        },
+        "appeal_by",
+        "The date 20 June 2101 is outside the years 1900 to 2100.",
+    ),
+    (
+        "absence",
+        {"left": "10/07/2024", "returned": "20/07/2124", "planned": True},
+        "returned",
+        "The date 20 July 2124 is outside the years 1900 to 2100.",
+    ),
+    (
+        "custody",
+        {"start": "01/05/2018", "end": "01/05/2118"},
+        "end",
+        "The date 1 May 2118 is outside the years 1900 to 2100.",
+    ),
+    # A three-digit year typed in full form: the field's own check says so first.
+    (
+        "absence",
+        {"left": "0201-05-01", "returned": "10/05/2020"},
+        "left",
+        "Departure date (1 May 201) is before 1900; check the year.",
+    ),
+]
+
+
+@pytest.mark.parametrize("kind, values, field, message", OUT_OF_RANGE_CASES)
+def test_dates_outside_1900_to_2100_are_refused_in_place(qtbot, kind, values, field, message):
+    dlg = dialog(qtbot, kind)
+    fill(dlg, **values)
+    dlg.accept()
+    assert dlg.result() == 0  # not accepted: the history tab saves nothing
+    assert dlg.problems()[field] == message
+    assert is_marked_invalid(dlg.widgets[field])
+    assert dlg.widgets[field].accessibleDescription() == message
+    assert message in dlg.errors.messages()
+    assert dlg.record() is None
+
+
+def test_last_day_of_2100_is_accepted(qtbot):
+    dlg = dialog(qtbot, "permission")
+    fill(dlg, category="student", start="01/09/2024", end="31/12/2100")
+    assert dlg.problems() == {}
+    assert dlg.record().end == date(2100, 12, 31)

@@ -127,5 +127,3 @@ def assess_domestic_abuse(
         notes=tuple(notes),
         missing=tuple(missing),
     )
-
-

@@ -39,7 +39,8 @@ def stp_deadlines(history: History, figures: Figures, on: date) -> list[Deadline
                 Deadline(
                     c.end,
                     f"custody[{i}]: at least {long_years.value} years in custody, so the sentence "
-                    "was 4 years or more: settlement on the protection route must be refused",
+                    f"was {long_years.value} years or more: settlement on the protection route "
+                    "must be refused",
                     long_years.rule or "STP 2.1(a)",
                 )
             )
@@ -47,7 +48,8 @@ def stp_deadlines(history: History, figures: Figures, on: date) -> list[Deadline
         out.append(
             Deadline(
                 add_months(c.end, 12 * medium.value),
-                f"custody[{i}]: if the sentence was 12 months to under 4 years, settlement is "
+                f"custody[{i}]: if the sentence was 12 months to under {long_years.value} years, "
+                "settlement is "
                 f"refused until {medium.value} years after the sentence ended (count from the "
                 "sentence end if later than release)",
                 medium.rule or "STP 2.1(b)",

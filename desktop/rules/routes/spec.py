@@ -69,7 +69,9 @@ class RouteSpec:
     in_country: bool = True
     absence_limits: Callable[[SettlementAssessment, list[Any]], list[Any]] = no_absence_limit
     qualifying_months: Callable[[SettlementAssessment, int], tuple[int, str]] | None = None
-    application_floor: Callable[[SettlementAssessment, int], tuple[int, Reason | None]] | None = None
+    application_floor: Callable[[SettlementAssessment, int], tuple[int, Reason | None]] | None = (
+        None
+    )
     risks: Callable[[SettlementAssessment, int, int], list[Breach]] | None = None
     route_reasons: Callable[[SettlementAssessment], list[Reason]] | None = None
     route_deadlines: Callable[[History, Figures, date], list[Deadline]] | None = None
