@@ -232,8 +232,25 @@ def day_timeline(
     lo, hi = first.toordinal(), last.toordinal()
 
     stretches: list[Stretch] = []
-    d = date.fromordinal  # local: this loop runs once per trip
+    add = stretches.append
+    d = date.fromordinal  # local names: this loop runs once per trip
+    make = Stretch
+    absences = history.absences
     trips = sorted(engine.trips)
+    # Per trip, once: (first day out, last day out, status, record, trip facts).
+    trip_rows = []
+    for t in trips:
+        a = absences[t.index]
+        trip_rows.append(
+            (
+                t.left + 1,
+                t.returned - 1,
+                "planned" if a.planned else "abroad",
+                f"absences[{t.index}]",
+                (a.left, a.returned, t.returned - t.left - 1, a.exceptional),
+            )
+        )
+    n_trips = len(trip_rows)
     ti = 0
     for p in engine.pieces:
         if p.end < lo or p.start > hi:
@@ -242,27 +259,23 @@ def day_timeline(
         status, counts = _piece_status(p)
         reason, record = _piece_reason(p, history)
         rule = p.rule or ("s3C Immigration Act 1971" if status == "section_3c" else "")
+        assumed = p.assumed
         cursor = start
-        while ti < len(trips) and trips[ti].returned - 1 < start:
+        while ti < n_trips and trip_rows[ti][1] < start:
             ti += 1
         tj = ti
-        while tj < len(trips) and trips[tj].left + 1 <= end:
-            t = trips[tj]
-            a, b = max(t.left + 1, cursor), min(t.returned - 1, end)
+        while tj < n_trips and trip_rows[tj][0] <= end:
+            first_out, last_out, trip_status, trip_record, facts = trip_rows[tj]
+            a = first_out if first_out > cursor else cursor
+            b = last_out if last_out < end else end
             if a <= b:
                 if a > cursor:
-                    stretches.append(
-                        Stretch(
-                            d(cursor), d(a - 1), status, rule, reason, record, p.assumed, counts
-                        )
-                    )
-                stretches.append(_abroad(history, t, d(a), d(b), p.assumed, counts))
+                    add(make(d(cursor), d(a - 1), status, rule, reason, record, assumed, counts))
+                add(make(d(a), d(b), trip_status, "", "", trip_record, assumed, counts, facts))
                 cursor = b + 1
             tj += 1
         if cursor <= end:
-            stretches.append(
-                Stretch(d(cursor), d(end), status, rule, reason, record, p.assumed, counts)
-            )
+            add(make(d(cursor), d(end), status, rule, reason, record, assumed, counts))
     # Days before the first permission that a trip or application records: no permission.
     if engine.pieces and engine.pieces[0].start > lo:
         stretches.insert(
@@ -295,21 +308,6 @@ def day_timeline(
         over_limit=tuple(over),
         worst_window=assessment.max_window,
         assessment=assessment,
-    )
-
-
-def _abroad(history: History, t: Trip, a: date, b: date, assumed: bool, counts: bool) -> Stretch:
-    absence = history.absences[t.index]
-    return Stretch(
-        a,
-        b,
-        "planned" if absence.planned else "abroad",
-        "",
-        "",
-        f"absences[{t.index}]",
-        assumed,
-        counts,
-        (absence.left, absence.returned, t.returned - t.left - 1, absence.exceptional),
     )
 
 

@@ -25,7 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 ONE_DAY = timedelta(days=1)
 
@@ -193,6 +193,26 @@ class LeapDays:
 
 def leap_days_for(lo: int, hi: int) -> LeapDays:
     return LeapDays(date.fromordinal(max(1, lo)).year - 1, date.fromordinal(hi).year + 2)
+
+
+#: The last history's trips and days outside, reused while the same history is assessed on
+#: several routes (the History tab asks all nine). Keyed by the identity of the absences tuple:
+#: histories are immutable, so the same tuple always means the same trips.
+_LAST_TRIPS: tuple[tuple, list[Trip], AbsenceDays] | None = None
+
+
+def trips_and_days(absences: Sequence[Any]) -> tuple[list[Trip], AbsenceDays]:
+    """Trips (in ordinals) and all days outside for a history's absences, cached."""
+    global _LAST_TRIPS
+    cached = _LAST_TRIPS
+    if cached is not None and cached[0] is absences:
+        return cached[1], cached[2]
+    trips = [
+        Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(absences)
+    ]
+    absent = AbsenceDays(trips)
+    _LAST_TRIPS = (absences, trips, absent)
+    return trips, absent
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from desktop.rules import wording
-from desktop.rules.days import AbsenceDays, Trip, add_years, max_in_any_12_months, sub_years
+from desktop.rules.days import add_years, max_in_any_12_months, sub_years, trips_and_days
 from desktop.rules.deadlines import Deadline, application_deadlines, with_status
 from desktop.rules.figures import Figures
 from desktop.rules.history import ROUTES, History
@@ -57,10 +57,7 @@ def assess_naturalisation(
     years, total_limit, last_limit = years_f.value, total_f.value, last_f.value
     para = "1(2)" if s61 else "3"
 
-    trips = [
-        Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(history.absences)
-    ]
-    absent = AbsenceDays(trips)
+    trips, absent = trips_and_days(history.absences)
     reasons: list[str] = []
     notes: list[str] = []
     missing: list[str] = []

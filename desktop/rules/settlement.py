@@ -31,7 +31,14 @@ from datetime import date, timedelta
 
 from desktop.rules import wording
 from desktop.rules.absences import BlockLimit
-from desktop.rules.days import AbsenceDays, Trip, add_months, max_in_any_12_months, sub_months
+from desktop.rules.days import (
+    AbsenceDays,
+    Trip,
+    add_months,
+    max_in_any_12_months,
+    sub_months,
+    trips_and_days,
+)
 from desktop.rules.deadlines import (
     Deadline,
     application_deadlines,
@@ -52,24 +59,6 @@ from desktop.rules.timeline import (
     route_pieces,
 )
 from desktop.rules.verdict import Assessment, Breach, Reason, Uncounted
-
-#: The last history's trips and days outside, reused while the same history is assessed on
-#: several routes (the History tab asks all nine). Keyed by the identity of the absences tuple:
-#: histories are immutable, so the same tuple always means the same trips.
-_LAST_TRIPS: tuple[tuple, list[Trip], AbsenceDays] | None = None
-
-
-def trips_and_days(history: History) -> tuple[list[Trip], AbsenceDays]:
-    global _LAST_TRIPS
-    cached = _LAST_TRIPS
-    if cached is not None and cached[0] is history.absences:
-        return cached[1], cached[2]
-    trips = [
-        Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(history.absences)
-    ]
-    absent = AbsenceDays(trips)
-    _LAST_TRIPS = (history.absences, trips, absent)
-    return trips, absent
 
 
 class SettlementAssessment:
@@ -122,7 +111,7 @@ class SettlementAssessment:
         self.uncounted_spans = [(p.start, p.end) for p in self.pieces if p.kind == "uncounted"]
         self.uncounted_starts = [s for s, _ in self.uncounted_spans]
 
-        self.trips, self.all_absent = trips_and_days(history)
+        self.trips, self.all_absent = trips_and_days(history.absences)
         self.exceptional = [t for t in self.trips if history.absences[t.index].exceptional]
         judged = [t for t in self.trips if not history.absences[t.index].exceptional]
         self.limits = spec.absence_limits(self, judged)

@@ -19,7 +19,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from desktop.rules.days import add_months
+from desktop.rules.days import add_months, trips_and_days
 from desktop.rules.deadlines import effective_application_date, fee_waiver_deadline
 from desktop.rules.figures import Figures
 from desktop.rules.history import PERMISSION_CATEGORIES, Application, History
@@ -44,6 +44,12 @@ def label(category: str | None) -> str:
     if category is None:
         return "no permission"
     return PERMISSION_CATEGORIES.get(category, category)
+
+
+def permission_words(category: str | None) -> str:
+    """'Student (including Tier 4) permission', but 'Refugee permission' only once."""
+    text = label(category)
+    return text if text.lower().endswith("permission") else f"{text} permission"
 
 
 @dataclass(frozen=True)
@@ -159,9 +165,7 @@ def build_cover(
                         "working days (34G(4)); we assumed it did"
                     )
     apps.sort()
-    trips = sorted(
-        (a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(history.absences)
-    )
+    trips = sorted(trips_and_days(history.absences)[0])
     lapse_months = figures.int_("leave.lapse_if_granted_months_or_less", today)
 
     for j, (pi, p) in enumerate(perms):
@@ -408,7 +412,7 @@ def route_pieces(
                     "break",
                     c.category,
                     rule,
-                    f"Time with {label(c.category)} permission does not count on this route",
+                    f"Time with {permission_words(c.category)} does not count on this route",
                     c.expiry,
                     c.granted,
                     False,

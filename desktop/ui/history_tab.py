@@ -39,11 +39,13 @@ from desktop.rules.history import (
     APPEAL_OUTCOMES,
     APPLICATION_KINDS,
     APPLICATION_OUTCOMES,
+    DATE_RANGE_TEXT,
     FEE_WAIVER_OUTCOMES,
     PERMISSION_CATEGORIES,
     ROUTES,
     History,
     Question,
+    date_in_range,
     validate_history,
 )
 from desktop.store.repository import load_history, save_history
@@ -623,8 +625,13 @@ class HistoryTab(QWidget):
             message = self.question_date.error() or "Application date is not a real date."
             mark_invalid(self.question_date, message)
             return [message]
+        asked_on = self.question_date.date()
+        if asked_on is not None and not date_in_range(asked_on):
+            message = f"The application date {format_long(asked_on)} is {DATE_RANGE_TEXT}."
+            mark_invalid(self.question_date, message)
+            return [message]
         mark_invalid(self.question_date, None)
-        question = Question(route, self.question_date.date()) if route else None
+        question = Question(route, asked_on) if route else None
         if question == self._history.question:
             return []
         if route is None and self.question_date.date() is not None:

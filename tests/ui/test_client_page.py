@@ -342,6 +342,17 @@ def test_question_is_saved_with_the_history(page, store, client_id):
     assert stored_history(store, client_id).question.application_date == date(2024, 9, 1)
 
 
+def test_question_date_outside_1900_to_2100_is_refused_in_place(page, store, client_id):
+    tab = page.history_tab
+    tab.route.setCurrentIndex(tab.route.findData("long_residence"))
+    tab.question_date.setText("01/09/2024")
+    assert tab.save_question() == []
+    tab.question_date.setText("01/05/2201")
+    problems = tab.save_question()
+    assert problems and "outside the years 1900 to 2100" in problems[0]
+    assert stored_history(store, client_id).question.application_date == date(2024, 9, 1)
+
+
 def test_verdicts_use_the_engine_and_survive_its_failures(qtbot, page, monkeypatch):
     calls = []
 

@@ -40,7 +40,15 @@ def continuous_residence_limits(engine: SettlementAssessment, trips: list[Trip])
     limit = f.int_("cr.absence_limit_days", on)
     scope = "Absences judged under CR 3.1" if old else "Absences"
     cutoff = f.date_("cr.rolling_rule_from", on)
-    limits: list = [RollingLimit(new, limit, "CR 3.1", scope, absent=engine.absent_for(new))]
+    if old and new and max(t.left for t in old) < min(t.left for t in new):
+        # The usual case: every trip under the old permission came before the first under the
+        # new one, so their days are two slices of one list (trips do not overlap).
+        days = engine.absent_for(trips)
+        boundary = min(t.left for t in new) + 1
+        old_days, new_days = days.clipped(None, boundary - 1), days.clipped(boundary, None)
+    else:
+        old_days, new_days = engine.absent_for(old), engine.absent_for(new)
+    limits: list = [RollingLimit(new, limit, "CR 3.1", scope, absent=new_days)]
     if old:
-        limits.append(BlockLimit(old, limit, cutoff, "CR 3.2", absent=engine.absent_for(old)))
+        limits.append(BlockLimit(old, limit, cutoff, "CR 3.2", absent=old_days))
     return limits

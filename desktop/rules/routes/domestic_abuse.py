@@ -13,7 +13,7 @@ from desktop.rules import wording
 from desktop.rules.days import AbsenceDays, Trip, max_in_any_12_months
 from desktop.rules.deadlines import Deadline, application_deadlines, with_status
 from desktop.rules.figures import Figures
-from desktop.rules.history import History
+from desktop.rules.history import ROUTES, History
 from desktop.rules.timeline import label
 from desktop.rules.verdict import Assessment, Reason
 
@@ -37,12 +37,8 @@ def assess_domestic_abuse(
     qfrom = None
     earliest = None
     if last is None:
-        reasons.append(
-            Reason(
-                "Settlement as a victim of domestic abuse: not eligible: no permission recorded.",
-                code="headline",
-            )
-        )
+        reasons.append(wording.not_eligible(ROUTES["settlement_domestic_abuse"], on, None))
+        reasons.append(Reason("No permission is recorded.", code="requirement"))
     elif last.category in DA_PARTNER or (last.category == "mvdac" and partner_before):
         eligible = True
         anchor = partner_before[-1] if partner_before else last
@@ -75,12 +71,13 @@ def assess_domestic_abuse(
             "(reference 003)."
         )
     else:
+        reasons.append(wording.not_eligible(ROUTES["settlement_domestic_abuse"], on, None))
         reasons.append(
             Reason(
-                f"Settlement as a victim of domestic abuse: not eligible: the last permission is "
-                f"{label(last.category)}, not permission as a partner or MVDAC after it "
-                "(reference 003, 'Who can't apply under this route').",
-                code="headline",
+                f"The last permission is {label(last.category)}, not permission as a partner or "
+                "MVDAC after it (Appendix Victim of Domestic Abuse; reference 003, 'Who can't "
+                "apply under this route').",
+                code="requirement",
                 rule="Appendix Victim of Domestic Abuse",
             )
         )

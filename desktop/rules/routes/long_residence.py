@@ -37,23 +37,19 @@ def cr_3_3_long_residence_limits(engine: SettlementAssessment, trips: list[Trip]
     cutoff = cutoff_date.toordinal()
     before = [t for t in trips if t.left < cutoff]
     after = [t for t in trips if t.left >= cutoff]
+    # Trips do not overlap, so every day of a trip that left before the cut-off comes before
+    # every day of one that left after it: the two sets of days are two slices of one list.
+    days = engine.absent_for(trips)
+    boundary = min(t.left for t in after) + 1 if after else None
+    days_before = days.clipped(None, boundary - 1) if boundary is not None else days
+    days_after = days.clipped(boundary, None) if boundary is not None else days.clipped(1, 0)
     scope = f"Absences that started on or after {wording.long_date(cutoff_date)}"
     return [
         SingleLimit(
-            before,
-            f.int_("lr.single_absence_limit_days", on),
-            cutoff_date,
-            absent=engine.absent_for(before),
+            before, f.int_("lr.single_absence_limit_days", on), cutoff_date, absent=days_before
         ),
-        TotalLimit(
-            before,
-            f.int_("lr.total_absence_limit_days", on),
-            cutoff,
-            absent=engine.absent_for(before),
-        ),
-        RollingLimit(
-            after, f.int_("cr.absence_limit_days", on), "CR 3.1", scope, engine.absent_for(after)
-        ),
+        TotalLimit(before, f.int_("lr.total_absence_limit_days", on), cutoff, absent=days_before),
+        RollingLimit(after, f.int_("cr.absence_limit_days", on), "CR 3.1", scope, days_after),
     ]
 
 
