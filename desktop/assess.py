@@ -183,6 +183,55 @@ def assess_case(
     return assess_history(history, route, on, region, today).to_dict()
 
 
+def timeline_for(
+    history: History,
+    route: str | None = None,
+    on: date | None = None,
+    region: str = "england-and-wales",
+    today: date | None = None,
+    until: date | None = None,
+):
+    """The day-by-day timeline (with its assessment) for the calendar and the printed report."""
+    from desktop.rules.day_timeline import day_timeline
+
+    today = today or date.today()
+    route, on = _resolve(history, route, on, today)
+    return day_timeline(
+        history,
+        route,
+        on,
+        load_figures(),
+        bank_holidays=_holidays_for(history, on, today, region),
+        today=today,
+        until=until,
+    )
+
+
+def plan_trip_for(
+    history: History,
+    route: str,
+    on: date,
+    left: date,
+    returned: date,
+    region: str = "england-and-wales",
+    today: date | None = None,
+):
+    """'What if I travel from L to R?' for the UI (see desktop.rules.what_if)."""
+    from desktop.rules.what_if import plan_trip
+
+    today = today or date.today()
+    return plan_trip(
+        history,
+        route,
+        on,
+        load_figures(),
+        left,
+        returned,
+        bank_holidays=_holidays_for(history, on, today, region),
+        today=today,
+    )
+
+
 def verdict_line(
     history: History,
     route: str,

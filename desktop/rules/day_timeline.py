@@ -26,7 +26,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from desktop.rules.days import ONE_DAY, AbsenceDays, Trip, Window, max_in_any_12_months
+from desktop.rules.days import (
+    ONE_DAY,
+    AbsenceDays,
+    Trip,
+    Window,
+    max_in_any_12_months,
+    sub_years,
+    trips_and_days,
+)
 from desktop.rules.figures import Figures
 from desktop.rules.history import History
 from desktop.rules.routes import ROUTE_SPECS
@@ -343,6 +351,28 @@ def _mark_custody(stretches: list[Stretch], history: History) -> list[Stretch]:
     return out
 
 
+def days_outside_in_12_months_ending(history: History, first: date, last: date) -> list[int]:
+    """For each day D from `first` to `last`, the whole days outside the UK in the 12 months
+    ending on D (D included): the rolling chart's line. One pass with two pointers."""
+    _trips, absent = trips_and_days(history.absences)
+    days = absent.days
+    out: list[int] = []
+    lo_i = hi_i = 0
+    n = len(days)
+    day = first
+    one = ONE_DAY
+    while day <= last:
+        end = day.toordinal()
+        start = (sub_years(day, 1) + one).toordinal()
+        while hi_i < n and days[hi_i] <= end:
+            hi_i += 1
+        while lo_i < n and days[lo_i] < start:
+            lo_i += 1
+        out.append(max(0, hi_i - lo_i))
+        day += one
+    return out
+
+
 def worst_window_between(timeline: DayTimeline, lo: date, hi: date) -> Window:
     """The worst 12 months in [lo, hi] from the timeline's own stretches (for checks)."""
     trips = [
@@ -355,6 +385,7 @@ def worst_window_between(timeline: DayTimeline, lo: date, hi: date) -> Window:
 
 __all__ = [
     "STATUSES",
+    "days_outside_in_12_months_ending",
     "DayTimeline",
     "Stretch",
     "day_timeline",

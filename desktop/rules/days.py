@@ -207,9 +207,7 @@ def trips_and_days(absences: Sequence[Any]) -> tuple[list[Trip], AbsenceDays]:
     cached = _LAST_TRIPS
     if cached is not None and cached[0] is absences:
         return cached[1], cached[2]
-    trips = [
-        Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(absences)
-    ]
+    trips = [Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(absences)]
     absent = AbsenceDays(trips)
     _LAST_TRIPS = (absences, trips, absent)
     return trips, absent
