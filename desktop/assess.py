@@ -327,3 +327,43 @@ def run_assess_command(
     except UnicodeEncodeError:  # a terminal that cannot show every character: escape them
         print(json.dumps(result, indent=2, ensure_ascii=True))
     return 0
+
+
+def read_case_json(case: str) -> dict[str, Any]:
+    """The JSON object of a history file ('-': standard input), read and checked as
+    `dropin-desk assess` does; HistoryError with the same one-line messages (never more than
+    80 characters of anything in the file)."""
+    name = "standard input" if case == "-" else clip(case)
+    try:
+        if case == "-":
+            text = sys.stdin.read()
+        else:
+            text = Path(case).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise HistoryError(f"{name}: cannot read the file ({clip(reason)})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise HistoryError(
+            f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    except RecursionError:
+        raise HistoryError(f"{name}: the JSON is nested too deeply to read") from None
+    except ValueError:
+        raise HistoryError(f"{name}: not valid JSON (a number in it is too long)") from None
+    if not isinstance(data, dict):
+        raise HistoryError(
+            f"{name}: expected a JSON object (the history), got {type(data).__name__}"
+        )
+    return data
+
+
+def parse_date_option(flag: str, value: str | None) -> date | None:
+    """`--on` / `--today` as `dropin-desk assess` reads them (HistoryError naming the flag)."""
+    return _date_option(flag, value)
+
+
+def history_of_case(data: Mapping[str, Any]) -> History:
+    """The History in a history JSON object (a full export's client_record is ignored)."""
+    return parse_history({k: v for k, v in data.items() if k != CLIENT_RECORD_KEY})

@@ -5,6 +5,7 @@ Sub-commands:
   import CASE.json   add a client from the history JSON, print its id
   export --client ID print a client's history JSON (--full: the subject access request copy)
   assess CASE.json   run the residence engine on a history JSON, print the verdict as JSON
+  report CASE.json   make the printed residence report (A4 PDF) from a history JSON
 
 The passphrase comes from DROPIN_DESK_PASSPHRASE or a prompt. Any problem is one line on
 stderr and exit status 2.
@@ -103,7 +104,97 @@ def build_parser() -> argparse.ArgumentParser:
         default="england-and-wales",
         help="bank holidays used for working-day deadlines",
     )
+    p_report = sub.add_parser(
+        "report",
+        help="make the printed residence report (A4 PDF) from a history JSON file",
+        description="Make the printed residence report: the verdict, a calendar of every day, "
+        "the trips, windows over a limit, deadlines and notes, as an A4 PDF for the client's "
+        "file. Reads the history as 'assess' does; the PDF is written whole or not at all.",
+    )
+    p_report.add_argument("case", metavar="CASE.json", help="history JSON file ('-' for stdin)")
+    p_report.add_argument("--route", help="route to assess (overrides the file's question)")
+    p_report.add_argument(
+        "--on", metavar="YYYY-MM-DD", help="application date (overrides the file's question)"
+    )
+    p_report.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="take this date as today for deadlines, projections and the rules in force "
+        "(default: the computer's date)",
+    )
+    p_report.add_argument(
+        "--region",
+        choices=["england-and-wales", "scotland", "northern-ireland"],
+        default="england-and-wales",
+        help="bank holidays used for working-day deadlines",
+    )
+    p_report.add_argument(
+        "--out", required=True, metavar="REPORT.pdf", help="where to write the PDF"
+    )
+    p_report.add_argument(
+        "--reference",
+        metavar="TEXT",
+        help="what the client's file is kept under, printed in the header "
+        "(e.g. a Home Office reference or client number)",
+    )
+    p_report.add_argument(
+        "--adviser",
+        metavar="NAME",
+        help=f"adviser named in the header (default: ${ADVISER_ENV}, if set)",
+    )
     return parser
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    """`dropin-desk report`: the same reading and checks as `assess`, then the PDF, written
+    to a temporary file beside --out and renamed over it (never a partial file)."""
+    from datetime import date
+
+    from desktop.assess import history_of_case, parse_date_option, read_case_json, timeline_for
+    from desktop.printing.common import WriteProblem, write_atomically
+    from desktop.printing.residence_report import build_residence_report
+    from desktop.rules.history import HistoryError
+    from desktop.rules.history import clip as clip_text
+
+    out = Path(args.out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise _CliProblem(f"--out: the folder {_clip(str(folder))} does not exist")
+    if out.is_dir():
+        raise _CliProblem(f"--out: {_clip(str(out))} is a folder; give a file name like report.pdf")
+    on = parse_date_option("--on", args.on)
+    today = parse_date_option("--today", args.today)
+    data = read_case_json(args.case)
+    history = history_of_case(data)
+    name = "standard input" if args.case == "-" else clip_text(args.case)
+    try:
+        timeline = timeline_for(history, args.route, on, args.region, today)
+        pdf = build_residence_report(
+            history,
+            timeline,
+            reference=args.reference,
+            adviser=args.adviser if args.adviser is not None else os.environ.get(ADVISER_ENV),
+            made_on=date.today(),
+            today=today or date.today(),
+        )
+    except (_CliProblem, HistoryError):
+        raise
+    except (ValueError, ArithmeticError) as exc:
+        # From the figures or the engine: the message may hold client data, so it is not shown.
+        raise _CliProblem(
+            f"{name}: the residence engine could not assess this history "
+            f"({type(exc).__name__}); check its dates"
+        ) from None
+    except Exception as exc:  # a bug: no traceback, which could show client data
+        raise _CliProblem(
+            f"{name}: internal error making the report ({type(exc).__name__})"
+        ) from None
+    try:
+        write_atomically(out, pdf)
+    except WriteProblem as exc:
+        raise _CliProblem(f"--out: {exc}") from None
+    print(out)
+    return 0
 
 
 def _fail(message: str) -> int:
@@ -221,7 +312,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop.rules.history import HistoryError
     from desktop.store.errors import StoreError
 
-    handlers = {"init": _cmd_init, "import": _cmd_import, "export": _cmd_export}
+    handlers = {
+        "init": _cmd_init,
+        "import": _cmd_import,
+        "export": _cmd_export,
+        "report": _cmd_report,
+    }
     try:
         return handlers[args.command](args)
     except (_CliProblem, StoreError, HistoryError) as exc:

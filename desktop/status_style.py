@@ -37,7 +37,7 @@ STYLES: dict[str, StatusStyle] = {
         StatusStyle("abroad", STATUSES["abroad"], "#F2B441", "#6B4500", "cross", "A"),
         StatusStyle("planned", STATUSES["planned"], "#FBE3B0", "#8A5A00", "backward_diagonal", "P"),
         StatusStyle("gap", STATUSES["gap"], "#E8906A", "#6E1F00", "horizontal", "G"),
-        StatusStyle("custody", STATUSES["custody"], "#C9A7DA", "#4B1D63", "cross", "X"),
+        StatusStyle("custody", STATUSES["custody"], "#9A6BB0", "#24082F", "cross", "X"),
     )
 }
 

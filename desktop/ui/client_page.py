@@ -18,6 +18,7 @@ from desktop.ui.details_tab import DetailsTab
 from desktop.ui.history_tab import HistoryTab
 from desktop.ui.household_tab import HouseholdTab
 from desktop.ui.notes_tab import NotesTab
+from desktop.ui.residence_tab import ResidenceTab
 from desktop.ui.widgets.dates import format_date
 
 PLACEHOLDER = "Pick a client or press Ctrl+N"
@@ -56,6 +57,7 @@ class ClientPage(QWidget):
         self.details_tab = DetailsTab()
         self.household_tab = HouseholdTab()
         self.history_tab = HistoryTab()
+        self.residence_tab = ResidenceTab()
         self.notes_tab = NotesTab()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Client tabs")
@@ -64,6 +66,7 @@ class ClientPage(QWidget):
                 (self.details_tab, "Details"),
                 (self.household_tab, "Household"),
                 (self.history_tab, "History"),
+                (self.residence_tab, "Residence"),
                 (self.notes_tab, "Notes"),
             ),
             start=1,
@@ -79,7 +82,9 @@ class ClientPage(QWidget):
         self.details_tab.details_saved.connect(self._details_saved)
         self.details_tab.client_deleted.connect(self._deleted)
         self.details_tab.dirty_changed.connect(self._mark_details_tab)
-        self.history_tab.history_saved.connect(self._changed)
+        self.history_tab.history_saved.connect(self._history_saved)
+        self.residence_tab.record_activated.connect(self.show_record)
+        self.residence_tab.add_trip_requested.connect(self._add_trip)
         self.household_tab.household_saved.connect(self._changed)
 
         client = QWidget()
@@ -109,6 +114,9 @@ class ClientPage(QWidget):
         self.details_tab.set_context(store, adviser, today_provider)
         self.household_tab.set_context(store, adviser, today_provider)
         self.history_tab.set_context(store, adviser, today_provider)
+        self.residence_tab.set_context(
+            store, adviser, today_provider, apply_record=self.history_tab.apply_record
+        )
         self.notes_tab.set_context(store, adviser)
 
     def show_client(self, client_id: int | None) -> None:
@@ -120,6 +128,7 @@ class ClientPage(QWidget):
         self.details_tab.load(client_id)
         self.household_tab.load(client_id)
         self.history_tab.load(client_id)
+        self.residence_tab.load(client_id)
         self.notes_tab.load(client_id)
         self.stack.setCurrentIndex(1)
 
@@ -136,6 +145,7 @@ class ClientPage(QWidget):
         self.details_tab.clear()
         self.household_tab.clear()
         self.history_tab.clear()
+        self.residence_tab.clear()
         self.notes_tab.clear()
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentIndex(0)
@@ -165,12 +175,27 @@ class ClientPage(QWidget):
     def _details_saved(self) -> None:
         self._load_header()
         self.history_tab.load(self._client_id)  # the history's person (name, DOB) may have changed
+        self.residence_tab.load(self._client_id)
         self.notes_tab.load(self._client_id)
         self.client_changed.emit(self._client_id)
 
     def _changed(self) -> None:
         self.notes_tab.load(self._client_id)
         self.client_changed.emit(self._client_id)
+
+    def _history_saved(self) -> None:
+        self.residence_tab.load(self._client_id)
+        self._changed()
+
+    def show_record(self, reference: str) -> bool:
+        """Show a record the calendar or timeline names ("absences[3]") in the History tab."""
+        if self._client_id is None:
+            return False
+        self.tabs.setCurrentWidget(self.history_tab)
+        return self.history_tab.select_record(reference)
+
+    def _add_trip(self, absence) -> None:
+        self.history_tab.add_record("absence", prefill=absence)
 
     def _deleted(self, client_id: int) -> None:
         self.clear()

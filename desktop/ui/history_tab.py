@@ -60,7 +60,7 @@ from desktop.ui.record_dialog import (
 )
 from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.date_field import DateField
-from desktop.ui.widgets.dates import format_date, format_long, whole_days_outside
+from desktop.ui.widgets.dates import format_date, format_long, uk_dates_in, whole_days_outside
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 from desktop.ui.widgets.record_table import RecordGrid
 
@@ -143,19 +143,9 @@ def _row(kind: str, record: Any) -> list[str]:
     ]
 
 
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
-def _uk_dates(text: str) -> str:
-    """The engine writes ISO dates; the page shows 1 Sep 2024."""
-
-    def _one(m: re.Match[str]) -> str:
-        try:
-            return format_date(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-        except ValueError:
-            return m.group(0)
-
-    return _ISO_DATE.sub(_one, text)
+_uk_dates = uk_dates_in
 
 
 def _names_route(text: str, code: str) -> bool:
@@ -553,15 +543,37 @@ class HistoryTab(QWidget):
         """Show a dialog modally; tests replace this to drive the dialog without a modal loop."""
         return dialog.exec() == QDialog.DialogCode.Accepted
 
-    def add_record(self, kind: str) -> None:
+    def add_record(self, kind: str, prefill: Any | None = None) -> None:
+        """Add a record through its dialog; `prefill` fills it in first (the calendar's
+        drag-to-add gives the dates of a trip)."""
         if self._client_id is None:
             return
         dialog = RecordDialog(kind, history=self._history, today=self.today(), parent=self)
+        if prefill is not None:
+            dialog.set_record(prefill)
         if self.run_dialog(dialog):
             record = dialog.record()
             if record is not None:
                 self.apply_record(kind, None, record)
         self.tables[kind].table.setFocus()
+
+    def select_record(self, reference: str) -> bool:
+        """Select the record named like the engine names it ("absences[3]", "permissions[0]")
+        in its table and move the focus there. False when there is no such record."""
+        match = re.fullmatch(r"([a-z_]+)\[(\d+)\]", reference or "")
+        if match is None:
+            return False
+        kind = next((k for k, coll in COLLECTIONS.items() if coll == match.group(1)), None)
+        index = int(match.group(2))
+        if kind is None or kind not in self.tables:
+            return False
+        table = self.tables[kind].table
+        if index >= table.rowCount():
+            return False
+        table.selectRow(index)
+        table.scrollToItem(table.item(index, 0))
+        table.setFocus()
+        return True
 
     def edit_record(self, kind: str, index: int) -> None:
         if self._client_id is None:

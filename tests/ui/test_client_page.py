@@ -105,6 +105,8 @@ def test_ctrl_number_switches_tabs(qtbot, page):
     qtbot.keyClick(page.tabs, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert page.tabs.currentWidget() is page.history_tab
     qtbot.keyClick(page.tabs, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    assert page.tabs.currentWidget() is page.residence_tab
+    qtbot.keyClick(page.tabs, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert page.tabs.currentWidget() is page.notes_tab
 
 

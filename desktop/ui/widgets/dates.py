@@ -96,3 +96,18 @@ def format_long(value: date | None) -> str:
 def whole_days_outside(left: date, returned: date) -> int:
     """Whole days outside the UK on a trip: neither the day of leaving nor of return counts."""
     return max(0, (returned - left).days - 1)
+
+
+_ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def uk_dates_in(text: str) -> str:
+    """The engine writes ISO dates in its sentences; screens show them as 1 Sep 2024."""
+
+    def one(m: re.Match[str]) -> str:
+        try:
+            return format_date(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            return m.group(0)
+
+    return _ISO_IN_TEXT.sub(one, text)

@@ -1,0 +1,366 @@
+"""The Residence tab: the client's history seen at a glance, for one route.
+
+From top to bottom: the route and application date with the verdict line and the buttons
+(Plan a trip…, Save PDF…, Print…); the calendar (a year planner, every day coloured by status,
+with its legend); the timeline of permissions, applications, appeals and custody; and the chart
+of days outside the UK in the 12 months ending on each day.
+
+The day-by-day timeline is worked out off the UI thread (`Operation`, no progress dialog: it
+takes milliseconds) from the history as stored. Every load bumps a generation number, and a
+result is only shown if it is still the current one, so a late result never appears for
+another client or after the app has locked.
+
+Clicking a day or a bar asks the client page to show that record in the History tab
+(`record_activated`); dragging across days asks it to add a trip with those dates
+(`add_trip_requested`); a planned trip from the Plan a trip dialog is saved through the History
+tab's own checks (`apply_record`), so nothing here writes the store itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.assess import load_figures, timeline_for
+from desktop.rules.history import ROUTES, Absence, History
+from desktop.rules.residence import verdict_line
+from desktop.store.repository import get_client, load_history
+from desktop.ui.operations import Operation
+from desktop.ui.widgets.dates import format_long, uk_dates_in
+from desktop.ui.widgets.permission_timeline import PermissionTimeline
+from desktop.ui.widgets.residence_calendar import ResidenceCalendar
+from desktop.ui.widgets.rolling_chart import RollingAbsenceChart
+
+WORKING = "Working out…"
+DEFAULT_ROUTE = "long_residence"
+
+
+def _timeline_work(history: History, route: str, on: date, today: date, _progress):
+    """On a pool thread: values in, values out (no widget, no store)."""
+    timeline = timeline_for(history, route, on, today=today)
+    return timeline, verdict_line(timeline.assessment)
+
+
+def _report_bytes(history, timeline, client_name, reference, adviser, made_on) -> bytes:
+    """On a pool thread: the printed residence report."""
+    from desktop.printing.residence_report import build_residence_report
+
+    return build_residence_report(
+        history,
+        timeline,
+        client_name=client_name,
+        reference=reference,
+        adviser=adviser,
+        made_on=made_on,
+        today=made_on,
+    )
+
+
+class ResidenceTab(QWidget):
+    #: "absences[3]", "permissions[0]"...: show it in the History tab.
+    record_activated = Signal(str)
+    #: An Absence with the dragged dates, to add through the History tab's trip dialog.
+    add_trip_requested = Signal(object)
+    #: The calendar, timeline and chart now show the current history.
+    timeline_ready = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = None
+        self._adviser = ""
+        self._today: Callable[[], date] = date.today
+        self._apply_record: Callable[[str, int | None, Any], list[str]] | None = None
+        self._client_id: int | None = None
+        self._history = History()
+        self._client_name = ""
+        self._reference = ""
+        self._timeline = None
+        self._generation = 0
+
+        self.route = QComboBox()
+        self.route.setAccessibleName("Route shown")
+        for code, label in ROUTES.items():
+            self.route.addItem(label, code)
+        route_label = QLabel("&Route")
+        route_label.setBuddy(self.route)
+        self.route.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.on_label = QLabel()
+        self.on_label.setAccessibleName("Application date")
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict.setAccessibleName("Verdict")
+        font = self.verdict.font()
+        font.setBold(True)
+        self.verdict.setFont(font)
+        self.busy = QLabel(WORKING)
+        self.busy.setAccessibleName("The calendar is being worked out")
+        self.busy.setStyleSheet("color: palette(mid); font-style: italic;")
+        self.busy.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Residence tab messages")
+
+        self.plan_button = QPushButton("&Plan a trip…")
+        self.plan_button.setAccessibleName("Plan a trip")
+        self.plan_button.setToolTip("What if the client travels? (Ctrl+T)")
+        self.plan_button.clicked.connect(self.plan_trip)
+        self.save_button = QPushButton("Save &PDF…")
+        self.save_button.setAccessibleName("Save the residence report as PDF")
+        self.save_button.setToolTip("Save the residence report for the client's file")
+        self.save_button.clicked.connect(self.save_pdf)
+        self.print_button = QPushButton("Pr&int…")
+        self.print_button.setAccessibleName("Print the residence report")
+        self.print_button.setToolTip("Print the residence report (Ctrl+P)")
+        self.print_button.clicked.connect(self.print_report)
+        for keys, slot in (("Ctrl+T", self.plan_trip), ("Ctrl+P", self.print_report)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        self.calendar = ResidenceCalendar()
+        self.calendar.setAccessibleName("Residence calendar")
+        self.calendar.record_activated.connect(self.record_activated)
+        self.calendar.range_dragged.connect(self._dragged)
+        self.timeline_view = PermissionTimeline()
+        self.timeline_view.setAccessibleName("Timeline of permissions and applications")
+        self.timeline_view.record_activated.connect(self.record_activated)
+        self.chart = RollingAbsenceChart()
+        self.chart.setAccessibleName("Days outside the UK in the last 12 months")
+
+        top = QHBoxLayout()
+        top.addWidget(route_label)
+        top.addWidget(self.route, 1)
+        top.addWidget(self.on_label)
+        top.addSpacing(12)
+        top.addWidget(self.plan_button)
+        top.addWidget(self.save_button)
+        top.addWidget(self.print_button)
+        verdict_row = QHBoxLayout()
+        verdict_row.addWidget(self.verdict, 1)
+        verdict_row.addWidget(self.busy)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.calendar)
+        self.splitter.addWidget(self.timeline_view)
+        self.splitter.addWidget(self.chart)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(2, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(verdict_row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.splitter, 1)
+        self._set_actions_enabled(False)
+
+    # ---- context -------------------------------------------------------------------------------
+    def set_context(
+        self,
+        store,
+        adviser: str,
+        today_provider: Callable[[], date] = date.today,
+        apply_record: Callable[[str, int | None, Any], list[str]] | None = None,
+    ) -> None:
+        self._store, self._adviser, self._today = store, adviser, today_provider
+        self._apply_record = apply_record
+
+    def today(self) -> date:
+        return self._today()
+
+    def load(self, client_id: int) -> None:
+        """Read the client's history and show it (the timeline arrives a moment later)."""
+        with self._store.session() as session:
+            history = load_history(session, client_id)
+            client = get_client(session, client_id)
+            name, ref = client.full_name, client.home_office_ref
+        if client_id != self._client_id:
+            self._show_nothing()
+        self._client_id = client_id
+        self._history = history
+        self._client_name = name
+        self._reference = (
+            f"Home Office ref {ref} · Client {client_id}" if ref else f"Client {client_id}"
+        )
+        asked = history.question.route if history.question else None
+        index = self.route.findData(asked or DEFAULT_ROUTE)
+        self.route.blockSignals(True)
+        self.route.setCurrentIndex(max(0, index))
+        self.route.blockSignals(False)
+        self.status.clear()
+        self.refresh()
+
+    def clear(self) -> None:
+        """Show nothing of any client (lock, client closed)."""
+        self._generation += 1
+        self._client_id = None
+        self._history = History()
+        self._client_name = self._reference = ""
+        self._show_nothing()
+        self.status.clear()
+
+    def _show_nothing(self) -> None:
+        self._timeline = None
+        self.calendar.clear()
+        self.timeline_view.clear()
+        self.chart.clear()
+        self.verdict.clear()
+        self.verdict.setAccessibleDescription("")
+        self.on_label.clear()
+        self.busy.hide()
+        self._set_actions_enabled(False)
+
+    def _set_actions_enabled(self, enabled: bool) -> None:
+        for button in (self.plan_button, self.save_button, self.print_button):
+            button.setEnabled(enabled)
+
+    # ---- the timeline --------------------------------------------------------------------------
+    def route_code(self) -> str:
+        return self.route.currentData() or DEFAULT_ROUTE
+
+    def application_date(self) -> date:
+        question = self._history.question
+        if question and question.application_date:
+            return question.application_date
+        return self.today()
+
+    def timeline(self):
+        return self._timeline
+
+    def is_working(self) -> bool:
+        return self.busy.isVisibleTo(self)
+
+    def refresh(self) -> None:
+        if self._client_id is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        route, on, today = self.route_code(), self.application_date(), self.today()
+        self.on_label.setText(f"on {format_long(on)}")
+        self.busy.show()
+        op = Operation(
+            self,
+            "Working out the calendar",
+            partial(_timeline_work, self._history, route, on, today),
+            show_progress=False,
+        )
+        op.succeeded.connect(lambda result, g=generation: self._show(g, result))
+        op.failed.connect(lambda exc, g=generation: self._failed(g, exc))
+        op.start()
+
+    def _show(self, generation: int, result) -> None:
+        if generation != self._generation or self._client_id is None:
+            return  # a late result for an earlier history, client or session
+        timeline, line = result
+        line = uk_dates_in(line)
+        self._timeline = timeline
+        today = self.today()
+        self.busy.hide()
+        self.verdict.setText(line)
+        self.verdict.setAccessibleDescription(line)
+        self.calendar.set_timeline(timeline, today)
+        self.timeline_view.set_data(self._history, timeline, today)
+        self.chart.set_data(
+            self._history,
+            timeline,
+            today=today,
+            route=timeline.route,
+            on=timeline.application_date,
+            figures=load_figures(),
+        )
+        self._set_actions_enabled(True)
+        self.timeline_ready.emit()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.busy.hide()
+        # The type only: a message could hold client details.
+        self.status.setText(f"The calendar could not be worked out ({type(exc).__name__}).")
+
+    # ---- actions -------------------------------------------------------------------------------
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a dialog modally; tests replace this to drive it without a modal loop."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def plan_trip(self, left: date | None = None, returned: date | None = None) -> list[str]:
+        """The Plan a trip dialog; an accepted trip is saved as planned. Returns problems."""
+        from desktop.ui.plan_trip_dialog import PlanTripDialog
+
+        if self._client_id is None or self._apply_record is None:
+            return []
+        dialog = PlanTripDialog(
+            self._history,
+            self.route_code(),
+            self.application_date(),
+            self.today(),
+            self,
+            left=left if isinstance(left, date) else None,
+            returned=returned if isinstance(returned, date) else None,
+        )
+        if not self.run_dialog(dialog):
+            return []
+        absence = dialog.absence()
+        if absence is None:
+            return []
+        problems = self._apply_record("absence", None, absence)
+        self.status.setText(
+            "Not saved: " + problems[0] if problems else "Saved the planned trip."
+        )
+        return problems
+
+    def _dragged(self, first: date, last: date) -> None:
+        """Drag from the day of leaving to the day of coming back. Trips still to come are
+        planned: they open the Plan a trip dialog, which says at once what they would do."""
+        if self._client_id is None:
+            return
+        if first > self.today():
+            self.plan_trip(first, last)
+        else:
+            self.add_trip_requested.emit(Absence(first, last))
+
+    def _report_factory(self):
+        return partial(
+            _report_bytes,
+            self._history,
+            self._timeline,
+            self._client_name,
+            self._reference,
+            self._adviser,
+            self.today(),
+        )
+
+    def save_pdf(self) -> None:
+        from desktop.ui.print_report import save_report_pdf, suggested_report_name
+
+        if self._timeline is None:
+            return
+        save_report_pdf(
+            self,
+            self._report_factory(),
+            suggested_report_name(self._client_id, self.today()),
+        )
+
+    def print_report(self) -> None:
+        from desktop.ui.print_report import print_report
+
+        if self._timeline is None:
+            return
+        print_report(self, self._report_factory())
