@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -141,8 +142,6 @@ def _row(kind: str, record: Any) -> list[str]:
         format_date(record.end),
         str((record.end - record.start).days + 1),
     ]
-
-
 
 
 _uk_dates = uk_dates_in
@@ -481,11 +480,15 @@ class HistoryTab(QWidget):
             partial(_verdict_work, verdict_line, history, on, today),
             show_progress=False,
         )
-        # The operation is a child of this tab: if the tab goes, so do these connections.
-        op.succeeded.connect(lambda verdicts: self._show_verdicts(generation, verdicts))
-        op.failed.connect(
-            lambda _exc: self._show_verdicts(generation, {code: FAILED for code in ROUTES})
+        # The operation is a child of this tab: if the tab goes, so do these connections. They
+        # hold the tab weakly: a lambda holding `self` would keep it alive from inside its own
+        # child operation, and free it there when the operation goes.
+        me = weakref.ref(self)
+        failed = {code: FAILED for code in ROUTES}
+        op.succeeded.connect(
+            lambda verdicts: (tab := me()) and tab._show_verdicts(generation, verdicts)
         )
+        op.failed.connect(lambda _exc: (tab := me()) and tab._show_verdicts(generation, failed))
         op.start()
 
     def _show_verdicts(self, generation: int, verdicts: dict[str, str] | None) -> None:

@@ -18,6 +18,7 @@ tab's own checks (`apply_record`), so nothing here writes the store itself.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -261,8 +262,11 @@ class ResidenceTab(QWidget):
             partial(_timeline_work, self._history, route, on, today),
             show_progress=False,
         )
-        op.succeeded.connect(lambda result, g=generation: self._show(g, result))
-        op.failed.connect(lambda exc, g=generation: self._failed(g, exc))
+        # Held weakly: a lambda holding `self` would keep the tab alive from inside its own
+        # child operation, and free it there when the operation goes.
+        me = weakref.ref(self)
+        op.succeeded.connect(lambda result, g=generation: (tab := me()) and tab._show(g, result))
+        op.failed.connect(lambda exc, g=generation: (tab := me()) and tab._failed(g, exc))
         op.start()
 
     def _show(self, generation: int, result) -> None:
@@ -321,9 +325,7 @@ class ResidenceTab(QWidget):
         if absence is None:
             return []
         problems = self._apply_record("absence", None, absence)
-        self.status.setText(
-            "Not saved: " + problems[0] if problems else "Saved the planned trip."
-        )
+        self.status.setText("Not saved: " + problems[0] if problems else "Saved the planned trip.")
         return problems
 
     def _dragged(self, first: date, last: date) -> None:
