@@ -29,10 +29,13 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -156,14 +159,26 @@ class ResidenceTab(QWidget):
         verdict_row.addWidget(self.verdict, 1)
         verdict_row.addWidget(self.busy)
 
+        # The timeline and the chart share the lower pane as two tabs, so the calendar keeps
+        # its room on a laptop screen; the splitter between them moves.
+        self.views = QTabWidget()
+        self.views.setAccessibleName("Timeline and chart")
+        for view, title in ((self.timeline_view, "&Timeline"), (self.chart, "12-month &chart")):
+            holder = QScrollArea()  # so the pane can be smaller than the view on a small screen
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setWidget(view)
+            self.views.addTab(holder, title)
+        self.views.setTabToolTip(0, "Permissions, applications, appeals and custody in sequence")
+        self.views.setTabToolTip(1, "Days outside the UK in the 12 months ending on each day")
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.calendar)
-        self.splitter.addWidget(self.timeline_view)
-        self.splitter.addWidget(self.chart)
-        self.splitter.setStretchFactor(0, 5)
+        self.splitter.addWidget(self.views)
+        self.calendar.setMinimumHeight(240)
+        self.views.setMinimumHeight(160)
+        self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setStretchFactor(2, 2)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
