@@ -181,3 +181,21 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class DeadlineCacheRow(Base):
+    """The deadlines board's work, kept between sessions (desktop.board): one row per client,
+    valid while the client's history digest, the day it was worked out for and the rules
+    version all match. Erased with the client; holds nothing the history does not."""
+
+    __tablename__ = "deadline_cache"
+
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(64))
+    computed_for: Mapped[dt.date] = mapped_column(Date)
+    rules_version: Mapped[str] = mapped_column(String(64))
+    #: JSON list of [date, what, rule, next working day or null], or null when the engine
+    #: could not assess the history.
+    deadlines: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -12,8 +12,12 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from desktop.store.search import ClientIndex, ClientSummary
+from desktop.ui.widgets.badge_delegate import BADGE_ROLE, BadgeDelegate
+from desktop.ui.widgets.dates import format_date
 
 ClientIdRole = Qt.ItemDataRole.UserRole + 1
+#: The deadline badge's text ("3 d", "today"), None when there is none (desktop.board.Badge).
+BadgeRole = BADGE_ROLE
 
 
 def describe(summary: ClientSummary) -> str:
@@ -30,6 +34,7 @@ class ClientListModel(QAbstractListModel):
         super().__init__(parent)
         self.index_data = ClientIndex()
         self._ids: list[int] = []
+        self._badges: dict = {}  # client id -> desktop.board.Badge
 
     def set_index(self, index: ClientIndex) -> None:
         self.beginResetModel()
@@ -45,6 +50,25 @@ class ClientListModel(QAbstractListModel):
     def ids(self) -> list[int]:
         return self._ids
 
+    def set_badges(self, badges: dict) -> None:
+        """Client id -> desktop.board.Badge for clients with a deadline soon ({} for none)."""
+        old, self._badges = self._badges, dict(badges)
+        changed = [
+            cid for cid in old.keys() | self._badges.keys() if old.get(cid) != self._badges.get(cid)
+        ]
+        if not changed or not self._ids:
+            return
+        if len(changed) > 100:  # many: one signal for the whole list
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, 0))
+            return
+        for cid in changed:  # after one client's save: only their row
+            row = self.row_of(cid)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, 0))
+
+    def badge(self, client_id: int):
+        return self._badges.get(client_id)
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
@@ -54,13 +78,25 @@ class ClientListModel(QAbstractListModel):
         client_id = self._ids[index.row()]
         if role == ClientIdRole:
             return client_id
+        badge = self._badges.get(client_id)
+        if role == BadgeRole:
+            return badge.text if badge is not None else None
         summary = self.index_data.get(client_id)
         if summary is None:
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return describe(summary)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            text = describe(summary)
+            return f"{text}, {badge.accessible}" if badge is not None else text
         if role == Qt.ItemDataRole.ToolTipRole:
-            return summary.other_names and f"Also known as: {summary.other_names}"
+            tips = [f"Also known as: {summary.other_names}"] if summary.other_names else []
+            if badge is not None:
+                row = badge.row
+                tips.append(
+                    f"{badge.accessible.capitalize()} ({format_date(row.date)}): {row.summary}"
+                )
+            return "\n".join(tips) or None
         return None
 
     def row_of(self, client_id: int) -> int:
@@ -85,6 +121,7 @@ class ClientListPanel(QWidget):
         self.view.setUniformItemSizes(True)
         self.view.setAccessibleName("Client list")
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.view.setItemDelegate(BadgeDelegate(self.view))
         self.count = QLabel("")
         self.count.setAccessibleName("Number of clients shown")
         layout = QVBoxLayout(self)
@@ -125,7 +162,12 @@ class ClientListPanel(QWidget):
         self._update_count()
 
     def clear(self) -> None:
+        self.model.set_badges({})
         self.set_index(ClientIndex())
+
+    def set_badges(self, badges: dict) -> None:
+        """Show a deadline badge on each client in `badges` (client id -> Badge)."""
+        self.model.set_badges(badges)
 
     def refresh(self, keep: int | None = None) -> None:
         """Re-run the current query (after a save or delete), keeping `keep` selected."""

@@ -4,6 +4,7 @@ State machine:
   no store yet  -> CreateStorePage
   store on disk -> UnlockPage (opens the store) -> workspace
   Lock (Ctrl+L) or idle for N minutes -> every client widget cleared, key forgotten, UnlockPage
+  workspace <-> deadlines board (View > Deadlines board, Ctrl+D; Esc or "Open client" back)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,10 +38,12 @@ from desktop.store.errors import StoreError, WrongPassphrase
 from desktop.store.lock import InstanceLock
 from desktop.store.search import ClientIndex
 from desktop.ui.adviser_dialog import AdviserDialog
+from desktop.ui.board_feed import BoardFeed
 from desktop.ui.change_passphrase_dialog import ChangePassphraseDialog
 from desktop.ui.client_list import ClientListPanel
 from desktop.ui.client_page import ClientPage
 from desktop.ui.create_store_page import CreateStorePage
+from desktop.ui.deadlines_page import DeadlinesPage
 from desktop.ui.idle_watcher import IdleWatcher
 from desktop.ui.operations import Operation
 from desktop.ui.settings_dialog import AUTO_LOCK_SETTING, DEFAULT_AUTO_LOCK_MINUTES, SettingsDialog
@@ -100,13 +103,14 @@ class MainWindow(QMainWindow):
         self.unlock_page.reset(unlock_note)
         self.client_list = ClientListPanel()
         self.client_page = ClientPage()
+        self.deadlines_page = DeadlinesPage()
         self.workspace = QSplitter(Qt.Orientation.Horizontal)
         self.workspace.addWidget(self.client_list)
         self.workspace.addWidget(self.client_page)
         self.workspace.setStretchFactor(0, 1)
         self.workspace.setStretchFactor(1, 3)
         self.workspace.setSizes([330, 870])
-        for page in (self.create_page, self.unlock_page, self.workspace):
+        for page in (self.create_page, self.unlock_page, self.workspace, self.deadlines_page):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
         self.adviser_label = QLabel("")
@@ -122,6 +126,14 @@ class MainWindow(QMainWindow):
         self.client_list.client_selected.connect(self._show_client)
         self.client_page.client_changed.connect(self._client_changed)
         self.client_page.client_deleted.connect(self._client_deleted)
+
+        self.board_feed = BoardFeed(self)
+        self.board_feed.data_changed.connect(self._board_changed)
+        self.board_feed.progress.connect(self.deadlines_page.set_progress)
+        self.board_feed.failed.connect(self.deadlines_page.show_error)
+        self.deadlines_page.open_client.connect(self.open_client_from_board)
+        self.deadlines_page.refresh_requested.connect(self.board_feed.rebuild)
+        self.deadlines_page.close_requested.connect(self.show_clients)
 
         if Store.exists(self.folder):
             self._show_page(self.unlock_page)
@@ -158,6 +170,11 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, False)
         file_menu.addActions([self.lock_action, self.quit_action])
 
+        view = bar.addMenu("&View")
+        self.board_action = self._action("&Deadlines board", self.show_board, "Ctrl+D")
+        self.board_action.setToolTip("Every client's deadlines in date order (Ctrl+D)")
+        view.addAction(self.board_action)
+
         tools = bar.addMenu("&Settings")
         self.adviser_action = self._action("Switch &adviser…", self.switch_adviser, "Ctrl+Shift+A")
         self.passphrase_action = self._action("Change &passphrase…", self.change_passphrase)
@@ -175,9 +192,9 @@ class MainWindow(QMainWindow):
     # ---- pages -------------------------------------------------------------------------------
     def _show_page(self, page: QWidget) -> None:
         self.stack.setCurrentWidget(page)
-        unlocked = page is self.workspace
+        unlocked = page in (self.workspace, self.deadlines_page)
         self._set_data_actions(unlocked)
-        if unlocked:
+        if page is self.workspace:
             self.client_list.focus_search()
         elif hasattr(page, "focus_first"):
             page.focus_first()
@@ -285,6 +302,7 @@ class MainWindow(QMainWindow):
         self.client_page.set_context(self.store, self.adviser, self.today)
         self.client_list.set_index(index)
         self.client_page.show_client(None)
+        self.board_feed.start(self.store, self.today)
         self._show_page(self.workspace)
         self.activateWindow()  # the adviser dialog had the focus
 
@@ -310,10 +328,24 @@ class MainWindow(QMainWindow):
         if self._busy:
             self._lock_pending = True  # lock as soon as the running operation finishes
             return
+        self.board_feed.stop()  # the board's data goes now, and no new board work starts
+        # A board build may be reading the store: closing its connection under the query would
+        # crash, so wait for the read to end (a few milliseconds; about 0.3 s at 10,000 clients).
+        guard = self.board_feed.board.store_lock
+        if not guard.acquire(timeout=2.0):
+            QTimer.singleShot(50, self.lock)
+            return
+        try:
+            self._lock_now()
+        finally:
+            guard.release()
+
+    def _lock_now(self) -> None:
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()
         self.idle.stop()
+        self.deadlines_page.clear()
         self.client_page.clear()
         self.client_list.clear()
         self.store.lock()
@@ -338,6 +370,35 @@ class MainWindow(QMainWindow):
                 return
         self.client_page.show_client(client_id)
 
+    # ---- the deadlines board -----------------------------------------------------------------
+    def show_board(self) -> None:
+        """Show the deadlines board across the window (Ctrl+D); Esc goes back to the clients,
+        whose page keeps its state."""
+        if not self.unlocked:
+            return
+        self._show_page(self.deadlines_page)
+        self.board_feed.ensure_current()
+        self.deadlines_page.focus_first()
+
+    def show_clients(self) -> None:
+        if self.unlocked:
+            self._show_page(self.workspace)
+
+    def open_client_from_board(self, client_id: int) -> None:
+        """The board's "Open client": back to the clients with that one shown and picked."""
+        self._show_client(client_id)
+        if self.client_page.current_client_id() != client_id:
+            return  # the open client has unsaved changes and the adviser kept them
+        self._show_page(self.workspace)
+        if self.client_list.model.row_of(client_id) < 0:
+            self.client_list.search.clear()  # the search hid them
+        self.client_list.select(client_id)
+        self.client_page.tabs.setFocus()
+
+    def _board_changed(self, data) -> None:
+        self.deadlines_page.set_data(data)
+        self.client_list.set_badges(data.badges() if data is not None else {})
+
     def _refresh_summary(self, client_id: int) -> None:
         with self.store.read_session() as session:
             summary = repository.summary_of(repository.get_client(session, client_id))
@@ -346,16 +407,19 @@ class MainWindow(QMainWindow):
 
     def _client_changed(self, client_id: int) -> None:
         self._refresh_summary(client_id)
+        self.board_feed.client_changed(client_id)
 
     def _show_added(self, client_id: int) -> None:
         """A client just added is shown and selected, even if the search would hide them."""
         self.client_list.search.clear()
         self._refresh_summary(client_id)
         self.client_page.show_client(client_id)
+        self.board_feed.client_changed(client_id)
 
     def _client_deleted(self, client_id: int) -> None:
         self.client_list.model.index_data.remove(client_id)
         self.client_list.refresh()
+        self.board_feed.client_removed(client_id)
         self.client_page.show_client(None)
         self.statusBar().showMessage("Client deleted.", 8000)
 
@@ -481,6 +545,7 @@ class MainWindow(QMainWindow):
                 self.client_list.set_index(ClientIndex(repository.list_summaries(session)))
             self.client_page.set_context(store, self.adviser, self.today)
             self.client_page.show_client(None)
+            self.board_feed.rebuild()
             self.statusBar().showMessage("Restored from the backup.", 15000)
 
         def failed(exc: BaseException) -> None:
@@ -490,12 +555,13 @@ class MainWindow(QMainWindow):
             current = self.client_page.current_client_id()
             self.client_page.show_client(current)
 
-        return self.run(
-            "Restoring",
-            lambda progress: store.restore_from(path, passphrase, progress),
-            done,
-            failed,
-        )
+        guard = self.board_feed.board.store_lock
+
+        def work(progress):
+            with guard:  # the store is swapped: no board read may run under it
+                store.restore_from(path, passphrase, progress)
+
+        return self.run("Restoring", work, done, failed)
 
     def change_passphrase(self) -> None:
         dialog = ChangePassphraseDialog(self)
@@ -504,10 +570,15 @@ class MainWindow(QMainWindow):
             self.change_passphrase_to(old, new)
 
     def change_passphrase_to(self, old: str, new: str) -> Operation:
-        store = self.store
+        store, guard = self.store, self.board_feed.board.store_lock
+
+        def work(progress):
+            with guard:  # the store is swapped: no board read may run under it
+                store.change_passphrase(old, new, progress)
+
         return self.run(
             "Changing the passphrase",
-            lambda progress: store.change_passphrase(old, new, progress),
+            work,
             lambda _r: self.statusBar().showMessage(
                 "Passphrase changed. Tell everyone who uses this computer.", 15000
             ),
@@ -561,9 +632,12 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.idle.stop()
+        self.board_feed.close()
+        self.deadlines_page.clear()
         self.client_page.clear()
         if self.store is not None:
-            self.store.close()
+            with self.board_feed.board.store_lock:  # a board read finishes first
+                self.store.close()
             self.store = None
         self.instance_lock.release()
         event.accept()

@@ -1,6 +1,6 @@
 """What if: a planned trip against the absence rules, and the latest safe return date."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 

@@ -1,13 +1,17 @@
 """The window: first run, unlock, wrong passphrase, lock, auto-lock, one instance, backups."""
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from desktop.store import repository
 from desktop.store.database import Store
 from desktop.store.errors import StoreInUse
 from desktop.store.lock import InstanceLock
 from desktop.store.repository import ClientDetails
+from desktop.ui.client_list import ClientIdRole
 from desktop.ui.main_window import MainWindow
 
 CHEAP_KDF = {"time_cost": 1, "memory_cost_kib": 8192, "parallelism": 1}
@@ -263,3 +267,124 @@ def test_locking_while_verdicts_are_worked_out_shows_nothing_after(qtbot, seeded
     ] * len(ROUTES)
     unlock(qtbot, window)
     wait_workspace(qtbot, window)
+
+
+# ---- the deadlines board -----------------------------------------------------------------------
+
+BOARD_DAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture
+def with_deadlines(tmp_path):
+    """Two clients: one refused on 10 November (appeal by 24 November), one with nothing due."""
+    from tests.rules.helpers import app, history, perm
+
+    folder = tmp_path / "data"
+    store = Store.create(folder, PASSPHRASE, CHEAP_KDF)
+    with store.session() as s:
+        calm = repository.create_client(s, ClientDetails(full_name="Quentin Placeholder"), "Setup")
+        repository.save_history(
+            s, calm, history([perm("student", "2010-09-01", "2012-08-31")]), "Setup"
+        )
+        urgent = repository.create_client(s, ClientDetails(full_name="Rhiannon Example"), "Asha")
+        refused = history(
+            [perm("immigration_bail", "2025-01-10", "2027-01-09")],
+            [app("asylum", "2025-01-10", "2026-11-10", "refused")],
+        )
+        repository.save_history(s, urgent, refused, "Asha")
+    store.close()
+    return folder, calm, urgent
+
+
+def board_window(qtbot, folder):
+    lock = InstanceLock(folder)
+    lock.acquire()
+    window = MainWindow(
+        folder, lock, kdf_costs=CHEAP_KDF, ask_adviser=False, today=lambda: BOARD_DAY
+    )
+    qtbot.addWidget(window)
+    window.show()
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    qtbot.waitUntil(lambda: window.board_feed.data is not None, timeout=10_000)
+    return window
+
+
+def test_list_badge_for_a_client_with_an_appeal_deadline_within_14_days(qtbot, with_deadlines):
+    from desktop.ui.client_list import BadgeRole
+
+    folder, calm, urgent = with_deadlines
+    window = board_window(qtbot, folder)
+    model = window.client_list.model
+    urgent_index = model.index(model.row_of(urgent), 0)
+    calm_index = model.index(model.row_of(calm), 0)
+    assert urgent_index.data(BadgeRole) == "4 d"
+    assert urgent_index.data(Qt.ItemDataRole.AccessibleTextRole).endswith("deadline in 4 days")
+    assert "Last day to appeal" in urgent_index.data(Qt.ItemDataRole.ToolTipRole)
+    assert calm_index.data(BadgeRole) is None
+    assert "deadline" not in calm_index.data(Qt.ItemDataRole.AccessibleTextRole)
+    window.close()
+
+
+def test_open_the_board_and_a_client_from_it(qtbot, with_deadlines):
+    folder, _calm, urgent = with_deadlines
+    window = board_window(qtbot, folder)
+    assert window.board_action.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    page = window.deadlines_page
+    assert window.stack.currentWidget() is page
+    assert window.new_client_action.isEnabled()  # still unlocked
+    rows = [page.model.index(r, 2).data() for r in range(page.model.rowCount())]
+    assert "Rhiannon Example" in rows and "Quentin Placeholder" not in rows  # 2012: hidden
+    page.table.selectRow(rows.index("Rhiannon Example"))
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.workspace
+    assert window.client_page.current_client_id() == urgent
+    assert window.client_list.view.currentIndex().data(ClientIdRole) == urgent
+    # Back to the board and out again with Esc.
+    window.show_board()
+    qtbot.keyClick(page.table, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.workspace
+    window.close()
+
+
+def test_a_saved_history_refreshes_the_board_and_the_badge(qtbot, with_deadlines):
+    from dataclasses import replace
+
+    from desktop.ui.client_list import BadgeRole
+
+    folder, _calm, urgent = with_deadlines
+    window = board_window(qtbot, folder)
+    with window.store.session() as s:
+        h = repository.load_history(s, urgent)
+        lodged = replace(h.applications[0], appeal_lodged=BOARD_DAY)
+        repository.save_history(s, urgent, replace(h, applications=(lodged,)), "Asha")
+    before = window.board_feed.data
+    window.client_page.client_changed.emit(urgent)  # as the History tab does after saving
+    qtbot.waitUntil(lambda: window.board_feed.data is not before, timeout=10_000)
+    model = window.client_list.model
+    assert model.index(model.row_of(urgent), 0).data(BadgeRole) is None  # the appeal is in
+    window.close()
+
+
+def test_lock_leaves_nothing_on_the_board_or_the_badges(qtbot, with_deadlines):
+    from desktop.ui.client_list import BadgeRole
+
+    folder, _calm, urgent = with_deadlines
+    window = board_window(qtbot, folder)
+    window.show_board()
+    assert window.deadlines_page.model.rowCount() > 0
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.unlock_page
+    assert window.deadlines_page.model.rowCount() == 0
+    assert window.board_feed.data is None and window.board_feed.board.cached_clients() == 0
+    assert window.client_list.model.badge(urgent) is None
+    texts = " ".join(label.text() for label in window.deadlines_page.findChildren(QLabel))
+    assert "Rhiannon" not in texts and "Asha" not in texts
+    assert not window.board_action.isEnabled()
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    qtbot.waitUntil(lambda: window.board_feed.data is not None, timeout=10_000)
+    model = window.client_list.model
+    assert model.index(model.row_of(urgent), 0).data(BadgeRole) == "4 d"
+    window.close()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 def test_painting_keeps_the_reference_count_of_none():
     image = QImage(64, 64, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
+
     def paint(times: int) -> None:
         for _ in range(times):
             painter.setPen(QPen(QColor(0, 0, 0)))
