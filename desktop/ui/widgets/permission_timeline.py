@@ -54,6 +54,7 @@ from desktop.rules.history import (
 )
 from desktop.status_style import PERIOD_MARK, TODAY_MARK, style_for
 from desktop.ui.widgets.dates import format_date, format_long
+from desktop.ui.widgets.painting import BRUSH_STYLES, StaticLayerMixin
 
 ONE_DAY = timedelta(days=1)
 
@@ -64,17 +65,6 @@ LANES: dict[str, str] = {
     "applications": "Applications",
     "appeals": "Refusals and appeals",
     "custody": "Custody",
-}
-
-#: Fill pattern names (as in desktop.status_style) -> Qt brush styles.
-BRUSH_STYLES: dict[str, Qt.BrushStyle] = {
-    "solid": Qt.BrushStyle.NoBrush,
-    "forward_diagonal": Qt.BrushStyle.FDiagPattern,
-    "backward_diagonal": Qt.BrushStyle.BDiagPattern,
-    "cross": Qt.BrushStyle.DiagCrossPattern,
-    "dots": Qt.BrushStyle.Dense6Pattern,
-    "horizontal": Qt.BrushStyle.HorPattern,
-    "vertical": Qt.BrushStyle.VerPattern,
 }
 
 
@@ -529,7 +519,7 @@ LEGEND_ROW_H = 18
 MARK_R = 6.0
 
 
-class PermissionTimeline(QWidget):
+class PermissionTimeline(StaticLayerMixin, QWidget):
     """The history as a timeline. `set_data(history, timeline, today)`; `clear()`.
 
     `record_activated(str)` fires with the record of a clicked or Enter-activated item.
@@ -852,23 +842,8 @@ class PermissionTimeline(QWidget):
             self.setToolTip("")
 
     # ---- painting ----------------------------------------------------------------------------
-    def _invalidate(self) -> None:
-        self._cache = None
-        self.update()
-
-    def _small_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        return font
-
     def paintEvent(self, event: QPaintEvent) -> None:
-        dpr = self.devicePixelRatioF()
-        key = (self.width(), self.height(), dpr)
-        if self._cache is None or self._cache_key != key:
-            self._cache = self._render_static(dpr)
-            self._cache_key = key
-        painter = QPainter(self)
-        painter.drawPixmap(0, 0, self._cache)
+        painter = self._static_painter()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self._hover is not None:
             rect = self.item_rect(self._hover).adjusted(-1.5, -1.5, 1.5, 1.5)

@@ -109,20 +109,12 @@ from desktop.status_style import (
     style_for,
 )
 from desktop.ui.widgets.dates import MONTH_ABBRS, format_date, format_long
+from desktop.ui.widgets.painting import BRUSH_STYLES
 
 ZOOM_LEVELS = ("decade", "year", "month")
 ONE_DAY = timedelta(days=1)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-#: Fill pattern names (as in desktop.status_style) -> Qt brush styles, layered over the fill.
-BRUSH_STYLES: dict[str, Qt.BrushStyle] = {
-    "solid": Qt.BrushStyle.NoBrush,
-    "forward_diagonal": Qt.BrushStyle.FDiagPattern,
-    "backward_diagonal": Qt.BrushStyle.BDiagPattern,
-    "cross": Qt.BrushStyle.DiagCrossPattern,
-    "dots": Qt.BrushStyle.Dense6Pattern,
-    "horizontal": Qt.BrushStyle.HorPattern,
-}
 
 # The planner is paper: a white ground whatever the desktop theme (the status colours are
 # light fills chosen for a white page, as in the printed report).

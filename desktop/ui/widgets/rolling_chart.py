@@ -61,6 +61,7 @@ from desktop.rules.routes.spec import no_absence_limit
 from desktop.status_style import OVER_LIMIT_OUTLINE, PERIOD_MARK, TODAY_MARK, style_for
 from desktop.ui.operations import Operation
 from desktop.ui.widgets.dates import format_date
+from desktop.ui.widgets.painting import StaticLayerMixin
 
 ONE_DAY = timedelta(days=1)
 NATURALISATION = {"naturalisation_6_1": "nat.s6_1", "naturalisation_6_2": "nat.s6_2"}
@@ -280,7 +281,7 @@ LINE = QColor("#1F2A44")
 PLANNED_INK = QColor(style_for("planned").ink)
 
 
-class RollingAbsenceChart(QWidget):
+class RollingAbsenceChart(StaticLayerMixin, QWidget):
     """`set_data(history, timeline, *, route=None, on=None, today, figures=None)`; `clear()`.
 
     `ready()` fires when a set of data has been worked out and drawn.
@@ -615,23 +616,8 @@ class RollingAbsenceChart(QWidget):
         super().focusOutEvent(event)
 
     # ---- painting ----------------------------------------------------------------------------
-    def _invalidate(self) -> None:
-        self._cache = None
-        self.update()
-
-    def _small_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        return font
-
     def paintEvent(self, event: QPaintEvent) -> None:
-        dpr = self.devicePixelRatioF()
-        key = (self.width(), self.height(), dpr)
-        if self._cache is None or self._cache_key != key:
-            self._cache = self._render_static(dpr)
-            self._cache_key = key
-        painter = QPainter(self)
-        painter.drawPixmap(0, 0, self._cache)
+        painter = self._static_painter()
         if self._data is not None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             if self._hover is not None:
