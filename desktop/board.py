@@ -278,11 +278,11 @@ def _figures():
 
 def deadlines_for(history: History, today: date, region: str = DEFAULT_REGION) -> tuple[Item, ...]:
     """The engine's deadlines for the board's route (see `board_route`), as Items."""
-    from desktop.rules.residence import assess
+    from desktop.rules.residence import assess_deadlines
 
     route, assumed = board_route(history)
     on = (history.question.application_date if history.question else None) or today
-    result = assess(
+    deadlines = assess_deadlines(
         history,
         route,
         on,
@@ -292,7 +292,7 @@ def deadlines_for(history: History, today: date, region: str = DEFAULT_REGION) -
     )
     note = ASSUMED_NOTE.format(route=ROUTES[route].split(" (")[0]) if assumed else ""
     out = []
-    for d in result.deadlines:
+    for d in deadlines:
         what, kind = d.what, classify(d.what, d.rule)
         met = is_met(history, d.date, what, kind)
         if note and kind in ("earliest", "apply_from"):

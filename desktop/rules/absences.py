@@ -57,13 +57,28 @@ class RollingLimit:
         self.kmax: list[int] = []
         if not days:
             return
-        leaps = leap_days_for(days[0], days[-1] + 400)
+        # Most histories never come near the limit: one look at the worst window (a pass over
+        # the runs of days outside, not every day) settles that no restart or breach can come.
+        self.worst = max_in_any_12_months(trips, absent=self.absent)
+        if self.worst.days <= limit:
+            self.absent_never_over = True
+            return
+        leap_days = leap_days_for(days[0], days[-1] + 400).ordinals
         best = -1
         ends, counts, kmax = self.ends, self.counts, self.kmax
-        window_end = leaps.window_end
+        # One pass with two pointers (this runs for every assessment): `leap` is the first
+        # 29 February on or after the window's start (the window then has 366 days when that
+        # day falls inside it, as LeapDays.window_end), `j` the first day after the window.
+        n_days, n_leaps = len(days), len(leap_days)
+        leap = j = 0
         for i, a in enumerate(days):
-            e = window_end(a)
-            j = bisect_right(days, e, i)
+            while leap < n_leaps and leap_days[leap] < a:
+                leap += 1
+            e = a + 365 if leap < n_leaps and leap_days[leap] - a <= 365 else a + 364
+            if j < i:
+                j = i
+            while j < n_days and days[j] <= e:
+                j += 1
             n = j - i
             if n > limit:
                 over_day = j - limit - 1  # the day that takes the window over the limit
@@ -73,9 +88,12 @@ class RollingLimit:
             counts.append(n)
             kmax.append(best)
 
+    #: True when no 12-month window of these absences is over the limit (nothing to restart).
+    absent_never_over = False
+
     def _over_day(self, apply_day: int) -> int:
         days = self.absent.days
-        if not days:
+        if not days or self.absent_never_over:
             return -1
         idx = bisect_right(self.ends, apply_day)
         over_day = self.kmax[idx - 1] if idx else -1
@@ -110,6 +128,8 @@ class RollingLimit:
 
     def breaches(self, lo: int, apply_day: int) -> list[Breach]:
         """One breach per run of overlapping over-limit windows: the worst window of the run."""
+        if self.absent_never_over:
+            return []
         days = self.absent.days
         out: list[Breach] = []
         cur: list[int] | None = None  # [count, start, end, run_end]

@@ -50,7 +50,7 @@ def with_status(deadlines: Iterable[Deadline], today: date) -> list[Deadline]:
         key = (d.date, d.what)
         if key not in out:
             status = "passed" if d.date < today else "upcoming"
-            out[key] = replace(d, status=status)
+            out[key] = Deadline(d.date, d.what, d.rule, status, d.next_working_day)
     return sorted(out.values(), key=lambda d: (d.date, d.what))
 
 
@@ -141,7 +141,7 @@ def application_deadlines(
     figures: Figures,
     bank_holidays: Container[date],
     today: date,
-    outside_uk_on: Iterable[date] = (),
+    outside_uk_on: Container[date] = frozenset(),
 ) -> list[Deadline]:
     """Deadlines from the applications record, past and upcoming (`status` says which).
 
@@ -149,7 +149,7 @@ def application_deadlines(
     appeal was lodged), and every fee-waiver decision the 10-working-day follow-up. The advice
     to ask for the file (subject access request) is only given while an appeal is still open.
     """
-    abroad = set(outside_uk_on)
+    abroad = outside_uk_on  # days the person was outside the UK (a set, or anything with `in`)
     out: list[Deadline] = []
     for app in history.applications:
         if app.outcome == "refused" and app.decided is not None and app.kind in APPEALABLE_KINDS:

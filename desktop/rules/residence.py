@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date
 
 from desktop.rules import naturalisation, wording
+from desktop.rules.deadlines import Deadline
 from desktop.rules.figures import Figures
 from desktop.rules.history import INDEFINITE_CATEGORIES, ROUTES, History
 from desktop.rules.routes import ROUTE_SPECS
@@ -28,6 +29,7 @@ __all__ = [
     "SCOPE",
     "SPECS",
     "assess",
+    "assess_deadlines",
     "deciding_reason",
     "settled_on",
     "stp_deadlines",
@@ -69,6 +71,31 @@ def assess(
             history, ROUTE_SPECS[route], on, figures, bank_holidays, today
         ).run()
     return unless_settled(result, history)
+
+
+def assess_deadlines(
+    history: History,
+    route: str,
+    on: date,
+    figures: Figures,
+    *,
+    bank_holidays: Container[date] = frozenset(),
+    today: date | None = None,
+) -> tuple[Deadline, ...]:
+    """The deadlines of `assess(...)`, worked out without the rest of the verdict (faster: the
+    deadlines board asks this for every client)."""
+    today = today or on
+    if route not in ROUTE_SPECS:
+        return assess(
+            history, route, on, figures, bank_holidays=bank_holidays, today=today
+        ).deadlines
+    engine = SettlementAssessment(
+        history, ROUTE_SPECS[route], on, figures.leniently(), bank_holidays, today
+    )
+    deadlines = engine.deadlines_only()
+    if settled_on(history, on) is not None:
+        deadlines = tuple(dl for dl in deadlines if not dl.what.startswith("Earliest date"))
+    return deadlines
 
 
 def unless_settled(result: Assessment, history: History) -> Assessment:

@@ -61,6 +61,18 @@ from desktop.rules.timeline import (
 from desktop.rules.verdict import Assessment, Breach, Reason, Uncounted
 
 
+class _DaysOutside:
+    """`day in days_outside`: whether the person was outside the UK that whole day."""
+
+    __slots__ = ("absent",)
+
+    def __init__(self, absent: AbsenceDays):
+        self.absent = absent
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.absent.is_absent(day.toordinal())
+
+
 class SettlementAssessment:
     """One route, one history, one application date. `run()` gives the Assessment."""
 
@@ -375,6 +387,45 @@ class SettlementAssessment:
 
     # ---- the verdict ----------------------------------------------------------------------------
 
+    def _lower_bound(self, i: int | None, chain_start: int | None) -> int | None:
+        """Where the earliest-date search starts: the chain holding the application date, or
+        the next one that starts after it."""
+        if chain_start is not None:
+            return chain_start
+        apply_day = self.apply_day
+        lower = next(
+            (p.start for p in self.pieces if p.start > apply_day and p.kind == "count"), None
+        )
+        if lower is None and i is not None:
+            lower = next((p.start for p in self.pieces[i + 1 :] if p.kind == "count"), None)
+        return lower
+
+    def deadlines_only(self) -> tuple[Deadline, ...]:
+        """The deadlines `run()` would give, without the verdict's reasons, absences and notes
+        (the deadlines board asks this of every client)."""
+        apply_day = self.apply_day
+        i = self.piece_index(apply_day)
+        lawful = i is not None and self.pieces[i].kind != "break"
+        chain_start = self.chain_starts[i] if (i is not None and lawful) else None
+        lower = self._lower_bound(i, chain_start)
+        earliest = self.earliest(lower) if lower is not None else None
+        complete = None
+        if chain_start is not None:
+            restart = self.restart_day(apply_day, chain_start)
+            complete = self.complete_day(restart, self.months_for(restart)[0])
+        if earliest is not None and earliest < apply_day:
+            # As run(): not eligible on the application date, so the useful answer is the
+            # first date from then on.
+            eligible = (
+                complete is not None
+                and self.window_opens(complete, apply_day) <= apply_day
+                and self.application_floor(apply_day)[0] <= apply_day
+                and self.abroad_until(apply_day) is None
+            )
+            if not eligible:
+                earliest = self.earliest(max(apply_day, lower or apply_day))
+        return tuple(self._deadlines(complete, earliest))
+
     def run(self) -> Assessment:
         spec, apply_day, on = self.spec, self.apply_day, self.on
         i = self.piece_index(apply_day)
@@ -391,16 +442,7 @@ class SettlementAssessment:
         if ends is not None and ends < self.today.toordinal():
             self.missing.append(wording.record_ends(d(ends), self.today))
 
-        # Lower bound for the earliest-date search: the chain holding the application date, or
-        # the next one that starts after it.
-        if chain_start is not None:
-            lower = chain_start
-        else:
-            lower = next(
-                (p.start for p in self.pieces if p.start > apply_day and p.kind == "count"), None
-            )
-            if lower is None and i is not None:
-                lower = next((p.start for p in self.pieces[i + 1 :] if p.kind == "count"), None)
+        lower = self._lower_bound(i, chain_start)
         earliest = self.earliest(lower) if lower is not None else None
         could_have: int | None = None
 
@@ -672,9 +714,8 @@ class SettlementAssessment:
     def _deadlines(self, complete: int | None, earliest: int | None) -> list[Deadline]:
         today = self.today
         t = today.toordinal()
-        abroad_days = {d(o) for o in self.all_absent.clipped(t - 400, t + 400).days}
         out = application_deadlines(
-            self.history, self.figures, self.bank_holidays, today, abroad_days
+            self.history, self.figures, self.bank_holidays, today, _DaysOutside(self.all_absent)
         )
         # Each limited permission: apply before it ends to keep it (section 3C).
         for ci, c in enumerate(self.cover.covers):

@@ -444,3 +444,18 @@ def test_property_cr_3_2_earliest_date_is_the_first_eligible_day(h, offset):
     while day < earliest:
         assert not assess(h, route, day, FIG, today=on).eligible, (day, earliest)
         day += timedelta(days=1)
+
+
+# ---- The deadlines-only path (the deadlines board) gives the same deadlines ------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(histories(), st.integers(1500, 6000), st.integers(-400, 400))
+def test_property_deadlines_only_equal_the_full_assessment(h, offset, today_shift):
+    from desktop.rules.residence import assess_deadlines
+
+    on = date(2008, 1, 1) + timedelta(days=offset)
+    today = on + timedelta(days=today_shift)
+    for route in ("settlement_skilled_worker", "long_residence", "settlement_discretionary_leave"):
+        full = assess(h, route, on, FIG, today=today).deadlines
+        assert assess_deadlines(h, route, on, FIG, today=today) == full
