@@ -28,10 +28,7 @@ from typing import NamedTuple
 
 from desktop.rules.days import (
     ONE_DAY,
-    AbsenceDays,
-    Trip,
     Window,
-    max_in_any_12_months,
     sub_years,
     trips_and_days,
 )
@@ -373,21 +370,10 @@ def days_outside_in_12_months_ending(history: History, first: date, last: date) 
     return out
 
 
-def worst_window_between(timeline: DayTimeline, lo: date, hi: date) -> Window:
-    """The worst 12 months in [lo, hi] from the timeline's own stretches (for checks)."""
-    trips = [
-        Trip(s.start.toordinal() - 1, s.end.toordinal() + 1, i)
-        for i, s in enumerate(timeline.stretches)
-        if s.status in ("abroad", "planned")
-    ]
-    return max_in_any_12_months(trips, lo, hi, absent=AbsenceDays(trips))
-
-
 __all__ = [
     "STATUSES",
     "days_outside_in_12_months_ending",
     "DayTimeline",
     "Stretch",
     "day_timeline",
-    "worst_window_between",
 ]

@@ -26,7 +26,7 @@ from desktop.rules.history import Absence, History
 from desktop.rules.routes import ROUTE_SPECS
 from desktop.rules.routes.spec import no_absence_limit
 from desktop.rules.settlement import SettlementAssessment
-from desktop.rules.verdict import Assessment, Breach
+from desktop.rules.verdict import Breach
 
 #: How far past the planned return the safe-return search looks (a year and a bit).
 SEARCH_DAYS = 400
@@ -199,28 +199,4 @@ def plan_trip(
         latest_safe_return=safe_return,
         risks=tuple(risks),
         sentence=sentence,
-    )
-
-
-def assessment_with_trip(
-    history: History,
-    route: str,
-    on: date,
-    figures: Figures,
-    left: date,
-    returned: date,
-    *,
-    bank_holidays: Container[date] = frozenset(),
-    today: date | None = None,
-) -> Assessment:
-    """The full verdict with the planned trip added (for the 'what if' view)."""
-    from desktop.rules.residence import assess
-
-    return assess(
-        _with_trip(history, left, returned),
-        route,
-        on,
-        figures,
-        bank_holidays=bank_holidays,
-        today=today or on,
     )
