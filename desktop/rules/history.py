@@ -261,6 +261,8 @@ _APPLICATION_KEYS = (
     "appeal_outcome",
     "appeal_by",
 )
+#: An application's fields, as JSON keys (the store's columns have the same names).
+APPLICATION_FIELDS = _APPLICATION_KEYS
 _ABSENCE_KEYS = ("left", "returned", "reason", "exceptional", "planned")
 _CUSTODY_KEYS = ("from", "to")
 _QUESTION_KEYS = ("route", "application_date")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.rules.history import History, Person
+from desktop.rules.history import APPLICATION_FIELDS, History, Person
 from desktop.store.errors import NotFound
 from desktop.store.mapping import history_from_client, history_rows
 from desktop.store.models import (
@@ -301,20 +301,8 @@ def set_setting(session: Session, key: str, value: str) -> None:
 # the same History as `load_history` gives.
 
 PERMISSION_SOURCE = ("category", "start", "end", "granted_on", "conditions")
-APPLICATION_SOURCE = (
-    "kind",
-    "made",
-    "decided",
-    "outcome",
-    "late_reason_accepted",
-    "fee_waiver_requested",
-    "fee_waiver_decided",
-    "fee_waiver_outcome",
-    "appeal_lodged",
-    "appeal_decided",
-    "appeal_outcome",
-    "appeal_by",
-)
+# The application columns are named as the history JSON's keys.
+APPLICATION_SOURCE = APPLICATION_FIELDS
 ABSENCE_SOURCE = ("left", "returned", "reason", "exceptional", "planned")
 CUSTODY_SOURCE = ("start", "end")
 
