@@ -30,6 +30,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from desktop.datetext import long_date, rewrite_iso_dates
 from desktop.status_style import StatusStyle
 
 FONT = "Helvetica"
@@ -51,32 +52,13 @@ RULE_GREY = colors.HexColor("#9A9A9A")
 HEADER_FILL = colors.HexColor("#E6E6E6")
 ZEBRA_FILL = colors.HexColor("#F5F5F5")
 
+
 # ---- dates -----------------------------------------------------------------------------------
-
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-MONTH_ABBRS = tuple(name[:3] for name in MONTH_NAMES)
-
-_ISO_IN_TEXT = re.compile(r"(?<![0-9-])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
 
 
 def uk_date(value: date | None, empty: str = "") -> str:
     """The long UK form: 3 March 2021."""
-    if value is None:
-        return empty
-    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+    return empty if value is None else long_date(value)
 
 
 def uk_dates_in(text: str) -> str:
@@ -84,14 +66,7 @@ def uk_dates_in(text: str) -> str:
 
     The engine's sentences carry ISO dates; a client reads "3 March 2021" without doubt about
     which number is the month."""
-
-    def one(m: re.Match[str]) -> str:
-        try:
-            return uk_date(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-        except ValueError:
-            return m.group(0)
-
-    return _ISO_IN_TEXT.sub(one, text)
+    return rewrite_iso_dates(text, long_date)
 
 
 _RECORD_REF = re.compile(r"\b(permissions|applications|absences|custody)\[([0-9]+)\]")

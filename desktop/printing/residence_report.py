@@ -34,6 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from desktop.datetext import MONTH_ABBRS
 from desktop.printing.common import (
     FONT,
     FONT_BOLD,
@@ -43,7 +44,6 @@ from desktop.printing.common import (
     MARGIN_LEFT,
     MARGIN_RIGHT,
     MARGIN_TOP,
-    MONTH_ABBRS,
     MUTED,
     PAGE_SIZE,
     RULE_GREY,

@@ -54,8 +54,9 @@ from desktop.board import (
     BoardRow,
     status_of,
 )
+from desktop.datetext import MONTH_ABBRS
 from desktop.status_style import DEADLINE_MARK
-from desktop.ui.widgets.dates import MONTH_ABBRS, format_date, format_long
+from desktop.ui.widgets.dates import format_date, format_long
 
 ClientIdRole = Qt.ItemDataRole.UserRole + 1
 StatusRole = Qt.ItemDataRole.UserRole + 2

@@ -45,7 +45,7 @@ from desktop.rules.history import (
 )
 from desktop.store.repository import HouseholdEntry
 from desktop.ui.widgets.date_field import DateField
-from desktop.ui.widgets.dates import format_long, whole_days_outside
+from desktop.ui.widgets.dates import format_long, uk_dates_in, whole_days_outside
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 
 NRPF = "no_recourse_to_public_funds"
@@ -210,7 +210,6 @@ def describe(kind: str, record: Any) -> str:
     return str(record)
 
 
-_ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _RECORD_REF = re.compile(r"\b(permissions|applications|absences|custody)\[(\d+)\]")
 
 
@@ -228,9 +227,7 @@ def humanise(message: str, history: History) -> str:
         return describe(kind, records[index])
 
     message = _RECORD_REF.sub(_ref, message)
-    message = _ISO_IN_TEXT.sub(
-        lambda m: format_long(date(int(m.group(1)), int(m.group(2)), int(m.group(3)))), message
-    )
+    message = uk_dates_in(message, long=True)
     message = message[:1].upper() + message[1:]
     return message if message.endswith(".") else message + "."
 

@@ -10,22 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-# English names written out: `calendar` follows the process locale, which Qt sets.
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-MONTH_ABBRS = tuple(name[:3] for name in MONTH_NAMES)
+from desktop.datetext import MONTH_NAMES, long_date, rewrite_iso_dates, short_date
+
 _MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(MONTH_NAMES, start=1):
     _MONTHS[_name.lower()] = _number
@@ -81,16 +67,12 @@ def parse_user_date(text: str) -> date | None:
 
 def format_date(value: date | None) -> str:
     """The short UK form used in tables and fields: 1 Sep 2024 (empty for None)."""
-    if value is None:
-        return ""
-    return f"{value.day} {MONTH_ABBRS[value.month - 1]} {value.year}"
+    return "" if value is None else short_date(value)
 
 
 def format_long(value: date | None) -> str:
     """The long form used in sentences: 1 September 2024."""
-    if value is None:
-        return ""
-    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+    return "" if value is None else long_date(value)
 
 
 def whole_days_outside(left: date, returned: date) -> int:
@@ -98,16 +80,7 @@ def whole_days_outside(left: date, returned: date) -> int:
     return max(0, (returned - left).days - 1)
 
 
-_ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def uk_dates_in(text: str) -> str:
-    """The engine writes ISO dates in its sentences; screens show them as 1 Sep 2024."""
-
-    def one(m: re.Match[str]) -> str:
-        try:
-            return format_date(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-        except ValueError:
-            return m.group(0)
-
-    return _ISO_IN_TEXT.sub(one, text)
+def uk_dates_in(text: str, *, long: bool = False) -> str:
+    """The engine writes ISO dates in its sentences; screens show them as 1 Sep 2024 (or,
+    `long`, 1 September 2024)."""
+    return rewrite_iso_dates(text, long_date if long else short_date)

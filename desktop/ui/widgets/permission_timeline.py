@@ -20,7 +20,6 @@ order, Enter or Space activates the focused one (`record_activated` with its rec
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -53,7 +52,7 @@ from desktop.rules.history import (
     History,
 )
 from desktop.status_style import PERIOD_MARK, TODAY_MARK, style_for
-from desktop.ui.widgets.dates import format_date, format_long
+from desktop.ui.widgets.dates import format_date, uk_dates_in
 from desktop.ui.widgets.painting import BRUSH_STYLES, StaticLayerMixin
 
 ONE_DAY = timedelta(days=1)
@@ -218,16 +217,10 @@ def _dates(start: date, end: date | None, open_text: str = "no end date") -> str
     return f"{format_date(start)} to {format_date(end)}"
 
 
-_ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
 def uk_dates(text: str, *, long: bool = False) -> str:
     """The engine's ISO dates in a sentence, written the UK way: 1 Dec 2009 (or, `long`,
     1 December 2009)."""
-    form = format_long if long else format_date
-    return _ISO_IN_TEXT.sub(
-        lambda m: form(date(int(m.group(1)), int(m.group(2)), int(m.group(3)))), text
-    )
+    return uk_dates_in(text, long=long)
 
 
 def _with_record(text: str, record: str | None) -> str:

@@ -58,7 +58,6 @@ QAbstractScrollArea; its zoom buttons sit above the viewport and the legend
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from calendar import monthrange
 from collections import OrderedDict
@@ -96,6 +95,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.datetext import MONTH_ABBRS
 from desktop.rules.day_timeline import DayTimeline, Stretch
 from desktop.status_style import (
     ASSUMED_ALPHA,
@@ -108,7 +108,7 @@ from desktop.status_style import (
     legend,
     style_for,
 )
-from desktop.ui.widgets.dates import MONTH_ABBRS, format_date, format_long
+from desktop.ui.widgets.dates import format_date, format_long, uk_dates_in
 from desktop.ui.widgets.painting import BRUSH_STYLES
 
 ZOOM_LEVELS = ("decade", "year", "month")
@@ -128,19 +128,10 @@ HIGHLIGHT = "#1F5FBF"  # selection and hover (no status uses a saturated blue ou
 #: painted first out; the visible ones always stay.
 TILE_BUDGET_PIXELS = 16_000_000
 
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
 
 def _uk_dates(text: str) -> str:
     """The engine's sentences write ISO dates; the UI writes 1 Sep 2024."""
-
-    def repl(m: re.Match[str]) -> str:
-        try:
-            return format_date(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-        except ValueError:
-            return m.group(0)
-
-    return _ISO_DATE.sub(repl, text)
+    return uk_dates_in(text)
 
 
 def _add_years(day: date, years: int) -> date:
