@@ -283,22 +283,7 @@ def run_assess_command(
     """
     name = "standard input" if case == "-" else clip(case)
     try:
-        if case == "-":
-            text = sys.stdin.read()
-        else:
-            text = Path(case).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return _fail(f"{name}: cannot read the file ({clip(reason)})")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return _fail(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-    except RecursionError:
-        return _fail(f"{name}: the JSON is nested too deeply to read")
-    except ValueError:  # e.g. a number with more digits than Python will convert
-        return _fail(f"{name}: not valid JSON (a number in it is too long)")
-    try:
+        data = read_case_json(case)
         on_date = _date_option("--on", on)
         today_date = _date_option("--today", today)
     except HistoryError as exc:
@@ -307,8 +292,6 @@ def run_assess_command(
         return _fail(
             f"--region: unknown region {quote(region)}; expected one of {', '.join(REGIONS)}"
         )
-    if not isinstance(data, dict):
-        return _fail(f"{name}: expected a JSON object (the history), got {type(data).__name__}")
     try:
         result = assess_case(data, route=route, on=on_date, region=region, today=today_date)
         output = json.dumps(result, indent=2, ensure_ascii=False)

@@ -84,49 +84,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="include details, household, case notes and audit trail (subject access copy)",
     )
 
-    p_assess = sub.add_parser(
-        "assess", help="assess a history JSON file against a settlement or citizenship route"
-    )
-    p_assess.add_argument("case", metavar="CASE.json", help="history JSON file ('-' for stdin)")
-    p_assess.add_argument("--route", help="route to assess (overrides the file's question)")
-    p_assess.add_argument(
+    # What `assess` and `report` read alike: the history and the question asked of it.
+    case = argparse.ArgumentParser(add_help=False)
+    case.add_argument("case", metavar="CASE.json", help="history JSON file ('-' for stdin)")
+    case.add_argument("--route", help="route to assess (overrides the file's question)")
+    case.add_argument(
         "--on", metavar="YYYY-MM-DD", help="application date (overrides the file's question)"
     )
-    p_assess.add_argument(
+    case.add_argument(
         "--today",
         metavar="YYYY-MM-DD",
         help="take this date as today for deadlines, projections and the rules in force "
         "(default: the computer's date)",
     )
-    p_assess.add_argument(
+    case.add_argument(
         "--region",
         choices=["england-and-wales", "scotland", "northern-ireland"],
         default="england-and-wales",
         help="bank holidays used for working-day deadlines",
     )
+    sub.add_parser(
+        "assess",
+        parents=[case],
+        help="assess a history JSON file against a settlement or citizenship route",
+    )
     p_report = sub.add_parser(
         "report",
+        parents=[case],
         help="make the printed residence report (A4 PDF) from a history JSON file",
         description="Make the printed residence report: the verdict, a calendar of every day, "
         "the trips, windows over a limit, deadlines and notes, as an A4 PDF for the client's "
         "file. Reads the history as 'assess' does; the PDF is written whole or not at all.",
-    )
-    p_report.add_argument("case", metavar="CASE.json", help="history JSON file ('-' for stdin)")
-    p_report.add_argument("--route", help="route to assess (overrides the file's question)")
-    p_report.add_argument(
-        "--on", metavar="YYYY-MM-DD", help="application date (overrides the file's question)"
-    )
-    p_report.add_argument(
-        "--today",
-        metavar="YYYY-MM-DD",
-        help="take this date as today for deadlines, projections and the rules in force "
-        "(default: the computer's date)",
-    )
-    p_report.add_argument(
-        "--region",
-        choices=["england-and-wales", "scotland", "northern-ireland"],
-        default="england-and-wales",
-        help="bank holidays used for working-day deadlines",
     )
     p_report.add_argument(
         "--out", required=True, metavar="REPORT.pdf", help="where to write the PDF"
