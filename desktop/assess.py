@@ -60,6 +60,25 @@ def load_figures(directory: str | None = None) -> Figures:
     return Figures.from_tables(docs)
 
 
+@lru_cache(maxsize=1)
+def statement_vocabulary():
+    """The keyword lists of the bank-statement checks, from resources/rules/statement_words.toml
+    (cached). A bad file raises ValueError naming the file (and, for TOML errors, line and
+    column)."""
+    from desktop.rules.statements import VocabularyError, vocabulary_from_toml
+
+    path = rules_dir() / "statement_words.toml"
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path.name}: not valid TOML ({exc})") from None
+    try:
+        return vocabulary_from_toml(doc)
+    except VocabularyError as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
+
+
 @lru_cache(maxsize=16)
 def bank_holidays(region: str, first_year: int, last_year: int) -> frozenset[date]:
     """Bank holidays for a region from the offline `holidays` package."""

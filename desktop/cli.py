@@ -6,6 +6,8 @@ Sub-commands:
   export --client ID print a client's history JSON (--full: the subject access request copy)
   assess CASE.json   run the residence engine on a history JSON, print the verdict as JSON
   report CASE.json   make the printed residence report (A4 PDF) from a history JSON
+  annotate FILE...   check bank statement files for a fee waiver: the annotation sheet (PDF)
+                     and/or the flagged lines as JSON (no store, no passphrase)
 
 The passphrase comes from DROPIN_DESK_PASSPHRASE or a prompt. Any problem is one line on
 stderr and exit status 2.
@@ -130,7 +132,130 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=f"adviser named in the header (default: ${ADVISER_ENV}, if set)",
     )
+    p_annotate = sub.add_parser(
+        "annotate",
+        help="check bank statement files for a fee waiver; make the annotation sheet (PDF) "
+        "or print the flagged lines as JSON",
+        description="Read bank statement files (CSV or OFX, one account each), find the lines "
+        "the Home Office expects explained (large, regular, cash, money from people, "
+        "transfers) and check that the statements cover the months required before the "
+        "application. --out writes the annotation sheet (landscape A4 PDF) whole or not at "
+        "all; --json prints the flags and coverage. Needs no store and no passphrase.",
+    )
+    p_annotate.add_argument(
+        "files", nargs="+", metavar="FILE", help="bank statement file (.csv, .txt, .ofx, .qfx)"
+    )
+    p_annotate.add_argument(
+        "--application-date",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="the date the application is (or will be) made",
+    )
+    p_annotate.add_argument(
+        "--threshold",
+        metavar="AMOUNT",
+        help="explain every line over this amount, e.g. 50 or £50 (default: the standard "
+        "figure in the rules)",
+    )
+    p_annotate.add_argument("--out", metavar="SHEET.pdf", help="where to write the sheet")
+    p_annotate.add_argument(
+        "--json", action="store_true", help="print the flags and coverage as JSON on stdout"
+    )
+    p_annotate.add_argument(
+        "--client-name", metavar="NAME", help="the client's name, printed on the sheet"
+    )
+    p_annotate.add_argument(
+        "--adviser",
+        metavar="NAME",
+        help=f"adviser named on the sheet (default: ${ADVISER_ENV}, if set)",
+    )
     return parser
+
+
+def _out_path(value: str, example: str) -> Path:
+    """--out checked before any work: its folder exists and it is not a folder itself."""
+    out = Path(value)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise _CliProblem(f"--out: the folder {_clip(str(folder))} does not exist")
+    if out.is_dir():
+        raise _CliProblem(f"--out: {_clip(str(out))} is a folder; give a file name like {example}")
+    return out
+
+
+def _cmd_annotate(args: argparse.Namespace) -> int:
+    """`dropin-desk annotate`: statement files -> the checks -> JSON on stdout and/or the
+    annotation sheet written beside --out and renamed over it (never a partial file)."""
+    import json
+    from datetime import date
+
+    from desktop.annotate import ReadProblem, flags_json, parse_threshold, review_files
+    from desktop.assess import parse_date_option
+    from desktop.importers.bank_csv import StatementFileError
+    from desktop.printing.annotation_sheet import build_annotation_sheet
+    from desktop.printing.common import WriteProblem, write_atomically
+    from desktop.rules.figures import FiguresError
+
+    if not args.out and not args.json:
+        raise _CliProblem("annotate: say what to make: --out SHEET.pdf, --json, or both")
+    out = _out_path(args.out, "sheet.pdf") if args.out else None
+    on = parse_date_option("--application-date", args.application_date)
+    threshold = None
+    if args.threshold is not None:
+        try:
+            threshold = parse_threshold(args.threshold)
+        except ValueError as exc:
+            raise _CliProblem(f"--threshold: {exc}") from None
+    try:
+        review, txns, _accounts = review_files([Path(f) for f in args.files], on, threshold)
+    except (StatementFileError, ReadProblem) as exc:
+        raise _CliProblem(_clip_lines(str(exc))) from None
+    except FiguresError as exc:
+        raise _CliProblem(f"--application-date: {exc}") from None
+    except (ValueError, ArithmeticError) as exc:
+        # From the figures or the checks: the message may hold client data, so it is not shown.
+        raise _CliProblem(
+            f"the bank statement checks could not run on these files ({type(exc).__name__})"
+        ) from None
+    except Exception as exc:  # a bug: no traceback, which could show client data
+        raise _CliProblem(
+            f"internal error in the bank statement checks ({type(exc).__name__})"
+        ) from None
+    data = flags_json(review)
+    if out is not None:
+        adviser = args.adviser if args.adviser is not None else os.environ.get(ADVISER_ENV, "")
+        try:
+            pdf = build_annotation_sheet(
+                review,
+                txns,
+                {},
+                client_name=args.client_name or "",
+                made_on=date.today(),
+                adviser=adviser,
+            )
+        except Exception as exc:  # a bug: no traceback, which could show client data
+            raise _CliProblem(
+                f"internal error making the annotation sheet ({type(exc).__name__})"
+            ) from None
+        try:
+            write_atomically(out, pdf)
+        except WriteProblem as exc:
+            raise _CliProblem(f"--out: {exc}") from None
+        data["sheet"] = str(out)
+    if args.json:
+        try:
+            print(json.dumps(data, indent=2, ensure_ascii=False))
+        except UnicodeEncodeError:  # a terminal that cannot show every character
+            print(json.dumps(data, indent=2, ensure_ascii=True))
+    else:
+        print(out)
+    return 0
+
+
+def _clip_lines(message: str) -> str:
+    """One line, at most four echo limits long (a message quoting a long cell stays short)."""
+    message = " ".join(message.splitlines())
+    return message if len(message) <= 4 * ECHO_LIMIT else message[: 4 * ECHO_LIMIT - 3] + "..."
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -305,6 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import": _cmd_import,
         "export": _cmd_export,
         "report": _cmd_report,
+        "annotate": _cmd_annotate,
     }
     try:
         return handlers[args.command](args)

@@ -10,9 +10,11 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -69,6 +71,11 @@ class Client(Base):
     )
     case_notes: Mapped[list[CaseNote]] = relationship(
         cascade="all, delete-orphan", order_by="CaseNote.written_on, CaseNote.id"
+    )
+    bank_accounts: Mapped[list[BankAccountRow]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="BankAccountRow.position, BankAccountRow.id",
     )
 
 
@@ -199,3 +206,113 @@ class DeadlineCacheRow(Base):
     #: JSON list of [date, what, rule, next working day or null], or null when the engine
     #: could not assess the history.
     deadlines: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# ---- fee-waiver bank statements (migration 0005) ------------------------------------------------
+
+
+class BankAccountRow(Base):
+    """A household bank account. `holder` is the holder's name as written (the client or a
+    household member): household rows are replaced whole on save, so no id would last."""
+
+    __tablename__ = "bank_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    holder: Mapped[str] = mapped_column(String(200))
+    bank: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(30), default="current", server_default="current")
+    sort_code: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    last_four: Mapped[str] = mapped_column(String(4), default="", server_default="")
+    status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    periods: Mapped[list[StatementPeriodRow]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="StatementPeriodRow.start, StatementPeriodRow.id",
+    )
+    transactions: Mapped[list[BankTransactionRow]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="BankTransactionRow.on, BankTransactionRow.seq, BankTransactionRow.id",
+    )
+
+
+class StatementPeriodRow(Base):
+    """One statement held for an account: an imported file or a paper statement typed in.
+    `source` is the kind ("csv", "ofx", "paper", "declared"), never a file name."""
+
+    __tablename__ = "statement_periods"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("bank_accounts.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(30))
+    lines: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class BankTransactionRow(Base):
+    __tablename__ = "bank_transactions"
+    __table_args__ = (
+        UniqueConstraint("account_id", "fingerprint", name="uq_bank_transactions_fingerprint"),
+        Index("ix_bank_transactions_account_on", "account_id", "on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("bank_accounts.id", ondelete="CASCADE"))
+    period_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statement_periods.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    on: Mapped[dt.date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    description: Mapped[str] = mapped_column(Text)
+    amount_pence: Mapped[int] = mapped_column(Integer)
+    balance_pence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    type_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    fingerprint: Mapped[str] = mapped_column(String(40))
+
+    explanation: Mapped[TransactionExplanationRow | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, uselist=False
+    )
+
+
+class TransactionExplanationRow(Base):
+    __tablename__ = "transaction_explanations"
+
+    transaction_id: Mapped[int] = mapped_column(
+        ForeignKey("bank_transactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    counterparty: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: The counterparty's relationship to the client (column "relationship").
+    relation: Mapped[str] = mapped_column(
+        "relationship", String(100), default="", server_default=""
+    )
+    loan_or_gift: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    repayment_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    document: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    adviser: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class StatementCheckRow(Base):
+    """Per client: the fee-waiver application date the statements are checked against and the
+    threshold setting ("standard" or "cautious")."""
+
+    __tablename__ = "statement_checks"
+
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    application_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    threshold: Mapped[str] = mapped_column(
+        String(12), default="standard", server_default="standard"
+    )

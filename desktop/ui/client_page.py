@@ -1,6 +1,6 @@
-"""The client's page on the right of the main window: a header and four tabs.
+"""The client's page on the right of the main window: a header and six tabs.
 
-Ctrl+1..4 (or Alt+1..4) switch tabs. `clear()` drops every widget's client data (the app
+Ctrl+1..6 (or Alt+1..6) switch tabs. `clear()` drops every widget's client data (the app
 locks); `show_client(None)` shows the empty placeholder.
 """
 
@@ -19,6 +19,7 @@ from desktop.ui.history_tab import HistoryTab
 from desktop.ui.household_tab import HouseholdTab
 from desktop.ui.notes_tab import NotesTab
 from desktop.ui.residence_tab import ResidenceTab
+from desktop.ui.statements_tab import StatementsTab
 from desktop.ui.widgets.dates import format_date
 
 PLACEHOLDER = "Pick a client or press Ctrl+N"
@@ -59,6 +60,7 @@ class ClientPage(QWidget):
         self.history_tab = HistoryTab()
         self.residence_tab = ResidenceTab()
         self.notes_tab = NotesTab()
+        self.statements_tab = StatementsTab()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Client tabs")
         for number, (tab, title) in enumerate(
@@ -68,6 +70,7 @@ class ClientPage(QWidget):
                 (self.history_tab, "History"),
                 (self.residence_tab, "Residence"),
                 (self.notes_tab, "Notes"),
+                (self.statements_tab, "Statements"),
             ),
             start=1,
         ):
@@ -85,7 +88,8 @@ class ClientPage(QWidget):
         self.history_tab.history_saved.connect(self._history_saved)
         self.residence_tab.record_activated.connect(self.show_record)
         self.residence_tab.add_trip_requested.connect(self._add_trip)
-        self.household_tab.household_saved.connect(self._changed)
+        self.household_tab.household_saved.connect(self._household_saved)
+        self.statements_tab.statements_changed.connect(self._changed)
 
         client = QWidget()
         client_layout = QVBoxLayout(client)
@@ -118,6 +122,7 @@ class ClientPage(QWidget):
             store, adviser, today_provider, apply_record=self.history_tab.apply_record
         )
         self.notes_tab.set_context(store, adviser)
+        self.statements_tab.set_context(store, adviser, today_provider)
 
     def show_client(self, client_id: int | None) -> None:
         if client_id is None:
@@ -130,6 +135,7 @@ class ClientPage(QWidget):
         self.history_tab.load(client_id)
         self.residence_tab.load(client_id)
         self.notes_tab.load(client_id)
+        self.statements_tab.load(client_id)
         self.stack.setCurrentIndex(1)
 
     def current_client_id(self) -> int | None:
@@ -147,6 +153,7 @@ class ClientPage(QWidget):
         self.history_tab.clear()
         self.residence_tab.clear()
         self.notes_tab.clear()
+        self.statements_tab.clear()
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentIndex(0)
 
@@ -176,12 +183,17 @@ class ClientPage(QWidget):
         self._load_header()
         self.history_tab.load(self._client_id)  # the history's person (name, DOB) may have changed
         self.residence_tab.load(self._client_id)
+        self.statements_tab.load(self._client_id)
         self.notes_tab.load(self._client_id)
         self.client_changed.emit(self._client_id)
 
     def _changed(self) -> None:
         self.notes_tab.load(self._client_id)
         self.client_changed.emit(self._client_id)
+
+    def _household_saved(self) -> None:
+        self.statements_tab.load(self._client_id)  # who may hold an account
+        self._changed()
 
     def _history_saved(self) -> None:
         self.residence_tab.load(self._client_id)

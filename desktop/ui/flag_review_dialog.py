@@ -1,0 +1,452 @@
+"""Walk the flagged transactions one by one and write the client's explanation of each.
+
+Keyboard first: the explanation box has the focus; Enter (or Ctrl+Return anywhere) saves and
+moves to the next flag, Page Down / Page Up move without saving, Alt+1..9 fill a quick pick,
+Ctrl+Shift+U jumps to the next unexplained flag. A line in a recurring series can be explained
+once for the whole series. Every save is one transaction in the store (through `save`); the
+dialog never touches the store itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.rules.statement_types import (
+    CATEGORIES,
+    Explanation,
+    Flag,
+    FlagKind,
+    StatementReview,
+)
+from desktop.ui.widgets.date_field import DateField
+from desktop.ui.widgets.dates import format_date
+
+#: Quick picks: (button text, explanation, category, loan or gift). Words, not figures.
+QUICK_PICKS: tuple[tuple[str, str, str, str], ...] = (
+    ("Wages", "Wages from my employer", "wages", ""),
+    ("Benefits", "Benefit payment", "benefits", ""),
+    ("Rent", "Rent for our home", "rent", ""),
+    ("Bills", "Household bill", "utilities", ""),
+    ("Food", "Food and household shopping", "food", ""),
+    ("Travel", "Travel (bus, train, fuel)", "travel", ""),
+    ("Children", "For the children (school, clothes, childcare)", "children", ""),
+    ("Gift", "Gift from family or a friend (letter attached)", "support", "gift"),
+    ("Loan", "Loan from family or a friend (letter attached)", "loan", "loan"),
+)
+
+#: Short words for why a line is flagged (the list and the sheet use these).
+KIND_WORDS = {
+    FlagKind.LARGE: "large",
+    FlagKind.REGULAR: "regular",
+    FlagKind.OWN_TRANSFER: "own transfer",
+    FlagKind.UNMATCHED_TRANSFER: "transfer to an account not listed",
+    FlagKind.CASH: "cash",
+    FlagKind.FROM_PERSON: "from a person",
+    FlagKind.BALANCE_REDUCTION: "just before the application",
+}
+
+
+def money(amount: Decimal) -> str:
+    sign = "−" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"
+
+
+def explanation_for(flag: Flag, explanations: Mapping[str, Explanation]) -> Explanation | None:
+    """The user's explanation, else the app's own (a matched transfer), else None."""
+    given = explanations.get(flag.txn.key)
+    if given is not None and given.given:
+        return given
+    if flag.suggested is not None and flag.suggested.given:
+        return flag.suggested
+    return None
+
+
+class FlagReviewDialog(QDialog):
+    def __init__(
+        self,
+        review: StatementReview,
+        explanations: Mapping[str, Explanation],
+        save: Callable[[Sequence[str], Explanation | None], str | None],
+        parent: QWidget | None = None,
+        start_at: int = 0,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Explain flagged transactions")
+        self.setAccessibleName("Explain flagged transactions")
+        self.resize(1000, 600)
+        self._review = review
+        self._explanations = dict(explanations)
+        self._save = save
+        self._labels = {a.key: a.label() for a in review.accounts}
+        self._series = {r.key: r for r in review.recurrences}
+        self._index = -1
+
+        self.progress_label = QLabel()
+        self.progress_label.setAccessibleName("How many flags are explained")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setAccessibleName("Explained so far")
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(10)
+
+        self.list = QListWidget()
+        self.list.setAccessibleName("Flagged transactions")
+        self.list.currentRowChanged.connect(self._show)
+        self.only_unexplained = QCheckBox("Show only &unexplained")
+        self.only_unexplained.setAccessibleName("Show only unexplained flags")
+        self.only_unexplained.toggled.connect(self._filter)
+
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.heading.setFont(font)
+        self.heading.setAccessibleName("The transaction")
+        self.facts = QLabel()
+        self.facts.setTextFormat(Qt.TextFormat.PlainText)
+        self.facts.setWordWrap(True)
+        self.facts.setAccessibleName("Account, date, amount and balance")
+        self.reasons = QLabel()
+        self.reasons.setTextFormat(Qt.TextFormat.PlainText)
+        self.reasons.setWordWrap(True)
+        self.reasons.setAccessibleName("Why it needs explaining")
+
+        self.text = QLineEdit()
+        self.text.setAccessibleName("Explanation")
+        self.text.setPlaceholderText("What is this payment? (Enter saves and goes to the next)")
+        self.text.returnPressed.connect(self.save_and_next)
+        self.category = QComboBox()
+        self.category.addItem("Automatic", "")
+        for key, label in CATEGORIES.items():
+            self.category.addItem(label, key)
+        self.category.setAccessibleName("Category")
+        self.counterparty = QLineEdit()
+        self.counterparty.setAccessibleName("Who paid or was paid")
+        self.relationship = QLineEdit()
+        self.relationship.setAccessibleName("Their relationship to the client")
+        self.loan_or_gift = QComboBox()
+        for text, data in (("Neither", ""), ("Gift", "gift"), ("Loan", "loan")):
+            self.loan_or_gift.addItem(text, data)
+        self.loan_or_gift.setAccessibleName("Loan or gift")
+        self.repayment = DateField(label="Repayment date")
+        self.document = QLineEdit()
+        self.document.setAccessibleName("Document that goes with it")
+        self.document.setPlaceholderText("e.g. letter from brother dated 3 June")
+        self.loan_or_gift.currentIndexChanged.connect(self._loan_changed)
+        self.whole_series = QCheckBox()
+        self.whole_series.setAccessibleName("Apply to the whole series")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Message")
+
+        form = QFormLayout()
+        for label, widget in (
+            ("&Explanation", self.text),
+            ("Cate&gory", self.category),
+            ("&Who", self.counterparty),
+            ("&Relationship", self.relationship),
+            ("&Loan or gift", self.loan_or_gift),
+            ("Re&payment date", self.repayment),
+            ("&Document", self.document),
+        ):
+            buddy = QLabel(label)
+            buddy.setBuddy(widget)
+            form.addRow(buddy, widget)
+
+        picks = QGroupBox("Quick picks (Alt+1 to Alt+9)")
+        picks_layout = QHBoxLayout(picks)
+        picks_layout.setContentsMargins(6, 2, 6, 2)
+        self.pick_buttons: list[QPushButton] = []
+        for number, (label, text, category, kind) in enumerate(QUICK_PICKS, start=1):
+            button = QPushButton(f"&{number} {label}")
+            button.setAccessibleName(f"Quick pick: {label}")
+            button.setAutoDefault(False)
+            button.clicked.connect(
+                lambda _c=False, t=text, c=category, k=kind: self.quick_pick(t, c, k)
+            )
+            picks_layout.addWidget(button)
+            self.pick_buttons.append(button)
+
+        self.prev_button = QPushButton("&Previous")
+        self.prev_button.setToolTip("Previous flag (Page Up)")
+        self.next_button = QPushButton("&Next")
+        self.next_button.setToolTip("Next flag without saving (Page Down)")
+        self.clear_button = QPushButton("C&lear explanation")
+        self.save_button = QPushButton("&Save and next")
+        self.save_button.setToolTip("Save and go to the next flag (Enter or Ctrl+Return)")
+        self.close_button = QPushButton("Close")
+        for button, name in (
+            (self.prev_button, "Previous flag"),
+            (self.next_button, "Next flag"),
+            (self.clear_button, "Clear the explanation"),
+            (self.save_button, "Save and go to the next flag"),
+            (self.close_button, "Close"),
+        ):
+            button.setAccessibleName(name)
+            button.setAutoDefault(False)
+        self.prev_button.clicked.connect(lambda: self.move(-1))
+        self.next_button.clicked.connect(lambda: self.move(1))
+        self.clear_button.clicked.connect(self.clear_explanation)
+        self.save_button.clicked.connect(self.save_and_next)
+        self.close_button.clicked.connect(self.accept)
+        for keys, slot in (
+            ("Ctrl+Return", self.save_and_next),
+            ("Ctrl+Enter", self.save_and_next),
+            ("PgDown", lambda: self.move(1)),
+            ("PgUp", lambda: self.move(-1)),
+            ("Ctrl+Shift+U", self.next_unexplained),
+        ):
+            QShortcut(QKeySequence(keys), self, activated=slot)
+
+        detail = QWidget()
+        right = QVBoxLayout(detail)
+        right.addWidget(self.heading)
+        right.addWidget(self.facts)
+        right.addWidget(self.reasons)
+        right.addLayout(form)
+        right.addWidget(self.whole_series)
+        right.addWidget(picks)
+        right.addWidget(self.message)
+        right.addStretch(1)
+        left_widget = QWidget()
+        left = QVBoxLayout(left_widget)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.only_unexplained)
+        left.addWidget(self.list, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left_widget)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.prev_button)
+        buttons.addWidget(self.next_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.progress_label)
+        top.addWidget(self.progress_bar, 1)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+        self._fill_list()
+        self._update_progress()
+        if review.flags:
+            self.list.setCurrentRow(min(max(start_at, 0), len(review.flags) - 1))
+        else:
+            self.heading.setText("Nothing needs explaining.")
+            for widget in (self.text, self.save_button, self.clear_button):
+                widget.setEnabled(False)
+        self.text.setFocus()
+
+    # ---- state -------------------------------------------------------------------------------
+    def explanations(self) -> dict[str, Explanation]:
+        return dict(self._explanations)
+
+    def current_flag(self) -> Flag | None:
+        if 0 <= self._index < len(self._review.flags):
+            return self._review.flags[self._index]
+        return None
+
+    def _row_text(self, flag: Flag) -> str:
+        done = explanation_for(flag, self._explanations) is not None
+        mark = "✓" if done else "•"
+        kinds = ", ".join(KIND_WORDS[k] for k in sorted(flag.kinds, key=list(FlagKind).index))
+        return (
+            f"{mark} {format_date(flag.txn.on)}  {money(flag.txn.amount)}  "
+            f"{flag.txn.description[:40]}  ({kinds})"
+        )
+
+    def _fill_list(self) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        for flag in self._review.flags:
+            item = QListWidgetItem(self._row_text(flag))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, self._row_text(flag))
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+
+    def _refresh_row(self, index: int) -> None:
+        item = self.list.item(index)
+        if item is not None:
+            text = self._row_text(self._review.flags[index])
+            item.setText(text)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+
+    def _update_progress(self) -> None:
+        done, total = self._review.progress(self._explanations)
+        self.progress_label.setText(
+            f"{done} of {total} explained" + (" — ready to print as final" if done == total else "")
+        )
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done if total else 1)
+
+    def _filter(self, only: bool) -> None:
+        for i, flag in enumerate(self._review.flags):
+            hide = (
+                only and explanation_for(flag, self._explanations) is not None and i != self._index
+            )
+            self.list.item(i).setHidden(hide)
+
+    # ---- showing one flag -------------------------------------------------------------------
+    def _show(self, index: int) -> None:
+        self._index = index
+        flag = self.current_flag()
+        if flag is None:
+            return
+        txn = flag.txn
+        self.heading.setText(f"{txn.description}  {money(txn.amount)}")
+        facts = [self._labels.get(txn.account, txn.account), format_date(txn.on)]
+        facts.append("money in" if txn.amount > 0 else "money out")
+        if txn.balance is not None:
+            facts.append(f"balance after {money(txn.balance)}")
+        self.facts.setText("  ·  ".join(facts))
+        self.reasons.setText("\n".join(f"• {r.sentence}" for r in flag.reasons))
+        given = self._explanations.get(txn.key)
+        shown = given if given is not None and given.given else flag.suggested
+        self._fill_form(shown or Explanation(""))
+        series = self._series.get(flag.series) if flag.series else None
+        if series is not None:
+            self.whole_series.setText(
+                f"Apply to all {len(series.txn_keys)} {series.cadence} payments in this series"
+            )
+            self.whole_series.setChecked(True)
+            self.whole_series.show()
+        else:
+            self.whole_series.setChecked(False)
+            self.whole_series.hide()
+        if given is None and flag.suggested is not None:
+            self.message.setText(
+                "Written by Drop-in Desk from the matching line; change it if wrong."
+            )
+        else:
+            self.message.clear()
+        self.text.setFocus()
+        self.text.selectAll()
+
+    def _fill_form(self, e: Explanation) -> None:
+        self.text.setText(e.text)
+        self.category.setCurrentIndex(max(0, self.category.findData(e.category)))
+        self.counterparty.setText(e.counterparty)
+        self.relationship.setText(e.relationship)
+        self.loan_or_gift.setCurrentIndex(max(0, self.loan_or_gift.findData(e.loan_or_gift)))
+        self.repayment.setDate(e.repayment_date)
+        self.document.setText(e.document)
+        self._loan_changed()
+
+    def _loan_changed(self) -> None:
+        self.repayment.setEnabled(self.loan_or_gift.currentData() == "loan")
+
+    def form_explanation(self) -> Explanation:
+        return Explanation(
+            text=self.text.text().strip(),
+            category=self.category.currentData(),
+            counterparty=self.counterparty.text().strip(),
+            relationship=self.relationship.text().strip(),
+            loan_or_gift=self.loan_or_gift.currentData(),
+            repayment_date=self.repayment.date() if self.repayment.isEnabled() else None,
+            document=self.document.text().strip(),
+        )
+
+    # ---- actions -----------------------------------------------------------------------------
+    def quick_pick(self, text: str, category: str, kind: str) -> None:
+        self.text.setText(text)
+        self.category.setCurrentIndex(max(0, self.category.findData(category)))
+        self.loan_or_gift.setCurrentIndex(max(0, self.loan_or_gift.findData(kind)))
+        self.text.setFocus()
+        self.text.end(False)
+
+    def _targets(self, flag: Flag) -> list[str]:
+        series = self._series.get(flag.series) if flag.series else None
+        if series is not None and self.whole_series.isChecked():
+            return list(series.txn_keys)
+        return [flag.txn.key]
+
+    def save_and_next(self) -> None:
+        flag = self.current_flag()
+        if flag is None:
+            return
+        explanation = self.form_explanation()
+        if not explanation.given:
+            self.message.setText(
+                "Explanation: write what the payment is, or press Page Down to skip."
+            )
+            self.text.setFocus()
+            return
+        if self.repayment.isEnabled() and self.repayment.error():
+            self.message.setText(f"Repayment date: {self.repayment.error()}")
+            self.repayment.setFocus()
+            return
+        if self._write(self._targets(flag), explanation):
+            self.next_unexplained()
+
+    def clear_explanation(self) -> None:
+        flag = self.current_flag()
+        if flag is not None and self._write([flag.txn.key], None):
+            self._show(self._index)
+
+    def _write(self, keys: list[str], explanation: Explanation | None) -> bool:
+        problem = self._save(keys, explanation)
+        if problem:
+            self.message.setText(f"Not saved: {problem}")
+            return False
+        for key in keys:
+            if explanation is None:
+                self._explanations.pop(key, None)
+            else:
+                self._explanations[key] = explanation
+        by_key = {f.txn.key: i for i, f in enumerate(self._review.flags)}
+        for key in keys:
+            if key in by_key:
+                self._refresh_row(by_key[key])
+        self._update_progress()
+        self.message.setText(
+            f"Saved for {len(keys)} lines." if len(keys) > 1 else "Saved." if explanation else ""
+        )
+        return True
+
+    def move(self, step: int) -> None:
+        count = len(self._review.flags)
+        index = self._index + step
+        while 0 <= index < count and self.list.item(index).isHidden():
+            index += step
+        if 0 <= index < count:
+            self.list.setCurrentRow(index)
+
+    def next_unexplained(self) -> None:
+        flags = self._review.flags
+        count = len(flags)
+        for offset in range(1, count + 1):
+            index = (self._index + offset) % count
+            if explanation_for(flags[index], self._explanations) is None:
+                self.list.setCurrentRow(index)
+                return
+        self.message.setText("Every flag is explained: the sheet prints as final.")
+        self._filter(self.only_unexplained.isChecked())

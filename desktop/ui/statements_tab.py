@@ -1,0 +1,801 @@
+"""The Statements tab: fee-waiver bank statements for everyone in the household.
+
+Accounts (who holds them, bank, last four digits, open/dormant/closed), the statements held for
+each (imported CSV/OFX files, paper statements typed in, or quiet statements with no lines), the
+application date they are checked against and the threshold (over £250, or the cautious £50).
+The checks (`desktop.rules.statements.review`) run off the UI thread after every change; the
+tab shows coverage per account, what is missing, and "37 of 52 explained". Review flags… walks
+the flagged lines; Save sheet… / Print sheet… make the annotation sheet (DRAFT until every flag
+is explained).
+
+Reading a file runs on a pool thread; the store is written on the UI thread, one transaction
+per action (an import adds every new line or none).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.rules.statement_types import Explanation, StatementReview
+from desktop.store import statements as st
+from desktop.ui.operations import Operation
+from desktop.ui.widgets import form_feedback
+from desktop.ui.widgets.date_field import DateField
+from desktop.ui.widgets.dates import format_date
+from desktop.ui.widgets.record_table import RecordGrid
+
+ACCOUNT_HEADERS = ("Holder", "Bank", "Type", "Sort code", "Last four", "Status", "Coverage")
+STATEMENT_HEADERS = ("From", "To", "Source", "Lines")
+SOURCE_WORDS = {
+    "csv": "CSV file",
+    "ofx": "OFX file",
+    "paper": "Paper (typed in)",
+    "declared": "No transactions",
+}
+STATEMENT_FILTER = "Bank statements (*.csv *.txt *.ofx *.qfx);;All files (*)"
+
+
+def review_work(inputs: st.ReviewInputs, on: date, threshold_choice: str, _progress):
+    """On a pool thread: the checks, from pure values (no widget, no store)."""
+    from desktop.assess import load_figures, statement_vocabulary
+    from desktop.rules.statements import review, thresholds
+
+    figures = load_figures()
+    threshold = thresholds(figures, on)[threshold_choice]
+    return review(
+        inputs.accounts,
+        inputs.txns,
+        on,
+        figures,
+        statement_vocabulary(),
+        threshold=threshold,
+        household=inputs.household,
+        explanations=inputs.explanations,
+    )
+
+
+def read_work(path: Path, chosen, formats_dirs: Sequence[Path], _progress):
+    """On a pool thread: read a statement file whole (or raise StatementFileError).
+    `chosen` is None (detect the layout), a BankFormat or a ColumnMap from the dialog."""
+    from desktop.importers.bank_csv import BankFormat, load_formats, read_csv, read_statement
+
+    formats = load_formats(*formats_dirs)
+    if isinstance(chosen, BankFormat):
+        return read_csv(path, fmt=chosen, formats=formats)
+    if chosen is not None:
+        return read_csv(path, columns=chosen, formats=formats)
+    return read_statement(path, formats=formats)
+
+
+def sheet_bytes(review, txns, explanations, client_name, adviser, made_on) -> bytes:
+    """On a pool thread: the printed annotation sheet."""
+    from desktop.printing.annotation_sheet import build_annotation_sheet
+
+    return build_annotation_sheet(
+        review, txns, explanations, client_name=client_name, made_on=made_on, adviser=adviser
+    )
+
+
+def suggested_sheet_name(client_id: int | None, made_on: date) -> str:
+    """No client name in the file name: it may be left on a shared machine."""
+    who = f"-client-{client_id}" if client_id is not None else ""
+    return f"annotation-sheet{who}-{made_on.isoformat()}.pdf"
+
+
+class StatementsTab(QWidget):
+    statements_changed = Signal()
+    #: (generation) emitted when a review arrives; tests wait on it.
+    review_ready = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = None
+        self._adviser = ""
+        self._today: Callable[[], date] = date.today
+        self._client_id: int | None = None
+        self._inputs: st.ReviewInputs | None = None
+        self._review: StatementReview | None = None
+        self._generation = 0
+        self._user_formats: Path | None = None
+        #: Replaceable in tests: how a file is chosen, how a dialog runs.
+        self.choose_file: Callable[[], Path | None] = self._choose_file
+        self.run_dialog: Callable[[QDialog], bool] = lambda dialog: (
+            dialog.exec() == QDialog.DialogCode.Accepted
+        )
+
+        self.application_date = DateField(label="Application date")
+        self.application_date.setToolTip(
+            "The date the fee waiver (or change of conditions) is to be made; statements are "
+            "checked against it. Empty: today."
+        )
+        self.threshold = QComboBox()
+        self.threshold.setAccessibleName("Threshold for large transactions")
+        self.threshold.addItem("Standard (over £250)", "standard")
+        self.threshold.addItem("Cautious (over £50)", "cautious")
+        date_label = QLabel("&Application date")
+        date_label.setBuddy(self.application_date)
+        threshold_label = QLabel("&Threshold")
+        threshold_label.setBuddy(self.threshold)
+        self.application_date.editingFinished.connect(self._settings_changed)
+        self.threshold.currentIndexChanged.connect(self._settings_changed)
+
+        title = QLabel("Household bank a&ccounts")
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        self.accounts = RecordGrid(
+            ACCOUNT_HEADERS,
+            "Household bank accounts",
+            on_add=self.add_account,
+            on_edit=self.edit_account,
+            on_delete=self.remove_account,
+        )
+        title.setBuddy(self.accounts)
+        self.accounts.itemSelectionChanged.connect(self._account_selected)
+
+        self.add_button = QPushButton("&Add account…")
+        self.edit_button = QPushButton("&Edit…")
+        self.remove_button = QPushButton("&Remove")
+        self.import_button = QPushButton("&Import statement…")
+        self.import_button.setToolTip(
+            "Import a CSV, OFX or QFX file for this account (Ctrl+Shift+I)"
+        )
+        self.columns_button = QPushButton("Import choosing co&lumns…")
+        self.paper_button = QPushButton("T&ype in paper statement…")
+        self.quiet_button = QPushButton("No transa&ctions…")
+        self.quiet_button.setToolTip("A statement that shows nothing in or out (dormant account)")
+        for button, name in (
+            (self.add_button, "Add bank account"),
+            (self.edit_button, "Edit bank account"),
+            (self.remove_button, "Remove bank account"),
+            (self.import_button, "Import a statement file"),
+            (self.columns_button, "Import a CSV file choosing its columns"),
+            (self.paper_button, "Type in a paper statement"),
+            (self.quiet_button, "Add a statement with no transactions"),
+        ):
+            button.setAccessibleName(name)
+        self.add_button.clicked.connect(self.add_account)
+        self.edit_button.clicked.connect(self.edit_account)
+        self.remove_button.clicked.connect(self.remove_account)
+        self.import_button.clicked.connect(lambda: self.import_statement())
+        self.columns_button.clicked.connect(lambda: self.import_statement(choose_columns=True))
+        self.paper_button.clicked.connect(self.type_in_statement)
+        self.quiet_button.clicked.connect(self.add_quiet_statement)
+
+        statements_title = QLabel("Statements &held for this account")
+        statements_title.setFont(font)
+        self.statements = RecordGrid(
+            STATEMENT_HEADERS,
+            "Statements held for the selected account",
+            on_add=lambda: self.import_statement(),
+            on_edit=lambda: None,
+            on_delete=self.remove_statement,
+        )
+        statements_title.setBuddy(self.statements)
+        self.statements.itemSelectionChanged.connect(self._update_buttons)
+        self.remove_statement_button = QPushButton("Remove state&ment")
+        self.remove_statement_button.setAccessibleName("Remove the selected statement")
+        self.remove_statement_button.clicked.connect(self.remove_statement)
+
+        self.progress = QLabel()
+        self.progress.setAccessibleName("How many flagged transactions are explained")
+        progress_font = self.progress.font()
+        progress_font.setBold(True)
+        self.progress.setFont(progress_font)
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary.setAccessibleName("What is missing")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.review_button = QPushButton("Re&view flags…")
+        self.review_button.setToolTip("Explain the flagged transactions one by one (Ctrl+R)")
+        self.save_button = QPushButton("Save &sheet…")
+        self.save_button.setToolTip("Save the annotation sheet as a PDF")
+        self.print_button = QPushButton("Print s&heet…")
+        self.print_button.setToolTip("Print the annotation sheet (Ctrl+P)")
+        for button, name in (
+            (self.review_button, "Review flagged transactions"),
+            (self.save_button, "Save the annotation sheet as PDF"),
+            (self.print_button, "Print the annotation sheet"),
+        ):
+            button.setAccessibleName(name)
+        self.review_button.clicked.connect(self.review_flags)
+        self.save_button.clicked.connect(self.save_sheet)
+        self.print_button.clicked.connect(self.print_sheet)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setAccessibleName("Last change")
+        for keys, slot in (
+            ("Ctrl+Shift+I", lambda: self.import_statement()),
+            ("Ctrl+R", self.review_flags),
+            ("Ctrl+P", self.print_sheet),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        settings = QHBoxLayout()
+        settings.addWidget(date_label)
+        settings.addWidget(self.application_date)
+        settings.addSpacing(12)
+        settings.addWidget(threshold_label)
+        settings.addWidget(self.threshold)
+        settings.addStretch(1)
+        settings.addWidget(self.review_button)
+        settings.addWidget(self.save_button)
+        settings.addWidget(self.print_button)
+
+        account_buttons = QHBoxLayout()
+        account_buttons.addWidget(title)
+        account_buttons.addStretch(1)
+        for button in (self.add_button, self.edit_button, self.remove_button):
+            account_buttons.addWidget(button)
+        file_buttons = QHBoxLayout()
+        for button in (
+            self.import_button,
+            self.columns_button,
+            self.paper_button,
+            self.quiet_button,
+        ):
+            file_buttons.addWidget(button)
+        file_buttons.addStretch(1)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(account_buttons)
+        top_layout.addWidget(self.accounts, 1)
+        top_layout.addLayout(file_buttons)
+
+        held = QWidget()
+        held_layout = QVBoxLayout(held)
+        held_layout.setContentsMargins(0, 0, 0, 0)
+        held_head = QHBoxLayout()
+        held_head.addWidget(statements_title)
+        held_head.addStretch(1)
+        held_head.addWidget(self.remove_statement_button)
+        held_layout.addLayout(held_head)
+        held_layout.addWidget(self.statements, 1)
+        checks = QWidget()
+        checks_layout = QVBoxLayout(checks)
+        checks_layout.setContentsMargins(0, 0, 0, 0)
+        checks_layout.addWidget(self.progress)
+        checks_layout.addWidget(self.summary, 1)
+        bottom = QSplitter()
+        bottom.addWidget(held)
+        bottom.addWidget(checks)
+        bottom.setStretchFactor(0, 2)
+        bottom.setStretchFactor(1, 3)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(settings)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        self._update_buttons()
+
+    # ---- context -------------------------------------------------------------------------------
+    def set_context(
+        self, store, adviser: str, today_provider: Callable[[], date] = date.today
+    ) -> None:
+        self._store, self._adviser, self._today = store, adviser, today_provider
+        folder = getattr(store, "folder", None)
+        self._user_formats = Path(folder) / "bank_formats" if folder is not None else None
+
+    def formats_dirs(self) -> list[Path]:
+        return [self._user_formats] if self._user_formats is not None else []
+
+    def today(self) -> date:
+        return self._today()
+
+    def check_date(self) -> date:
+        return self.application_date.date() or self.today()
+
+    def review(self) -> StatementReview | None:
+        return self._review
+
+    def load(self, client_id: int) -> None:
+        if client_id != self._client_id:
+            self._review = None
+        with self._store.session() as session:
+            inputs = st.review_inputs(session, client_id)
+        self._client_id = client_id
+        self._inputs = inputs
+        for widget, value in (
+            (self.application_date, inputs.settings.application_date),
+            (self.threshold, inputs.settings.threshold),
+        ):
+            widget.blockSignals(True)
+            if widget is self.threshold:
+                widget.setCurrentIndex(max(0, widget.findData(value)))
+            else:
+                widget.setDate(value)
+            widget.blockSignals(False)
+        self._show_accounts()
+        self.refresh()
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._client_id = None
+        self._inputs = None
+        self._review = None
+        self.accounts.setRowCount(0)
+        self.statements.setRowCount(0)
+        self.application_date.blockSignals(True)
+        self.application_date.setDate(None)
+        self.application_date.blockSignals(False)
+        self.progress.clear()
+        self.summary.clear()
+        self.status.clear()
+        self._update_buttons()
+
+    # ---- showing -------------------------------------------------------------------------------
+    def _show_accounts(self, keep_row: int | None = None) -> None:
+        row_before = self.accounts.current_row() if keep_row is None else keep_row
+        accounts = self._inputs.accounts if self._inputs else ()
+        coverage = {c.account: c for c in self._review.coverage} if self._review else {}
+        self.accounts.blockSignals(True)
+        self.accounts.setRowCount(len(accounts))
+        for row, account in enumerate(accounts):
+            cover = coverage.get(account.key)
+            if cover is None:
+                cover_text = "…"
+            elif cover.ok:
+                cover_text = "✓ Covered"
+            elif cover.ends_on is None:
+                cover_text = "✗ No statements"
+            else:
+                cover_text = f"✗ {cover.missing_days} days missing"
+            values = (
+                account.holder,
+                account.bank,
+                account.kind.capitalize(),
+                account.sort_code,
+                f"••{account.last_four}" if account.last_four else "",
+                account.status.capitalize()
+                + (f" {format_date(account.closed_on)}" if account.closed_on else ""),
+                cover_text,
+            )
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if column == len(values) - 1 and cover is not None:
+                    item.setToolTip("\n".join(cover.sentences) or "Covered")
+                self.accounts.setItem(row, column, item)
+        self.accounts.blockSignals(False)
+        if accounts:
+            self.accounts.selectRow(min(row_before or 0, len(accounts) - 1))
+        self._account_selected()
+
+    def selected_account(self):
+        row = self.accounts.current_row()
+        if row is None or self._inputs is None or row >= len(self._inputs.accounts):
+            return None
+        return self._inputs.accounts[row]
+
+    def _account_selected(self) -> None:
+        account = self.selected_account()
+        held = self._inputs.periods.get(account.key, ()) if account and self._inputs else ()
+        self.statements.setRowCount(len(held))
+        for row, (_pid, start, end, source, lines) in enumerate(held):
+            for column, text in enumerate(
+                (format_date(start), format_date(end), SOURCE_WORDS.get(source, source), str(lines))
+            ):
+                self.statements.setItem(row, column, QTableWidgetItem(text))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has_client = self._client_id is not None
+        has_account = self.selected_account() is not None
+        self.add_button.setEnabled(has_client)
+        for button in (
+            self.edit_button,
+            self.remove_button,
+            self.import_button,
+            self.columns_button,
+            self.paper_button,
+            self.quiet_button,
+        ):
+            button.setEnabled(has_account)
+        self.remove_statement_button.setEnabled(self.statements.current_row() is not None)
+        ready = self._review is not None
+        self.review_button.setEnabled(ready and bool(self._review.flags))
+        self.save_button.setEnabled(ready and bool(self._review.accounts))
+        self.print_button.setEnabled(ready and bool(self._review.accounts))
+
+    # ---- the checks ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Run the checks again off the UI thread (after any change)."""
+        if self._inputs is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        self.progress.setText("Checking the statements…")
+        op = Operation(
+            self,
+            "Checking the statements",
+            partial(review_work, self._inputs, self.check_date(), self.threshold.currentData()),
+            show_progress=False,
+        )
+        me = weakref.ref(self)
+        op.succeeded.connect(lambda result: (t := me()) and t._reviewed(generation, result))
+        op.failed.connect(lambda exc: (t := me()) and t._review_failed(generation, exc))
+        op.start()
+
+    def _reviewed(self, generation: int, review: StatementReview) -> None:
+        if generation != self._generation:
+            return
+        self._review = review
+        self._show_accounts()
+        self._show_summary()
+        self._update_buttons()
+        self.review_ready.emit(generation)
+
+    def _review_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._review = None
+        self.progress.setText("The checks could not run.")
+        self.summary.setText(str(exc) if isinstance(exc, ValueError) else type(exc).__name__)
+        self._update_buttons()
+
+    def _show_summary(self) -> None:
+        review = self._review
+        explanations = self._inputs.explanations if self._inputs else {}
+        done, total = review.progress(explanations)
+        if not review.accounts:
+            self.progress.setText(
+                "No accounts yet: add every account held by anyone in the household."
+            )
+        elif total == 0:
+            self.progress.setText("No transactions need explaining.")
+        else:
+            final = "ready to print as final" if done == total else "the sheet prints as DRAFT"
+            self.progress.setText(f"{done} of {total} explained — {final}")
+        lines = [
+            f"Checked against {format_date(review.application_date)}; "
+            f"large means over £{review.threshold:,.2f}."
+        ]
+        for cover in review.coverage:
+            lines.extend(cover.sentences)
+        for name in review.holders_without_accounts:
+            lines.append(
+                f"{name}: no account listed. The Home Office credit-checks everyone in the "
+                "household: add their accounts, or note that they hold none."
+            )
+        lines.extend(review.warnings)
+        self.summary.setText("\n".join(f"• {line}" for line in lines))
+
+    def _settings_changed(self) -> None:
+        if self._client_id is None:
+            return
+        if self.application_date.error():
+            self.status.setText(f"Application date: {self.application_date.error()}")
+            return
+        settings = st.CheckSettings(
+            self.application_date.date(), self.threshold.currentData() or "standard"
+        )
+        if self._inputs is not None and settings == self._inputs.settings:
+            return
+        if self._write(
+            lambda s: st.set_check_settings(s, self._client_id, settings, self._adviser)
+        ):
+            self._reload()
+
+    # ---- writing -------------------------------------------------------------------------------
+    def _write(self, action) -> bool:
+        """Run one store action in one transaction; show the problem if it fails."""
+        try:
+            with self._store.session() as session:
+                self._last_result = action(session)
+        except (st.StatementDataError, ValueError) as exc:
+            self.status.setText(f"Not saved: {exc}")
+            return False
+        except Exception as exc:  # noqa: BLE001 - nothing was changed; say so without data
+            self.status.setText(
+                f"Not saved: the store could not be written ({type(exc).__name__}). "
+                "Nothing was changed."
+            )
+            return False
+        return True
+
+    def _reload(self, message: str | None = None) -> None:
+        row = self.accounts.current_row()
+        self.load(self._client_id)
+        if row is not None and self._inputs and self._inputs.accounts:
+            self.accounts.selectRow(min(row, len(self._inputs.accounts) - 1))
+        if message:
+            self.status.setText(message)
+        self.statements_changed.emit()
+
+    def _holders(self) -> list[str]:
+        return list(self._inputs.household) if self._inputs else []
+
+    def add_account(self) -> None:
+        from desktop.ui.account_dialog import AccountDialog
+
+        if self._client_id is None:
+            return
+        dialog = AccountDialog(self._holders(), parent=self)
+        if self.run_dialog(dialog) and (details := dialog.details()) is not None:
+            if self._write(lambda s: st.add_account(s, self._client_id, details, self._adviser)):
+                self.load(self._client_id)
+                self.accounts.selectRow(len(self._inputs.accounts) - 1)
+                self.status.setText(f"Added {details.bank} account for {details.holder}.")
+                self.statements_changed.emit()
+
+    def edit_account(self) -> None:
+        from desktop.ui.account_dialog import AccountDialog
+
+        account = self.selected_account()
+        if account is None:
+            return
+        with self._store.session() as session:
+            current = st.account_details(session, int(account.key))
+        dialog = AccountDialog(self._holders(), current, parent=self)
+        if self.run_dialog(dialog) and (details := dialog.details()) is not None:
+            if self._write(
+                lambda s: st.update_account(s, int(account.key), details, self._adviser)
+            ):
+                self._reload("Saved the account.")
+
+    def remove_account(self) -> None:
+        account = self.selected_account()
+        if account is None:
+            return
+        if form_feedback.confirm(
+            self,
+            "Remove bank account?",
+            f"Remove {account.label()} and every statement line held for it?",
+            yes="Remove",
+        ):
+            if self._write(lambda s: st.delete_account(s, int(account.key), self._adviser)):
+                self._reload("Removed the account and its statements.")
+
+    def remove_statement(self) -> None:
+        account = self.selected_account()
+        row = self.statements.current_row()
+        if account is None or row is None:
+            return
+        period_id, start, end, _source, lines = self._inputs.periods[account.key][row]
+        if form_feedback.confirm(
+            self,
+            "Remove statement?",
+            f"Remove the statement {format_date(start)} to {format_date(end)} "
+            f"and its {lines} line(s), with any explanations written for them?",
+            yes="Remove",
+        ):
+            if self._write(lambda s: st.delete_period(s, period_id, self._adviser)):
+                self._reload("Removed the statement.")
+
+    # ---- getting statements in -----------------------------------------------------------------
+    def _choose_file(self) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Import a bank statement", str(Path.home()), STATEMENT_FILTER
+        )
+        return Path(chosen) if chosen else None
+
+    def import_statement(self, choose_columns: bool = False, path: Path | None = None) -> None:
+        account = self.selected_account()
+        if account is None:
+            self.status.setText("Choose the account first (or add it), then import its statement.")
+            return
+        path = path or self.choose_file()
+        if path is None:
+            return
+        if choose_columns:
+            self._choose_columns(account, path)
+        else:
+            self._read(account, path, None)
+
+    def _choose_columns(self, account, path: Path) -> None:
+        from desktop.importers.bank_csv import StatementFileError, load_formats
+        from desktop.ui.csv_mapping_dialog import CsvMappingDialog
+
+        if self._user_formats is None:
+            return
+        try:
+            dialog = CsvMappingDialog(
+                self, path, load_formats(*self.formats_dirs()), self._user_formats
+            )
+        except (StatementFileError, OSError) as exc:
+            self.status.setText(f"Not imported: {exc}")
+            return
+        if self.run_dialog(dialog):
+            # A layout keeps its type codes and account columns; a custom choice is columns.
+            self._read(account, path, dialog.result_format() or dialog.result_columns())
+
+    def _read(self, account, path: Path, columns) -> None:
+        self.status.setText(f"Reading {path.name}…")
+        op = Operation(
+            self,
+            "Reading the statement",
+            partial(read_work, path, columns, self.formats_dirs()),
+        )
+        me = weakref.ref(self)
+        client = self._client_id
+        op.succeeded.connect(
+            lambda parsed: (t := me()) and t._file_read(client, account, path, parsed)
+        )
+        op.failed.connect(
+            lambda exc: (t := me()) and t._file_failed(client, account, path, columns, exc)
+        )
+        op.start()
+
+    def _file_failed(self, client: int, account, path: Path, columns, exc: BaseException) -> None:
+        from desktop.importers.bank_csv import StatementFileError
+
+        if client != self._client_id:
+            return
+        unknown = isinstance(exc, StatementFileError) and "not recognised" in str(exc)
+        if unknown and columns is None and path.suffix.lower() in (".csv", ".txt"):
+            self.status.setText(
+                f"{path.name}: the columns are not a layout Drop-in Desk knows; choose them."
+            )
+            self._choose_columns(account, path)
+            return
+        if isinstance(exc, (StatementFileError, OSError, UnicodeError)):
+            self.status.setText(f"Not imported, nothing was added: {exc}")
+        else:
+            self.status.setText(
+                f"Not imported, nothing was added: the file could not be read ({type(exc).__name__})."
+            )
+
+    def _hint_mismatch(self, account, parsed) -> str | None:
+        hints = []
+        if parsed.last_four and account.last_four and parsed.last_four != account.last_four:
+            hints.append(f"an account ending {parsed.last_four}, not {account.last_four}")
+        sort = "".join(ch for ch in parsed.sort_code if ch.isdigit())
+        mine = "".join(ch for ch in account.sort_code if ch.isdigit())
+        if sort and mine and sort != mine:
+            hints.append(f"sort code {parsed.sort_code}, not {account.sort_code}")
+        return " and ".join(hints) or None
+
+    def _file_read(self, client: int, account, path: Path, parsed) -> None:
+        if client != self._client_id:
+            return
+        mismatch = self._hint_mismatch(account, parsed)
+        if mismatch and not form_feedback.confirm(
+            self,
+            "Import into this account?",
+            f"{path.name} looks like the statement of {mismatch}. Import it into "
+            f"{account.label()} anyway?",
+            yes="Import",
+        ):
+            self.status.setText("Not imported.")
+            return
+        source = "ofx" if path.suffix.lower() in (".ofx", ".qfx") else "csv"
+        self._add_statement(account, parsed, source, path.name)
+
+    def _add_statement(self, account, parsed, source: str, name: str) -> None:
+        if not self._write(
+            lambda s: st.add_statement(s, int(account.key), parsed, source, self._adviser)
+        ):
+            return
+        result: st.ImportResult = self._last_result
+        if result.period is None:
+            self._reload(f"{name}: no lines in it; nothing was added.")
+            return
+        held = f", {result.duplicates} already held" if result.duplicates else ""
+        self._reload(
+            f"{name}: added {result.added} line(s), {format_date(result.period[0])} to "
+            f"{format_date(result.period[1])}{held}."
+        )
+
+    def type_in_statement(self) -> None:
+        from desktop.ui.statement_grid_dialog import StatementGridDialog
+
+        account = self.selected_account()
+        if account is None:
+            return
+        dialog = StatementGridDialog(self, account.label())
+        if self.run_dialog(dialog):
+            self._add_statement(account, dialog.result(), "paper", "Paper statement")
+
+    def add_quiet_statement(self) -> None:
+        from desktop.ui.quiet_statement_dialog import QuietStatementDialog
+
+        account = self.selected_account()
+        if account is None:
+            return
+        dialog = QuietStatementDialog(account.label(), self)
+        if self.run_dialog(dialog) and (period := dialog.period()) is not None:
+            if self._write(
+                lambda s: st.declare_period(s, int(account.key), *period, self._adviser)
+            ):
+                self._reload("Added a statement with no transactions.")
+
+    # ---- explaining and printing ---------------------------------------------------------------
+    def save_explanations(self, keys: Sequence[str], explanation: Explanation | None) -> str | None:
+        """The review dialog's writer: one transaction; returns a problem sentence or None."""
+        ids = st.series_ids(keys)
+        try:
+            with self._store.session() as session:
+                st.save_explanation(session, self._client_id, ids, explanation, self._adviser)
+        except st.StatementDataError as exc:
+            return str(exc)
+        except Exception as exc:  # noqa: BLE001 - nothing was changed
+            return f"the store could not be written ({type(exc).__name__})"
+        explanations = dict(self._inputs.explanations)
+        for key in keys:
+            if explanation is None or not explanation.given:
+                explanations.pop(key, None)
+            else:
+                explanations[key] = explanation
+        self._inputs = replace(self._inputs, explanations=explanations)
+        return None
+
+    def review_flags(self) -> None:
+        from desktop.ui.flag_review_dialog import FlagReviewDialog, explanation_for
+
+        if self._review is None or not self._review.flags:
+            return
+        explanations = self._inputs.explanations
+        first = next(
+            (
+                i
+                for i, flag in enumerate(self._review.flags)
+                if explanation_for(flag, explanations) is None
+            ),
+            0,
+        )
+        dialog = FlagReviewDialog(self._review, explanations, self.save_explanations, self, first)
+        self.run_dialog(dialog)
+        done, total = self._review.progress(self._inputs.explanations)
+        self._reload(f"{done} of {total} explained.")
+
+    def _sheet_factory(self):
+        return partial(
+            sheet_bytes,
+            self._review,
+            list(self._inputs.txns),
+            dict(self._inputs.explanations),
+            self._inputs.client_name,
+            self._adviser,
+            self.today(),
+        )
+
+    def save_sheet(self) -> None:
+        from desktop.ui.print_report import save_report_pdf
+
+        if self._review is None:
+            return
+        save_report_pdf(
+            self, self._sheet_factory(), suggested_sheet_name(self._client_id, self.today())
+        )
+
+    def print_sheet(self) -> None:
+        from desktop.ui.print_report import print_report
+
+        if self._review is None:
+            return
+        print_report(
+            self,
+            self._sheet_factory(),
+            suggested_name=suggested_sheet_name(self._client_id, self.today()),
+        )
