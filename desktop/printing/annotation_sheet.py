@@ -795,6 +795,8 @@ class _Sheet:
         rows, ins, outs = [], [], []
         box_w = widths[-1] - 6
         zero = Decimal(0)
+        #: An unexplained series gets one box, on its first line; the others point to it.
+        first_of_series: dict[str, date] = {}
         for flag in flags:
             t = flag.txn
             money_in = t.amount if t.amount > 0 else zero
@@ -811,17 +813,28 @@ class _Sheet:
                     money(money_out) if money_out else "",
                     money(t.balance) if t.balance is not None else "",
                     _cell(why_flagged(flag, self.review)),
-                    self._explanation_cell(flag, box_w),
+                    self._explanation_cell(flag, box_w, first_of_series),
                 ]
             )
         return _TotalledTable(_Part(header, rows, ins, outs, widths))
 
-    def _explanation_cell(self, flag: Flag, box_w: float) -> list[Flowable]:
+    def _explanation_cell(
+        self, flag: Flag, box_w: float, first_of_series: dict[str, date]
+    ) -> list[Flowable]:
         explanation, auto = _explained(flag, self.explanations)
         # Who and what document, even when the client has not written the text yet.
         details = self._details(flag, explanation or self.explanations.get(flag.txn.key))
         out: list[Flowable] = []
-        if explanation is None:
+        if explanation is None and flag.series is not None and flag.series in first_of_series:
+            first = first_of_series[flag.series]
+            out.append(
+                Paragraph(
+                    para_text(f"Same as {short_date(first)} (the same regular payment)"), _DETAIL
+                )
+            )
+        elif explanation is None:
+            if flag.series is not None:
+                first_of_series[flag.series] = flag.txn.on
             out.append(_WriteBox(box_w, WRITE_BOX_HEIGHT, _prompt(flag)))
         else:
             text = para_text(shorten(explanation.text, EXPLANATION_LIMIT))

@@ -144,8 +144,10 @@ _DEMO_CASES: list[dict] = [
             languages="Turkish, English",
             home_office_ref="X1000005",
             date_of_birth="1990-02-28",
-            status_summary="FICTIONAL. Partner route, 5 years.",
+            status_summary="FICTIONAL. Partner route, 5 years; fee waiver with bank statements.",
         ),
+        "household": [("Deniz Fictitious", "daughter", "2015-09-01")],
+        "statements": True,
         "history": {
             "permissions": [
                 {
@@ -272,8 +274,22 @@ def fill_demo(store, adviser: str = "Demo adviser") -> list[int]:
             repository.add_note(
                 session, client_id, adviser, "Fictional demo client: practise on this record."
             )
+            if case.get("statements"):
+                _add_demo_statements(session, client_id, adviser)
             ids.append(client_id)
     return ids
+
+
+def _add_demo_statements(session, client_id: int, adviser: str) -> None:
+    from desktop.store import statements
+
+    application = dt.date.today() + dt.timedelta(days=7)
+    statements.set_check_settings(
+        session, client_id, statements.CheckSettings(application, "standard"), adviser
+    )
+    for details, statement in demo_statements(application):
+        account = statements.add_account(session, client_id, details, adviser)
+        statements.add_statement(session, account, statement, "csv", adviser)
 
 
 _FIRST = [
@@ -332,3 +348,75 @@ def bulk_summaries(count: int, seed: int = 1):
             )
         )
     return out
+
+
+# ---- fee-waiver bank statements for one demo client ---------------------------------------------
+
+
+def demo_statements(application: dt.date, seed: int = 7):
+    """Six months of made-up statements for a household of two accounts plus a child's savings:
+    wages, rent, bills, weekly shopping, cash, a gift from a friend, a monthly move to savings
+    (matched), a transfer to an account not listed and a large payment just before the
+    application. Returns [(AccountDetails, ParsedStatement)]. Everything is fictional."""
+    from decimal import Decimal
+
+    from desktop.importers.bank_csv import ParsedRow, ParsedStatement
+    from desktop.store.statements import AccountDetails
+
+    rng = random.Random(seed)
+    start = application - dt.timedelta(days=190)
+    end = application - dt.timedelta(days=3)
+    current: list[tuple[dt.date, str, str, str]] = []
+    savings: list[tuple[dt.date, str, str, str]] = []
+    child: list[tuple[dt.date, str, str, str]] = []
+    day = start
+    while day <= end:
+        if day.day == 25:
+            current.append((day, "PAYROLL MERIDIAN CARE LTD", "1184.20", "BGC"))
+        if day.day == 1:
+            current.append((day, "ROSE HOUSING ASSOCIATION RENT", "-650.00", "SO"))
+            current.append((day, "TFR TO SAVINGS 09-01-28 11904477", "-50.00", "TFR"))
+            savings.append((day, "TRANSFER FROM CURRENT ACCOUNT", "50.00", "TFR"))
+        if day.day == 6:
+            current.append((day, "BRIGHTWATER ENERGY", "-62.00", "DD"))
+        if day.day == 14:
+            current.append((day, "LEEDSTOWN COUNCIL TAX", "-98.00", "DD"))
+        if day.day == 20:
+            current.append((day, "LEBARA MOBILE", "-10.00", "DD"))
+        if day.weekday() == 5:
+            spend = Decimal(rng.randrange(2800, 6400)) / 100
+            current.append((day, "TESCO STORES 2231", f"-{spend}", "POS"))
+        if day.weekday() == 0:
+            current.append((day, "FIRST BUS WEEKLY TICKET", "-19.50", "POS"))
+        if day.day == 10 and day.month % 2 == 0:
+            current.append((day, "CASH WITHDRAWAL LINK ATM", "-40.00", "ATM"))
+        if day.day == 28 and day.month % 3 == 0:
+            child.append((day, "POCKET MONEY FROM MUM", "5.00", "TFR"))
+        day += dt.timedelta(days=1)
+    current.append((start + dt.timedelta(days=40), "S OKAFOR", "300.00", "FPI"))
+    current.append((start + dt.timedelta(days=95), "TFR 20-45-77 81234567", "-200.00", "FPO"))
+    current.append((end - dt.timedelta(days=6), "CURRYS ONLINE", "-389.00", "DEB"))
+    current.sort(key=lambda line: line[0])
+
+    def statement(lines, opening: str, source: str) -> ParsedStatement:
+        balance = Decimal(opening)
+        rows = []
+        for number, (on, text, amount, code) in enumerate(lines, start=2):
+            balance += Decimal(amount)
+            rows.append(ParsedRow(number, on, text, Decimal(amount), balance, code))
+        return ParsedStatement(source, tuple(rows), (start, end), None)
+
+    return [
+        (
+            AccountDetails("Elif Fictitious", "Monzo", "current", "04-00-75", "4821"),
+            statement(current, "1412.55", "monzo.csv"),
+        ),
+        (
+            AccountDetails("Elif Fictitious", "Nationwide", "savings", "09-01-28", "4477"),
+            statement(savings, "120.00", "nationwide.csv"),
+        ),
+        (
+            AccountDetails("Deniz Fictitious", "Nationwide", "child", "09-01-28", "3012"),
+            statement(child, "35.00", "nationwide.csv"),
+        ),
+    ]

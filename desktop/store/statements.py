@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from desktop.rules.statement_types import (
@@ -37,6 +37,7 @@ from desktop.store.repository import audit, get_client
 
 THRESHOLD_CHOICES = ("standard", "cautious")
 PERIOD_SOURCES = ("csv", "ofx", "paper", "declared")
+PENNY = Decimal("0.01")
 
 
 class StatementDataError(ValueError):
@@ -56,7 +57,7 @@ def to_pence(amount: Decimal, what: str) -> int:
 
 
 def from_pence(pence: int | None) -> Decimal | None:
-    return None if pence is None else Decimal(pence) / 100
+    return None if pence is None else (Decimal(pence) / 100).quantize(PENNY)
 
 
 # ---- accounts -----------------------------------------------------------------------------------
@@ -249,20 +250,26 @@ def add_statement(
     )
     session.add(period_row)
     session.flush()
-    for seq, (r, fingerprint, amount, balance) in enumerate(fresh):
-        session.add(
-            BankTransactionRow(
-                account_id=account_id,
-                period_id=period_row.id,
-                on=r.on,
-                seq=seq,
-                description=r.description,
-                amount_pence=amount,
-                balance_pence=balance,
-                type_code=(r.type_code or "").upper()[:20],
-                fingerprint=fingerprint,
-            )
+    if fresh:
+        # One executemany (not an ORM object per line): a household's statements are thousands.
+        session.execute(
+            insert(BankTransactionRow),
+            [
+                {
+                    "account_id": account_id,
+                    "period_id": period_row.id,
+                    "on": r.on,
+                    "seq": seq,
+                    "description": r.description,
+                    "amount_pence": amount,
+                    "balance_pence": balance,
+                    "type_code": (r.type_code or "").upper()[:20],
+                    "fingerprint": fingerprint,
+                }
+                for seq, (r, fingerprint, amount, balance) in enumerate(fresh)
+            ],
         )
+        session.expire(row, ["transactions"])
     audit(
         session,
         adviser,
@@ -454,32 +461,52 @@ def review_inputs(session: Session, client_id: int) -> ReviewInputs:
         )
     account_ids = [int(a.key) for a in accounts]
     if account_ids:
+        t, e = BankTransactionRow, TransactionExplanationRow
         lines = session.execute(
-            select(BankTransactionRow, TransactionExplanationRow)
-            .outerjoin(TransactionExplanationRow)
-            .where(BankTransactionRow.account_id.in_(account_ids))
-            .order_by(
-                BankTransactionRow.account_id,
-                BankTransactionRow.on,
-                BankTransactionRow.period_id,
-                BankTransactionRow.seq,
+            select(
+                t.id,
+                t.account_id,
+                t.on,
+                t.description,
+                t.amount_pence,
+                t.balance_pence,
+                t.type_code,
+                e.transaction_id,
+                e.text,
+                e.category,
+                e.counterparty,
+                e.relation,
+                e.loan_or_gift,
+                e.repayment_date,
+                e.document,
             )
+            .outerjoin(e, e.transaction_id == t.id)
+            .where(t.account_id.in_(account_ids))
+            .order_by(t.account_id, t.on, t.period_id, t.seq)
         ).all()
-        for line, note in lines:
-            key = str(line.id)
+        for line in lines:
+            key = str(line[0])
             txns.append(
                 Txn(
                     key=key,
-                    account=str(line.account_id),
-                    on=line.on,
-                    description=line.description,
-                    amount=from_pence(line.amount_pence),
-                    balance=from_pence(line.balance_pence),
-                    type_code=line.type_code,
+                    account=str(line[1]),
+                    on=line[2],
+                    description=line[3],
+                    amount=from_pence(line[4]),
+                    balance=from_pence(line[5]),
+                    type_code=line[6],
                 )
             )
-            if note is not None:
-                explanations[key] = explanation_of(note)
+            if line[7] is not None:
+                explanations[key] = Explanation(
+                    text=line[8],
+                    category=line[9],
+                    counterparty=line[10],
+                    relationship=line[11],
+                    loan_or_gift=line[12],
+                    repayment_date=line[13],
+                    document=line[14],
+                )
     members = session.scalars(
         select(HouseholdMember.name).where(HouseholdMember.client_id == client_id)
     ).all()

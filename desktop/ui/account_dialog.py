@@ -127,7 +127,7 @@ class AccountDialog(QDialog):
 
     def accept(self) -> None:
         if self.closed_on.isEnabled() and self.closed_on.error():
-            self.message.setText(f"Closed on: {self.closed_on.error()}")
+            self.message.setText(self.closed_on.error())
             self.closed_on.setFocus()
             return
         try:

@@ -240,6 +240,7 @@ class FlagReviewDialog(QDialog):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([420, 580])
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.prev_button)
@@ -401,7 +402,7 @@ class FlagReviewDialog(QDialog):
             self.text.setFocus()
             return
         if self.repayment.isEnabled() and self.repayment.error():
-            self.message.setText(f"Repayment date: {self.repayment.error()}")
+            self.message.setText(self.repayment.error())
             self.repayment.setFocus()
             return
         if self._write(self._targets(flag), explanation):

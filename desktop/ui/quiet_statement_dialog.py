@@ -56,7 +56,7 @@ class QuietStatementDialog(QDialog):
     def accept(self) -> None:
         for field in (self.start, self.end):
             if field.date() is None:
-                self.message.setText(f"{field.label}: {field.error() or 'give a date'}")
+                self.message.setText(field.error() or f"{field.label}: give a date.")
                 field.setFocus()
                 return
         if self.start.date() > self.end.date():

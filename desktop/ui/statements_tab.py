@@ -327,16 +327,10 @@ class StatementsTab(QWidget):
             inputs = st.review_inputs(session, client_id)
         self._client_id = client_id
         self._inputs = inputs
-        for widget, value in (
-            (self.application_date, inputs.settings.application_date),
-            (self.threshold, inputs.settings.threshold),
-        ):
-            widget.blockSignals(True)
-            if widget is self.threshold:
-                widget.setCurrentIndex(max(0, widget.findData(value)))
-            else:
-                widget.setDate(value)
-            widget.blockSignals(False)
+        self.application_date.setDate(inputs.settings.application_date)  # no save: editingFinished
+        self.threshold.blockSignals(True)
+        self.threshold.setCurrentIndex(max(0, self.threshold.findData(inputs.settings.threshold)))
+        self.threshold.blockSignals(False)
         self._show_accounts()
         self.refresh()
 
@@ -347,9 +341,7 @@ class StatementsTab(QWidget):
         self._review = None
         self.accounts.setRowCount(0)
         self.statements.setRowCount(0)
-        self.application_date.blockSignals(True)
         self.application_date.setDate(None)
-        self.application_date.blockSignals(False)
         self.progress.clear()
         self.summary.clear()
         self.status.clear()
@@ -495,7 +487,7 @@ class StatementsTab(QWidget):
         if self._client_id is None:
             return
         if self.application_date.error():
-            self.status.setText(f"Application date: {self.application_date.error()}")
+            self.status.setText(self.application_date.error())
             return
         settings = st.CheckSettings(
             self.application_date.date(), self.threshold.currentData() or "standard"

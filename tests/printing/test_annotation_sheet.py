@@ -552,3 +552,15 @@ def test_no_client_name_leaves_the_line_to_write_it():
     assert "Client Not given" in texts[0]
     assert "signed and dated by the client" in whole
     assert "For the client to take home" in whole
+
+
+def test_an_unexplained_series_gets_one_writing_box_and_the_rest_point_to_it():
+    review, txns, explanations = sample(9, explain=0)
+    text = " ".join(page_texts(build(review, txns, explanations)))
+    series_days = [f.txn.on for f in review.flags if f.series == "s1"]
+    assert len(series_days) == 3
+    # The first line of the series keeps its box; the two later ones say where it is.
+    assert text.count(f"Same as {short(series_days[0])} (the same regular payment)") == 2
+    # Every line that is not in the series still has a box of its own.
+    loose = [f for f in review.flags if f.series is None and f.suggested is None]
+    assert text.count("Same as") == 2 and len(loose) > 0

@@ -1,0 +1,142 @@
+"""The Statements tab: accounts, importing (and re-importing) files, bad files, settings, the
+checks arriving off the UI thread, explanations written through the review screen's writer."""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from desktop.store import statements as st
+from desktop.store.repository import ClientDetails, HouseholdEntry, create_client, set_household
+from desktop.ui.account_dialog import AccountDialog
+from desktop.ui.client_page import ClientPage
+from desktop.ui.csv_mapping_dialog import CsvMappingDialog
+from desktop.ui.widgets import form_feedback
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "statements"
+TODAY = date(2025, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def say_yes(monkeypatch):
+    monkeypatch.setattr(form_feedback, "confirm", lambda *a, **k: True)
+
+
+@pytest.fixture
+def client_id(store):
+    with store.session() as s:
+        cid = create_client(s, ClientDetails(full_name="Ama Testperson"), "Setup")
+        set_household(s, cid, [HouseholdEntry("Kojo Testperson", "son")], "Setup")
+    return cid
+
+
+@pytest.fixture
+def tab(qtbot, store, client_id):
+    page = ClientPage()
+    qtbot.addWidget(page)
+    page.set_context(store, "Sam Adviser", lambda: TODAY)
+    page.show_client(client_id)
+    page.tabs.setCurrentWidget(page.statements_tab)
+    page.show()
+    widget = page.statements_tab
+    qtbot.waitUntil(lambda: widget.review() is not None)
+    return widget
+
+
+def add_account(tab, qtbot, **fields):
+    def fill(dialog):
+        assert isinstance(dialog, AccountDialog)
+        dialog.holder.setCurrentText(fields.get("holder", "Ama Testperson"))
+        dialog.bank.setText(fields.get("bank", "Monzo"))
+        dialog.last_four.setText(fields.get("last_four", ""))
+        dialog.accept()
+        return dialog.result() == 1
+
+    tab.run_dialog = fill
+    tab.add_account()
+    qtbot.waitUntil(lambda: tab.review() is not None and len(tab.review().accounts) >= 1)
+
+
+def stored(store, cid):
+    with store.session() as s:
+        return st.review_inputs(s, cid)
+
+
+def test_no_accounts_says_what_to_do_and_lists_the_household(tab):
+    assert tab.progress.text().startswith("No accounts yet")
+    summary = tab.summary.text()
+    assert "Ama Testperson: no account listed" in summary
+    assert "Kojo Testperson: no account listed" in summary
+    assert not tab.import_button.isEnabled()
+
+
+def test_add_an_account_then_import_and_reimport_a_file(qtbot, tab, store, client_id):
+    add_account(tab, qtbot)
+    assert tab.accounts.item(0, 1).text() == "Monzo"
+    assert tab.import_button.isEnabled()
+    tab.import_statement(path=DATA / "monzo.csv")
+    qtbot.waitUntil(lambda: "added" in tab.status.text(), timeout=10000)
+    assert "monzo.csv: added 4 line(s)" in tab.status.text()
+    first = stored(store, client_id)
+    assert len(first.txns) == 4
+    assert first.txns[1].amount == Decimal("150.00")
+    assert tab.statements.rowCount() == 1 and tab.statements.item(0, 3).text() == "4"
+    # The same file again: nothing new.
+    tab.import_statement(path=DATA / "monzo.csv")
+    qtbot.waitUntil(lambda: "already held" in tab.status.text(), timeout=10000)
+    assert "added 0 line(s)" in tab.status.text() and "4 already held" in tab.status.text()
+    assert len(stored(store, client_id).txns) == 4
+
+
+def test_a_bad_file_adds_nothing_and_names_the_line(qtbot, tab, store, client_id, tmp_path):
+    add_account(tab, qtbot)
+    bad = tmp_path / "bad.csv"
+    original = (DATA / "lloyds.csv").read_text(encoding="utf-8").splitlines()
+    original[3] = original[3].replace("/06/2025", "/13/2025", 1)
+    bad.write_text("\n".join(original) + "\n", encoding="utf-8")
+    tab.import_statement(path=bad)
+    qtbot.waitUntil(lambda: "Not imported" in tab.status.text(), timeout=10000)
+    assert "line 4" in tab.status.text() and "nothing was added" in tab.status.text()
+    assert stored(store, client_id).txns == ()
+
+
+def test_an_unknown_layout_opens_the_column_chooser(qtbot, tab, tmp_path):
+    add_account(tab, qtbot)
+    odd = tmp_path / "odd.csv"
+    odd.write_text("When,What,How much\n01/07/2025,Shop,-3.20\n", encoding="utf-8")
+    shown = []
+
+    def record(dialog):
+        shown.append(type(dialog))
+        return False
+
+    tab.run_dialog = record
+    tab.import_statement(path=odd)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert shown == [CsvMappingDialog]
+    assert "choose them" in tab.status.text()
+
+
+def test_the_application_date_and_threshold_are_kept_and_used(qtbot, tab, store, client_id):
+    tab.application_date.setText("20/12/2025")
+    tab.application_date.editingFinished.emit()
+    qtbot.waitUntil(lambda: tab.review().application_date == date(2025, 12, 20))
+    tab.threshold.setCurrentIndex(tab.threshold.findData("cautious"))
+    qtbot.waitUntil(lambda: tab.review().threshold == Decimal("50"))
+    assert stored(store, client_id).settings == st.CheckSettings(date(2025, 12, 20), "cautious")
+
+
+def test_explanations_are_saved_and_counted(qtbot, tab, store, client_id):
+    add_account(tab, qtbot)
+    tab.import_statement(path=DATA / "monzo.csv")
+    qtbot.waitUntil(lambda: "added" in tab.status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: tab.review() is not None and bool(tab.review().flags))
+    flag = tab.review().flags[0]
+    done_before, total = tab.review().progress(tab._inputs.explanations)
+    from desktop.rules.statement_types import Explanation
+
+    assert tab.save_explanations([flag.txn.key], Explanation("Birthday present", "support")) is None
+    assert stored(store, client_id).explanations[flag.txn.key].text == "Birthday present"
+    assert tab.review().progress(tab._inputs.explanations) == (done_before + 1, total)
+    assert tab.save_explanations(["999999"], Explanation("x")) is not None  # not this client's
