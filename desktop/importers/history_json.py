@@ -168,4 +168,9 @@ def export_case(session, client_id: int, *, full: bool) -> dict:
             {"at": a.at.isoformat(), "adviser": a.adviser, "action": a.action, "summary": a.summary}
             for a in repository.audit_of(session, client_id)
         ]
-    return case_to_dict(case, notes, audit, full=full)
+    out = case_to_dict(case, notes, audit, full=full)
+    if full:
+        from desktop.store.statements import statements_record
+
+        out[CLIENT_RECORD_KEY]["bank_statements"] = statements_record(session, client_id)
+    return out

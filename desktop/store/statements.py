@@ -521,6 +521,62 @@ def review_inputs(session: Session, client_id: int) -> ReviewInputs:
     )
 
 
+def statements_record(session: Session, client_id: int) -> dict:
+    """Everything held about the client's bank statements, for the subject access request copy
+    (`dropin-desk export --full`, File > Export client…): accounts, statements held, every line
+    and its explanation, and the check settings. Money is written as strings ("-12.30")."""
+    inputs = review_inputs(session, client_id)
+    by_account: dict[str, list[dict]] = {a.key: [] for a in inputs.accounts}
+    for t in inputs.txns:
+        e = inputs.explanations.get(t.key)
+        by_account[t.account].append(
+            {
+                "date": t.on.isoformat(),
+                "description": t.description,
+                "amount": str(t.amount),
+                "balance": None if t.balance is None else str(t.balance),
+                "type": t.type_code,
+                "explanation": None
+                if e is None
+                else {
+                    "text": e.text,
+                    "category": e.category,
+                    "counterparty": e.counterparty,
+                    "relationship": e.relationship,
+                    "loan_or_gift": e.loan_or_gift,
+                    "repayment_date": e.repayment_date.isoformat() if e.repayment_date else None,
+                    "document": e.document,
+                },
+            }
+        )
+    rows = {r.id: r for r in accounts_of(session, client_id)}
+    settings = inputs.settings
+    return {
+        "application_date": settings.application_date.isoformat()
+        if settings.application_date
+        else None,
+        "threshold": settings.threshold,
+        "accounts": [
+            {
+                "holder": a.holder,
+                "bank": a.bank,
+                "type": a.kind,
+                "sort_code": a.sort_code,
+                "last_four": a.last_four,
+                "status": a.status,
+                "closed_on": a.closed_on.isoformat() if a.closed_on else None,
+                "notes": rows[int(a.key)].notes,
+                "statements": [
+                    {"from": start.isoformat(), "to": end.isoformat(), "source": source}
+                    for _id, start, end, source, _lines in inputs.periods[a.key]
+                ],
+                "lines": by_account[a.key],
+            }
+            for a in inputs.accounts
+        ],
+    }
+
+
 def series_ids(keys: Sequence[str]) -> list[int]:
     """Store ids from `Txn.key`s (the store's keys are row ids)."""
     return [int(k) for k in keys]

@@ -201,3 +201,26 @@ def test_audit_names_no_bank_holder_or_amount(store):
     for secret in ("Barclays", "9876", "321", "JOHN", "Nadia"):
         assert secret not in summaries
     assert "1 line(s) added" in summaries and "bank" in summaries
+
+
+def test_the_subject_access_copy_holds_the_statements_and_reads_back(store):
+    from desktop.importers.history_json import export_case, parse_case
+
+    cid = _client(store)
+    aid = _account(store, cid, last_four="4821")
+    with store.session() as s:
+        st.add_statement(
+            s, aid, _statement([_row(2, D(2026, 6, 1), "-300.00", "RENT")]), "csv", "A"
+        )
+        ids = st.series_ids(t.key for t in st.review_inputs(s, cid).txns)
+        st.save_explanation(s, cid, ids, Explanation("Rent", "rent"), "A")
+        full = export_case(s, cid, full=True)
+        plain = export_case(s, cid, full=False)
+    record = full["client_record"]["bank_statements"]
+    (account,) = record["accounts"]
+    assert (account["bank"], account["last_four"]) == ("Nationwide", "4821")
+    assert account["statements"] == [{"from": "2026-06-01", "to": "2026-06-01", "source": "csv"}]
+    assert account["lines"][0]["amount"] == "-300.00"
+    assert account["lines"][0]["explanation"]["text"] == "Rent"
+    assert "client_record" not in plain
+    assert parse_case(full).details.full_name == "Nadia Karimi"
