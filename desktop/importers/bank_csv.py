@@ -348,8 +348,9 @@ class _Table:
     stated_period: tuple[date, date] | None = None
 
 
-def _read_text(path: Path) -> tuple[str, str]:
-    name = clip(path.name)
+def read_statement_bytes(path: Path, name: str) -> bytes:
+    """The bytes of a statement file (CSV or OFX), or StatementFileError naming the file: too
+    big for a statement download, unreadable, or empty."""
     try:
         size = path.stat().st_size
         if size > MAX_STATEMENT_BYTES:
@@ -363,6 +364,12 @@ def _read_text(path: Path) -> tuple[str, str]:
         ) from None
     if not data.strip():
         raise StatementFileError(f"{name}: the file is empty")
+    return data
+
+
+def _read_text(path: Path) -> tuple[str, str]:
+    name = clip(path.name)
+    data = read_statement_bytes(path, name)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16"

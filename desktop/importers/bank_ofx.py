@@ -34,13 +34,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from desktop.importers.bank_csv import (
-    MAX_STATEMENT_BYTES,
     ParsedRow,
     ParsedStatement,
     StatementFileError,
     join_description,
     oldest_first,
     parse_money,
+    read_statement_bytes,
 )
 from desktop.rules.history import DATE_RANGE_TEXT, clip, date_in_range, quote
 
@@ -69,7 +69,7 @@ def read_ofx(path: Path) -> ParsedStatement:
 
     path = Path(path)
     name = clip(path.name)
-    text = _decode(_read_bytes(path, name), name)
+    text = _decode(read_statement_bytes(path, name), name)
     lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer("<STMTTRN>", text, re.I)]
     if not re.search(r"<OFX[\s>]", text, re.I):
         raise StatementFileError(f"{name}: no <OFX> section, so this is not an OFX file")
@@ -164,20 +164,6 @@ def _row(name: str, line: int, txn) -> ParsedRow:
 
 def _day(value) -> date | None:
     return value.date() if isinstance(value, datetime) else None
-
-
-def _read_bytes(path: Path, name: str) -> bytes:
-    try:
-        if path.stat().st_size > MAX_STATEMENT_BYTES:
-            raise StatementFileError(f"{name}: too big for a bank statement download")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise StatementFileError(
-            f"{name}: the file cannot be read ({exc.strerror or type(exc).__name__})"
-        ) from None
-    if not data.strip():
-        raise StatementFileError(f"{name}: the file is empty")
-    return data
 
 
 def _decode(data: bytes, name: str) -> str:

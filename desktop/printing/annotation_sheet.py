@@ -41,7 +41,6 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -61,6 +60,7 @@ from desktop.printing.common import (
     MUTED,
     RULE_GREY,
     ZEBRA_FILL,
+    document,
     numbered_canvas,
     para_text,
     pdf_text,
@@ -318,20 +318,7 @@ def build_annotation_sheet(
     final = review.is_final(explanations)
     draft = None if final else draft_mark(done, total)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=PAGE_SIZE,
-        leftMargin=MARGIN_LEFT,
-        rightMargin=MARGIN_RIGHT,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        # Generic: file managers and mail programs show the title without opening the file.
-        title=TITLE,
-        author="Drop-in Desk",
-        creator="Drop-in Desk",
-        subject=TITLE,
-        invariant=1,  # the same input gives the same bytes
-    )
+    doc = document(buffer, TITLE, TITLE, pagesize=PAGE_SIZE)
     sheet = _Sheet(review, txns, explanations, name, made_on, adviser, (done, total), final)
     story: list[Flowable] = []
     story += sheet.title_block()

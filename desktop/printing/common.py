@@ -29,6 +29,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import SimpleDocTemplate
 
 from desktop.datetext import long_date, rewrite_iso_dates
 from desktop.status_style import StatusStyle
@@ -370,6 +371,25 @@ def draw_swatch(
 
 class WriteProblem(Exception):
     """A file could not be written; the message names the place and says why (no data)."""
+
+
+def document(buffer, title: str, subject: str, pagesize=PAGE_SIZE) -> SimpleDocTemplate:
+    """A document in the house margins. The title stays generic (file managers and mail
+    programs show it without opening the file); `invariant` leaves the creation time out, so
+    the same input gives the same bytes."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=title,
+        author="Drop-in Desk",
+        creator="Drop-in Desk",
+        subject=subject,
+        invariant=1,
+    )
 
 
 def write_atomically(path: Path | str, data: bytes) -> Path:

@@ -28,7 +28,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -40,14 +39,10 @@ from desktop.printing.common import (
     FONT_BOLD,
     FRAME_WIDTH,
     INK,
-    MARGIN_BOTTOM,
-    MARGIN_LEFT,
-    MARGIN_RIGHT,
-    MARGIN_TOP,
     MUTED,
-    PAGE_SIZE,
     RULE_GREY,
     ZEBRA_FILL,
+    document,
     draw_pattern,
     draw_swatch,
     fill_cells,
@@ -132,20 +127,7 @@ def build_residence_report(
     adviser = shorten(adviser, TEXT_LIMIT)
     label = route_label or ROUTES.get(timeline.route, timeline.route)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=PAGE_SIZE,
-        leftMargin=MARGIN_LEFT,
-        rightMargin=MARGIN_RIGHT,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        # The title stays generic: file managers and mail programs show it without opening.
-        title=TITLE,
-        author="Drop-in Desk",
-        creator="Drop-in Desk",
-        subject=f"{TITLE}: {pdf_text(label)}",
-        invariant=1,  # no creation time in the file; the same input gives the same bytes
-    )
+    doc = document(buffer, TITLE, f"{TITLE}: {pdf_text(label)}")
     running = " · ".join(p for p in (TITLE, pdf_text(name), pdf_text(reference)) if p)
     story: list[Flowable] = []
     story += _header(timeline, name, reference, adviser, made_on, label)
