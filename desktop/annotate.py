@@ -6,7 +6,7 @@
     pdf = build_annotation_sheet(review, txns, {}, client_name="…", made_on=date.today())
 
 Each file is one account. Its key is the file's stem ("monzo"; a second "monzo.csv" from
-another folder becomes "monzo-2"), the holder is "Not given" (a file does not say who holds
+another folder becomes "monzo-2"), the holder is "holder not given" (a file does not say who holds
 it), the bank, sort code and last four digits come from what the file says about itself, else
 the bank is the file's name; the statement period is the one the file states, else its first to
 last date.
@@ -31,7 +31,7 @@ __all__ = [
     "review_files",
 ]
 
-HOLDER_NOT_GIVEN = "Not given"
+HOLDER_NOT_GIVEN = "holder not given"
 #: No message echoes more than this many characters of what was typed.
 ECHO_LIMIT = 40
 PENNY = Decimal("0.01")

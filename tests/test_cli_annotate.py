@@ -290,7 +290,7 @@ def test_files_with_the_same_name_are_two_accounts(tmp_path):
     )
     assert [x.key for x in accounts] == ["monzo", "monzo-2"]
     assert {t.account for t in txns} == {"monzo", "monzo-2"}
-    assert all(x.holder == "Not given" for x in accounts)
+    assert all(x.holder == "holder not given" for x in accounts)
     assert accounts[0].periods == ((date(2025, 10, 1), date(2026, 4, 10)),)
     assert [c.account for c in review.coverage] == ["monzo", "monzo-2"]
 
