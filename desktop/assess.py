@@ -369,3 +369,82 @@ def parse_date_option(flag: str, value: str | None) -> date | None:
 def history_of_case(data: Mapping[str, Any]) -> History:
     """The History in a history JSON object (a full export's client_record is ignored)."""
     return parse_history({k: v for k, v in data.items() if k != CLIENT_RECORD_KEY})
+
+
+# --------------------------------------------------------------------------------------------
+# Checklists and the handout's words (resources/checklists/; desktop.rules.checklists parses).
+# --------------------------------------------------------------------------------------------
+
+#: The handout's own words; files starting with "_" in checklists_dir() are not checklists.
+PHRASES_FILE = "_phrases.toml"
+
+
+def checklists_dir() -> Path:
+    return desktop.RESOURCES_DIR / "checklists"
+
+
+def _shown_name(path: Path) -> str:
+    """How messages name a file: relative to the project ("resources/checklists/x.toml")."""
+    try:
+        return path.resolve().relative_to(desktop.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read_checklist_toml(path: Path) -> tuple[dict[str, Any], str, str]:
+    """(document, raw text, shown name) of a checklist-folder TOML file; ChecklistError naming
+    the file (and, for TOML syntax errors, the line and column) when it cannot be read."""
+    from desktop.rules.checklists import ChecklistError, toml_error_line
+
+    name = _shown_name(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ChecklistError(f"{name}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ChecklistError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = toml_error_line(str(exc), text)
+        reason = re.sub(r"\s*\(at [^)]*\)\s*\Z", "", str(exc))
+        where = f"line {line}" + (f", column {column}" if column is not None else "")
+        raise ChecklistError(f"{name}, {where}: not valid TOML ({reason})") from None
+    return doc, text, name
+
+
+@lru_cache(maxsize=4)
+def _checklists(directory: str | None):
+    from desktop.rules.checklists import parse_checklist
+
+    folder = Path(directory) if directory else checklists_dir()
+    found = []
+    for path in sorted(folder.glob("*.toml")):
+        if path.name.startswith("_"):
+            continue
+        doc, text, name = _read_checklist_toml(path)
+        found.append(parse_checklist(doc, name=name, text=text))
+    return tuple(sorted(found, key=lambda c: c.id))
+
+
+def load_checklists(directory: str | None = None) -> dict[str, Any]:
+    """Every checklist in resources/checklists/ (or `directory`): id -> Checklist, sorted by
+    id. Cached: the files do not change at run time. The first bad file raises ChecklistError
+    naming the file and line."""
+    return {c.id: c for c in _checklists(directory)}
+
+
+@lru_cache(maxsize=4)
+def _phrases(directory: str | None):
+    from desktop.rules.checklists import parse_phrases
+
+    folder = Path(directory) if directory else checklists_dir()
+    doc, text, name = _read_checklist_toml(folder / PHRASES_FILE)
+    return parse_phrases(doc, name=name, text=text)
+
+
+def handout_phrases(directory: str | None = None) -> dict[str, dict[str, Any]]:
+    """The handout's own words: lang -> phrase key (desktop.rules.checklists.PHRASE_KEYS) ->
+    text; `weekdays` and `months` are tuples of names. From resources/checklists/_phrases.toml
+    (cached); ChecklistError naming the file and line when it is wrong."""
+    return {lang: dict(words) for lang, words in _phrases(directory).items()}

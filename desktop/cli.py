@@ -8,6 +8,8 @@ Sub-commands:
   report CASE.json   make the printed residence report (A4 PDF) from a history JSON
   annotate FILE...   check bank statement files for a fee waiver: the annotation sheet (PDF)
                      and/or the flagged lines as JSON (no store, no passphrase)
+  checklist ROUTE    print a client handout: what to bring for a route (A4 PDF);
+                     --list shows the checklists
 
 The passphrase comes from DROPIN_DESK_PASSPHRASE or a prompt. Any problem is one line on
 stderr and exit status 2.
@@ -169,6 +171,46 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=f"adviser named on the sheet (default: ${ADVISER_ENV}, if set)",
     )
+    p_checklist = sub.add_parser(
+        "checklist",
+        parents=[data_dir],
+        help="make a client handout: what to bring for a route (A4 PDF); --list shows them",
+        description="Make the printed handout of a checklist: what the client brings, with a "
+        "tick box for each paper, in English, Arabic or Farsi, normal or large print. "
+        "With --client it has the client's name, their own dates and what they have already "
+        "brought (this opens the store: the passphrase comes from "
+        f"${PASSPHRASE_ENV} or a prompt). The PDF is written whole or not at all.",
+    )
+    p_checklist.add_argument(
+        "route", nargs="?", metavar="ROUTE", help="the checklist's id (see --list)"
+    )
+    p_checklist.add_argument(
+        "--list", action="store_true", help="print the checklists, one a line: id and title"
+    )
+    p_checklist.add_argument(
+        "--client", type=int, metavar="ID", help="the client the handout is for (opens the store)"
+    )
+    p_checklist.add_argument(
+        "--large-print", action="store_true", help="large print: 18 pt text, larger headings"
+    )
+    p_checklist.add_argument(
+        "--lang",
+        default="en",
+        metavar="CODE",
+        help="language of the handout: en (default), ar or fa, if the checklist has it",
+    )
+    p_checklist.add_argument("--out", metavar="HANDOUT.pdf", help="where to write the PDF")
+    p_checklist.add_argument(
+        "--adviser",
+        metavar="NAME",
+        help=f"adviser named on the handout (default: ${ADVISER_ENV}, if set)",
+    )
+    p_checklist.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="take this date as today: the date made and which of the client's dates are "
+        "still to come (default: the computer's date)",
+    )
     return parser
 
 
@@ -250,6 +292,132 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     else:
         print(out)
     return 0
+
+
+CENTRE_ENV = "DROPIN_DESK_CENTRE"
+CENTRE_CONTACT_ENV = "DROPIN_DESK_CENTRE_CONTACT"
+
+
+def _cmd_checklist(args: argparse.Namespace) -> int:
+    """`dropin-desk checklist`: --list prints the checklists; ROUTE makes the handout, written
+    beside --out and renamed over it (never a partial file)."""
+    from datetime import date
+
+    from desktop.assess import load_checklists, parse_date_option
+    from desktop.rules.checklists import LANGUAGES, ChecklistError
+
+    try:
+        checklists = load_checklists()
+    except ChecklistError as exc:
+        raise _CliProblem(_clip_lines(str(exc))) from None
+    if args.list:
+        if args.route is not None:
+            raise _CliProblem("checklist: give --list or a ROUTE, not both")
+        for checklist in checklists.values():
+            print(f"{checklist.id}\t{checklist.title}")
+        return 0
+    if args.route is None:
+        raise _CliProblem("checklist: give a checklist id (ROUTE), or --list to see them")
+    checklist = checklists.get(args.route)
+    if checklist is None:
+        known = ", ".join(checklists) or "none"
+        raise _CliProblem(
+            f"checklist: there is no checklist {_clip(args.route)!r}; "
+            f"the checklists are: {known} (see dropin-desk checklist --list)"
+        )
+    languages = checklist.languages()
+    if args.lang not in languages:
+        names = ", ".join(f"{code} ({LANGUAGES[code][0]})" for code in languages)
+        raise _CliProblem(
+            f"--lang: {_clip(args.lang)!r} is not a language of the checklist {checklist.id}; "
+            f"choose one of {names}"
+        )
+    if not args.out:
+        raise _CliProblem("checklist: say where to write the handout: --out HANDOUT.pdf")
+    out = _out_path(args.out, "handout.pdf")
+    today = parse_date_option("--today", args.today) or date.today()
+    adviser = args.adviser if args.adviser is not None else os.environ.get(ADVISER_ENV, "")
+    details = {
+        "client_name": "",
+        "centre_name": os.environ.get(CENTRE_ENV, ""),
+        "centre_contact": os.environ.get(CENTRE_CONTACT_ENV, ""),
+        "lines": None,
+        "dates": (),
+    }
+    if args.client is not None:
+        details.update(_client_details(args, checklist, today))
+    from desktop.printing.common import WriteProblem, write_atomically
+    from desktop.printing.handout import build_handout
+
+    try:
+        pdf = build_handout(
+            checklist,
+            lang=args.lang,
+            large_print=args.large_print,
+            adviser=adviser,
+            made_on=today,
+            **details,
+        )
+    except ChecklistError as exc:  # the phrases file
+        raise _CliProblem(_clip_lines(str(exc))) from None
+    except Exception as exc:  # a bug: no traceback, which could show client data
+        raise _CliProblem(f"internal error making the handout ({type(exc).__name__})") from None
+    try:
+        write_atomically(out, pdf)
+    except WriteProblem as exc:
+        raise _CliProblem(f"--out: {exc}") from None
+    print(out)
+    return 0
+
+
+def _client_details(args: argparse.Namespace, checklist, today) -> dict:
+    """What the store knows for the handout: the client's name, their dates for the
+    checklist's routes, their ticks (the newest list started from this checklist, if any)
+    and the centre's name and contact (each falling back to the environment when not set)."""
+    from desktop.assess import assess_history
+    from desktop.printing.handout import client_lines, deadline_dates
+    from desktop.rules.history import HistoryError
+    from desktop.store.repository import get_client, get_setting, load_history
+
+    try:
+        from desktop.store import checklists as stored
+    except ImportError:  # no per-client checklists in this store version: the template
+        stored = None
+    details: dict = {}
+    store = _open_store(args)
+    try:
+        with store.session() as session:
+            client = get_client(session, args.client)
+            details["client_name"] = client.full_name
+            for key in ("centre_name", "centre_contact"):  # the settings dialog's keys
+                value = (get_setting(session, key) or "").strip()
+                if value:
+                    details[key] = value
+            if stored is not None:
+                mine = [
+                    c
+                    for c in stored.lists_of(session, args.client)
+                    if c.template_id == checklist.id
+                ]
+                if mine:
+                    newest = max(mine, key=lambda c: c.id)
+                    details["lines"] = client_lines(checklist, newest.items, args.lang)
+            history = load_history(session, args.client) if checklist.routes else None
+    finally:
+        store.close()
+    deadlines = []
+    for route in checklist.routes:
+        try:
+            deadlines.extend(assess_history(history, route=route, today=today).deadlines)
+        except (HistoryError, ValueError, ArithmeticError):
+            # The message may hold client data, so it is not shown; the handout is still made.
+            print(
+                f"dropin-desk: note: the client's dates for {route} are not on the handout "
+                "(their history cannot be assessed for it yet)",
+                file=sys.stderr,
+            )
+    details["dates"] = deadline_dates(deadlines, today)
+    return details
 
 
 def _clip_lines(message: str) -> str:
@@ -431,6 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": _cmd_export,
         "report": _cmd_report,
         "annotate": _cmd_annotate,
+        "checklist": _cmd_checklist,
     }
     try:
         return handlers[args.command](args)

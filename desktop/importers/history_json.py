@@ -170,7 +170,9 @@ def export_case(session, client_id: int, *, full: bool) -> dict:
         ]
     out = case_to_dict(case, notes, audit, full=full)
     if full:
+        from desktop.store.checklists import checklists_record
         from desktop.store.statements import statements_record
 
         out[CLIENT_RECORD_KEY]["bank_statements"] = statements_record(session, client_id)
+        out[CLIENT_RECORD_KEY]["checklists"] = checklists_record(session, client_id)
     return out

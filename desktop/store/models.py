@@ -316,3 +316,55 @@ class StatementCheckRow(Base):
     threshold: Mapped[str] = mapped_column(
         String(12), default="standard", server_default="standard"
     )
+
+
+# ---- per-client checklists (migration 0006) -----------------------------------------------------
+
+
+class ClientChecklistRow(Base):
+    """A checklist started for a client from a template (`desktop.rules.checklists.Checklist`).
+    `title` is the template's title when it was started; `circumstances` a JSON list of the
+    circumstance keys ticked then. Goes with the client (FK CASCADE; no Client relationship)."""
+
+    __tablename__ = "client_checklists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    template_id: Mapped[str] = mapped_column(String(100))
+    template_version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    circumstances: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    items: Mapped[list[ChecklistItemRow]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ChecklistItemRow.position, ChecklistItemRow.id",
+    )
+
+
+class ChecklistItemRow(Base):
+    """One thing to gather. `item_id` is the template item's id, or "custom-<n>" for an item
+    the adviser added (`custom`); `text` is the English text when the item was added (a
+    snapshot). `status` is "pending", "received" or "not_applicable" (with `na_reason`)."""
+
+    __tablename__ = "client_checklist_items"
+    __table_args__ = (
+        UniqueConstraint("checklist_id", "item_id", name="uq_client_checklist_items_item"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checklist_id: Mapped[int] = mapped_column(
+        ForeignKey("client_checklists.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    provider: Mapped[str] = mapped_column(String(30), default="client", server_default="client")
+    section: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    source: Mapped[str] = mapped_column(Text, default="", server_default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
+    na_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    received_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    custom: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

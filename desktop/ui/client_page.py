@@ -1,6 +1,6 @@
-"""The client's page on the right of the main window: a header and six tabs.
+"""The client's page on the right of the main window: a header and seven tabs.
 
-Ctrl+1..6 (or Alt+1..6) switch tabs. `clear()` drops every widget's client data (the app
+Ctrl+1..7 (or Alt+1..7) switch tabs. `clear()` drops every widget's client data (the app
 locks); `show_client(None)` shows the empty placeholder.
 """
 
@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.store.repository import get_client
+from desktop.ui.checklists_tab import ChecklistsTab
 from desktop.ui.details_tab import DetailsTab
 from desktop.ui.history_tab import HistoryTab
 from desktop.ui.household_tab import HouseholdTab
@@ -61,6 +62,7 @@ class ClientPage(QWidget):
         self.residence_tab = ResidenceTab()
         self.notes_tab = NotesTab()
         self.statements_tab = StatementsTab()
+        self.checklists_tab = ChecklistsTab()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Client tabs")
         for number, (tab, title) in enumerate(
@@ -71,6 +73,7 @@ class ClientPage(QWidget):
                 (self.residence_tab, "Residence"),
                 (self.notes_tab, "Notes"),
                 (self.statements_tab, "Statements"),
+                (self.checklists_tab, "Checklists"),
             ),
             start=1,
         ):
@@ -90,6 +93,7 @@ class ClientPage(QWidget):
         self.residence_tab.add_trip_requested.connect(self._add_trip)
         self.household_tab.household_saved.connect(self._household_saved)
         self.statements_tab.statements_changed.connect(self._changed)
+        self.checklists_tab.checklists_changed.connect(self._changed)
 
         client = QWidget()
         client_layout = QVBoxLayout(client)
@@ -123,6 +127,7 @@ class ClientPage(QWidget):
         )
         self.notes_tab.set_context(store, adviser)
         self.statements_tab.set_context(store, adviser, today_provider)
+        self.checklists_tab.set_context(store, adviser, today_provider)
 
     def show_client(self, client_id: int | None) -> None:
         if client_id is None:
@@ -136,6 +141,7 @@ class ClientPage(QWidget):
         self.residence_tab.load(client_id)
         self.notes_tab.load(client_id)
         self.statements_tab.load(client_id)
+        self.checklists_tab.load(client_id)
         self.stack.setCurrentIndex(1)
 
     def current_client_id(self) -> int | None:
@@ -154,6 +160,7 @@ class ClientPage(QWidget):
         self.residence_tab.clear()
         self.notes_tab.clear()
         self.statements_tab.clear()
+        self.checklists_tab.clear()
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentIndex(0)
 
@@ -184,6 +191,7 @@ class ClientPage(QWidget):
         self.history_tab.load(self._client_id)  # the history's person (name, DOB) may have changed
         self.residence_tab.load(self._client_id)
         self.statements_tab.load(self._client_id)
+        self.checklists_tab.load(self._client_id)
         self.notes_tab.load(self._client_id)
         self.client_changed.emit(self._client_id)
 
@@ -197,6 +205,7 @@ class ClientPage(QWidget):
 
     def _history_saved(self) -> None:
         self.residence_tab.load(self._client_id)
+        self.checklists_tab.load(self._client_id)  # the key dates
         self._changed()
 
     def show_record(self, reference: str) -> bool:

@@ -46,7 +46,13 @@ from desktop.ui.create_store_page import CreateStorePage
 from desktop.ui.deadlines_page import DeadlinesPage
 from desktop.ui.idle_watcher import IdleWatcher
 from desktop.ui.operations import Operation
-from desktop.ui.settings_dialog import AUTO_LOCK_SETTING, DEFAULT_AUTO_LOCK_MINUTES, SettingsDialog
+from desktop.ui.settings_dialog import (
+    AUTO_LOCK_SETTING,
+    CENTRE_CONTACT_SETTING,
+    CENTRE_NAME_SETTING,
+    DEFAULT_AUTO_LOCK_MINUTES,
+    SettingsDialog,
+)
 from desktop.ui.unlock_page import UnlockPage
 
 FALLBACK_ADVISER = "Adviser (not named)"
@@ -175,10 +181,17 @@ class MainWindow(QMainWindow):
         self.board_action.setToolTip("Every client's deadlines in date order (Ctrl+D)")
         view.addAction(self.board_action)
 
+        calculators = bar.addMenu("&Tools")
+        self.finance_action = self._action(
+            "Appendix FM &money calculator…", self.show_finance_calculator, data=False
+        )
+        self.fees_action = self._action("Household &fees…", self.show_fees, data=False)
+        calculators.addActions([self.finance_action, self.fees_action])
+
         tools = bar.addMenu("&Settings")
         self.adviser_action = self._action("Switch &adviser…", self.switch_adviser, "Ctrl+Shift+A")
         self.passphrase_action = self._action("Change &passphrase…", self.change_passphrase)
-        self.settings_action = self._action("&Auto-lock…", self.edit_settings)
+        self.settings_action = self._action("Auto-lock and &centre…", self.edit_settings)
         tools.addActions([self.adviser_action, self.passphrase_action, self.settings_action])
 
         help_menu = bar.addMenu("&Help")
@@ -584,10 +597,28 @@ class MainWindow(QMainWindow):
             ),
         )
 
+    def show_finance_calculator(self) -> None:
+        """The Appendix FM financial requirement worked out on screen (nothing is saved)."""
+        from desktop.ui.finance_dialog import FinanceDialog
+
+        FinanceDialog(self, today=self.today()).exec()
+
+    def show_fees(self) -> None:
+        """A household's fees and health charge for an application on a date (nothing saved)."""
+        from desktop.ui.fees_dialog import FeesDialog
+
+        FeesDialog(self, today=self.today()).exec()
+
     def edit_settings(self) -> None:
         minutes = self.idle.interval_ms() // 60_000
-        dialog = SettingsDialog(minutes, self)
+        with self.store.read_session() as session:
+            name = repository.get_setting(session, CENTRE_NAME_SETTING, "") or ""
+            contact = repository.get_setting(session, CENTRE_CONTACT_SETTING, "") or ""
+        dialog = SettingsDialog(minutes, self, centre_name=name, centre_contact=contact)
         if dialog.exec() == QDialog.DialogCode.Accepted:
+            with self.store.session() as session:
+                repository.set_setting(session, CENTRE_NAME_SETTING, dialog.centre_name())
+                repository.set_setting(session, CENTRE_CONTACT_SETTING, dialog.centre_contact())
             self.set_auto_lock_minutes(dialog.auto_lock_minutes())
 
     def set_auto_lock_minutes(self, minutes: int) -> None:

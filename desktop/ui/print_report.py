@@ -41,7 +41,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,8 @@ class PrintTarget:
     sides: str | None = None
     #: (first, last) page, 1-based, or None for all pages.
     pages: tuple[int, int] | None = None
+    #: The print job's title as the spooler shows it: the document's kind, never a name.
+    title: str = TITLE
 
 
 def suggested_report_name(client_id: int | None, made_on: date) -> str:
@@ -275,7 +277,7 @@ def spool_command(
     which = which or shutil.which
     lp = which("lp")
     if lp:
-        cmd = [lp, "-d", target.printer_name, "-n", str(target.copies), "-t", TITLE]
+        cmd = [lp, "-d", target.printer_name, "-n", str(target.copies), "-t", target.title]
         if target.sides:
             cmd += ["-o", f"sides={target.sides}"]
         if target.pages:
@@ -283,7 +285,7 @@ def spool_command(
         return cmd
     lpr = which("lpr")
     if lpr:
-        cmd = [lpr, "-P", target.printer_name, f"-#{target.copies}", "-T", TITLE]
+        cmd = [lpr, "-P", target.printer_name, f"-#{target.copies}", "-T", target.title]
         if target.sides:
             cmd += ["-o", f"sides={target.sides}"]
         if target.pages:
@@ -335,6 +337,7 @@ def print_report(
     run: Run | None = None,
     suggested_name: str = "residence-report.pdf",
     on_done: Callable[[str], None] | None = None,
+    title: str = TITLE,
 ) -> Any:
     """Show the print dialog, then build the PDF off the UI thread and write it to the chosen
     PDF file or hand it to `spooler` (default `system_spooler`). Returns the running operation,
@@ -350,6 +353,7 @@ def print_report(
         return None
     if target is None:
         return None
+    target = replace(target, title=title)
     send = spooler or system_spooler
 
     def work(progress: Progress) -> str:

@@ -1,4 +1,5 @@
-"""Settings: the idle time before the window locks itself."""
+"""Settings: the idle time before the window locks itself, and the centre's name and contact
+line printed on client handouts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -14,10 +16,25 @@ from PySide6.QtWidgets import (
 
 DEFAULT_AUTO_LOCK_MINUTES = 10
 AUTO_LOCK_SETTING = "auto_lock_minutes"
+#: Printed at the foot of client handouts (desktop.printing.handout): one line each.
+CENTRE_NAME_SETTING = "centre_name"
+CENTRE_CONTACT_SETTING = "centre_contact"
+CENTRE_FIELD_MAX = 200
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, auto_lock_minutes: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        auto_lock_minutes: int,
+        parent: QWidget | None = None,
+        *,
+        centre_name: str = "",
+        centre_contact: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.minutes = QSpinBox()
@@ -25,10 +42,26 @@ class SettingsDialog(QDialog):
         self.minutes.setSuffix(" minutes")
         self.minutes.setValue(auto_lock_minutes)
         self.minutes.setAccessibleName("Lock after this many idle minutes")
+        self.centre_name_field = QLineEdit(_one_line(centre_name))
+        self.centre_name_field.setMaxLength(CENTRE_FIELD_MAX)
+        self.centre_name_field.setAccessibleName("Centre name, printed on handouts")
+        self.centre_name_field.setPlaceholderText("e.g. Riverside Advice Drop-in")
+        self.centre_contact_field = QLineEdit(_one_line(centre_contact))
+        self.centre_contact_field.setMaxLength(CENTRE_FIELD_MAX)
+        self.centre_contact_field.setAccessibleName(
+            "Centre contact (phone or address), printed on handouts"
+        )
+        self.centre_contact_field.setPlaceholderText("e.g. 01632 960 123, 4 Mill Lane (Tuesdays)")
         form = QFormLayout()
-        label = QLabel("&Lock after idle:")
-        label.setBuddy(self.minutes)
-        form.addRow(label, self.minutes)
+        for text, field in (
+            ("&Lock after idle:", self.minutes),
+            ("Centre &name:", self.centre_name_field),
+            ("Centre &contact:", self.centre_contact_field),
+        ):
+            label = QLabel(text)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        self.centre_name_field.setMinimumWidth(320)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -36,10 +69,19 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        note = QLabel("The window hides every client detail when it locks.")
+        note = QLabel(
+            "The window hides every client detail when it locks. The centre's name and contact "
+            "line are printed on the checklists handed to clients."
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
         layout.addWidget(buttons)
 
     def auto_lock_minutes(self) -> int:
         return self.minutes.value()
+
+    def centre_name(self) -> str:
+        return _one_line(self.centre_name_field.text())
+
+    def centre_contact(self) -> str:
+        return _one_line(self.centre_contact_field.text())

@@ -790,4 +790,5 @@ class StatementsTab(QWidget):
             self,
             self._sheet_factory(),
             suggested_name=suggested_sheet_name(self._client_id, self.today()),
+            title="Bank statement annotation sheet",
         )

@@ -424,6 +424,7 @@ def engine(monkeypatch):
     fake = GatedEngine()
     module = types.ModuleType("desktop.assess")
     module.verdict_line = fake.verdict_line
+    module.load_checklists = dict  # the Checklists tab asks for the templates: none here
     monkeypatch.setitem(sys.modules, "desktop.assess", module)
     yield fake
     fake.gate.set()  # never leave a pool thread waiting

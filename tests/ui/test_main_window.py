@@ -247,6 +247,7 @@ def test_locking_while_verdicts_are_worked_out_shows_nothing_after(qtbot, seeded
 
     engine = types.ModuleType("desktop.assess")
     engine.verdict_line = verdict_line
+    engine.load_checklists = dict  # the Checklists tab asks for the templates: none here
     monkeypatch.setitem(sys.modules, "desktop.assess", engine)
     window = make_window(qtbot, seeded)
     unlock(qtbot, window)
@@ -388,3 +389,36 @@ def test_lock_leaves_nothing_on_the_board_or_the_badges(qtbot, with_deadlines):
     model = window.client_list.model
     assert model.index(model.row_of(urgent), 0).data(BadgeRole) == "4 d"
     window.close()
+
+
+def test_settings_keep_the_centre_for_handouts(qtbot, seeded, monkeypatch):
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    window = make_window(qtbot, seeded)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+
+    def run(dialog):
+        dialog.centre_name_field.setText("Riverside Advice Drop-in")
+        dialog.centre_contact_field.setText("0113 496 0000")
+        return SettingsDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SettingsDialog, "exec", run)
+    window.edit_settings()
+    with window.store.read_session() as s:
+        assert repository.get_setting(s, "centre_name") == "Riverside Advice Drop-in"
+        assert repository.get_setting(s, "centre_contact") == "0113 496 0000"
+
+
+def test_the_calculators_open_from_the_tools_menu_even_when_locked(qtbot, seeded, monkeypatch):
+    from desktop.ui.fees_dialog import FeesDialog
+    from desktop.ui.finance_dialog import FinanceDialog
+
+    opened = []
+    monkeypatch.setattr(FinanceDialog, "exec", lambda self: opened.append("finance") or 0)
+    monkeypatch.setattr(FeesDialog, "exec", lambda self: opened.append("fees") or 0)
+    window = make_window(qtbot, seeded)  # locked: the calculators hold no client data
+    assert window.finance_action.isEnabled() and window.fees_action.isEnabled()
+    window.finance_action.trigger()
+    window.fees_action.trigger()
+    assert opened == ["finance", "fees"]

@@ -343,3 +343,17 @@ def test_problem_text():
     )
     assert "KeyError" in pr.problem_text(KeyError("Amina"))
     assert "Amina" not in pr.problem_text(KeyError("Amina"))
+
+
+def test_the_print_job_is_titled_by_the_documents_kind(qtbot, parent, problems, monkeypatch):
+    monkeypatch.setattr(pr, "ask_print_target", lambda _parent: PrintTarget(printer_name="Office"))
+    spooled = []
+    wait(
+        qtbot,
+        pr.print_report(
+            parent, Factory(), spooler=lambda data, where: spooled.append(where), title="Checklist"
+        ),
+    )
+    assert spooled[0].title == "Checklist"
+    lp = pr.spool_command(spooled[0], which=lambda name: "/usr/bin/lp" if name == "lp" else None)
+    assert lp[lp.index("-t") + 1] == "Checklist"

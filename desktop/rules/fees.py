@@ -1,0 +1,536 @@
+"""What a household pays the Home Office for one application: each person's application fee, the
+Immigration Health Charge for leave of limited duration, the total, and whether a fee waiver can
+be asked for.
+
+Money is `decimal.Decimal` pounds, to the penny: the fees are whole pounds, but the health charge
+for half a year can come to pence (reference 003: £2587.50 for 2 1/2 years at £1035 a year).
+
+Every amount is a dated figure in `resources/rules/fees.toml`; the one in force on the application
+date is used (`Figures.entry`). Each line carries that figure's source and the date it took
+effect.
+
+The health charge (Immigration (Health Charge) Order 2015, Schedule 1): a yearly amount for each
+person, for each year of the leave the application is for; a part of a year up to
+`ihs.half_year_max_months` pays half, a longer part the whole year. So a partner visa from
+outside the UK (33 months, Appendix FM D-ECP.1.1) pays 3 years and a 30-month extension pays
+2 1/2 years. Children under 18 pay the reduced rate (from `ihs.children_reduced_rate_from`;
+before that the full rate). Settlement and naturalisation are not limited leave: no charge.
+
+Fee waivers (reference 003, fee waiver sheet: The Home Office policy): the policy lists the
+10-year partner, parent and private life routes, other human rights applications, human rights
+applications from people with discretionary leave after an asylum refusal (reference 002 too),
+further leave for some trafficking victims, the 5-year partner route in the UK only where the
+sponsor gets a disability benefit and the family will be adequately maintained, and the 5-year
+parent route. There is no fee waiver for permanent stay (fee waiver and long residence sheets);
+the domestic abuse settlement fee can be waived (domestic abuse sheet). Naturalisation is not on
+the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from desktop.datetext import long_date
+from desktop.rules.figures import Figure, Figures, FiguresError
+
+PENNY = Decimal("0.01")
+HALF = Decimal("0.5")
+
+WaiverStatus = Literal["yes", "only_if", "no", "no_fee"]
+
+FEE_WAIVER_SHEET = "Reference 003, fee waiver sheet: The Home Office policy"
+IHS_RULE = "Immigration (Health Charge) Order 2015, Schedule 1"
+
+
+class FeesError(ValueError):
+    """A question the fee calculator cannot answer; `field` names the input that is wrong
+    ("application", "on", "adults", "children", "months" or "ihs_years")."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Application:
+    """One kind of application: which fee it pays and whether a fee waiver is possible."""
+
+    key: str
+    label: str
+    fee_key: str
+    #: True for leave of limited duration: each person pays the health charge.
+    health_charge: bool
+    #: The figure giving the usual length of the leave (months), for the health charge.
+    leave_months_key: str | None
+    waiver: WaiverStatus
+    waiver_reason: str
+    waiver_source: str
+    #: False where children cannot be part of the application (they apply another way).
+    children_allowed: bool = True
+    children_reason: str = ""
+    note: str = ""
+    #: False for an application made from outside the UK (paragraph 34G does not apply).
+    in_uk: bool = True
+
+
+APPLICATIONS: Mapping[str, Application] = {
+    a.key: a
+    for a in (
+        Application(
+            key="partner_entry_clearance",
+            label="Partner visa from outside the UK (5-year route)",
+            fee_key="fee.partner_entry_clearance",
+            health_charge=True,
+            leave_months_key="leave.partner_entry_clearance_months",
+            waiver="only_if",
+            waiver_reason=(
+                "Only if the application rests on human rights grounds and the fee cannot be "
+                "afforded. The fee waiver list names human rights applications, not the usual "
+                "partner visa; check the Home Office fee waiver guidance before relying on one."
+            ),
+            waiver_source=FEE_WAIVER_SHEET,
+            in_uk=False,
+        ),
+        Application(
+            key="partner_extension",
+            label="Partner extension in the UK, 5-year route (FLR(M))",
+            fee_key="fee.flr_partner",
+            health_charge=True,
+            leave_months_key="leave.partner_extension_months",
+            waiver="only_if",
+            waiver_reason=(
+                "Only if the sponsor gets a disability benefit and the family can show they will "
+                "be adequately maintained without further public funds, and the fee cannot be "
+                "afforded. Otherwise the 5-year partner route has no fee waiver."
+            ),
+            waiver_source=FEE_WAIVER_SHEET,
+        ),
+        Application(
+            key="private_life_extension",
+            label="10-year route in the UK: partner, parent or private life (FLR(FP))",
+            fee_key="fee.flr_family_private_life",
+            health_charge=True,
+            leave_months_key="leave.family_private_life_months",
+            waiver="yes",
+            waiver_reason=(
+                "Yes, if the fee cannot be afforded: the 10-year partner, parent and private life "
+                "routes are on the fee waiver list."
+            ),
+            waiver_source=FEE_WAIVER_SHEET,
+        ),
+        Application(
+            key="dl_extension",
+            label="Discretionary leave extension (FLR(DL))",
+            fee_key="fee.flr_discretionary_leave",
+            health_charge=True,
+            leave_months_key="leave.discretionary_leave_months",
+            waiver="yes",
+            waiver_reason=(
+                "Yes, if the fee cannot be afforded: human rights applications from someone "
+                "granted discretionary leave after an asylum refusal are on the fee waiver list, "
+                "and further DL applications are charged unless the fee waiver policy applies."
+            ),
+            waiver_source=(
+                f"{FEE_WAIVER_SHEET}; Reference 002 (DL policy): Validity of further applications"
+            ),
+        ),
+        Application(
+            key="settlement",
+            label="Settlement (indefinite leave to remain): partner, work or 10-year route",
+            fee_key="fee.ilr",
+            health_charge=False,
+            leave_months_key=None,
+            waiver="no",
+            waiver_reason=(
+                "No: there is no fee waiver for settlement (permanent stay). If the fee cannot be "
+                "afforded, the Home Office expects a further temporary permission until it can."
+            ),
+            waiver_source=f"{FEE_WAIVER_SHEET}; Reference 003, long residence sheet",
+        ),
+        Application(
+            key="settlement_long_residence",
+            label="Settlement on long residence (SET(LR))",
+            fee_key="fee.ilr_long_residence",
+            health_charge=False,
+            leave_months_key=None,
+            waiver="no",
+            waiver_reason=(
+                "No: there is no fee waiver for permanent stay applications. If the fee cannot be "
+                "afforded, apply for a further extension until the money is available."
+            ),
+            waiver_source="Reference 003, long residence sheet",
+            note=(
+                "On long residence each person qualifies and applies on their own; there is no "
+                "provision for dependants (Reference 003, long residence sheet)."
+            ),
+        ),
+        Application(
+            key="settlement_domestic_abuse",
+            label="Settlement as a victim of domestic abuse (SET(DV))",
+            fee_key="fee.ilr_domestic_abuse",
+            health_charge=False,
+            leave_months_key=None,
+            waiver="yes",
+            waiver_reason=(
+                "Yes, if the fee cannot be afforded: it is waived for someone living in a refuge "
+                "or getting Universal Credit, and can be for someone on a low income after the "
+                "Home Office looks at the household's money."
+            ),
+            waiver_source="Reference 003, domestic abuse sheet: Fee and fee waiver",
+        ),
+        Application(
+            key="settlement_protection",
+            label="Settlement with refugee status or humanitarian protection",
+            fee_key="fee.ilr_protection",
+            health_charge=False,
+            leave_months_key=None,
+            waiver="no_fee",
+            waiver_reason=(
+                "No fee waiver is needed: there is no fee, and this also applies to a partner or "
+                "child."
+            ),
+            waiver_source="References 000 and 004",
+        ),
+        Application(
+            key="settlement_dl",
+            label="Settlement after discretionary leave",
+            fee_key="fee.ilr_discretionary_leave",
+            health_charge=False,
+            leave_months_key=None,
+            waiver="no",
+            waiver_reason=(
+                "No: there is no fee waiver for settlement (permanent stay). If the fee cannot be "
+                "afforded, the Home Office expects a further period of discretionary leave first."
+            ),
+            waiver_source=FEE_WAIVER_SHEET,
+        ),
+        Application(
+            key="naturalisation",
+            label="Naturalisation as a British citizen (adults)",
+            fee_key="fee.naturalisation",
+            health_charge=False,
+            leave_months_key=None,
+            waiver="no",
+            waiver_reason=(
+                "No: naturalisation is not on the list of applications that can have a fee waiver."
+            ),
+            waiver_source=FEE_WAIVER_SHEET,
+            children_allowed=False,
+            children_reason=(
+                "Children do not naturalise: a child is registered as a British citizen, on a "
+                "different form with a different fee. Count adults only."
+            ),
+        ),
+        Application(
+            key="fee_waiver_request",
+            label="Fee waiver request (before a family, private life or DL application)",
+            fee_key="fee.fee_waiver_request",
+            health_charge=False,
+            leave_months_key=None,
+            waiver="no_fee",
+            waiver_reason="This is the fee waiver request itself, and it is free.",
+            waiver_source="Reference 003, fee waiver sheet: The process; paragraph 34G(4)",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """One amount one person pays."""
+
+    person: str  # "Adult 1", "Child 1"
+    what: str  # "Application fee", "Immigration Health Charge: 3 years at £1,035 a year"
+    amount: Decimal
+    figure_key: str
+    effective_from: date
+    source: str
+    rule: str | None
+    verified: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class FeeWaiver:
+    """Whether this application can have a fee waiver, and why."""
+
+    status: WaiverStatus
+    sentence: str
+    source: str
+
+    @property
+    def possible(self) -> bool | None:
+        """True: yes; False: no (or nothing to waive); None: only in some cases."""
+        return {"yes": True, "only_if": None, "no": False, "no_fee": False}[self.status]
+
+
+@dataclass(frozen=True)
+class FeeTotal:
+    application: str
+    label: str
+    on: date
+    adults: int
+    children: int
+    lines: tuple[FeeLine, ...]
+    total: Decimal
+    fee_waiver: FeeWaiver
+    #: Months of leave the health charge is worked out from, and the years charged (None when
+    #: the application pays no health charge).
+    leave_months: int | None = None
+    ihs_years: Decimal | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def per_person(self) -> tuple[tuple[str, Decimal], ...]:
+        """Each person and what they pay in all, in the order of the lines."""
+        totals: dict[str, Decimal] = {}
+        for line in self.lines:
+            totals[line.person] = totals.get(line.person, Decimal(0)) + line.amount
+        return tuple(totals.items())
+
+    def has_unverified(self) -> bool:
+        return any(not line.verified for line in self.lines)
+
+    def text(self) -> str:
+        """The whole answer as plain text (for the clipboard)."""
+        out = [f"{self.label}: application on {long_date(self.on)}"]
+        people = _people_words(self.adults, self.children)
+        out.append(f"For {people}.")
+        for line in self.lines:
+            mark = "" if line.verified else " [not checked against the reference texts]"
+            out.append(
+                f"{line.person}: {line.what}: {pounds(line.amount)} (in force from "
+                f"{long_date(line.effective_from)}; {line.source}){mark}"
+            )
+        out.append(f"Total: {pounds(self.total)}")
+        out.append(f"Fee waiver: {self.fee_waiver.sentence} ({self.fee_waiver.source})")
+        out.extend(self.notes)
+        return "\n".join(out)
+
+
+def pounds(amount: Decimal | int) -> str:
+    """£1,321 for whole pounds, £2,587.50 otherwise."""
+    value = Decimal(amount)
+    if value == value.to_integral_value():
+        return f"£{value:,.0f}"
+    return f"£{value.quantize(PENNY):,.2f}"
+
+
+def _people_words(adults: int, children: int) -> str:
+    parts = []
+    if adults:
+        parts.append(f"{adults} adult" + ("s" if adults != 1 else ""))
+    if children:
+        parts.append(f"{children} child" + ("ren" if children != 1 else ""))
+    return " and ".join(parts)
+
+
+def _years_words(years: Decimal) -> str:
+    if years == HALF:
+        return "half a year"
+    shown = f"{years.normalize():f}"
+    return f"{shown} year" + ("" if years == 1 else "s")
+
+
+def leave_words(months: int) -> str:
+    """33 -> "2 years 9 months"."""
+    years, rest = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year" + ("s" if years != 1 else ""))
+    if rest:
+        parts.append(f"{rest} month" + ("s" if rest != 1 else ""))
+    return " ".join(parts)
+
+
+def health_charge_years(months: int, figures: Figures, on: date) -> Decimal:
+    """The years of health charge for `months` of leave: whole years, and for the part of a
+    year left over, half a year if it is no longer than `ihs.half_year_max_months`, else a
+    whole year."""
+    if months < 1:
+        raise FeesError("Length of leave must be at least one month.", "months")
+    half_max = _entry(figures, "ihs.half_year_max_months", on, "months").value
+    years, rest = divmod(months, 12)
+    extra = Decimal(0) if rest == 0 else HALF if rest <= half_max else Decimal(1)
+    return Decimal(years) + extra
+
+
+def _entry(figures: Figures, key: str, on: date, field_name: str) -> Figure:
+    try:
+        return figures.entry(key, on, strict=True)
+    except FiguresError:
+        entries = figures.by_key.get(key)
+        if not entries:
+            raise
+        first = entries[0].effective_from
+        raise FeesError(
+            f"There is no figure here for {long_date(on)}: the first one for this fee takes "
+            f"effect on {long_date(first)}. Use a later date.",
+            field_name,
+        ) from None
+
+
+def household_fees(
+    application: str,
+    on: date,
+    adults: int,
+    children: int,
+    figures: Figures,
+    *,
+    ihs_years: int | None = None,
+    months: int | None = None,
+) -> FeeTotal:
+    """What `adults` and `children` (under 18) applying together pay for `application` (a key
+    of `APPLICATIONS`) made on `on`.
+
+    The health charge is for `months` of leave (default: the usual grant for the route), or for
+    `ihs_years` whole years when given instead. Raises `FeesError` (naming the input) for a
+    question that makes no sense: nobody applying, children on a naturalisation, a length of
+    leave for an application that pays no health charge, a date before the fee figures."""
+    app = APPLICATIONS.get(application)
+    if app is None:
+        raise FeesError(
+            f"Unknown application {application!r}; use one of {', '.join(APPLICATIONS)}.",
+            "application",
+        )
+    if adults < 0:
+        raise FeesError("The number of adults cannot be negative.", "adults")
+    if children < 0:
+        raise FeesError("The number of children cannot be negative.", "children")
+    if adults + children == 0:
+        raise FeesError("Count at least one person applying.", "adults")
+    if children and not app.children_allowed:
+        raise FeesError(app.children_reason, "children")
+    if ihs_years is not None and months is not None:
+        raise FeesError("Give the length of leave or the years charged, not both.", "months")
+    if not app.health_charge and (ihs_years is not None or months is not None):
+        raise FeesError(
+            f"{app.label} is not limited leave, so there is no health charge to work out.",
+            "months",
+        )
+
+    fee = _entry(figures, app.fee_key, on, "on")
+    fee_amount = Decimal(fee.value).quantize(PENNY)
+    lines: list[FeeLine] = []
+    notes: list[str] = []
+    years: Decimal | None = None
+    leave: int | None = None
+    adult_rate = child_rate = None
+    child_pays_adult_rate = False
+    if app.health_charge:
+        if ihs_years is not None:
+            if ihs_years < 1:
+                raise FeesError("Years charged must be at least one.", "ihs_years")
+            years = Decimal(ihs_years)
+        else:
+            if months is None:
+                assert app.leave_months_key is not None
+                months = int(_entry(figures, app.leave_months_key, on, "on").value)
+            leave = months
+            years = health_charge_years(months, figures, on)
+        adult_rate = _entry(figures, "ihs.adult_per_year", on, "on")
+        if children:
+            reduced_from = figures.date_("ihs.children_reduced_rate_from", on)
+            if on < reduced_from:
+                child_pays_adult_rate = True
+                child_rate = adult_rate
+                notes.append(
+                    f"Before {long_date(reduced_from)} children paid the full health charge."
+                )
+            else:
+                child_rate = _entry(figures, "ihs.child_per_year", on, "on")
+    else:
+        notes.append(
+            "No Immigration Health Charge: it is paid only for permission to stay for a limited "
+            f"time ({IHS_RULE})."
+        )
+
+    people = [(f"Adult {i}", False) for i in range(1, adults + 1)] + [
+        (f"Child {i}", True) for i in range(1, children + 1)
+    ]
+    for person, is_child in people:
+        lines.append(
+            FeeLine(
+                person=person,
+                what="Application fee" if fee_amount else "Application fee (no fee)",
+                amount=fee_amount,
+                figure_key=fee.key,
+                effective_from=fee.effective_from,
+                source=fee.source,
+                rule=fee.rule,
+                verified=fee.verified,
+                note=fee.note,
+            )
+        )
+        if years is not None:
+            rate = child_rate if is_child else adult_rate
+            assert rate is not None
+            kind = (
+                "child rate, under 18"
+                if is_child and not child_pays_adult_rate
+                else "adult rate"
+                if not is_child
+                else "full rate"
+            )
+            lines.append(
+                FeeLine(
+                    person=person,
+                    what=(
+                        f"Immigration Health Charge: {_years_words(years)} at "
+                        f"{pounds(rate.value)} a year ({kind})"
+                    ),
+                    amount=(Decimal(rate.value) * years).quantize(PENNY),
+                    figure_key=rate.key,
+                    effective_from=rate.effective_from,
+                    source=rate.source,
+                    rule=rate.rule,
+                    verified=rate.verified,
+                    note=rate.note,
+                )
+            )
+    if leave is not None and years is not None:
+        notes.insert(
+            0,
+            f"The health charge is for {leave_words(leave)} of leave: {_years_words(years)} "
+            f"charged ({IHS_RULE}).",
+        )
+    if app.note:
+        notes.append(app.note)
+    total = sum((line.amount for line in lines), Decimal(0)).quantize(PENNY)
+    return FeeTotal(
+        application=app.key,
+        label=app.label,
+        on=on,
+        adults=adults,
+        children=children,
+        lines=tuple(lines),
+        total=total,
+        fee_waiver=_fee_waiver(app, figures, on),
+        leave_months=leave,
+        ihs_years=years,
+        notes=tuple(notes),
+    )
+
+
+def _fee_waiver(app: Application, figures: Figures, on: date) -> FeeWaiver:
+    sentence = app.waiver_reason
+    # The fee waiver policy's own points (reference 003, fee waiver sheet) are for the limited
+    # leave applications it covers; the domestic abuse settlement form asks about the fee itself.
+    if app.health_charge and app.waiver in ("yes", "only_if"):
+        sentence += (
+            " Someone who can pay the application fee but not the health charge can ask for "
+            "the health charge alone to be waived. In a family application, a waiver can be "
+            "asked for just the people the family cannot pay for; part of one person's fee "
+            "cannot be waived."
+        )
+    covered = app.health_charge and app.waiver in ("yes", "only_if") and app.in_uk
+    if covered or app.key == "fee_waiver_request":
+        days = figures.int_("fee_waiver.full_application_working_days", on)
+        sentence += (
+            f" Once the fee waiver is decided, the full application must follow within {days} "
+            "working days (paragraph 34G(4))."
+        )
+    return FeeWaiver(status=app.waiver, sentence=sentence, source=app.waiver_source)

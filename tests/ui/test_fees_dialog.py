@@ -1,0 +1,138 @@
+"""Household fees dialog: the lines and total follow the entries, bad entries are named in
+place, the result can be copied."""
+
+from datetime import date
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+
+from desktop.assess import load_figures
+from desktop.rules.fees import household_fees
+from desktop.ui.fees_dialog import COLUMNS, UNVERIFIED, FeesDialog
+
+FIGURES = load_figures()
+TODAY = date(2025, 6, 1)
+
+
+@pytest.fixture
+def dialog(qtbot):
+    dlg = FeesDialog(None, figures=FIGURES, today=TODAY)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    return dlg
+
+
+def rows(dlg):
+    return [
+        [dlg.table.item(r, c).text() for c in range(len(COLUMNS))]
+        for r in range(dlg.table.rowCount())
+    ]
+
+
+def test_household_totals_for_a_partner_extension(dialog):
+    dialog.set_application("partner_extension")
+    dialog.adults_spin.setValue(2)
+    dialog.children_spin.setValue(1)
+    assert dialog.months_spin.value() == 30 and dialog.months_spin.isEnabled()
+    assert dialog.months_hint.text() == "2 years 6 months: health charge for 2.5 years"
+    assert dialog.total() == household_fees("partner_extension", TODAY, 2, 1, FIGURES, months=30)
+    assert dialog.total_label.text() == (
+        "Total: £11,078 (Adult 1 £3,908.50, Adult 2 £3,908.50, Child 1 £3,261)"
+    )
+    table = rows(dialog)
+    assert len(table) == 6
+    assert table[1][:4] == [
+        "Adult 1",
+        "Immigration Health Charge: 2.5 years at £1,035 a year (adult rate)",
+        "£2,587.50",
+        "6 February 2024",
+    ]
+    assert table[5][0] == "Child 1" and table[5][2] == "£1,940"
+    assert table[0][4].endswith(UNVERIFIED)  # the FLR(M) fee is not in the reference texts
+    assert not table[1][4].endswith(UNVERIFIED)
+    assert dialog.waiver_label.text().startswith(
+        "Fee waiver: only in some cases. Only if the sponsor gets a disability benefit"
+    )
+
+
+def test_the_fee_in_force_on_the_date_typed_is_used(qtbot, dialog):
+    dialog.set_application("private_life_extension")
+    assert rows(dialog)[0][2:4] == ["£1,321", "9 April 2025"]
+    dialog.date_field.clear()
+    qtbot.keyClicks(dialog.date_field, "08/04/2025")
+    assert rows(dialog)[0][2:4] == ["£1,258", "4 October 2023"]
+    assert dialog.total_label.text().startswith("Total: £3,845.50")
+
+
+def test_a_longer_leave_charges_more_years(dialog):
+    dialog.set_application("dl_extension")
+    dialog.months_spin.setValue(33)
+    assert dialog.months_hint.text() == "2 years 9 months: health charge for 3 years"
+    assert rows(dialog)[1][2] == "£3,105"
+
+
+def test_settlement_has_no_health_charge_and_no_fee_waiver(dialog):
+    dialog.set_application("settlement")
+    assert not dialog.months_spin.isEnabled()
+    assert dialog.months_hint.text() == "No health charge for this application."
+    assert [row[1] for row in rows(dialog)] == ["Application fee"]
+    assert dialog.total_label.text() == "Total: £3,029 (Adult 1 £3,029)"
+    assert dialog.waiver_label.text().startswith("Fee waiver: not available. No:")
+
+
+def test_protection_settlement_is_free(dialog):
+    dialog.set_application("settlement_protection")
+    dialog.adults_spin.setValue(2)
+    assert dialog.total_label.text().startswith("Total: £0")
+    assert dialog.waiver_label.text().startswith("Fee waiver: not needed.")
+
+
+def test_children_on_a_naturalisation_are_named_in_place(dialog):
+    dialog.children_spin.setValue(1)
+    dialog.set_application("naturalisation")
+    assert dialog.total() is None and not dialog.copy_button.isEnabled()
+    message = dialog.errors.messages()[0]
+    assert message.startswith("Children do not naturalise: a child is registered")
+    assert dialog.children_spin.accessibleDescription() == message
+    assert dialog.children_spin.isEnabled()  # so it can be put back to 0
+    dialog.children_spin.setValue(0)
+    assert dialog.errors.messages() == [] and dialog.total().total == 1605
+    assert not dialog.children_spin.isEnabled()
+
+
+def test_nobody_applying_is_named_on_the_adults_field(dialog):
+    dialog.adults_spin.setValue(0)
+    assert dialog.errors.messages() == ["People applying: Count at least one person applying."]
+    assert dialog.adults_spin.property("invalid") is True
+    assert dialog.total_label.text() == "Fix the entries above to see the fees."
+
+
+def test_a_date_before_the_figures_is_named_on_the_date_field(qtbot, dialog):
+    dialog.set_application("settlement_long_residence")
+    dialog.date_field.clear()
+    qtbot.keyClicks(dialog.date_field, "01/01/2020")
+    assert dialog.errors.messages() == [
+        "Application date: There is no figure here for 1 January 2020: the first one for this "
+        "fee takes effect on 4 October 2023. Use a later date."
+    ]
+    assert dialog.date_field.property("invalid") is True
+
+
+def test_copy_result(dialog):
+    dialog.set_application("private_life_extension")
+    dialog.children_spin.setValue(2)
+    dialog.copy_button.click()
+    text = QGuiApplication.clipboard().text()
+    assert text == dialog.total().text()
+    assert "Total: £10,430.50" in text  # £3,908.50 + 2 x £3,261
+    assert "Fee waiver: Yes, if the fee cannot be afforded" in text
+
+
+def test_length_of_leave_zero_months_is_named(dialog):
+    dialog.set_application("partner_extension")
+    dialog.months_spin.setValue(0)
+    assert dialog.errors.messages() == ["Length of leave must be at least one month."]
+    assert dialog.months_spin.property("invalid") is True
+    dialog.set_application("settlement")
+    assert dialog.months_spin.text() == "Not needed" and dialog.errors.messages() == []
