@@ -32,6 +32,20 @@ ECHO_LIMIT = 80
 
 
 def _clip(text: str) -> str:
+    """At most ECHO_LIMIT characters of `text`, control and bidi characters escaped."""
+    from desktop.rules.history import clip
+
+    return clip(text, ECHO_LIMIT)
+
+
+def _quote(text: str) -> str:
+    """A value in quote marks, as every message echoes one (desktop.rules.history.quote)."""
+    from desktop.rules.history import quote
+
+    return quote(text, ECHO_LIMIT)
+
+
+def _cut(text: str) -> str:
     return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 3] + "..."
 
 
@@ -43,11 +57,13 @@ class _Parser(argparse.ArgumentParser):
     arguments: tuple[str, ...] = ()
 
     def error(self, message: str):  # type: ignore[override]
+        from desktop.rules.history import escape
+
         tokens = set(self.arguments)
         tokens.update(t.split("=", 1)[1] for t in self.arguments if t.startswith("-") and "=" in t)
         for token in sorted((t for t in tokens if len(t) > ECHO_LIMIT), key=len, reverse=True):
-            message = message.replace(repr(token), repr(_clip(token))).replace(token, _clip(token))
-        message = " ".join(message.splitlines())
+            message = message.replace(repr(token), repr(_cut(token))).replace(token, _cut(token))
+        message = escape(" ".join(message.splitlines()))
         if len(message) > 4 * ECHO_LIMIT:
             message = message[: 4 * ECHO_LIMIT - 3] + "..."
         self.exit(EXIT_PROBLEM, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -322,14 +338,14 @@ def _cmd_checklist(args: argparse.Namespace) -> int:
     if checklist is None:
         known = ", ".join(checklists) or "none"
         raise _CliProblem(
-            f"checklist: there is no checklist {_clip(args.route)!r}; "
+            f"checklist: there is no checklist {_quote(args.route)}; "
             f"the checklists are: {known} (see dropin-desk checklist --list)"
         )
     languages = checklist.languages()
     if args.lang not in languages:
         names = ", ".join(f"{code} ({LANGUAGES[code][0]})" for code in languages)
         raise _CliProblem(
-            f"--lang: {_clip(args.lang)!r} is not a language of the checklist {checklist.id}; "
+            f"--lang: {_quote(args.lang)} is not a language of the checklist {checklist.id}; "
             f"choose one of {names}"
         )
     if not args.out:
@@ -479,7 +495,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _fail(message: str) -> int:
-    print(f"dropin-desk: {' '.join(message.splitlines())}", file=sys.stderr)
+    """The one line on stderr: newlines become spaces, and control and bidi characters (from
+    a file or folder name, say) are escaped so the terminal shows the message as written."""
+    from desktop.rules.history import escape
+
+    print(f"dropin-desk: {escape(' '.join(message.splitlines()))}", file=sys.stderr)
     return EXIT_PROBLEM
 
 
@@ -491,14 +511,24 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _passphrase(confirm: bool = False) -> str:
+    """The passphrase from the environment or a prompt. `confirm` (a new passphrase, for
+    `init`): it must meet the policy the window uses (desktop.store.passphrase), checked
+    before asking for it a second time."""
+    from desktop.store.passphrase import policy_problem
+
     value = os.environ.get(PASSPHRASE_ENV)
-    if value is not None:
+    if value is None:
+        if not sys.stdin.isatty():
+            raise _CliProblem(f"no passphrase: set {PASSPHRASE_ENV} or run from a terminal")
+        value = getpass.getpass("Store passphrase: ")
+    elif not confirm:
         return value
-    if not sys.stdin.isatty():
-        raise _CliProblem(f"no passphrase: set {PASSPHRASE_ENV} or run from a terminal")
-    value = getpass.getpass("Store passphrase: ")
-    if confirm and getpass.getpass("Type it again: ") != value:
-        raise _CliProblem("the two passphrases do not match")
+    if confirm:
+        problem = policy_problem(value)
+        if problem:
+            raise _CliProblem(problem)
+        if PASSPHRASE_ENV not in os.environ and getpass.getpass("Type it again: ") != value:
+            raise _CliProblem("the two passphrases do not match")
     return value
 
 
@@ -517,9 +547,12 @@ def _open_store(args: argparse.Namespace):
     from desktop.store.errors import WrongPassphrase
 
     try:
-        return Store.open(folder, _passphrase())
+        store = Store.open(folder, _passphrase())
     except WrongPassphrase:
         raise _CliProblem(f"wrong passphrase: it does not open the store in {folder}") from None
+    if store.recovery_note:  # a half-made store from an interrupted set-up, dealt with
+        print(store.recovery_note, file=sys.stderr)
+    return store
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -527,9 +560,21 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
     folder = _data_dir(args)
     store = Store.create(folder, _passphrase(confirm=True))
+    note = store.recovery_note  # e.g. an empty store left by an interrupted init, removed
     store.close()
+    if note:
+        print(f"dropin-desk: note: {note}", file=sys.stderr)
     print(f"Created an encrypted store in {folder}")
     return 0
+
+
+def _store_refusals() -> tuple[type[BaseException], ...]:
+    """What the database layer raises when it will not write or read a record. The message of
+    each (StatementError, IntegrityError, DBAPIError...) quotes the SQL and every parameter,
+    so only the class name is ever shown."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return (SQLAlchemyError, UnicodeEncodeError)
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -548,10 +593,22 @@ def _cmd_import(args: argparse.Namespace) -> int:
         case = parse_case(load_json_text(text, "standard input"))
     else:
         case = read_case_file(args.case)
+    from desktop.rules.history import text_problem
+
+    adviser = os.environ.get(ADVISER_ENV, "command line")
+    problem = text_problem(adviser, 100)  # the advisers' column holds 100 characters
+    if problem is not None:
+        raise _CliProblem(f"{ADVISER_ENV}: {problem}")
+    refusals = _store_refusals()
     store = _open_store(args)
     try:
         with store.session() as session:
-            client_id = import_case(session, case, os.environ.get(ADVISER_ENV, "command line"))
+            client_id = import_case(session, case, adviser)
+    except refusals as exc:
+        # str() of a SQLAlchemy error lists every value it was writing: name only the kind.
+        raise _CliProblem(
+            f"the store refused the record ({type(exc).__name__}); nothing was saved"
+        ) from None
     finally:
         store.close()
     print(client_id)
@@ -561,13 +618,21 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from desktop.importers.history_json import dumps, export_case
 
+    refusals = _store_refusals()
     store = _open_store(args)
     try:
         with store.session() as session:
             data = export_case(session, args.client, full=args.full)
+    except refusals as exc:  # its text would hold the client's data: the kind only
+        raise _CliProblem(f"the store could not be read ({type(exc).__name__})") from None
     finally:
         store.close()
-    sys.stdout.write(dumps(data))
+    try:
+        sys.stdout.write(dumps(data))
+    except UnicodeEncodeError:  # a terminal that cannot show every character: escape them
+        import json
+
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
     return 0
 
 
@@ -582,12 +647,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     _Parser.arguments = tuple(arguments)
     args = parser.parse_args(arguments)
-    if args.command == "assess":
-        from desktop.assess import run_assess_command
-
-        return run_assess_command(
-            args.case, route=args.route, on=args.on, region=args.region, today=args.today
-        )
     if args.command is None:
         return _run_gui(args)
     from desktop.rules.history import HistoryError
@@ -597,6 +656,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "init": _cmd_init,
         "import": _cmd_import,
         "export": _cmd_export,
+        "assess": _cmd_assess,
         "report": _cmd_report,
         "annotate": _cmd_annotate,
         "checklist": _cmd_checklist,
@@ -607,6 +667,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return _fail("interrupted")
+    except RecursionError:
+        return _fail("the input is nested too deeply to read")
+    except MemoryError:
+        return _fail("the input is too large to read")
+    except Exception as exc:
+        # Never a traceback: it would show the values being worked on (a SQLAlchemy error's
+        # text even lists every parameter it was writing). The kind of error only.
+        if type(exc).__module__.startswith("sqlalchemy"):
+            return _fail(
+                f"the store refused the request ({type(exc).__name__}); nothing was changed"
+            )
+        return _fail(f"internal error ({type(exc).__name__}); no data from the input is shown")
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from desktop.assess import run_assess_command
+
+    return run_assess_command(
+        args.case, route=args.route, on=args.on, region=args.region, today=args.today
+    )
 
 
 if __name__ == "__main__":

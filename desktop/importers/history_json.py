@@ -15,11 +15,11 @@ from typing import Any
 
 from desktop.rules.history import (
     CLIENT_RECORD_KEY,
-    DATE_RANGE_TEXT,
+    TEXT_LIMIT,
     History,
     HistoryError,
+    JsonRecord,
     clip,
-    date_in_range,
     history_to_dict,
     parse_history,
 )
@@ -59,55 +59,92 @@ def read_case_file(path: Path | str) -> CaseFile:
 
 
 def parse_case(data: Any) -> CaseFile:
+    """The history and, from a full export, the client's details and household, checked as
+    strictly as the history: the first problem raises HistoryError naming its path
+    ("client_record.details.full_name: expected text, got an object"), never echoing more
+    than 80 characters of a value. Case notes, the audit trail, statements and checklists of a
+    full export are not imported (the new client starts its own), so they are not read."""
     if not isinstance(data, dict):
         raise HistoryError("the file must hold one JSON object")
     data = dict(data)
     record = data.pop(CLIENT_RECORD_KEY, None)
-    history = parse_history(data)
-    if record is None:
-        return CaseFile(history)
-    if not isinstance(record, dict):
-        raise HistoryError(f"{CLIENT_RECORD_KEY}: must be an object", record=CLIENT_RECORD_KEY)
-    details = None
-    if isinstance(record.get("details"), dict):
-        try:
-            details = ClientDetails.from_dict(record["details"])
-            dob = details.date_of_birth
-            if dob is not None and not date_in_range(dob):
-                raise ValueError(f"date_of_birth: the date {dob.isoformat()} is {DATE_RANGE_TEXT}")
-        except (TypeError, ValueError) as exc:
-            reason = clip(" ".join(str(exc).splitlines()))  # it may echo a value of any length
-            raise HistoryError(
-                f"{CLIENT_RECORD_KEY}.details: {reason}", record=CLIENT_RECORD_KEY, field="details"
-            ) from None
-    household = []
-    for index, member in enumerate(record.get("household") or []):
-        where = f"{CLIENT_RECORD_KEY}.household[{index}]"
-        try:
-            dob = member.get("date_of_birth")
-            household.append(
-                HouseholdEntry(
-                    name=str(member["name"]),
-                    relationship_to_client=str(member.get("relationship") or ""),
-                    date_of_birth=_date(dob) if dob else None,
-                )
+    try:
+        history = parse_history(data)
+        if record is None:
+            return CaseFile(history)
+        rec = JsonRecord(record, CLIENT_RECORD_KEY, RECORD_KEYS)
+        details = _parse_details(rec.data.get("details"))
+        household = _parse_household(rec.data.get("household"))
+    except RecursionError:
+        raise HistoryError("the file is nested too deeply to read") from None
+    return CaseFile(history, details, household)
+
+
+#: The sections of a full export's client_record. Only details and household are imported.
+RECORD_KEYS = ("details", "household", "case_notes", "audit_trail", "bank_statements", "checklists")
+_DETAILS = f"{CLIENT_RECORD_KEY}.details"
+
+#: The Details fields that may hold several lines (the form's multi-line boxes and the
+#: free-text columns); every other text field is one line. Both limits are far above any real
+#: value and far below a hostile one (a 10 MB name). LINE_LIMIT is the history's TEXT_LIMIT,
+#: as the name is also the history's person.name.
+LONG_TEXT_FIELDS = frozenset({"other_names", "address", "status_summary", "notes"})
+LINE_LIMIT = TEXT_LIMIT
+NOTE_LIMIT = 100_000
+_MEMBER_KEYS = ("name", "relationship", "date_of_birth")
+
+
+def _parse_details(value: Any) -> ClientDetails | None:
+    if value is None:
+        return None
+    rec = JsonRecord(value, _DETAILS, tuple(ClientDetails.field_names()))
+    if "full_name" not in rec.data:  # may be empty: the import then says "(name not given)"
+        raise rec.error("full_name", "this field is missing")
+    values: dict[str, Any] = {}
+    for name in ClientDetails.field_names():
+        if name == "date_of_birth":
+            values[name] = rec.date(name)
+        elif name == "interpreter_needed":
+            values[name] = bool(rec.flag(name, nullable=False))
+        else:
+            limit = NOTE_LIMIT if name in LONG_TEXT_FIELDS else LINE_LIMIT
+            values[name] = rec.text(name, limit=limit) or ""
+    return ClientDetails(**values)
+
+
+def _parse_household(value: Any) -> tuple[HouseholdEntry, ...]:
+    where = f"{CLIENT_RECORD_KEY}.household"
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise HistoryError(
+            f"{where}: expected a list of household members, got {_describe_kind(value)}",
+            record=where,
+        )
+    members = []
+    for index, member in enumerate(value):
+        rec = JsonRecord(member, f"{where}[{index}]", _MEMBER_KEYS)
+        members.append(
+            HouseholdEntry(
+                name=rec.text("name", required=True, limit=LINE_LIMIT) or "",
+                relationship_to_client=rec.text("relationship", limit=LINE_LIMIT) or "",
+                date_of_birth=rec.date("date_of_birth"),
             )
-        except (KeyError, TypeError, AttributeError, ValueError):
-            raise HistoryError(
-                f"{where}: needs a name and an optional date_of_birth "
-                "(YYYY-MM-DD, years 1900 to 2100)",
-                record=where,
-            ) from None
-    return CaseFile(history, details, tuple(household))
+        )
+    return tuple(members)
 
 
-def _date(value: str):
-    import datetime as dt
-
-    parsed = dt.date.fromisoformat(value)
-    if not date_in_range(parsed):
-        raise ValueError(DATE_RANGE_TEXT)
-    return parsed
+def _describe_kind(value: Any) -> str:
+    """What a value is, never what it says (it may be a name)."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "an object"
+    return "empty (null)" if value is None else "a list"
 
 
 def case_to_dict(

@@ -37,7 +37,7 @@ from desktop.rules.history import History
 from desktop.rules.routes import ROUTE_SPECS
 from desktop.rules.routes.spec import RouteSpec
 from desktop.rules.settlement import SettlementAssessment
-from desktop.rules.timeline import INF, Piece, label
+from desktop.rules.timeline import INF, Piece, permission_words
 from desktop.rules.verdict import Assessment, Breach
 
 STATUSES: dict[str, str] = {
@@ -169,20 +169,20 @@ def _piece_reason(p: Piece, history: History) -> tuple[str, str | None]:
         return p.why, record
     if p.assumed:
         return (
-            f"After the last recorded day: assumed to continue with {label(p.category)} "
-            "permission, to project the earliest date",
+            "After the last recorded day: assumed to continue with "
+            f"{permission_words(p.category)}, to project the earliest date",
             record,
         )
     if p.kind == "count" and p.source == "3C":
         return (
-            f"{label(p.category)} permission extended by section 3C while an application or "
+            f"{permission_words(p.category)} extended by section 3C while an application or "
             "appeal was pending (s3C Immigration Act 1971)",
             record,
         )
     if p.kind == "count" and p.source == "covid":
         return p.why, None
     if p.kind == "count":
-        return f"{label(p.category)} permission: counts towards the qualifying period", record
+        return f"{permission_words(p.category)}: counts towards the qualifying period", record
     return p.why, record
 
 

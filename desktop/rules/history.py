@@ -3,8 +3,10 @@
 The same JSON is the store's import/export format and the input of `dropin-desk assess`, so parsing
 is strict: the first problem found raises `HistoryError` naming the record (`absences[2]`) and the
 field (`returned`), in words an adviser can act on. Nothing here reads the clock: checks that need
-"today" take it as a parameter. Every date must fall in the years 1900 to 2100, and no message
-echoes more than 80 characters of a bad value (input may hold megabyte strings).
+"today" take it as a parameter. Every date must fall in the years 1900 to 2100, text fields hold
+at most TEXT_LIMIT characters and no lone surrogate, and no message echoes more than 80
+characters of a bad value (input may hold megabyte strings), with control and bidi characters
+escaped (`quote`, `clip`).
 
 Dates are inclusive calendar dates. `to` is null for indefinite permission only. Records keep the
 order they were given in, so `parse_history(history_to_dict(h)) == h` holds exactly; the engine
@@ -273,14 +275,69 @@ def _error(record: str | None, fld: str | None, text: str) -> HistoryError:
     return HistoryError(f"{where}: {text}" if where else text, record=record, field=fld)
 
 
-def clip(text: str, limit: int = ECHO_LIMIT) -> str:
-    """`text` cut to at most `limit` characters, ending in "..." when it was cut."""
+#: Characters no message shows as they are: C0 and C1 controls (a terminal obeys escape
+#: sequences), line and paragraph separators, the bidirectional embedding, override and isolate
+#: controls and the left-to-right/right-to-left marks (which can reorder what is shown around
+#: them), and lone surrogates (not text at all: they cannot be written as UTF-8).
+_UNSAFE_CHARS = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape(text: str) -> str:
+    """`text` with every control, bidirectional-formatting and lone-surrogate character
+    written as an escape (\\x1b, \\u202e, \\ud800), so a message shows exactly what it says."""
+    return _UNSAFE_CHARS.sub(_escaped, text)
+
+
+def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """At most `limit` characters of `text` (ending in "..." when it was cut), with control,
+    bidirectional-formatting and lone-surrogate characters escaped: how messages show a file
+    name or other value without quote marks."""
+    return escape(_cut(text, limit))
+
+
 def quote(text: str, limit: int = ECHO_LIMIT) -> str:
-    """repr() of `text` clipped to `limit` characters: how error messages echo a bad value."""
-    return repr(clip(text, limit))
+    """How error messages echo a bad value: at most `limit` characters of it, in quote marks,
+    escaped as repr() does (and always with control, bidirectional-formatting and
+    lone-surrogate characters escaped)."""
+    return escape(repr(_cut(text, limit)))
+
+
+#: The longest text a history field may hold (a name, a trip's reason): longer is a mistake
+#: (or a hostile file), and would make every screen and report that shows it unusable.
+TEXT_LIMIT = 1_000
+
+#: The longest condition code (codes are short words such as no_recourse_to_public_funds).
+CODE_LIMIT = 100
+
+#: What `text_problem` refuses whatever the length: lone surrogates (JSON's "\\ud800" escape
+#: gives one; it is not a character, and writing it as UTF-8 fails in the store or a report).
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def text_problem(value: str, limit: int = TEXT_LIMIT) -> str | None:
+    """Why `value` cannot be kept as text (too long, or a lone surrogate in it), in words that
+    follow the field's name; None when it can. Never echoes the value."""
+    if len(value) > limit:
+        return f"the text is {len(value):,} characters long; at most {limit:,} are allowed"
+    found = _LONE_SURROGATE.search(value)
+    if found is None:
+        return None
+    position = found.start() + 1
+    return (
+        f"character {position:,} is a lone surrogate ({escape(found.group())}), which is not "
+        "text: it cannot be saved as UTF-8"
+    )
 
 
 def date_in_range(value: date) -> bool:
@@ -343,7 +400,7 @@ class _Record:
         try:
             parsed = date.fromisoformat(value)
         except ValueError:
-            raise self.error(fld, f"{value!r} is not a real calendar date") from None
+            raise self.error(fld, f"{quote(value)} is not a real calendar date") from None
         if not date_in_range(parsed):
             raise self.error(fld, _out_of_range(parsed))
         return parsed
@@ -353,7 +410,11 @@ class _Record:
         assert value is not None
         return value
 
-    def text(self, fld: str, *, required: bool = False) -> str | None:
+    def text(
+        self, fld: str, *, required: bool = False, limit: int | None = TEXT_LIMIT
+    ) -> str | None:
+        """Text of at most `limit` characters (see `text_problem`); None when null or absent.
+        With limit None (a code checked against a vocabulary) any text is returned."""
         value = self.data.get(fld)
         if value is None:
             if required:
@@ -361,6 +422,9 @@ class _Record:
             return None
         if not isinstance(value, str):
             raise self.error(fld, f"expected text, got {_describe(value)}")
+        problem = None if limit is None else text_problem(value, limit)
+        if problem is not None:
+            raise self.error(fld, problem)
         if required and not value.strip():
             raise self.error(fld, "this field is empty")
         return value
@@ -368,7 +432,7 @@ class _Record:
     def code(
         self, fld: str, vocabulary: Mapping[str, str], what: str, *, required: bool
     ) -> str | None:
-        value = self.text(fld, required=required)
+        value = self.text(fld, required=required, limit=None)  # an unknown code is quoted
         if value is None:
             return None
         if value not in vocabulary:
@@ -381,7 +445,7 @@ class _Record:
         """An optional outcome code; "pending" means undecided and is read as None."""
         if self.data.get(fld) == PENDING:
             return None
-        value = self.text(fld)
+        value = self.text(fld, limit=None)
         if value is not None and value not in vocabulary:
             raise self.error(
                 fld,
@@ -397,6 +461,11 @@ class _Record:
         if not isinstance(value, bool):
             raise self.error(fld, f"expected true or false, got {_describe(value)}")
         return value
+
+
+#: The record reader, for other sections read with the same rules and messages (the
+#: client_record section of a full export, in desktop.importers.history_json).
+JsonRecord = _Record
 
 
 def _list(data: Mapping[str, Any], key: str) -> list[Any]:
@@ -439,11 +508,15 @@ def _parse_permission(value: Any, record: str) -> Permission:
     if raw_conditions is None:
         conditions: tuple[str, ...] = ()
     elif isinstance(raw_conditions, list) and all(
-        isinstance(c, str) and c.strip() for c in raw_conditions
+        isinstance(c, str) and c.strip() and text_problem(c, CODE_LIMIT) is None
+        for c in raw_conditions
     ):
         conditions = tuple(raw_conditions)
     else:
-        raise rec.error("conditions", "expected a list of condition codes (text)")
+        raise rec.error(
+            "conditions",
+            f"expected a list of condition codes (text, at most {CODE_LIMIT} characters each)",
+        )
     return Permission(category, start, end, granted_on, conditions)
 
 

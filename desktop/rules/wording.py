@@ -9,6 +9,7 @@ them from `Reason.dates`.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from desktop.rules.figures import Figures
@@ -18,6 +19,20 @@ from desktop.rules.verdict import Breach, Reason
 def long_date(d: date) -> str:
     """'11 April 2024': how cut-off dates read in a sentence."""
     return f"{d.day} {d:%B %Y}"
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 member', '2 members', '1 day', '3 children' (with `many`): never 'member(s)'."""
+    return f"{count} {one if count == 1 else (many if many is not None else one + 's')}"
+
+
+def tidy(sentence: str) -> str:
+    """A sentence without the seams of its making: an empty "()" left by a rule with no
+    name, doubled spaces before punctuation, and "permission permission" from a category
+    label that already ends in the word."""
+    text = re.sub(r"\s*\(\s*[;,]?\s*\)", "", sentence)
+    text = re.sub(r"\b(permission)\s+permission\b", r"\1", text, flags=re.IGNORECASE)
+    return re.sub(r"\s+([.,;:])", r"\1", text)
 
 
 def period_words(months: int) -> str:

@@ -19,8 +19,12 @@ class InstanceLock:
         self._fh = None
 
     def acquire(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fh = open(self.folder / LOCK_NAME, "a+b")
+        from desktop.store.paths import PRIVATE_FILE_MODE, make_private, private_dir
+
+        private_dir(self.folder)  # the data folder: owner-only on POSIX
+        fd = os.open(self.folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+        fh = os.fdopen(fd, "a+b")
+        make_private(self.folder / LOCK_NAME)
         try:
             if os.name == "nt":
                 import msvcrt

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.rules.history import APPLICATION_FIELDS, History, Person
+from desktop.rules.wording import plural
 from desktop.store.errors import NotFound
 from desktop.store.mapping import history_from_client, history_rows
 from desktop.store.models import (
@@ -25,6 +26,9 @@ from desktop.store.models import (
     Setting,
 )
 from desktop.store.search import ClientSummary
+
+#: Settings key prefix of a client's unsaved-details draft (kept encrypted over a lock).
+DETAILS_DRAFT_PREFIX = "details_draft."
 
 
 def _now() -> dt.datetime:
@@ -154,6 +158,10 @@ def delete_client(session: Session, client_id: int, adviser: str) -> None:
     keeps only that client number N was erased, when and by whom."""
     client = get_client(session, client_id)
     session.delete(client)
+    # An unsaved-details draft kept over a lock (desktop.ui.details_tab) goes with the client.
+    draft = session.get(Setting, f"{DETAILS_DRAFT_PREFIX}{client_id}")
+    if draft is not None:
+        session.delete(draft)
     audit(session, adviser, client_id, "client.delete", "client and all records erased")
 
 
@@ -177,7 +185,7 @@ def set_household(
         for m in members
     ]
     client.updated_at = _now()
-    audit(session, adviser, client_id, "household.update", f"{len(members)} member(s)")
+    audit(session, adviser, client_id, "household.update", plural(len(members), "member"))
 
 
 def household_of(session: Session, client_id: int) -> list[HouseholdEntry]:

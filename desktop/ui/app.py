@@ -73,7 +73,7 @@ def run_app(data_dir: str | None = None, demo: bool = False, argv: list[str] | N
         return 1
     collector = UiThreadGarbageCollector(parent=app)
     collector.start()
-    window = MainWindow(folder, lock, unlock_note=note)
+    window = MainWindow(folder, lock, unlock_note=note, demo=demo)
     window.show()
     try:
         return app.exec()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.store.crypto import passphrase_strength
-from desktop.ui.create_store_page import MIN_LENGTH
+from desktop.store.passphrase import POLICY_HINT, normalise, policy_problem
 
 
 class ChangePassphraseDialog(QDialog):
@@ -23,7 +23,7 @@ class ChangePassphraseDialog(QDialog):
         self.old = self._field("Current passphrase")
         self.new = self._field("New passphrase")
         self.again = self._field("New passphrase again")
-        self.hint = QLabel("")
+        self.hint = QLabel(POLICY_HINT)
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
@@ -48,7 +48,9 @@ class ChangePassphraseDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.new.textChanged.connect(lambda t: self.hint.setText(passphrase_strength(t)[1]))
+        self.new.textChanged.connect(
+            lambda t: self.hint.setText(passphrase_strength(t)[1] if t else POLICY_HINT)
+        )
 
     def _field(self, name: str) -> QLineEdit:
         field = QLineEdit()
@@ -63,11 +65,11 @@ class ChangePassphraseDialog(QDialog):
     def _accept(self) -> None:
         if not self.old.text():
             self.error.setText("Type the current passphrase.")
-        elif len(self.new.text()) < MIN_LENGTH:
-            self.error.setText(f"The new passphrase must be at least {MIN_LENGTH} characters long.")
+        elif problem := policy_problem(self.new.text()):
+            self.error.setText(problem)
         elif self.new.text() != self.again.text():
             self.error.setText("The two new passphrases are not the same.")
-        elif self.new.text() == self.old.text():
+        elif normalise(self.new.text()) == normalise(self.old.text()):
             self.error.setText("The new passphrase is the same as the current one.")
         else:
             self.accept()

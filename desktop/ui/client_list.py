@@ -23,7 +23,7 @@ BadgeRole = BADGE_ROLE
 def describe(summary: ClientSummary) -> str:
     parts = [summary.full_name]
     if summary.date_of_birth:
-        parts.append(summary.date_of_birth.strftime("%d/%m/%Y"))
+        parts.append(format_date(summary.date_of_birth))
     if summary.home_office_ref:
         parts.append(summary.home_office_ref)
     return "  ·  ".join(parts)
@@ -131,6 +131,11 @@ class ClientListPanel(QWidget):
         layout.addWidget(self.count)
 
         self._last_query = ""
+        # True while the list moves its own current row (select()): that is no request to
+        # open a client. The view still repaints, so the highlight and the page agree.
+        self._quiet = False
+        # The client the page shows (as far as the list knows): kept highlighted across searches.
+        self._chosen: int | None = None
         self.search.textChanged.connect(self._on_query)
         self.search.returnPressed.connect(self._open_first)
         self.view.activated.connect(self._on_activated)
@@ -154,6 +159,7 @@ class ClientListPanel(QWidget):
         self.search.selectAll()
 
     def set_index(self, index: ClientIndex) -> None:
+        self._chosen = None
         self._last_query = ""
         self.search.blockSignals(True)
         self.search.clear()
@@ -177,11 +183,19 @@ class ClientListPanel(QWidget):
             self.select(keep)
 
     def select(self, client_id: int) -> None:
+        """Highlight `client_id` without asking to open them; when the search hides them, no
+        other client stays highlighted."""
+        self._chosen = client_id
         row = self.model.row_of(client_id)
+        self._quiet = True
+        try:
+            if row >= 0:
+                self.view.setCurrentIndex(self.model.index(row, 0))
+            else:
+                self.view.selectionModel().clear()
+        finally:
+            self._quiet = False
         if row >= 0:
-            self.view.selectionModel().blockSignals(True)
-            self.view.setCurrentIndex(self.model.index(row, 0))
-            self.view.selectionModel().blockSignals(False)
             self.view.scrollTo(self.model.index(row, 0))
 
     def _on_query(self, text: str) -> None:
@@ -190,6 +204,8 @@ class ClientListPanel(QWidget):
         ids = index.search(text, within=self.model.ids() if refine else None)
         self._last_query = text
         self.model.set_ids(ids)
+        if self._chosen is not None and self.model.row_of(self._chosen) >= 0:
+            self.select(self._chosen)
         self._update_count()
 
     def _update_count(self) -> None:
@@ -202,14 +218,23 @@ class ClientListPanel(QWidget):
         else:
             self.count.setText(f"{shown:,} of {total:,} client{'s' if total != 1 else ''}")
 
+    # One request per choice: moving the current row asks to open that client; Enter or a
+    # double-click on the row already current asks nothing more (the client is already asked
+    # for), so an unsaved-changes question never comes twice.
     def _open_first(self) -> None:
         if self.model.rowCount() > 0:
-            self.view.setCurrentIndex(self.model.index(0, 0))
-            self.client_selected.emit(self.model.ids()[0])
+            self._open_row(self.model.index(0, 0))
 
     def _on_activated(self, index: QModelIndex) -> None:
-        self.client_selected.emit(index.data(ClientIdRole))
+        self._open_row(index)
+
+    def _open_row(self, index: QModelIndex) -> None:
+        if index != self.view.currentIndex():
+            self.view.setCurrentIndex(index)  # asks through _on_current
+        else:
+            self.client_selected.emit(index.data(ClientIdRole))
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.client_selected.emit(current.data(ClientIdRole))
+        if current.isValid() and not self._quiet:
+            self._chosen = current.data(ClientIdRole)
+            self.client_selected.emit(self._chosen)

@@ -1,13 +1,17 @@
 """The client's page on the right of the main window: a header and seven tabs.
 
-Ctrl+1..7 (or Alt+1..7) switch tabs. `clear()` drops every widget's client data (the app
+Ctrl+1..7 (or Alt+1..7) switch tabs from anywhere in the window (the search box, the list).
+Under the header a strip names the engine's next deadlines, worked out off the UI thread, and
+warns when the stored application date has passed. `clear()` drops every widget's client data (the app
 locks); `show_client(None)` shows the empty placeholder.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -19,11 +23,20 @@ from desktop.ui.details_tab import DetailsTab
 from desktop.ui.history_tab import HistoryTab
 from desktop.ui.household_tab import HouseholdTab
 from desktop.ui.notes_tab import NotesTab
+from desktop.ui.operations import Operation
 from desktop.ui.residence_tab import ResidenceTab
 from desktop.ui.statements_tab import StatementsTab
 from desktop.ui.widgets.dates import format_date
+from desktop.ui.widgets.deadline_strip import DeadlineStrip
 
 PLACEHOLDER = "Pick a client or press Ctrl+N"
+
+
+def _deadline_work(history, today: date, _progress) -> tuple:
+    """Runs on a pool thread with values only (no widget, no store)."""
+    from desktop.board import deadlines_for
+
+    return deadlines_for(history, today)
 
 
 class ClientPage(QWidget):
@@ -31,6 +44,8 @@ class ClientPage(QWidget):
         int
     )  # details or history saved: the main window refreshes the list entry
     client_deleted = Signal(int)
+    #: The deadline strip shows the current history's deadlines (emitted on the UI thread).
+    deadlines_ready = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,6 +53,8 @@ class ClientPage(QWidget):
         self._adviser = ""
         self._today: Callable[[], date] = date.today
         self._client_id: int | None = None
+        # Bumped by every deadline request and by clear(): only the latest result is shown.
+        self._deadline_generation = 0
 
         self.placeholder = QLabel(PLACEHOLDER)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -81,8 +98,10 @@ class ClientPage(QWidget):
             self.tabs.setTabToolTip(index, f"{title} (Ctrl+{number})")
             tab.setAccessibleName(f"{title} tab")
             for modifier in ("Ctrl", "Alt"):
+                # Window-wide: they work from the search box and the list too, e.g. straight
+                # after opening a client from a search.
                 shortcut = QShortcut(QKeySequence(f"{modifier}+{number}"), self)
-                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
                 shortcut.activated.connect(lambda i=index: self.show_tab(i))
 
         self.details_tab.details_saved.connect(self._details_saved)
@@ -103,6 +122,8 @@ class ClientPage(QWidget):
         header.setSpacing(2)
         header.addWidget(self.name_label)
         header.addWidget(self.facts_label)
+        self.deadline_strip = DeadlineStrip()
+        header.addWidget(self.deadline_strip)
         client_layout.addLayout(header)
         client_layout.addWidget(self.tabs, 1)
 
@@ -143,6 +164,7 @@ class ClientPage(QWidget):
         self.statements_tab.load(client_id)
         self.checklists_tab.load(client_id)
         self.stack.setCurrentIndex(1)
+        self.refresh_deadlines()
 
     def current_client_id(self) -> int | None:
         return self._client_id
@@ -152,6 +174,8 @@ class ClientPage(QWidget):
 
     def clear(self) -> None:
         self._client_id = None
+        self._deadline_generation += 1  # a late result is dropped
+        self.deadline_strip.clear()
         self.name_label.clear()
         self.facts_label.clear()
         self.details_tab.clear()
@@ -165,8 +189,44 @@ class ClientPage(QWidget):
         self.stack.setCurrentIndex(0)
 
     # ---- helpers -----------------------------------------------------------------------------
-    def show_tab(self, index: int) -> None:
+    def refresh_deadlines(self) -> None:
+        """Work out the shown history's deadlines off the UI thread; the strip shows them a
+        moment later (`deadlines_ready`). The application-date warning shows at once."""
+        self._deadline_generation += 1
         if self._client_id is None:
+            return
+        generation, today = self._deadline_generation, self._today()
+        history = self.history_tab.history()
+        question = history.question
+        self.deadline_strip.set_application_date(
+            question.application_date if question else None, today
+        )
+        self.deadline_strip.show_working()
+        op = Operation(
+            self,
+            "Working out the deadlines",
+            partial(_deadline_work, history, today),
+            show_progress=False,
+        )
+        # Held weakly: the operation is this page's child and must not keep it alive.
+        me = weakref.ref(self)
+        op.succeeded.connect(
+            lambda items: (page := me()) and page._show_deadlines(generation, items, today)
+        )
+        op.failed.connect(lambda _exc: (page := me()) and page._show_deadlines(generation, None))
+        op.start()
+
+    def _show_deadlines(self, generation: int, items, today: date | None = None) -> None:
+        if generation != self._deadline_generation or self._client_id is None:
+            return
+        if items is None:
+            self.deadline_strip.show_failed()
+        else:
+            self.deadline_strip.set_deadlines(items, today or self._today())
+        self.deadlines_ready.emit()
+
+    def show_tab(self, index: int) -> None:
+        if self._client_id is None or not self.isVisible():
             return
         self.tabs.setCurrentIndex(index)
         widget = self.tabs.currentWidget()
@@ -193,6 +253,7 @@ class ClientPage(QWidget):
         self.statements_tab.load(self._client_id)
         self.checklists_tab.load(self._client_id)
         self.notes_tab.load(self._client_id)
+        self.refresh_deadlines()
         self.client_changed.emit(self._client_id)
 
     def _changed(self) -> None:
@@ -206,6 +267,7 @@ class ClientPage(QWidget):
     def _history_saved(self) -> None:
         self.residence_tab.load(self._client_id)
         self.checklists_tab.load(self._client_id)  # the key dates
+        self.refresh_deadlines()
         self._changed()
 
     def show_record(self, reference: str) -> bool:
@@ -219,5 +281,6 @@ class ClientPage(QWidget):
         self.history_tab.add_record("absence", prefill=absence)
 
     def _deleted(self, client_id: int) -> None:
+        self.details_tab.discard_draft(client_id)  # erasure: no kept draft stays behind
         self.clear()
         self.client_deleted.emit(client_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -14,8 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.store.crypto import passphrase_strength
+from desktop.store.passphrase import MIN_LENGTH, POLICY_HINT, policy_problem
 
-MIN_LENGTH = 8
+__all__ = ["MIN_LENGTH", "CreateStorePage"]
 
 
 class CreateStorePage(QWidget):
@@ -31,10 +34,14 @@ class CreateStorePage(QWidget):
             "centre: everyone who uses this computer for the drop-in will need it, and "
             "<b>there is no way to recover the records if it is lost</b>. Four or more random "
             "words make a strong passphrase that is easy to remember."
-            f"<br><br>Data folder: <code>{folder}</code>"
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
+        # Its own label: inside the wrapped intro the last line was cut off at some widths.
+        where = QLabel(f"Data folder: <code>{escape(folder)}</code>")
+        where.setTextFormat(Qt.TextFormat.RichText)
+        where.setWordWrap(True)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -48,6 +55,7 @@ class CreateStorePage(QWidget):
         self.strength.setMaximumHeight(8)
         self.strength.setAccessibleName("Passphrase strength")
         self.hint = QLabel(" ")
+        self.hint.setWordWrap(True)  # the policy's hint is a whole sentence
         self.hint.setAccessibleName("Passphrase strength hint")
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b00020;")
@@ -68,10 +76,12 @@ class CreateStorePage(QWidget):
         form.addRow(label2, self.confirm)
 
         box = QWidget()
-        box.setMaximumWidth(560)
+        # A fixed width: with a centred box, wrapped labels were given too little height.
+        box.setFixedWidth(560)
         inner = QVBoxLayout(box)
         inner.addWidget(title)
         inner.addWidget(intro)
+        inner.addWidget(where)
         inner.addLayout(form)
         inner.addWidget(self.error)
         inner.addWidget(self.create_button, alignment=Qt.AlignmentFlag.AlignRight)
@@ -94,7 +104,7 @@ class CreateStorePage(QWidget):
         self.strength.setValue(score if text else 0)
         colour = ["#b00020", "#d9730d", "#c9a400", "#4b8b3b", "#2e7d32"][score]
         self.strength.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
-        self.hint.setText(hint if text else "Use at least 12 characters; four words is better.")
+        self.hint.setText(hint if text else POLICY_HINT)
 
     def set_busy(self, busy: bool) -> None:
         for widget in (self.passphrase, self.confirm, self.create_button):
@@ -107,8 +117,9 @@ class CreateStorePage(QWidget):
 
     def _submit(self) -> None:
         first, second = self.passphrase.text(), self.confirm.text()
-        if len(first) < MIN_LENGTH:
-            self.show_error(f"The passphrase must be at least {MIN_LENGTH} characters long.")
+        problem = policy_problem(first)
+        if problem:
+            self.show_error(problem)
             self.passphrase.setFocus()
             return
         if first != second:

@@ -1,7 +1,13 @@
-"""The Details tab: the client's details form with Save (Ctrl+S), Revert and Delete client."""
+"""The Details tab: the client's details form with Save (Ctrl+S), Revert and Delete client.
+
+Unsaved changes survive a lock: `keep_draft()` writes them to the (encrypted) store as a
+setting row keyed by the client's id, and the next `load()` of that client puts them back,
+marked unsaved. Save, Revert and Discard remove the draft.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 
@@ -19,8 +25,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.store.repository import ClientDetails, delete_client, get_client, update_client
+from desktop.store.models import Setting
+from desktop.store.repository import (
+    DETAILS_DRAFT_PREFIX,
+    ClientDetails,
+    delete_client,
+    get_client,
+    get_setting,
+    set_setting,
+    update_client,
+)
 from desktop.ui.client_form import ClientForm
+
+DRAFT_PREFIX = DETAILS_DRAFT_PREFIX
+DRAFT_RESTORED = "Unsaved changes from before the lock were put back: save or revert them."
+
+
+def draft_key(client_id: int) -> str:
+    return f"{DRAFT_PREFIX}{client_id}"
+
+
+def read_draft(session, client_id: int) -> ClientDetails | None:
+    """The kept draft of a client's details, None when there is none (or it cannot be read)."""
+    text = get_setting(session, draft_key(client_id))
+    if not text:
+        return None
+    try:
+        return ClientDetails.from_dict(json.loads(text))
+    except (ValueError, TypeError):
+        return None
+
+
+def drop_draft(session, client_id: int) -> None:
+    row = session.get(Setting, draft_key(client_id))
+    if row is not None:
+        session.delete(row)
 
 
 def _same_name(typed: str, name: str) -> bool:
@@ -39,6 +78,11 @@ class DeleteClientDialog(QDialog):
             "This is for erasure requests. It deletes this client's details, household, "
             "immigration history and case notes from this computer. It cannot be undone; "
             "the audit trail will only keep the client number and who deleted it, and when.\n\n"
+            "Copies kept in the data folder's backups folder still hold this client; if there "
+            "are any, you are asked next whether to delete them. Backup files made with "
+            "File > Back up to file… "
+            "(a USB stick, for example) cannot be reached from here: delete or replace them "
+            "too.\n\n"
             f"To confirm, type the client's full name: {full_name}"
         )
         explain.setWordWrap(True)
@@ -141,11 +185,36 @@ class DetailsTab(QWidget):
     def load(self, client_id: int) -> None:
         with self._store.session() as session:
             details = ClientDetails.from_client(get_client(session, client_id))
+            draft = read_draft(session, client_id)
         self._client_id = client_id
         self._saved = details
         self.form.set_details(details)
         self.status.clear()
         self._set_dirty(False)
+        if draft is not None and draft != details:
+            self.form.set_details(draft)
+            self._set_dirty(self.has_unsaved_changes())
+            self.status.setText(DRAFT_RESTORED)
+
+    def keep_draft(self) -> bool:
+        """Write the unsaved changes to the store (before a lock). True when kept."""
+        if not self.has_unsaved_changes() or self._store is None:
+            return False
+        text = json.dumps(self.form.details().to_dict())
+        try:
+            with self._store.session() as session:
+                set_setting(session, draft_key(self._client_id), text)
+        except Exception:  # noqa: BLE001 - the caller says the changes were discarded
+            return False
+        return True
+
+    def discard_draft(self, client_id: int | None = None) -> None:
+        """Forget a kept draft (the adviser discarded the changes, or the client went)."""
+        client_id = self._client_id if client_id is None else client_id
+        if client_id is None or self._store is None or self._store.locked:
+            return
+        with self._store.session() as session:
+            drop_draft(session, client_id)
 
     def clear(self) -> None:
         self._client_id = None
@@ -189,6 +258,7 @@ class DetailsTab(QWidget):
         try:
             with self._store.session() as session:
                 update_client(session, self._client_id, details, self._adviser)
+                drop_draft(session, self._client_id)
         except Exception as exc:  # noqa: BLE001 - keep what was typed; say it was not saved
             self.status.setText(
                 f"Not saved: the store could not be written ({type(exc).__name__})."
@@ -205,6 +275,7 @@ class DetailsTab(QWidget):
         if self._saved is not None:
             self.form.set_details(self._saved)
             self._set_dirty(False)
+            self.discard_draft()
             self.status.setText("Reverted to the saved details.")
 
     def delete(self) -> bool:

@@ -22,12 +22,13 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -49,6 +50,7 @@ from desktop.rules.history import (
     date_in_range,
     validate_history,
 )
+from desktop.rules.wording import tidy
 from desktop.store.repository import load_history, save_history
 from desktop.ui.operations import Operation
 from desktop.ui.record_dialog import (
@@ -74,7 +76,8 @@ VERDICT_DELAY_MS = 150
 
 #: kind -> (group title with mnemonic, column headers)
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "permission": ("Pe&rmissions", ("Category", "From", "To", "Granted", "Conditions")),
+    # Alt+P: Alt+R is "Route asked about" on the same tab.
+    "permission": ("&Permissions", ("Category", "From", "To", "Granted", "Conditions")),
     "application": (
         "Appli&cations",
         ("Kind", "Made", "Decided", "Outcome", "Fee waiver", "Appeal"),
@@ -175,7 +178,7 @@ def compute_verdicts(
             text = str(verdict_line(history, code, on, today=today))
         except Exception:  # noqa: BLE001 - one failing route must not hide the others
             text = FAILED
-        verdicts[code] = _uk_dates(text)
+        verdicts[code] = tidy(_uk_dates(text))
     return verdicts
 
 
@@ -210,6 +213,8 @@ class RecordTable(QWidget):
             on_delete=self._delete,
         )
         self.table.setMinimumHeight(120)
+        self.table.horizontalHeader().setMinimumSectionSize(48)
+        self.table.installEventFilter(self)
         self.mnemonic.setBuddy(self.table)
         self.mnemonic.setAccessibleName(title.replace("&", ""))
 
@@ -252,13 +257,35 @@ class RecordTable(QWidget):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
+                item.setToolTip(text)  # the whole text when a narrow column elides it
                 self.table.setItem(row, column, item)
+        self.fit_columns()
         if selected is not None and records:
             self.table.selectRow(min(selected, len(records) - 1))
         self._update_buttons()
 
     def current_row(self) -> int | None:
         return self.table.current_row()
+
+    def fit_columns(self) -> None:
+        """Every column stays in view: sized to their contents when they fit, otherwise shared
+        out over the width (long texts are elided; the tooltip has them whole). Six columns
+        of Applications used to run off the right edge on a 1366-pixel screen."""
+        header = self.table.horizontalHeader()
+        count = header.count()
+        wanted = sum(
+            max(self.table.sizeHintForColumn(i), header.sectionSizeHint(i)) for i in range(count)
+        )
+        fits = wanted <= self.table.viewport().width()
+        mode = QHeaderView.ResizeMode.ResizeToContents if fits else QHeaderView.ResizeMode.Stretch
+        header.setStretchLastSection(fits)  # when shared out, the last one takes no extra
+        for column in range(count):
+            header.setSectionResizeMode(column, mode)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+        if obj is self.table and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(obj, event)
 
     def _update_buttons(self) -> None:
         has = self.current_row() is not None

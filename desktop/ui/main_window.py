@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -27,16 +27,19 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from desktop import __version__
 from desktop.rules.history import HistoryError
 from desktop.store import repository
+from desktop.store.backups import kept_limit
 from desktop.store.database import BACKUP_SUFFIX, Store
 from desktop.store.errors import StoreError, WrongPassphrase
 from desktop.store.lock import InstanceLock
 from desktop.store.search import ClientIndex
+from desktop.ui import kept_copies_dialog, prompts
 from desktop.ui.adviser_dialog import AdviserDialog
 from desktop.ui.board_feed import BoardFeed
 from desktop.ui.change_passphrase_dialog import ChangePassphraseDialog
@@ -51,11 +54,63 @@ from desktop.ui.settings_dialog import (
     CENTRE_CONTACT_SETTING,
     CENTRE_NAME_SETTING,
     DEFAULT_AUTO_LOCK_MINUTES,
+    KEEP_COPIES_SETTING,
     SettingsDialog,
 )
 from desktop.ui.unlock_page import UnlockPage
 
 FALLBACK_ADVISER = "Adviser (not named)"
+DEMO_TITLE = "Drop-in Desk — DEMO (fictional clients)"
+DEMO_BANNER = "DEMO: fictional clients in a throw-away folder. Nothing here is kept."
+#: Small enough for a 1366x768 screen less its panels (and for 1280x720).
+MINIMUM_SIZE = QSize(900, 560)
+PREFERRED_SIZE = QSize(1200, 780)
+#: A clear keyboard focus mark on inputs and buttons (the platform's own is faint).
+FOCUS_STYLE = """
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QSpinBox:focus,
+QDateEdit:focus, QAbstractItemView:focus {
+    border: 2px solid #1a5fb4;
+}
+QPushButton:focus, QToolButton:focus, QCheckBox:focus, QRadioButton:focus {
+    outline: none;
+    border: 2px solid #1a5fb4;
+    border-radius: 3px;
+    padding: 3px 10px;
+}
+QCheckBox:focus, QRadioButton:focus { padding: 1px 3px; }
+"""
+
+
+def fit_size(available: QSize | None) -> QSize:
+    """The window's first size: the preferred size, cut to the screen's available area
+    (less a margin for the title bar and frame), never under the minimum."""
+    if available is None or available.isEmpty():
+        return QSize(PREFERRED_SIZE)
+    width = min(PREFERRED_SIZE.width(), available.width() - 16)
+    height = min(PREFERRED_SIZE.height(), available.height() - 48)
+    return QSize(max(width, MINIMUM_SIZE.width()), max(height, MINIMUM_SIZE.height()))
+
+
+LOCKED = "Locked."
+LOCKED_DRAFT_KEPT = (
+    "Locked. The unsaved changes were kept, encrypted, and come back when the client is opened."
+)
+LOCKED_DISCARDED = "Locked. Unsaved changes were discarded."
+
+
+def start_folder() -> Path:
+    """Where file dialogs open: the user's Documents folder, never the program's folder."""
+    from desktop.ui.print_report import _default_folder
+
+    return _default_folder()
+
+
+def lock_message(unsaved: bool, kept: bool) -> str:
+    """What the unlock page says after a lock: a word about unsaved changes only if there
+    were some."""
+    if not unsaved:
+        return LOCKED
+    return LOCKED_DRAFT_KEPT if kept else LOCKED_DISCARDED
 
 
 def user_message(exc: BaseException) -> str:
@@ -89,8 +144,10 @@ class MainWindow(QMainWindow):
         unlock_note: str = "",
         ask_adviser: bool = True,
         today: Callable[[], dt.date] = dt.date.today,
+        demo: bool = False,
     ) -> None:
         super().__init__()
+        self.demo = demo
         self.folder = Path(folder)
         self.instance_lock = lock
         self.kdf_costs = kdf_costs
@@ -100,8 +157,11 @@ class MainWindow(QMainWindow):
         self.adviser = ""
         self._busy = 0
         self._lock_pending = False
-        self.setWindowTitle("Drop-in Desk")
-        self.resize(1200, 780)
+        self.setWindowTitle(DEMO_TITLE if demo else "Drop-in Desk")
+        self.setStyleSheet(FOCUS_STYLE)
+        self.setMinimumSize(MINIMUM_SIZE)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        self.resize(fit_size(screen.availableGeometry().size() if screen else None))
 
         self.stack = QStackedWidget()
         self.create_page = CreateStorePage(str(self.folder))
@@ -118,7 +178,22 @@ class MainWindow(QMainWindow):
         self.workspace.setSizes([330, 870])
         for page in (self.create_page, self.unlock_page, self.workspace, self.deadlines_page):
             self.stack.addWidget(page)
-        self.setCentralWidget(self.stack)
+        self.demo_banner = QLabel(DEMO_BANNER)
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setAccessibleName("Demo mode")
+        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.demo_banner.setStyleSheet(
+            "#demoBanner { background: #fff3c4; color: #5c4400; padding: 4px;"
+            " border-bottom: 1px solid #d9b84a; font-weight: bold; }"
+        )
+        self.demo_banner.setVisible(demo)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.demo_banner)
+        central_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.adviser_label = QLabel("")
         self.adviser_label.setAccessibleName("Current adviser")
         self.statusBar().addPermanentWidget(self.adviser_label)
@@ -173,7 +248,12 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.backup_action, self.restore_action])
         file_menu.addSeparator()
         self.lock_action = self._action("&Lock", self.lock, "Ctrl+L")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, False)
+        self.quit_action = self._action(
+            "&Quit",
+            self.request_quit,
+            "Ctrl+Q",
+            False,  # StandardKey.Quit is none on Windows
+        )
         file_menu.addActions([self.lock_action, self.quit_action])
 
         view = bar.addMenu("&View")
@@ -191,10 +271,17 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu("&Settings")
         self.adviser_action = self._action("Switch &adviser…", self.switch_adviser, "Ctrl+Shift+A")
         self.passphrase_action = self._action("Change &passphrase…", self.change_passphrase)
-        self.settings_action = self._action("Auto-lock and &centre…", self.edit_settings)
+        self.settings_action = self._action("&Settings…", self.edit_settings)
+        self.settings_action.setToolTip("Auto-lock time and the centre's name for handouts")
         tools.addActions([self.adviser_action, self.passphrase_action, self.settings_action])
 
         help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = self._action(
+            "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents, False
+        )
+        self.guide_action = self._action("&Quick guide", self.show_guide, data=False)
+        help_menu.addActions([self.shortcuts_action, self.guide_action])
+        help_menu.addSeparator()
         help_menu.addAction(self._action("&About Drop-in Desk", self._about, data=False))
         self._set_data_actions(False)
 
@@ -297,6 +384,9 @@ class MainWindow(QMainWindow):
                     15000,
                 )
                 store.upgrade_backup = None
+            if store.recovery_note:  # a half-made store from an interrupted set-up, dealt with
+                self.statusBar().showMessage(store.recovery_note, 15000)
+                store.recovery_note = None
             self._after_unlock(*opened[1:])
 
         self.run("Unlocking", work, done, failed, show_progress=False)
@@ -354,6 +444,8 @@ class MainWindow(QMainWindow):
             guard.release()
 
     def _lock_now(self) -> None:
+        unsaved = self.client_page.has_unsaved_changes()
+        kept = unsaved and self.client_page.details_tab.keep_draft()
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()
@@ -362,26 +454,37 @@ class MainWindow(QMainWindow):
         self.client_page.clear()
         self.client_list.clear()
         self.store.lock()
-        self.unlock_page.reset("Locked. Unsaved changes were discarded.")
+        self.unlock_page.reset(message=lock_message(unsaved, kept))
         self._show_page(self.unlock_page)
 
     # ---- clients -----------------------------------------------------------------------------
     def _show_client(self, client_id: int) -> None:
-        if client_id == self.client_page.current_client_id():
+        if not self.unlocked or client_id == self.client_page.current_client_id():
+            return  # locked or closing: the list may still move its current row
+        if not self._leave_unsaved("Save them before opening another client?"):
+            current = self.client_page.current_client_id()
+            if current is not None:
+                # After the list's own click handling: its selection goes back to the client
+                # still on the page.
+                QTimer.singleShot(0, lambda: self.client_list.select(current))
+                self.client_list.select(current)
             return
-        if self.client_page.has_unsaved_changes():
-            answer = QMessageBox.question(
-                self,
-                "Unsaved changes",
-                "This client has changes that are not saved. Leave without saving?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                current = self.client_page.current_client_id()
-                if current is not None:
-                    self.client_list.select(current)
-                return
         self.client_page.show_client(client_id)
+
+    def _leave_unsaved(self, question: str) -> bool:
+        """True when the page may be left: no unsaved changes, or they were saved or
+        discarded at the adviser's word (one question; Save is the default, Esc cancels)."""
+        if not (self.unlocked and self.client_page.has_unsaved_changes()):
+            return True
+        answer = prompts.ask_unsaved(
+            self, f"This client's details have changes that are not saved. {question}"
+        )
+        if answer == prompts.SAVE:
+            return self.client_page.details_tab.save()  # invalid: stays, problems shown
+        if answer == prompts.DISCARD:
+            self.client_page.details_tab.discard_draft()
+            return True
+        return False
 
     # ---- the deadlines board -----------------------------------------------------------------
     def show_board(self) -> None:
@@ -434,7 +537,15 @@ class MainWindow(QMainWindow):
         self.client_list.refresh()
         self.board_feed.client_removed(client_id)
         self.client_page.show_client(None)
-        self.statusBar().showMessage("Client deleted.", 8000)
+        self.offer_to_delete_kept(kept_copies_dialog.ERASURE)
+
+    def offer_to_delete_kept(self, reason: str) -> str:
+        """After an erasure or a passphrase change: say that the copies in backups/ still hold
+        the old records (and open with the old passphrase), offer to delete them, and say that
+        backup files made elsewhere are out of reach. Returns the status line shown."""
+        line = kept_copies_dialog.offer_to_delete_kept(self, self.store, reason)
+        self.statusBar().showMessage(line, 30000)
+        return line
 
     def new_client(self) -> None:
         from desktop.ui.intake_dialog import IntakeDialog
@@ -445,7 +556,10 @@ class MainWindow(QMainWindow):
 
     def import_client(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Import client from history JSON", "", "History JSON (*.json);;All files (*)"
+            self,
+            "Import client from history JSON",
+            str(start_folder()),
+            "History JSON (*.json);;All files (*)",
         )
         if path:
             self.import_file(Path(path))
@@ -476,7 +590,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Export client (subject access copy)",
-            f"client-{client_id}-{self.today().isoformat()}.json",
+            str(start_folder() / f"client-{client_id}-{self.today().isoformat()}.json"),
             "History JSON (*.json)",
         )
         if path:
@@ -492,8 +606,10 @@ class MainWindow(QMainWindow):
             with store.read_session() as session:
                 text = dumps(export_case(session, client_id, full=True))
             progress(70, "Writing the file")
-            path.write_text(text, encoding="utf-8")
-            return path
+            # Through a temporary file, readable by its owner only (0600 on POSIX).
+            from desktop.printing.common import write_atomically
+
+            return write_atomically(path, text.encode("utf-8"))
 
         def done(written: Path) -> None:
             self.statusBar().showMessage(
@@ -508,7 +624,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Back up to file",
-            f"dropin-desk-{self.today().isoformat()}{BACKUP_SUFFIX}",
+            str(start_folder() / f"dropin-desk-{self.today().isoformat()}{BACKUP_SUFFIX}"),
             f"Drop-in Desk backup (*{BACKUP_SUFFIX})",
         )
         if path:
@@ -527,7 +643,10 @@ class MainWindow(QMainWindow):
 
     def restore(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Restore from backup", "", f"Drop-in Desk backup (*{BACKUP_SUFFIX})"
+            self,
+            "Restore from backup",
+            str(start_folder()),
+            f"Drop-in Desk backup (*{BACKUP_SUFFIX})",
         )
         if not path:
             return
@@ -543,7 +662,8 @@ class MainWindow(QMainWindow):
             self,
             "Restore from backup",
             "Restoring replaces every record on this computer with the backup's. A copy of the "
-            "current records is kept in the data folder's backups folder first. Go ahead?",
+            "current records is kept in the data folder's backups folder first. A client erased "
+            "since the backup was made comes back with it: erase them again. Go ahead?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         )
         if answer == QMessageBox.StandardButton.Yes:
@@ -562,9 +682,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Restored from the backup.", 15000)
 
         def failed(exc: BaseException) -> None:
-            QMessageBox.warning(
-                self, "Restore from backup", user_message(exc) + "\n\nNothing was replaced."
-            )
+            message = user_message(exc)
+            if "Nothing was replaced" not in message:
+                message += "\n\nNothing was replaced."
+            QMessageBox.warning(self, "Restore from backup", message)
             current = self.client_page.current_client_id()
             self.client_page.show_client(current)
 
@@ -589,13 +710,11 @@ class MainWindow(QMainWindow):
             with guard:  # the store is swapped: no board read may run under it
                 store.change_passphrase(old, new, progress)
 
-        return self.run(
-            "Changing the passphrase",
-            work,
-            lambda _r: self.statusBar().showMessage(
-                "Passphrase changed. Tell everyone who uses this computer.", 15000
-            ),
-        )
+        def done(_result) -> None:
+            line = self.offer_to_delete_kept(kept_copies_dialog.PASSPHRASE)
+            self.statusBar().showMessage(f"{line} Tell everyone who uses this computer.", 30000)
+
+        return self.run("Changing the passphrase", work, done)
 
     def show_finance_calculator(self) -> None:
         """The Appendix FM financial requirement worked out on screen (nothing is saved)."""
@@ -614,11 +733,16 @@ class MainWindow(QMainWindow):
         with self.store.read_session() as session:
             name = repository.get_setting(session, CENTRE_NAME_SETTING, "") or ""
             contact = repository.get_setting(session, CENTRE_CONTACT_SETTING, "") or ""
-        dialog = SettingsDialog(minutes, self, centre_name=name, centre_contact=contact)
+            kept = kept_limit(repository.get_setting(session, KEEP_COPIES_SETTING))
+        dialog = SettingsDialog(
+            minutes, self, centre_name=name, centre_contact=contact, kept_copies=kept
+        )
         if dialog.exec() == QDialog.DialogCode.Accepted:
             with self.store.session() as session:
                 repository.set_setting(session, CENTRE_NAME_SETTING, dialog.centre_name())
                 repository.set_setting(session, CENTRE_CONTACT_SETTING, dialog.centre_contact())
+                repository.set_setting(session, KEEP_COPIES_SETTING, str(dialog.kept_copies()))
+            self.store.prune_kept_copies()  # a lower number applies at once
             self.set_auto_lock_minutes(dialog.auto_lock_minutes())
 
     def set_auto_lock_minutes(self, minutes: int) -> None:
@@ -646,26 +770,42 @@ class MainWindow(QMainWindow):
             f"<br>Data folder: {self.folder}<br>Records are encrypted (SQLCipher 4, Argon2id).",
         )
 
+    def show_shortcuts(self) -> None:
+        from desktop.ui.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
+
+    def show_guide(self) -> None:
+        from desktop.ui.guide_dialog import GuideDialog
+
+        GuideDialog(self).exec()
+
     # ---- closing -----------------------------------------------------------------------------
+    def request_quit(self) -> None:
+        """File > Quit (Ctrl+Q): one question. With unsaved changes it is the unsaved-changes
+        question (Save is the default); otherwise "Quit Drop-in Desk?" (Quit is the default)."""
+        if self._busy:
+            QMessageBox.information(self, "Please wait", "Wait for the current task to finish.")
+            return
+        if self.unlocked and self.client_page.has_unsaved_changes():
+            self.close()  # closeEvent asks about the changes
+            return
+        if prompts.confirm_quit(self):
+            self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._busy:
             QMessageBox.information(self, "Please wait", "Wait for the current task to finish.")
             event.ignore()
             return
-        if self.unlocked and self.client_page.has_unsaved_changes():
-            answer = QMessageBox.question(
-                self,
-                "Unsaved changes",
-                "This client has changes that are not saved. Quit without saving?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                event.ignore()
-                return
+        if not self._leave_unsaved("Save them before quitting?"):
+            event.ignore()
+            return
         self.idle.stop()
         self.board_feed.close()
         self.deadlines_page.clear()
         self.client_page.clear()
+        self.client_list.clear()
         if self.store is not None:
             with self.board_feed.board.store_lock:  # a board read finishes first
                 self.store.close()

@@ -43,6 +43,7 @@ from desktop.rules.history import (
     Permission,
     validate_history,
 )
+from desktop.rules.timeline import permission_words
 from desktop.store.repository import HouseholdEntry
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.dates import format_long, uk_dates_in, whole_days_outside
@@ -198,9 +199,8 @@ TITLES = {
 def describe(kind: str, record: Any) -> str:
     """A short phrase naming a record, for sentences: "the trip 10 January 2020 to 1 February 2020"."""
     if kind == "permission":
-        label = PERMISSION_CATEGORIES.get(record.category, record.category)
         until = f"to {format_long(record.end)}" if record.end else "with no end date"
-        return f"{label} permission (from {format_long(record.start)} {until})"
+        return f"{permission_words(record.category)} (from {format_long(record.start)} {until})"
     if kind == "absence":
         return f"the trip {format_long(record.left)} to {format_long(record.returned)}"
     if kind == "custody":
@@ -505,9 +505,10 @@ class RecordDialog(QDialog):
 
         if self.kind == "permission":
             category = v("category")
-            label = PERMISSION_CATEGORIES.get(category, category)
             if category not in INDEFINITE_CATEGORIES and "end" not in problems and v("end") is None:
-                problems["end"] = f"End date is needed: {label} permission has a last day."
+                problems["end"] = (
+                    f"End date is needed: {permission_words(category)} has a last day."
+                )
             order("end", "start")
             end = v("end") if category not in INDEFINITE_CATEGORIES else None
             granted = v("granted_on")

@@ -1,5 +1,5 @@
-"""Settings: the idle time before the window locks itself, and the centre's name and contact
-line printed on client handouts."""
+"""Settings: the idle time before the window locks itself, the centre's name and contact line
+printed on client handouts, and how many copies the store keeps in backups/."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+# How many copies (taken before upgrades and restores) backups/ keeps: the store applies it.
+from desktop.store.backups import DEFAULT_KEPT_COPIES as DEFAULT_KEPT_COPIES
+from desktop.store.backups import KEEP_COPIES_SETTING as KEEP_COPIES_SETTING
+from desktop.store.backups import MAX_KEPT_COPIES, MIN_KEPT_COPIES
 
 DEFAULT_AUTO_LOCK_MINUTES = 10
 AUTO_LOCK_SETTING = "auto_lock_minutes"
@@ -34,6 +39,7 @@ class SettingsDialog(QDialog):
         *,
         centre_name: str = "",
         centre_contact: str = "",
+        kept_copies: int = DEFAULT_KEPT_COPIES,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -52,11 +58,23 @@ class SettingsDialog(QDialog):
             "Centre contact (phone or address), printed on handouts"
         )
         self.centre_contact_field.setPlaceholderText("e.g. 01632 960 123, 4 Mill Lane (Tuesdays)")
+        self.kept_copies_field = QSpinBox()
+        self.kept_copies_field.setRange(MIN_KEPT_COPIES, MAX_KEPT_COPIES)
+        self.kept_copies_field.setSuffix(" copies in backups/")
+        self.kept_copies_field.setValue(kept_copies)
+        self.kept_copies_field.setAccessibleName(
+            "Keep at most this many copies in the backups folder"
+        )
+        self.kept_copies_field.setToolTip(
+            "Copies taken before a restore or an upgrade. The oldest is deleted when a new one "
+            "is taken."
+        )
         form = QFormLayout()
         for text, field in (
             ("&Lock after idle:", self.minutes),
             ("Centre &name:", self.centre_name_field),
             ("Centre &contact:", self.centre_contact_field),
+            ("Keep at &most:", self.kept_copies_field),
         ):
             label = QLabel(text)
             label.setBuddy(field)
@@ -71,7 +89,8 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         note = QLabel(
             "The window hides every client detail when it locks. The centre's name and contact "
-            "line are printed on the checklists handed to clients."
+            "line are printed on the checklists handed to clients. Copies in the backups folder "
+            "hold every client the store held when they were taken, erased ones too."
         )
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -85,3 +104,6 @@ class SettingsDialog(QDialog):
 
     def centre_contact(self) -> str:
         return _one_line(self.centre_contact_field.text())
+
+    def kept_copies(self) -> int:
+        return self.kept_copies_field.value()

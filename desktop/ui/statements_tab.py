@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from desktop.rules.statement_types import Explanation, StatementReview
 from desktop.store import statements as st
 from desktop.ui.operations import Operation
+from desktop.ui.print_report import _default_folder
 from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.dates import format_date
@@ -132,7 +133,7 @@ class StatementsTab(QWidget):
         self.threshold.setAccessibleName("Threshold for large transactions")
         self.threshold.addItem("Standard (over £250)", "standard")
         self.threshold.addItem("Cautious (over £50)", "cautious")
-        date_label = QLabel("&Application date")
+        date_label = QLabel("Application &date")
         date_label.setBuddy(self.application_date)
         threshold_label = QLabel("&Threshold")
         threshold_label.setBuddy(self.threshold)
@@ -162,7 +163,7 @@ class StatementsTab(QWidget):
         )
         self.columns_button = QPushButton("Import choosing co&lumns…")
         self.paper_button = QPushButton("T&ype in paper statement…")
-        self.quiet_button = QPushButton("No transa&ctions…")
+        self.quiet_button = QPushButton("&No transactions…")
         self.quiet_button.setToolTip("A statement that shows nothing in or out (dormant account)")
         for button, name in (
             (self.add_button, "Add bank account"),
@@ -182,7 +183,7 @@ class StatementsTab(QWidget):
         self.paper_button.clicked.connect(self.type_in_statement)
         self.quiet_button.clicked.connect(self.add_quiet_statement)
 
-        statements_title = QLabel("Statements &held for this account")
+        statements_title = QLabel("Statements held for this acco&unt")
         statements_title.setFont(font)
         self.statements = RecordGrid(
             STATEMENT_HEADERS,
@@ -210,9 +211,9 @@ class StatementsTab(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.review_button = QPushButton("Re&view flags…")
         self.review_button.setToolTip("Explain the flagged transactions one by one (Ctrl+R)")
-        self.save_button = QPushButton("Save &sheet…")
+        self.save_button = QPushButton("Save as &PDF…")
         self.save_button.setToolTip("Save the annotation sheet as a PDF")
-        self.print_button = QPushButton("Print s&heet…")
+        self.print_button = QPushButton("Print sheet…")
         self.print_button.setToolTip("Print the annotation sheet (Ctrl+P)")
         for button, name in (
             (self.review_button, "Review flagged transactions"),
@@ -588,7 +589,7 @@ class StatementsTab(QWidget):
     # ---- getting statements in -----------------------------------------------------------------
     def _choose_file(self) -> Path | None:
         chosen, _ = QFileDialog.getOpenFileName(
-            self, "Import a bank statement", str(Path.home()), STATEMENT_FILTER
+            self, "Import a bank statement", str(_default_folder()), STATEMENT_FILTER
         )
         return Path(chosen) if chosen else None
 

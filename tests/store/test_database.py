@@ -279,3 +279,8 @@ def test_failed_transaction_saves_nothing(store):
             repository.create_client(s, ClientDetails(full_name="Half Saved"), "Tester")
             raise RuntimeError("crash in the middle of a save")
     assert client_names(store) == []
+
+
+def test_connections_overwrite_deleted_pages(store):
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1

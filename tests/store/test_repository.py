@@ -188,3 +188,15 @@ def test_advisers_are_listed_most_recent_first(store):
         ann.last_used = dt.datetime(2020, 1, 1)
     with store.read_session() as s:
         assert repository.adviser_names(s) == ["Bob", "Ann"]
+
+
+def test_erasing_a_client_takes_their_unsaved_details_draft_too(store):
+    with store.session() as s:
+        cid = repository.create_client(s, ClientDetails(full_name="Draft Testperson"), "A")
+        repository.set_setting(s, f"{repository.DETAILS_DRAFT_PREFIX}{cid}", '{"notes": "x"}')
+        repository.set_setting(s, f"{repository.DETAILS_DRAFT_PREFIX}{cid + 1}", "other")
+    with store.session() as s:
+        repository.delete_client(s, cid, "A")
+    with store.session() as s:
+        assert repository.get_setting(s, f"{repository.DETAILS_DRAFT_PREFIX}{cid}") is None
+        assert repository.get_setting(s, f"{repository.DETAILS_DRAFT_PREFIX}{cid + 1}") == "other"

@@ -1,0 +1,59 @@
+"""The window's yes/no questions, built so that Enter never loses work.
+
+Tests replace `ask_unsaved` and `confirm_quit` (module attributes, looked up at call time).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+QUIT_QUESTION = "Quit Drop-in Desk?"
+
+
+def unsaved_box(parent: QWidget | None, text: str) -> tuple[QMessageBox, dict]:
+    """The unsaved-changes question: Save (the default, Enter), Discard (Alt+D) and Cancel
+    (Esc). Returned unshown, with the button -> answer map, so tests can look at it."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Unsaved changes")
+    box.setText(text)
+    save = box.addButton("&Save", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("&Discard changes", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    for button, name in (
+        (save, "Save the changes"),
+        (discard, "Discard the changes"),
+        (cancel, "Cancel"),
+    ):
+        button.setAccessibleName(name)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    return box, {save: SAVE, discard: DISCARD, cancel: CANCEL}
+
+
+def ask_unsaved(parent: QWidget | None, text: str) -> str:
+    """SAVE, DISCARD or CANCEL."""
+    box, answers = unsaved_box(parent, text)
+    box.exec()
+    return answers.get(box.clickedButton(), CANCEL)
+
+
+def quit_box(parent: QWidget | None) -> tuple[QMessageBox, object]:
+    """ "Quit Drop-in Desk?": Quit is the default (Enter), Esc cancels. Returns the box and
+    its Quit button."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Quit")
+    box.setText(QUIT_QUESTION)
+    quit_button = box.addButton("&Quit", QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(quit_button)
+    box.setEscapeButton(cancel)
+    return box, quit_button
+
+
+def confirm_quit(parent: QWidget | None) -> bool:
+    box, quit_button = quit_box(parent)
+    box.exec()
+    return box.clickedButton() is quit_button

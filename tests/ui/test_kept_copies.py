@@ -1,0 +1,225 @@
+"""Issue 10 points 2 and 4 in the window: after an erasure and after a passphrase change the
+copies in backups/ are told about and offered for deletion (the confirm is replaced here); the
+Settings dialog holds how many copies are kept; a backup from a newer version is refused with
+one clear message."""
+
+import json
+import zipfile
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop.store import repository
+from desktop.store.database import DB_NAME, HEADER_NAME, Store
+from desktop.store.repository import ClientDetails
+from desktop.ui import details_tab, kept_copies_dialog
+from desktop.ui import main_window as main_window_module
+from desktop.ui.settings_dialog import DEFAULT_KEPT_COPIES, KEEP_COPIES_SETTING, SettingsDialog
+from tests.ui.test_main_window import CHEAP_KDF, PASSPHRASE, make_window, unlock, wait_workspace
+
+ERASED = "Tamsin Fictional-Erased"
+
+
+def _folder_with_kept_copies(tmp_path, copies):
+    folder = tmp_path / "data"
+    store = Store.create(folder, PASSPHRASE, CHEAP_KDF)
+    with store.session() as s:
+        repository.create_client(s, ClientDetails(full_name=ERASED), "Setup")
+        repository.create_client(s, ClientDetails(full_name="Rhiannon Example"), "Setup")
+    for _ in range(copies):
+        store._keep_copy("before-restore")
+    assert len(store.kept_copies()) == copies
+    store.close()
+    return folder
+
+
+@pytest.fixture
+def with_copies(tmp_path):
+    return _folder_with_kept_copies(tmp_path, 2)
+
+
+@pytest.fixture
+def without_copies(tmp_path):
+    return _folder_with_kept_copies(tmp_path, 0)
+
+
+class Questions(list):
+    """Each question the replaced confirm was asked; it answers `answer`."""
+
+    answer = True
+
+
+@pytest.fixture
+def questions(monkeypatch):
+    asked = Questions()
+
+    def confirm(parent, title, text):
+        asked.append(text)
+        return asked.answer
+
+    monkeypatch.setattr(kept_copies_dialog, "confirm_delete_kept", confirm)
+    return asked
+
+
+def open_window(qtbot, folder):
+    window = make_window(qtbot, folder)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    return window
+
+
+def erase(window, monkeypatch, name=ERASED):
+    with window.store.read_session() as s:
+        [client_id] = [c.id for c in repository.list_summaries(s) if c.full_name == name]
+    window.client_page.show_client(client_id)
+    monkeypatch.setattr(details_tab, "confirm_delete", lambda parent, typed: True)
+    assert window.client_page.details_tab.delete()
+    return client_id
+
+
+def test_erasing_a_client_offers_to_delete_the_kept_copies(
+    qtbot, with_copies, monkeypatch, questions
+):
+    window = open_window(qtbot, with_copies)
+    erase(window, monkeypatch)
+    [question] = questions
+    assert "2 copies of the store are kept" in question
+    assert "still hold this client's records" in question
+    assert "USB stick" in question and "cannot be reached from here" in question
+    assert window.store.kept_copies() == []
+    assert not list((with_copies / "backups").iterdir())
+    status = window.statusBar().currentMessage()
+    assert status.startswith("Client deleted. 2 copies deleted from the backups folder.")
+    assert "still hold this client" in status
+
+
+def test_keeping_the_copies_after_an_erasure_leaves_them_and_says_so(
+    qtbot, with_copies, monkeypatch, questions
+):
+    questions.answer = False
+    window = open_window(qtbot, with_copies)
+    erase(window, monkeypatch)
+    assert len(questions) == 1
+    assert len(window.store.kept_copies()) == 2
+    assert "2 copies kept in the backups folder" in window.statusBar().currentMessage()
+
+
+def test_with_no_kept_copies_nothing_is_asked_but_backups_elsewhere_are_named(
+    qtbot, without_copies, monkeypatch, questions
+):
+    window = open_window(qtbot, without_copies)
+    erase(window, monkeypatch)
+    assert questions == []
+    status = window.statusBar().currentMessage()
+    assert "No copies are kept in the backups folder" in status
+    assert "File > Back up to file" in status and "still hold this client" in status
+
+
+def test_a_passphrase_change_offers_to_delete_the_copies_that_open_with_the_old_one(
+    qtbot, with_copies, monkeypatch, questions
+):
+    window = open_window(qtbot, with_copies)
+    with qtbot.waitSignal(
+        window.change_passphrase_to(PASSPHRASE, "the new window passphrase").finished,
+        timeout=10_000,
+    ):
+        pass
+    qtbot.waitUntil(lambda: len(questions) == 1, timeout=5_000)
+    assert "still open with the old passphrase" in questions[0]
+    assert window.store.kept_copies() == []
+    status = window.statusBar().currentMessage()
+    assert "2 copies deleted" in status and "Tell everyone" in status
+
+
+def test_the_delete_dialog_warns_about_backups_before_anything_is_deleted(qtbot):
+    dialog = details_tab.DeleteClientDialog(ERASED)
+    qtbot.addWidget(dialog)
+    labels = " ".join(w.text() for w in dialog.findChildren(details_tab.QLabel))
+    assert "backups folder still hold this client" in labels
+    assert "cannot be reached from here" in labels
+
+
+def test_the_confirm_defaults_to_keeping_the_copies(qtbot):
+    """Enter on the question keeps the copies: deleting takes a deliberate click."""
+    seen = []
+
+    def press_enter():
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.defaultButton().text())
+        qtbot.keyClick(box, "\r")
+
+    QTimer.singleShot(200, press_enter)
+    answer = kept_copies_dialog.confirm_delete_kept(None, "Copies", "Delete them?")
+    assert answer is False
+    assert seen == ["&Keep them"]
+
+
+def test_settings_hold_the_number_of_kept_copies_and_apply_it(qtbot, tmp_path, monkeypatch):
+    folder = _folder_with_kept_copies(tmp_path, 4)
+    window = open_window(qtbot, folder)
+    shown = []
+
+    def run(dialog):
+        shown.append(dialog.kept_copies())
+        dialog.kept_copies_field.setValue(2)
+        return SettingsDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SettingsDialog, "exec", run)
+    window.edit_settings()
+    assert shown == [DEFAULT_KEPT_COPIES]
+    with window.store.read_session() as s:
+        assert repository.get_setting(s, KEEP_COPIES_SETTING) == "2"
+    assert len(window.store.kept_copies()) == 2
+
+
+def test_the_settings_dialog_keeps_its_old_constructor_and_reads_the_new_field(qtbot):
+    dialog = SettingsDialog(15)
+    qtbot.addWidget(dialog)
+    assert (dialog.auto_lock_minutes(), dialog.kept_copies()) == (15, DEFAULT_KEPT_COPIES)
+    other = SettingsDialog(15, kept_copies=3)
+    qtbot.addWidget(other)
+    assert other.kept_copies() == 3
+    assert KEEP_COPIES_SETTING == "kept_copies"
+
+
+def test_a_backup_from_a_newer_version_is_refused_in_the_window(qtbot, with_copies, tmp_path):
+    from desktop.store.crypto import derive_key, read_header
+    from desktop.store.database import _connect_raw
+
+    window = open_window(qtbot, with_copies)
+    made = tmp_path / "made.ddbackup"
+    with qtbot.waitSignal(window.backup_file(made).finished, timeout=10_000):
+        pass
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(made) as zf:
+        zf.extractall(unpacked)
+    key = derive_key(PASSPHRASE, read_header(unpacked / HEADER_NAME))
+    conn = _connect_raw(unpacked / DB_NAME, key)
+    conn.execute("UPDATE alembic_version SET version_num = '0009'")
+    conn.close()
+    newer = tmp_path / "newer.ddbackup"
+    manifest = json.loads((unpacked / "manifest.json").read_text())
+    with zipfile.ZipFile(newer, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.write(unpacked / HEADER_NAME, HEADER_NAME)
+        zf.write(unpacked / DB_NAME, DB_NAME)
+
+    warnings = []
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(
+        main_window_module.QMessageBox,
+        "warning",
+        staticmethod(lambda parent, title, text, *a: warnings.append(text)),
+    )
+    try:
+        with qtbot.waitSignal(window.restore_file(newer, PASSPHRASE).finished, timeout=10_000):
+            pass
+    finally:
+        monkeypatch.undo()
+    [warning] = warnings
+    assert warning.startswith("This backup was made by a newer version of Drop-in Desk")
+    assert warning.count("Nothing was replaced") == 1
+    assert len(window.store.kept_copies()) == 2  # no copy added
+    assert window.client_list.model.rowCount() == 2
