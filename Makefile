@@ -28,9 +28,15 @@ test: $(VENV)/.stamp-test        ## the whole suite, headless
 bench: $(VENV)/.stamp-test       ## timings (medians) for search and the residence engine
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; QT_QPA_PLATFORM=offscreen $(PY) $$f || exit 1; done
 
-bundle: $(VENV)/.stamp-run       ## a one-folder app under dist/ (PyInstaller)
-	$(PIP) install 'pyinstaller>=6.0'
-	$(PY) -m PyInstaller --noconfirm --clean installers/dropin-desk.spec
+$(VENV)/.stamp-bundle: pyproject.toml $(VENV)/.stamp-run
+	$(PIP) install -e '.[bundle]'
+	@touch $@
+
+# Linux: also the tar.gz and the .deb (installers/build_linux.sh), then the sizes.
+bundle: $(VENV)/.stamp-bundle    ## the one-folder app in dist/dropin-desk/ (PyInstaller)
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN installers/dropin-desk.spec
+	@if [ "$$(uname -s)" = Linux ]; then PY=$(PY) installers/build_linux.sh; \
+	else echo "dist/dropin-desk: $$(du -sh dist/dropin-desk | cut -f1) unpacked"; fi
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

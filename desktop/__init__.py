@@ -4,7 +4,11 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-#: Repository root when running from a checkout; resources/ and db/ live beside the package.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RESOURCES_DIR = PROJECT_ROOT / "resources"
-MIGRATIONS_DIR = PROJECT_ROOT / "db" / "migrations"
+#: The data the app reads (dated figures, checklists, bank layouts, fonts) and the Alembic
+#: migrations live inside the package, so a wheel, an installed copy and a PyInstaller bundle
+#: all carry them (package data in pyproject.toml).
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESOURCES_DIR = PACKAGE_DIR / "resources"
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+#: The checkout's root (the folder holding pyproject.toml) when running from source.
+PROJECT_ROOT = PACKAGE_DIR.parent

@@ -384,9 +384,9 @@ def checklists_dir() -> Path:
 
 
 def _shown_name(path: Path) -> str:
-    """How messages name a file: relative to the project ("resources/checklists/x.toml")."""
+    """How messages name a file: from the resources folder on ("resources/checklists/x.toml")."""
     try:
-        return path.resolve().relative_to(desktop.PROJECT_ROOT).as_posix()
+        return path.resolve().relative_to(desktop.RESOURCES_DIR.parent).as_posix()
     except ValueError:
         return str(path)
 

@@ -228,7 +228,7 @@ def rules_version(region: str = DEFAULT_REGION) -> str:
 
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{desktop.__version__}|{region}".encode())
-    folders = [desktop.RESOURCES_DIR / "rules", desktop.PROJECT_ROOT / "desktop" / "rules"]
+    folders = [desktop.RESOURCES_DIR / "rules", desktop.PACKAGE_DIR / "rules"]
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".toml", ".py") and path.is_file():

@@ -1,5 +1,8 @@
 """Command line: `dropin-desk [--data-dir D]` opens the window; sub-commands never do.
 
+Options that need no store: --version prints "dropin-desk X.Y.Z"; --self-test checks the
+install in a temporary folder with fictional clients (desktop.selftest), exit status 0 or 1.
+
 Sub-commands:
   init               create an empty encrypted store
   import CASE.json   add a client from the history JSON, print its id
@@ -87,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the window on a throw-away data folder filled with fictional demo clients",
     )
+    parser.add_argument(
+        "--version", action="store_true", help="print the version (dropin-desk X.Y.Z) and exit"
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this install in a temporary folder with fictional clients only (store, "
+        "assessment, every PDF, a bank CSV), print one line per step and exit 0 if all pass",
+    )
+    # For the bundle test: import every desktop module inside the bundled app.
+    parser.add_argument("--check-imports", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("init", parents=[data_dir], help="create an empty encrypted store")
@@ -647,6 +661,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     _Parser.arguments = tuple(arguments)
     args = parser.parse_args(arguments)
+    if args.version:
+        from desktop.selftest import version_text
+
+        print(version_text())
+        return 0
+    if args.check_imports:
+        from desktop.bundle_check import main as check_imports
+
+        return check_imports()
+    if args.self_test:
+        from desktop.selftest import run_self_test
+
+        try:
+            return run_self_test()
+        except KeyboardInterrupt:
+            _fail("interrupted")
+            return 1
     if args.command is None:
         return _run_gui(args)
     from desktop.rules.history import HistoryError
