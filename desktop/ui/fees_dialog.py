@@ -17,7 +17,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
@@ -41,7 +40,7 @@ from desktop.rules.fees import (
     pounds,
 )
 from desktop.rules.figures import Figures, FiguresError
-from desktop.ui.widgets.date_field import DateField
+from desktop.ui.widgets.calculator import CalculatorDialog
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 
 COLUMNS = ("Who pays", "What", "Amount", "In force from", "Source")
@@ -54,7 +53,7 @@ _WAIVER_WORDS = {
 }
 
 
-class FeesDialog(QDialog):
+class FeesDialog(CalculatorDialog):
     """The household fee calculator. `figures` defaults to resources/rules; `today` (default:
     the real date) fills in the application date."""
 
@@ -64,32 +63,22 @@ class FeesDialog(QDialog):
         figures: Figures | None = None,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
-        if figures is None:
-            from desktop.assess import load_figures
-
-            figures = load_figures()
-        self.figures = figures
-        self._today = today or date.today()
-        self._total: FeeTotal | None = None
-        self._errors: dict[str, str] = {}
-
-        self.setWindowTitle("Household fees")
-        self.setAccessibleName("Household fees")
-
-        self.intro = QLabel(
-            "Pick the application and who is applying: the fees show as you change them. "
-            "The fee in force on the application date is used."
+        super().__init__(
+            parent,
+            figures,
+            today,
+            title="Household fees",
+            intro=(
+                "Pick the application and who is applying: the fees show as you change them. "
+                "The fee in force on the application date is used."
+            ),
         )
-        self.intro.setWordWrap(True)
-        self.intro.setAccessibleName("About this calculator")
+        self._total: FeeTotal | None = None
 
         self.application_combo = QComboBox()
         self.application_combo.setAccessibleName("Application")
         for key, app in APPLICATIONS.items():
             self.application_combo.addItem(app.label, key)
-        self.date_field = DateField(required=True, label="Application date")
-        self.date_field.setDate(self._today)
         self.adults_spin = QSpinBox()
         self.adults_spin.setRange(0, 20)
         self.adults_spin.setValue(1)

@@ -21,7 +21,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 from desktop.datetext import long_date
 from desktop.rules.figures import Figures, FiguresError
 from desktop.rules.finance import STAGES, FinancialCheck, check_financial_requirement
+from desktop.ui.widgets.calculator import CalculatorDialog
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 
@@ -93,7 +93,7 @@ def _money(amount: int) -> str:
     return f"£{amount:,}"
 
 
-class FinanceDialog(QDialog):
+class FinanceDialog(CalculatorDialog):
     """The money calculator. `figures` defaults to the dated figures in resources/rules; `today`
     (default: the real date) fills in the application date."""
 
@@ -103,32 +103,22 @@ class FinanceDialog(QDialog):
         figures: Figures | None = None,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
-        if figures is None:
-            from desktop.assess import load_figures
-
-            figures = load_figures()
-        self.figures = figures
-        self._today = today or date.today()
-        self._check: FinancialCheck | None = None
-        self._errors: dict[str, str] = {}
-
-        self.setWindowTitle("Appendix FM money calculator")
-        self.setAccessibleName("Appendix FM money calculator")
-
-        self.intro = QLabel(
-            "Type the figures for the couple: the result changes as you type. Amounts are in "
-            "pounds a year (savings: the total held)."
+        super().__init__(
+            parent,
+            figures,
+            today,
+            title="Appendix FM money calculator",
+            intro=(
+                "Type the figures for the couple: the result changes as you type. Amounts are in "
+                "pounds a year (savings: the total held)."
+            ),
         )
-        self.intro.setWordWrap(True)
-        self.intro.setAccessibleName("About this calculator")
+        self._check: FinancialCheck | None = None
 
         self.stage_combo = QComboBox()
         self.stage_combo.setAccessibleName("Stage")
         for stage in STAGES:
             self.stage_combo.addItem(STAGE_LABELS[stage], stage)
-        self.date_field = DateField(required=True, label="Application date")
-        self.date_field.setDate(self._today)
         self.granted_field = DateField(label="Date partner permission was first granted")
         self.children_spin = QSpinBox()
         self.children_spin.setRange(0, 20)
