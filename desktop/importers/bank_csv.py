@@ -7,8 +7,16 @@ Reading a CSV file:
   downloads; the pound sign is byte 0xA3). UTF-16 with a byte-order mark (Excel's "Unicode text")
   is read too. Anything else stops with the byte and line that is not text.
 - The header is the first row that is a known layout's header (`detect_format`), or the row that
-  holds the columns the user chose (`ColumnMap`). A layout with no header row (HSBC) is matched by
-  the shape of its first line. Commas, tabs or semicolons may separate the cells.
+  holds the columns the user chose (`ColumnMap`, read from the line the column chooser started
+  at: `from_line`). A layout with no header row (HSBC) is matched by the shape of its first
+  line. Commas, tabs or semicolons may separate the cells.
+- For the column chooser, `sniff_csv` guesses the header from the first SNIFF_ROWS rows: the
+  first row of the commonest width, unless it holds a date in any of the formats the chooser
+  offers (COMMON_DATE_FORMATS: "12 Jun 25" too), when the file has no header row and that row,
+  and any dated rows just before it, are transactions. `with_header` reads the same lines the
+  other way when the adviser says so.
+- A cell that runs on over the next lines (a quote mark never closed, which would swallow the
+  lines after it) stops the import, naming its line and column.
 - Lines that are skipped deliberately, never errors:
     * blank lines;
     * lines above the header (Nationwide's "Account Name:" / "Account Balance:" lines): read only
@@ -30,6 +38,10 @@ Reading a CSV file:
   lines of one day are then kept in whichever order agrees with the running balance (the file's
   own order or its reverse). A file whose dates go back and forth is sorted by date (stable).
 
+Only a regular file of at most MAX_STATEMENT_BYTES is read (`desktop.files.read_limited`):
+a pipe, a device such as /dev/zero or a folder is refused with a message naming it, before
+anything is read.
+
 Reading a statement logs nothing and writes nothing (no temporary files): statements are
 personal data.
 """
@@ -40,15 +52,17 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
 
+from desktop.files import FileReadProblem, open_regular, read_limited
 from desktop.importers.bank_formats import (
     BankFormat,
     BankFormatError,
@@ -61,8 +75,10 @@ from desktop.importers.bank_formats import (
     header_matches,
     load_format,
     load_formats,
+    load_formats_reporting,
     normalise_header,
     save_user_format,
+    user_formats_dir,
 )
 from desktop.rules.history import DATE_RANGE_TEXT, clip, date_in_range, quote
 from desktop.rules.statement_types import Txn
@@ -84,20 +100,25 @@ __all__ = [
     "join_description",
     "load_format",
     "load_formats",
+    "load_formats_reporting",
     "oldest_first",
     "parse_date",
     "parse_money",
     "read_csv",
     "read_statement",
+    "runs_on",
     "save_user_format",
     "sniff_csv",
     "to_txns",
+    "user_formats_dir",
+    "with_header",
 ]
 
 #: A statement download is a few hundred kilobytes; anything bigger is not one.
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 
-#: Ways banks write dates, for the column-mapping dialog and for guessing which row is data.
+#: Ways banks write dates: every one the column chooser offers, and the ones used to guess
+#: which row is data (a row holding a date in any of them is not a header).
 COMMON_DATE_FORMATS = (
     "%d/%m/%Y",
     "%d/%m/%y",
@@ -107,7 +128,17 @@ COMMON_DATE_FORMATS = (
     "%d-%m-%Y",
     "%Y-%m-%d",
     "%d.%m.%Y",
+    "%d %b %y",
+    "%d-%b-%y",
 )
+#: The column chooser looks at the first lines only: sniffing a 250,000-line file reads this
+#: many rows, not all of them.
+SNIFF_ROWS = 400
+#: Preview rows shown in the column chooser.
+PREVIEW_ROWS = 20
+#: A bank statement has a few columns: the column chooser refuses a file with more than this
+#: (thousands of columns would take a minute to lay out, with the window frozen).
+MAX_CHOOSER_COLUMNS = 200
 
 #: How a summary line starts (see the module docstring): compared with casefolded cells.
 SUMMARY_STARTS = (
@@ -186,6 +217,45 @@ class CsvPreview:
     header_line: int  # 1-based line of the header; 0 when the file has no header row
     rows: list[list[str]]  # the first 20 data rows, as cells
     detected: BankFormat | None
+    row_lines: list[int] = field(default_factory=list)  # the line each of `rows` starts on
+    guessed_line: int = 0  # the line the guess took as the header (0: none), for the dialog
+    above: tuple[int, list[str]] | None = None  # the filled line just above `rows` (a header?)
+
+    @property
+    def first_line(self) -> int:
+        """The line `read_csv` starts from for columns chosen on this preview: the header's,
+        else the first transaction's."""
+        if self.header_line:
+            return self.header_line
+        return self.row_lines[0] if self.row_lines else 1
+
+
+def with_header(preview: CsvPreview, has_header: bool) -> CsvPreview:
+    """The preview read the other way: with no header row (every line shown is a transaction,
+    columns named "Column 1", "Column 2"...), or with the first line shown as the header. Pure:
+    from the lines already read. The layout detected goes: it was for the other reading."""
+    if has_header == (preview.header_line > 0):
+        return preview
+    if not has_header:
+        rows = [list(preview.header), *preview.rows][:PREVIEW_ROWS]
+        lines = [preview.header_line, *preview.row_lines][:PREVIEW_ROWS]
+        width = max((len(_trim(r)) for r in rows), default=1)
+        header = [column_name(i) for i in range(1, max(width, 1) + 1)]
+        return replace(preview, header=header, header_line=0, rows=rows, row_lines=lines,
+                       detected=None)  # fmt: skip
+    if preview.above is not None:  # the line above the transactions: the header, surely
+        line, cells = preview.above
+        return replace(preview, header=list(cells), header_line=line, detected=None)
+    if not preview.rows:
+        return preview
+    return replace(
+        preview,
+        header=list(preview.rows[0]),
+        header_line=preview.row_lines[0] if preview.row_lines else 1,
+        rows=[list(r) for r in preview.rows[1:]],
+        row_lines=list(preview.row_lines[1:]),
+        detected=None,
+    )
 
 
 # --- public entry points ---------------------------------------------------------------------
@@ -220,13 +290,32 @@ def sniff_csv(path: Path, formats: Sequence[BankFormat] | None = None) -> CsvPre
     path = Path(path)
     formats = load_formats() if formats is None else formats
     table = _open_table(path, formats, guess=True)
-    data = [r.cells for r in table.rows[table.data_start :] if _filled(r.cells)]
+    data = [r for r in table.rows[table.data_start :] if _filled(r.cells)][:PREVIEW_ROWS]
+    above = None
+    if table.fmt is None and not table.header_line and data:
+        # No header row: the columns are as wide as the widest line shown.
+        width = max(len(table.header), *(len(_trim(r.cells)) for r in data))
+        table.header = [column_name(i) for i in range(1, width + 1)]
+        before = [r for r in table.rows[: table.data_start] if _filled(r.cells)]
+        above = (before[-1].line, list(before[-1].cells)) if before else None
+    widest = max(
+        [(len(table.header), table.header_line or 1)] + [(len(r.cells), r.line) for r in data],
+        key=lambda width_line: width_line[0],
+    )
+    if widest[0] > MAX_CHOOSER_COLUMNS:
+        raise StatementFileError(
+            f"{clip(path.name)}, line {widest[1]}: {widest[0]:,} cells, where a bank statement "
+            f"has a few (at most {MAX_CHOOSER_COLUMNS} can be chosen from): is this a statement?"
+        )
     return CsvPreview(
         encoding=table.encoding,
         header=list(table.header),
         header_line=table.header_line,
-        rows=data[:20],
+        rows=[r.cells for r in data],
         detected=table.fmt if table.fmt is not None and table.fmt.key else None,
+        row_lines=[r.line for r in data],
+        guessed_line=table.header_line,
+        above=above,
     )
 
 
@@ -235,12 +324,17 @@ def read_csv(
     fmt: BankFormat | None = None,
     columns: ColumnMap | None = None,
     formats: Sequence[BankFormat] | None = None,
+    *,
+    from_line: int = 1,
 ) -> ParsedStatement:
     """The whole statement in a CSV file (or Santander's .txt), or StatementFileError.
 
     `columns` (the user's choice in the dialog) wins over `fmt`; with neither, the layout is
     detected from the header against `formats` (default: `load_formats()`), and a file whose
-    columns are not recognised raises "columns not recognised: choose them".
+    columns are not recognised raises "columns not recognised: choose them". With `columns`,
+    lines before `from_line` are not read as the header or as transactions (the dialog's
+    `CsvPreview.first_line`: where the header is, or the first transaction when there is no
+    header row).
     """
     path = Path(path)
     if columns is not None:
@@ -248,7 +342,7 @@ def read_csv(
         if problem:
             raise StatementFileError(f"{clip(path.name)}: {problem}")
         fmt = BankFormat(key="", name="your choice of columns", bank="", header=(), columns=columns)
-        table = _open_table(path, (), custom=fmt)
+        table = _open_table(path, (), custom=fmt, from_line=from_line)
     elif fmt is not None:
         table = _open_table(path, (), chosen=fmt)
     else:
@@ -349,19 +443,13 @@ class _Table:
 
 
 def read_statement_bytes(path: Path, name: str) -> bytes:
-    """The bytes of a statement file (CSV or OFX), or StatementFileError naming the file: too
-    big for a statement download, unreadable, or empty."""
+    """The bytes of a statement file (CSV or OFX), or StatementFileError naming the file: not a
+    regular file (a pipe, a device, a folder), too big for a statement download (checked
+    before reading it), unreadable, or empty."""
     try:
-        size = path.stat().st_size
-        if size > MAX_STATEMENT_BYTES:
-            raise StatementFileError(
-                f"{name}: {size // 1_048_576} MB is too big for a bank statement download"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise StatementFileError(
-            f"{name}: the file cannot be read ({exc.strerror or type(exc).__name__})"
-        ) from None
+        data = read_limited(path, MAX_STATEMENT_BYTES, "bank statement download")
+    except FileReadProblem as exc:
+        raise StatementFileError(str(exc)) from None
     if not data.strip():
         raise StatementFileError(f"{name}: the file is empty")
     return data
@@ -420,7 +508,8 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _csv_rows(text: str, delimiter: str, name: str) -> list[_Row]:
+def _csv_rows(text: str, delimiter: str, name: str, limit: int | None = None) -> list[_Row]:
+    """The rows of the file (the first `limit` of them), each with the line it starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[_Row] = []
     start = 1
@@ -428,6 +517,8 @@ def _csv_rows(text: str, delimiter: str, name: str) -> list[_Row]:
         for cells in reader:
             rows.append(_Row(start, cells))
             start = reader.line_num + 1
+            if limit is not None and len(rows) >= limit:
+                break
     except csv.Error as exc:
         raise StatementFileError(
             f"{name}, line {start}: the line cannot be split into cells ({exc}; a quote mark "
@@ -481,11 +572,16 @@ def _looks_key_value(text: str, fmt: BankFormat) -> bool:
 
 
 def _looks_like_ofx(path: Path) -> bool:
+    try:  # a regular file only: opening a pipe to peek at it would wait for ever
+        fd = open_regular(path, "statement")
+    except FileReadProblem:
+        return False  # read_csv says why
     try:
-        with Path(path).open("rb") as fh:
-            head = fh.read(2048)
+        head = os.read(fd, 2048)
     except OSError:
         return False
+    finally:
+        os.close(fd)
     head = head.removeprefix(codecs.BOM_UTF8).lstrip().upper()
     return head.startswith(b"OFXHEADER") or (head.startswith(b"<?XML") and b"<?OFX" in head)
 
@@ -497,6 +593,7 @@ def _open_table(
     chosen: BankFormat | None = None,
     custom: BankFormat | None = None,
     guess: bool = False,
+    from_line: int = 1,
 ) -> _Table:
     name = clip(path.name)
     text, encoding = _read_text(path)
@@ -526,9 +623,12 @@ def _open_table(
             _stated_period(preamble, kv.columns.date_formats),
         )
 
-    rows = _csv_rows(text, _delimiter(text), name)
+    rows = _csv_rows(text, _delimiter(text), name, SNIFF_ROWS if guess else None)
     if custom is not None:
-        return _table_for(rows, encoding, custom, custom.columns.names(), name, by_names=True)
+        start = next((i for i, r in enumerate(rows) if r.line >= from_line), len(rows))
+        return _table_for(
+            rows, encoding, custom, custom.columns.names(), name, by_names=True, start=start
+        )
     if chosen is not None:
         return _table_for(rows, encoding, chosen, chosen.header, name, by_names=False)
 
@@ -591,10 +691,12 @@ def _table_for(
     name: str,
     *,
     by_names: bool,
+    start: int = 0,
 ) -> _Table:
     """The table read with a given layout (`by_names`: the header is the row holding the
-    mapped column names; else the row that is the layout's header)."""
-    start = min(fmt.skip_rows, len(rows))
+    mapped column names; else the row that is the layout's header), from row `start` on (and
+    the layout's skip_rows)."""
+    start = min(max(start, fmt.skip_rows), len(rows))
     positional = all(column_position(w) is not None for w in wanted)
     if wanted and not (positional and (by_names or not fmt.header)):
         need = {normalise_header(w) for w in wanted}
@@ -688,10 +790,18 @@ def _guessed(rows: list[_Row], encoding: str, scan: list[int]) -> _Table:
         return _Table(encoding, rows, [column_name(1)], 0, first, None, rows[:first])
     first = next(i for i in scan if len(_trim(rows[i].cells)) == common)
     cells = rows[first].cells
-    if any(parse_date(c, COMMON_DATE_FORMATS) is not None for c in cells):
+    if _holds_a_date(cells):
+        # No header row. Lines of another width just before it that hold a date are
+        # transactions too (a line with its balance cell left blank), not lines to skip.
+        while (at := scan.index(first)) > 0 and _holds_a_date(rows[scan[at - 1]].cells):
+            first = scan[at - 1]
         header = [column_name(i) for i in range(1, common + 1)]
         return _Table(encoding, rows, header, 0, first, None, rows[:first])
     return _Table(encoding, rows, cells, rows[first].line, first + 1, None, rows[:first])
+
+
+def _holds_a_date(cells: list[str]) -> bool:
+    return any(parse_date(c, COMMON_DATE_FORMATS) is not None for c in cells)
 
 
 # --- turning rows into a statement -----------------------------------------------------------
@@ -752,6 +862,7 @@ def _parse_table(name: str, table: _Table) -> ParsedStatement:
         if _is_summary(cells, cell(cols.date), cols, amount_columns, cell):
             continue
         if not key_value:
+            _check_run_on(name, row, table)  # first: it is why the cells are too few
             _check_width(name, row, width, table)
 
         date_text = cell(cols.date)
@@ -847,6 +958,29 @@ def _check_width(name: str, row: _Row, width: int, table: _Table) -> None:
             f"{name}, line {row.line}: {len(cells)} cells where {header_at} has {width} "
             f"(nothing under column {missing!r})"
         )
+
+
+def runs_on(cell: str) -> bool:
+    """A cell that holds a line break and, after it, what looks like the next line of the file
+    (a date, then a separator): a quote mark that was never closed has swallowed lines, which
+    would otherwise be lost inside one description."""
+    if "\n" not in cell and "\r" not in cell:
+        return False
+    for rest in _LINE_BREAK.split(cell)[1:]:
+        head = re.split(r"[,;\t]", rest, maxsplit=1)
+        if len(head) == 2 and parse_date(head[0].strip('"'), COMMON_DATE_FORMATS) is not None:
+            return True
+    return False
+
+
+def _check_run_on(name: str, row: _Row, table: _Table) -> None:
+    for i, cell in enumerate(row.cells):
+        if runs_on(cell):
+            column = table.header[i].strip() if i < len(table.header) else ""
+            raise StatementFileError(
+                f"{name}, line {row.line}, column {column or column_name(i + 1)!r}: a quote "
+                "mark is never closed, so the lines after it run into this cell"
+            )
 
 
 def _is_summary(cells, date_text, cols: ColumnMap, amount_columns, cell) -> bool:

@@ -31,11 +31,18 @@ own. A file looks like this:
 
 A file without a header row names its columns "Column 1", "Column 2", ... (see `column_name`).
 This module reads and writes these files; `desktop.importers.bank_csv` reads statements with them.
+
+The user's saved layouts live in the data folder's `bank_formats/` (`user_formats_dir`), made
+owner-only (0700, files 0600) whatever the umask. A saved layout holds column names, roles and
+date formats, never a line of a statement. Each layout file is read only if it is a regular file
+of at most MAX_LAYOUT_BYTES (a pipe there would otherwise freeze the window); one that cannot be
+used is left out with a warning naming it (`load_formats_reporting`), and the others still work.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -44,8 +51,14 @@ from pathlib import Path
 from typing import Any
 
 import desktop
+from desktop.files import FileReadProblem, read_limited
+from desktop.store.paths import make_private, open_private, private_dir
 
 LAYOUTS = ("csv", "key_value")
+#: A layout file is a kilobyte or two; anything much bigger is not one.
+MAX_LAYOUT_BYTES = 256 * 1024
+#: The folder of the user's saved layouts, inside the data folder.
+USER_FORMATS_FOLDER = "bank_formats"
 
 _TOP_KEYS = {
     "key",
@@ -84,6 +97,11 @@ class BankFormatError(ValueError):
 def formats_dir() -> Path:
     """The packaged bank layouts (`resources/bank_formats`), beside `resources/rules`."""
     return desktop.RESOURCES_DIR / "bank_formats"
+
+
+def user_formats_dir(data_folder: Path | str) -> Path:
+    """Where the user's saved layouts are kept: `bank_formats/` in the data folder."""
+    return Path(data_folder) / USER_FORMATS_FOLDER
 
 
 def column_name(position: int) -> str:
@@ -200,29 +218,66 @@ def load_formats(*folders: Path) -> list[BankFormat]:
 
     A later file with the same key replaces an earlier one in place, so a user's saved
     mapping can override a packaged layout. Missing folders are skipped; a file that cannot be
-    used raises BankFormatError naming it.
+    used raises BankFormatError naming it (`load_formats_reporting` leaves it out instead).
     """
     by_key: dict[str, BankFormat] = {}
     for folder in (formats_dir(), *folders):
-        folder = Path(folder)
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.toml")):
+        for path in _layout_files(Path(folder)):
             fmt = load_format(path)
             by_key[fmt.key] = fmt
     return list(by_key.values())
 
 
+def load_formats_reporting(*folders: Path) -> tuple[list[BankFormat], list[str]]:
+    """(the layouts, warnings): as `load_formats`, but a file in one of `folders` (the user's
+    saved layouts) that cannot be used is left out, with a warning naming it and saying why,
+    and the other layouts still load. A packaged layout that cannot be used still raises: it
+    is part of the app."""
+    by_key = {fmt.key: fmt for fmt in load_formats()}
+    warnings: list[str] = []
+    for folder in folders:
+        try:
+            paths = _layout_files(Path(folder))
+        except OSError as exc:
+            warnings.append(
+                f"The saved bank layouts in {Path(folder).name} were left out: the folder "
+                f"cannot be read ({exc.strerror or type(exc).__name__})."
+            )
+            continue
+        for path in paths:
+            try:
+                fmt = load_format(path)
+            except BankFormatError as exc:
+                warnings.append(f"A saved bank layout was left out: {exc}")
+                continue
+            except Exception as exc:  # noqa: BLE001 - one odd file must not stop every import
+                warnings.append(
+                    f"A saved bank layout was left out: {path.name} could not be used "
+                    f"({type(exc).__name__})"
+                )
+                continue
+            by_key[fmt.key] = fmt
+    return list(by_key.values()), warnings
+
+
+def _layout_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.toml"))
+
+
 def load_format(path: Path) -> BankFormat:
-    """One layout file. The key must be the file's stem."""
+    """One layout file. The key must be the file's stem. Only a regular file of at most
+    MAX_LAYOUT_BYTES is read (never a pipe or a device)."""
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except OSError as exc:
-        raise BankFormatError(
-            f"{path.name}: cannot be read ({exc.strerror or type(exc).__name__})"
-        ) from None
+        data = read_limited(path, MAX_LAYOUT_BYTES, "bank layout")
+    except FileReadProblem as exc:
+        raise BankFormatError(str(exc)) from None
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BankFormatError(f"{path.name}: byte {exc.start} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise BankFormatError(f"{path.name}: not valid TOML ({exc})") from None
     fmt = format_from_dict(doc, path.name)
@@ -427,16 +482,35 @@ def format_to_toml(fmt: BankFormat) -> str:
 def save_user_format(fmt: BankFormat, folder: Path) -> Path:
     """Write `fmt` to `folder`/<key>.toml (replacing a file of that key) and return the path.
 
-    The file is checked by reading it back before it replaces anything; raises
-    BankFormatError for a format that would not load, WriteProblem when it cannot be written.
+    The folder is made owner-only (0700) and the file is written owner-only (0600) whatever
+    the umask, through a temporary file in the same folder renamed over the old one, so a
+    reader never sees half a layout. The text is checked by reading it back before anything is
+    written; raises BankFormatError for a format that would not load or a file that cannot be
+    written (the message names the file and why).
     """
-    from desktop.printing.common import write_atomically  # one atomic writer for the app
-
     text = format_to_toml(fmt)
     format_from_dict(tomllib.loads(text), f"{fmt.key or 'format'}.toml")  # raises if unusable
+    name = f"{fmt.key}.toml"
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    return write_atomically(folder / f"{fmt.key}.toml", text.encode("utf-8"))
+    target = folder / name
+    temporary = folder / f".{name}.part"
+    try:
+        private_dir(folder)
+        with open_private(temporary, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, target)
+        make_private(target)
+    except OSError as exc:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise BankFormatError(
+            f"{name}: the layout could not be saved ({exc.strerror or type(exc).__name__})"
+        ) from None
+    return target
 
 
 def _q(text: str) -> str:

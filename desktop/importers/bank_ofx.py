@@ -15,6 +15,9 @@ What this module adds to ofxparse:
   the penny like CSV amounts (more than two decimal places refused unless they are zeros).
 - Errors: whatever ofxparse raises becomes StatementFileError naming the file; a statement in
   another currency, for several accounts, or for an investment account is refused.
+- Speed: the transactions are read here in one pass, each by ofxparse's own parseTransaction,
+  and ofxparse reads only the rest of the file (see "reading the tags" below): a 40,000-line
+  file reads in about a second instead of minutes, with the same result.
 
 The account: the last four digits of ACCTID; BANKID as the sort code when it is six digits (UK
 banks put the sort code there), or the first six digits of a 14-digit ACCTID that is sort code
@@ -26,6 +29,7 @@ last transaction. OFX gives no running balance per line, so `balance` is None.
 from __future__ import annotations
 
 import codecs
+import html
 import io
 import re
 import warnings
@@ -70,13 +74,10 @@ def read_ofx(path: Path) -> ParsedStatement:
     path = Path(path)
     name = clip(path.name)
     text = _decode(read_statement_bytes(path, name), name)
-    lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer("<STMTTRN>", text, re.I)]
     if not re.search(r"<OFX[\s>]", text, re.I):
         raise StatementFileError(f"{name}: no <OFX> section, so this is not an OFX file")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # bs4's "XML parsed as HTML" note on OFX 2 files
-            ofx = _parser().parse(io.BytesIO(_ascii(text)))
+        ofx, lines = _parse(text)
     except Exception as exc:  # ofxparse raises every kind of error
         raise StatementFileError(f"{name}: not a readable OFX file ({_reason(exc)})") from None
 
@@ -132,6 +133,218 @@ def read_ofx(path: Path) -> ParsedStatement:
         sort_code=f"{six[:2]}-{six[2:4]}-{six[4:]}" if six else "",
         last_four=digits[-4:] if len(digits) >= 4 else "",
     )
+
+
+# ---- reading the tags ------------------------------------------------------------------------
+# ofxparse first closes every SGML element that has no end tag, then reads the whole file with
+# BeautifulSoup. Both cost far too much on a large file: the closing looks each tag up in a list
+# of every end tag in the file (quadratic: a 5 MB, 40,000-line file took minutes), and
+# BeautifulSoup takes about 0.3 ms a transaction. So the transactions are read here, straight
+# from the text in one pass, each by ofxparse's own parseTransaction (the same checks, the same
+# messages), and ofxparse reads only what is left (the account, the currency, the dates, the
+# bank), which is small. A file laid out in a way this quick reading is not sure to read as
+# BeautifulSoup would (a tag inside a field, a "<" or an unusual "&" in the text, an unclosed
+# or nested <STMTTRN>) is read by ofxparse whole, as before, its elements closed here first in
+# one pass with a set (the same text as ofxparse's own closing gives).
+
+_TAG_NAME = r"[a-z0-9_.]+"
+_TAG = re.compile(rf"</?{_TAG_NAME}>", re.IGNORECASE)
+_START_NAME = re.compile(rf"<({_TAG_NAME})>", re.IGNORECASE)
+_END_NAME = re.compile(rf"</({_TAG_NAME})>", re.IGNORECASE)
+_STATEMENT_TAG = re.compile(r"<(/?)(?:STMTRS|CCSTMTRS)>", re.IGNORECASE)
+_TRANSACTION = re.compile(r"<STMTTRN>(.*?)</STMTTRN>([^<]*)", re.IGNORECASE | re.DOTALL)
+#: A start tag in a transaction, its text up to the next "<", and the end tag there if one is.
+_FIELD = re.compile(rf"<({_TAG_NAME})>([^<]*)(?:</({_TAG_NAME})>)?", re.IGNORECASE)
+#: Character references BeautifulSoup and html.unescape read alike.
+_PLAIN_REFERENCE = re.compile(r"&(?:#[0-9]{1,6};|#[xX][0-9a-fA-F]{1,5};|(?:amp|lt|gt|quot|apos);)")
+#: The fields ofxparse's parseTransaction reads.
+_FIELDS = frozenset(
+    ("trntype", "name", "memo", "trnamt", "dtposted", "dtuser", "fitid", "sic", "checknum")
+)
+
+
+class _Unsure(Exception):
+    """The quick reading is not sure it reads the file as BeautifulSoup would."""
+
+
+class _Field:
+    """A field as parseTransaction sees a BeautifulSoup tag: `contents`, its text or []."""
+
+    __slots__ = ("contents",)
+
+    def __init__(self, contents: list[str]):
+        self.contents = contents
+
+
+class _Transaction:
+    """A <STMTTRN> as parseTransaction sees it: `find(name)`, the first field of that name."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self, fields: dict[str, _Field]):
+        self.fields = fields
+
+    def find(self, name: str) -> _Field | None:
+        return self.fields.get(name)
+
+
+def _end_names(text: str) -> set[str]:
+    return {name.upper() for name in _END_NAME.findall(text)}
+
+
+def _close_tags(text: str) -> str:
+    """ofxparse's closing of SGML elements (OfxPreprocessedFile), in one pass: a start tag whose
+    name is never an end tag in the file gets an end tag before the next tag."""
+    ends = _end_names(text)
+    pieces = _TAG.split(text)
+    tags = _TAG.findall(text)
+    out = [pieces[0]]
+    last = len(tags) - 1
+    for i, (tag, after) in enumerate(zip(tags, pieces[1:], strict=True)):
+        out.append(tag)
+        out.append(after)
+        if i < last and tag[1] != "/" and tag[1:-1].upper() not in ends:
+            out.append(f"</{tag[1:-1]}>")  # before the next tag
+    return "".join(out)
+
+
+def _field_text(text: str) -> str:
+    if "&" not in text:
+        return text
+    if "&" in _PLAIN_REFERENCE.sub("", text):
+        raise _Unsure  # a bare "&" or a named reference: BeautifulSoup's own rules
+    return _PLAIN_REFERENCE.sub(_reference, text)
+
+
+def _reference(match: re.Match) -> str:
+    text = match.group()
+    if text.startswith("&#"):
+        number = int(text[3:-1], 16) if text[2] in "xX" else int(text[2:-1])
+        if not (32 <= number < 0x7F or 0xA0 <= number < 0xD800 or 0xE000 <= number <= 0xFFFD):
+            raise _Unsure  # a control character, a surrogate: BeautifulSoup's own rules
+    return html.unescape(text)
+
+
+def _transaction(body: str, ends: set[str]) -> _Transaction:
+    """The fields of one <STMTTRN> element, as BeautifulSoup reads them once ofxparse has
+    closed the elements that have no end tag in the file (`ends`)."""
+    if "<" in _TAG.sub("", body):
+        raise _Unsure  # a comment, CDATA, a tag with attributes, a "<" in the text
+    found = _FIELD.findall(body)
+    starts = {name.upper() for name, _, _ in found}
+    if (
+        starts & {"STMTRS", "CCSTMTRS"}
+        or not {n.upper() for n in _END_NAME.findall(body)} <= starts
+    ):
+        raise _Unsure  # an end tag of something the transaction is inside
+    fields: dict[str, _Field] = {}
+    for name, text, end in found:
+        name = name.lower()
+        if name in fields:
+            continue  # BeautifulSoup's find gives the first
+        if text:
+            fields[name] = _Field([_field_text(text)])
+        elif name.upper() not in ends or end.lower() == name:
+            fields[name] = _Field([])  # nothing in it (ofxparse closes it, or the file does)
+        elif name in _FIELDS:
+            raise _Unsure  # a tag inside where parseTransaction expects text, or a stray end
+    return _Transaction(fields)
+
+
+def _transactions(text: str) -> tuple[str, list[_Transaction], list[int]]:
+    """(the text without the <STMTTRN> elements of bank and card statements, those
+    transactions, the line of each one's <STMTTRN>). Raises _Unsure for a layout BeautifulSoup
+    may read differently: ofxparse then reads the file whole."""
+    ends = _end_names(text)
+    if "STMTTRN" not in ends:
+        raise _Unsure
+    spans: list[tuple[int, int]] = []  # where <STMTRS> / <CCSTMTRS> elements are
+    depth, opened = 0, 0
+    for match in _STATEMENT_TAG.finditer(text):
+        if not match.group(1):
+            if depth == 0:
+                opened = match.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((opened, match.end()))
+    if depth:
+        spans.append((opened, len(text)))
+    pieces: list[str] = []
+    found: list[_Transaction] = []
+    lines: list[int] = []
+    done = 0  # the text before this offset is in pieces
+    line, counted = 1, 0  # the line at offset `counted`
+    span = 0
+    for match in _TRANSACTION.finditer(text):
+        start = match.start()
+        while span < len(spans) and spans[span][1] <= start:
+            span += 1
+        if span == len(spans) or spans[span][0] > start:
+            continue  # not in a statement: ofxparse does not read it either
+        body, after = match.group(1), match.group(2)
+        if "<stmttrn>" in body.lower():
+            raise _Unsure  # nested, or one left open
+        if after.strip():
+            raise _Unsure  # text between transactions would join the element before
+        line += text.count("\n", counted, start)
+        counted = start
+        lines.append(line)
+        found.append(_transaction(body, ends))
+        pieces.append(text[done:start])
+        done = match.end()  # with the spacing after it
+    if len(lines) + _outside(text, spans) != len(re.findall("<STMTTRN>", text, re.IGNORECASE)):
+        raise _Unsure  # a <STMTTRN> with no end
+    pieces.append(text[done:])
+    left = "".join(pieces)
+    # ofxparse closes the elements of what is left by the end tags left in it: an element
+    # whose only end tags were in the transactions would be read differently.
+    gone = ends - _end_names(left)
+    if gone and any(name.upper() in gone for name in _START_NAME.findall(left)):
+        raise _Unsure
+    return left, found, lines
+
+
+def _outside(text: str, spans: list[tuple[int, int]]) -> int:
+    """How many <STMTTRN> start tags are outside every statement."""
+    count = 0
+    span = 0
+    for match in re.finditer("<STMTTRN>", text, re.IGNORECASE):
+        while span < len(spans) and spans[span][1] <= match.start():
+            span += 1
+        if span == len(spans) or spans[span][0] > match.start():
+            count += 1
+    return count
+
+
+def _parse(text: str):
+    """(ofxparse's Ofx for `text`, the line of each transaction's <STMTTRN>). Raises what
+    ofxparse raises."""
+    parser = _parser()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # bs4's "XML parsed as HTML" note on OFX 2 files
+        try:
+            rest, found, lines = _transactions(text)
+        except _Unsure:
+            return _parse_whole(text, parser)
+        ofx = parser.parse(io.BytesIO(_ascii(rest)))
+        transactions = [parser.parseTransaction(t) for t in found]
+    accounts = [a for a in getattr(ofx, "accounts", []) if a.statement is not None]
+    if len(accounts) == 1:
+        accounts[0].statement.transactions = transactions
+    return ofx, lines
+
+
+def _parse_whole(text: str, parser):
+    """ofxparse alone on the whole file, its elements closed here first (in one pass)."""
+    lines = []
+    line, counted = 1, 0
+    for match in re.finditer("<STMTTRN>", text, re.IGNORECASE):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        lines.append(line)
+    return parser.parse(io.BytesIO(_ascii(_close_tags(text)))), lines
 
 
 def _row(name: str, line: int, txn) -> ParsedRow:
@@ -230,6 +443,11 @@ def _parser():
             digits = ofxDateTime.strip()[:8]
             if digits == "00000000":
                 return None
+            if len(digits) == 8 and digits.isascii() and digits.isdigit():
+                try:  # what strptime reads eight digits as, in a tenth of the time
+                    return datetime(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+                except ValueError:
+                    pass  # strptime says why
             return datetime.strptime(digits, "%Y%m%d")
 
     return LocalDateParser

@@ -595,38 +595,92 @@ def _looks_like_transfer(line: _Line, vocabulary: Vocabulary) -> bool:
     )
 
 
+class _Words:
+    """What the words of a line say (cash, category, a person), worked out once for each
+    description and type code: a long statement repeats the same shops many times."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        self._cash: dict[tuple[str, str], bool] = {}
+        self._category: dict[tuple[str, str, bool], str] = {}
+        self._person: dict[tuple[str, str], bool] = {}
+        self._payee: dict[str, str] = {}
+
+    def cash(self, line: _Line) -> bool:
+        key = (line.txn.description, line.txn.type_code)
+        found = self._cash.get(key)
+        if found is None:
+            found = self._cash[key] = _is_cash(line.txn, line.text, self.vocabulary)
+        return found
+
+    def category(self, line: _Line) -> str:
+        """`_auto_category` (which depends on the words and whether money comes in)."""
+        key = (line.txn.description, line.txn.type_code, line.txn.amount > 0)
+        found = self._category.get(key)
+        if found is None:
+            found = self._category[key] = _auto_category(line.txn, line.text, self.vocabulary)
+        return found
+
+    def person(self, line: _Line) -> bool:
+        key = (line.txn.description, line.txn.type_code)
+        found = self._person.get(key)
+        if found is None:
+            found = self._person[key] = _looks_like_person(line, self.vocabulary)
+        return found
+
+    def payee(self, description: str) -> str:
+        found = self._payee.get(description)
+        if found is None:
+            found = self._payee[description] = normalise_payee(description)
+        return found
+
+
 # ---- own-account transfers ---------------------------------------------------------------------
 
 
 def _match_transfers(lines: Sequence[_Line], window_days: int) -> list[tuple[_Line, _Line, bool]]:
     """Greedy one-to-one matching of out lines to in lines of the same amount in another account
     within `window_days`: by reference first, then pairs where a side looks like a transfer,
-    then the closest dates, then the earliest, then statement order. O(n log n) for lines of
-    distinct amounts: the in lines are indexed by amount and date."""
-    ins: dict[Decimal, list[_Line]] = {}
+    then the closest dates, then the earliest, then statement order. The in lines are indexed
+    by amount, account and date, so an out line looks only at other accounts' lines of its
+    amount within the window: O(n log n) however many lines share an amount in one account."""
+    ins: dict[Decimal, dict[str, list[_Line]]] = {}
     for line in lines:
         if line.txn.amount > 0:
-            ins.setdefault(line.txn.amount, []).append(line)
-    days_of = {amount: [i.day for i in bucket] for amount, bucket in ins.items()}
+            ins.setdefault(line.txn.amount, {}).setdefault(line.txn.account, []).append(line)
+    days_of = {
+        amount: {account: [i.day for i in bucket] for account, bucket in by_account.items()}
+        for amount, by_account in ins.items()
+    }
     candidates = []
     for out in lines:
         if out.txn.amount >= 0:
             continue
-        bucket = ins.get(-out.txn.amount)
-        if not bucket:
+        by_account = ins.get(-out.txn.amount)
+        if not by_account:
             continue
-        days = days_of[-out.txn.amount]
-        lo = bisect_left(days, out.day - window_days)
-        hi = bisect_right(days, out.day + window_days)
-        for inn in bucket[lo:hi]:
-            if inn.txn.account == out.txn.account:
+        for account, bucket in by_account.items():
+            if account == out.txn.account:
                 continue
-            by_reference = inn.txn.account in out.refs or out.txn.account in inn.refs
-            rank = 0 if by_reference else (1 if out.looks_transfer or inn.looks_transfer else 2)
-            apart = abs(inn.day - out.day)
-            candidates.append(
-                (rank, apart, min(inn.day, out.day), out.order, inn.order, out, inn, by_reference)
-            )
+            days = days_of[-out.txn.amount][account]
+            lo = bisect_left(days, out.day - window_days)
+            hi = bisect_right(days, out.day + window_days)
+            for inn in bucket[lo:hi]:
+                by_reference = inn.txn.account in out.refs or out.txn.account in inn.refs
+                rank = 0 if by_reference else (1 if out.looks_transfer or inn.looks_transfer else 2)
+                apart = abs(inn.day - out.day)
+                candidates.append(
+                    (
+                        rank,
+                        apart,
+                        min(inn.day, out.day),
+                        out.order,
+                        inn.order,
+                        out,
+                        inn,
+                        by_reference,
+                    )
+                )
     candidates.sort(key=lambda c: c[:5])
     used: set[int] = set()
     matches = []
@@ -651,12 +705,19 @@ SKIP_ONE = frozenset({"monthly", "four-weekly"})
 class _Chain:
     __slots__ = ("lines", "k", "amounts", "median", "tolerance", "expect", "anchor", "seq")
 
-    def __init__(self, line: _Line, amount: Decimal, seq: int, s: _Settings):
+    def __init__(
+        self,
+        line: _Line,
+        amount: Decimal,
+        seq: int,
+        s: _Settings,
+        tolerance: Decimal | None = None,
+    ):
         self.lines = [line]
         self.k = 0
         self.amounts = [amount]  # sorted
         self.median = amount
-        self.tolerance = _amount_tolerance(amount, s)
+        self.tolerance = _amount_tolerance(amount, s) if tolerance is None else tolerance
         self.expect: list[tuple[int, int]] = []  # (day, k) the next payment may fall on
         self.anchor = line.txn.on
         self.seq = seq
@@ -694,54 +755,119 @@ def _expected_days(anchor: date, cadence: str, k: int, tolerance: int) -> list[i
     return days
 
 
-def _chains(lines: Sequence[_Line], cadence: str, s: _Settings) -> list[_Chain]:
+#: For one amount (a line's size): the bounds of the medians, as bisect keys, of the chains that
+#: may take it, and the tolerance of a chain it starts.
+_Band = tuple[tuple[float], tuple[float, float], Decimal]
+_NO_LIMIT = float("inf")
+
+
+def _amount_band(amount: Decimal, s: _Settings) -> _Band:
+    """Bisect keys for the medians a chain may have and still take a payment of `amount` (a
+    size, 0 or more), widened a penny and a little more for a float's rounding: a superset of
+    those where `abs(amount - median) <= tolerance(median)`, which is still tested; and the
+    tolerance of a chain starting at `amount`."""
+    p, floor = s.amount_percent, abs(s.amount_floor)
+    tolerance = _amount_tolerance(amount, s)
+    if p <= 0:
+        lo, hi = amount - floor, amount + floor
+    else:
+        lo = min(amount - floor, amount * 100 / (100 + p))
+        hi = None if p >= 100 else max(amount + floor, amount * 100 / (100 - p))
+    low = float(lo) - 0.01 - abs(float(lo)) * 1e-9
+    high = _NO_LIMIT if hi is None else float(hi) + 0.01 + abs(float(hi)) * 1e-9
+    return (low,), (high, _NO_LIMIT), tolerance
+
+
+def _chains(
+    lines: Sequence[_Line],
+    cadence: str,
+    s: _Settings,
+    bands: dict[Decimal, _Band] | None = None,
+) -> list[_Chain]:
     """Series of `cadence` among lines of one payee (date order): each line joins the open chain
     whose next expected day is nearest (for monthly and four-weekly, the next but one too: one
     payment may be missed), when its amount is within tolerance of the chain's median;
     otherwise it starts a chain. Anchored on the first payment, so a four-weekly payment drifts
-    out of a monthly chain."""
+    out of a monthly chain. On a tie of days, the earlier payment of its chain wins, then the
+    longer chain, then the one started first.
+
+    The open chains are indexed by the days they expect a payment on and, for each day, sorted
+    by median: a line looks only at the chains expecting it within the day tolerance whose
+    median is near its amount (those that could take it), not at every open chain of the payee,
+    which made a busy payee quadratic. `bands` caches `_amount_band` by amount across calls."""
     tol = s.day_tolerance
     steps = (1, 2) if cadence in SKIP_ONE else (1,)
-    active: list[_Chain] = []
-    finished: list[_Chain] = []
+    every = CADENCE_DAYS.get(cadence)  # None: monthly
+    bands = {} if bands is None else bands
+    month_days: dict[tuple[int, int], list[int]] = {}  # (anchor day, k) -> _expected_days
+    chains: list[_Chain] = []
+    # expected day -> sorted (median as a float, chain seq, k) of the chains expecting a
+    # payment that day (floats sort quickly; the band is wide enough for their rounding and
+    # the test that decides is on the Decimal median)
+    waiting: dict[int, list[tuple[float, int, int]]] = {}
+    find = waiting.get
+    by_seq: dict[int, _Chain] = {}
     for seq, line in enumerate(lines):
         day = line.day
-        if any(day > chain.expect[-1][0] + tol for chain in active):
-            finished.extend(c for c in active if day > c.expect[-1][0] + tol)
-            active = [c for c in active if day <= c.expect[-1][0] + tol]
         amount = abs(line.txn.amount)
+        band = bands.get(amount)
+        if band is None:
+            band = bands[amount] = _amount_band(amount, s)
+        low, high, tolerance = band
         best = None
-        for chain in active:
-            if day <= chain.lines[-1].day or abs(amount - chain.median) > chain.tolerance:
+        for expected in range(day - tol, day + tol + 1):
+            bucket = find(expected)
+            if not bucket:
                 continue
-            for expected, k in chain.expect:
-                diff = abs(day - expected)
-                if diff <= tol:
-                    key = (diff, k, -len(chain.lines), chain.seq)
-                    if best is None or key < best[0]:
-                        best = (key, chain, k)
+            for i in range(bisect_left(bucket, low), bisect_right(bucket, high)):
+                _, chain_seq, k = bucket[i]
+                chain = by_seq[chain_seq]
+                if day <= chain.lines[-1].day or abs(amount - chain.median) > chain.tolerance:
+                    continue
+                key = (abs(day - expected), k, -len(chain.lines), chain_seq)
+                if best is None or key < best[0]:
+                    best = (key, chain, k)
         if best is None:
-            chain = _Chain(line, amount, seq, s)
-            active.append(chain)
+            chain = _Chain(line, amount, seq, s, tolerance)
+            chains.append(chain)
+            by_seq[seq] = chain
         else:
             _, chain, k = best
+            median = float(chain.median)  # out of the index under its median before
+            for expected, k_expected in chain.expect:
+                bucket = waiting[expected]
+                del bucket[bisect_left(bucket, (median, chain.seq, k_expected))]
             chain.add(line, amount, k, s)
-        chain.expect = sorted(
-            (expected, chain.k + step)
-            for step in steps
-            for expected in _expected_days(chain.anchor, cadence, chain.k + step, tol)
-        )
-    return finished + active
+        first = chain.lines[0].day
+        expect = []
+        for step in steps:
+            k = chain.k + step
+            if every is not None:
+                expect.append((first + every * k, k))
+                continue
+            days = month_days.get((first, k))
+            if days is None:
+                days = month_days[first, k] = _expected_days(chain.anchor, cadence, k, tol)
+            expect.extend((expected, k) for expected in days if (expected, k) not in expect)
+        chain.expect = expect
+        median = float(chain.median)
+        for expected, k in expect:
+            insort(waiting.setdefault(expected, []), (median, chain.seq, k))
+    return chains
 
 
 def _recurrences(
-    lines: Sequence[_Line], s: _Settings, account_order: Mapping[str, int]
+    lines: Sequence[_Line],
+    s: _Settings,
+    account_order: Mapping[str, int],
+    words: _Words | None = None,
 ) -> list[tuple[Recurrence, list[_Line]]]:
+    payee_of = words.payee if words is not None else normalise_payee
     groups: dict[tuple[str, str, bool], list[_Line]] = {}
     for line in lines:
         if line.txn.amount == 0:
             continue
-        payee = normalise_payee(line.txn.description) or line.text
+        payee = payee_of(line.txn.description) or line.text
         groups.setdefault((line.txn.account, payee, line.txn.amount > 0), []).append(line)
     found: list[tuple[Recurrence, list[_Line]]] = []
     for (account, payee, money_in), members in groups.items():
@@ -749,10 +875,11 @@ def _recurrences(
             continue
         remaining = sorted(members, key=lambda ln: ln.order)
         series: list[tuple[str, list[_Line]]] = []
+        bands: dict[Decimal, _Band] = {}
         while len(remaining) >= s.min_occurrences:
             candidates = []
             for rank, cadence in enumerate(CADENCES):
-                for chain in _chains(remaining, cadence, s):
+                for chain in _chains(remaining, cadence, s, bands):
                     if len(chain.lines) >= s.min_occurrences:
                         candidates.append(
                             (-len(chain.lines), rank, chain.lines[0].order, cadence, chain)
@@ -820,6 +947,53 @@ def _looks_like_person(line: _Line, vocabulary: Vocabulary) -> bool:
     return 2 <= len(words) <= 3 and all(w[0].isupper() for w in words)
 
 
+def _prepared_lines(
+    txns: Sequence[Txn],
+    ordered: Sequence[int],
+    accounts: Sequence[Account],
+    account_order: Mapping[str, int],
+    vocabulary: Vocabulary,
+    required_from: date,
+    required_to: date,
+) -> list[_Line]:
+    """The lines in `ordered` order, each with its words, the household accounts it names and
+    whether it looks like a transfer. These are worked out once for each description and type
+    code (and account): a long statement repeats the same shops many times."""
+    patterns = _account_patterns(accounts, vocabulary)
+    texts: dict[tuple[str, str], str] = {}
+    transfer_facts: dict[tuple[str, str, str], tuple[frozenset[str], bool]] = {}
+    lines: list[_Line] = []
+    for position, i in enumerate(ordered):
+        txn = txns[i]
+        text = texts.get((txn.description, txn.type_code))
+        if text is None:
+            text = texts[txn.description, txn.type_code] = _match_text(txn)
+        line = _Line(
+            txn,
+            position,
+            account_order[txn.account],
+            text,
+            required_from <= txn.on <= required_to,
+        )
+        facts = transfer_facts.get((txn.description, txn.type_code, txn.account))
+        if facts is None:
+            if any(ch.isdigit() for ch in txn.description):
+                line.refs = frozenset(
+                    key
+                    for key, pattern in patterns
+                    if key != txn.account and pattern.search(line.text)
+                )
+            line.looks_transfer = _looks_like_transfer(line, vocabulary)
+            transfer_facts[txn.description, txn.type_code, txn.account] = (
+                line.refs,
+                line.looks_transfer,
+            )
+        else:
+            line.refs, line.looks_transfer = facts
+        lines.append(line)
+    return lines
+
+
 # ---- review ------------------------------------------------------------------------------------
 
 
@@ -861,23 +1035,10 @@ def review(
     ordered = sorted(
         range(len(txns)), key=lambda i: (txns[i].on, account_order[txns[i].account], i)
     )
-    patterns = _account_patterns(accounts, vocabulary)
-    lines: list[_Line] = []
-    for position, i in enumerate(ordered):
-        txn = txns[i]
-        line = _Line(
-            txn,
-            position,
-            account_order[txn.account],
-            _match_text(txn),
-            required_from <= txn.on <= required_to,
-        )
-        if any(ch.isdigit() for ch in txn.description):
-            line.refs = frozenset(
-                key for key, pattern in patterns if key != txn.account and pattern.search(line.text)
-            )
-        line.looks_transfer = _looks_like_transfer(line, vocabulary)
-        lines.append(line)
+    lines = _prepared_lines(
+        txns, ordered, accounts, account_order, vocabulary, required_from, required_to
+    )
+    words = _Words(vocabulary)
 
     # 1. own-account transfers, across every line
     matched: dict[int, tuple[_Line, bool]] = {}  # line order -> (the other line, by reference)
@@ -900,7 +1061,7 @@ def review(
     # 2. recurrences, among the window's lines that are not own transfers
     window_lines = [ln for ln in lines if ln.in_window]
     recurrences = _recurrences(
-        [ln for ln in window_lines if ln.order not in matched], s, account_order
+        [ln for ln in window_lines if ln.order not in matched], s, account_order, words
     )
     series_of: dict[int, Recurrence] = {}
     for recurrence, members in recurrences:
@@ -964,13 +1125,13 @@ def review(
             reasons.append(
                 FlagReason(FlagKind.BALANCE_REDUCTION, balance_reduction(), RULE_FEE_WAIVER)
             )
-        if txn.amount != 0 and _is_cash(txn, line.text, vocabulary):
+        if txn.amount != 0 and words.cash(line):
             reasons.append(FlagReason(FlagKind.CASH, cash(txn.amount < 0), RULE_NRPF))
         if (
             txn.amount > 0
             and other is None
-            and _auto_category(txn, line.text, vocabulary) == "other_income"
-            and _looks_like_person(line, vocabulary)
+            and words.category(line) == "other_income"
+            and words.person(line)
         ):
             reasons.append(FlagReason(FlagKind.FROM_PERSON, from_person(), RULE_FEE_WAIVER))
         if reasons:
@@ -992,6 +1153,7 @@ def review(
         s.months,
         vocabulary,
         explanations,
+        words,
     )
 
     # 5. the household and the adviser's notes
@@ -1043,7 +1205,9 @@ def _income_expenditure(
     months: int,
     vocabulary: Vocabulary,
     explanations: Mapping[str, Explanation],
+    words: _Words | None = None,
 ) -> IncomeExpenditure:
+    words = words if words is not None else _Words(vocabulary)
     firsts: list[date] = []
     month = _month_start(required_from)
     while month <= required_to:
@@ -1059,7 +1223,7 @@ def _income_expenditure(
         if explanation is not None and explanation.category:
             category = explanation.category
         else:
-            category = _auto_category(txn, line.text, vocabulary)
+            category = words.category(line)
         if category == "own_transfer":
             continue
         income, essential, other = table[_month_start(txn.on)]

@@ -3,14 +3,22 @@ money and the balance, and how the dates are written.
 
 Shown when Drop-in Desk does not know a file's columns (or the adviser asks to choose them).
 The file is sniffed first (`desktop.importers.bank_csv.sniff_csv`: encoding, header row and
-the first 20 lines), which is quick; the dialog shows those lines in a read-only preview and
-checks the mapping against them as it is chosen: the first date is read back in words ("First
-date reads as 13 June 2025"), and a date or amount that does not read is named by its row and
-text, marked in the preview (colour and icon) and stops OK. A known layout ("preset") fills the
-choices; "Save as layout…" keeps a custom mapping for next time (`save_user_format`).
+the first 20 lines; the Statements tab does it off the window thread), and the dialog shows
+those lines in a read-only preview, each row named by its line in the file. It says which line
+is read as the column names ("Line 1 is read as the column names" / "No header line: every line
+is a transaction", and which lines above are not read); a check box lets the adviser say the
+file has, or has no, header line, and the columns and the check follow. The mapping is checked
+as it is chosen: the first date is read back in words ("First date reads as 13 June 2025"),
+and a date or amount that does not read, a line with too many or too few cells or a quote mark
+never closed is named by its line and column, marked in the preview (colour and icon) and
+stops OK. A column with no name, or with the name of a column before it, cannot be chosen by
+name (read_csv would read another one). A known layout ("preset") fills the choices; "Save as
+layout…" keeps a custom mapping for next time (`save_user_format`): column names, roles and
+the date format only, never a line of the statement (a header line that reads as a date or an
+amount is a transaction, and is not saved).
 
-Nothing is read in full and nothing is saved to the store here: `result_columns()` gives the
-mapping and the caller runs `read_csv` with it off the UI thread.
+Nothing is read in full and nothing is saved to the store here: `result_columns()` and
+`from_line()` give the mapping and the caller runs `read_csv` with it off the UI thread.
 """
 
 from __future__ import annotations
@@ -55,10 +63,13 @@ from desktop.importers.bank_csv import (
     BankFormat,
     BankFormatError,
     ColumnMap,
+    CsvPreview,
     parse_date,
     parse_money,
+    runs_on,
     save_user_format,
     sniff_csv,
+    with_header,
 )
 from desktop.importers.bank_formats import normalise_header
 from desktop.rules.history import DATE_RANGE_TEXT, date_in_range
@@ -66,10 +77,10 @@ from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 
 CUSTOM = "Custom"
 #: How dates are written in bank files: the Date format list shows 13 June 2025 in each form.
-DATE_FORMATS: tuple[tuple[str, ...], ...] = tuple((code,) for code in COMMON_DATE_FORMATS) + (
-    ("%d %b %y",),
-    ("%d-%b-%y",),
-)
+#: The same list the header guess uses (a line with a date in any of them is not a header).
+DATE_FORMATS: tuple[tuple[str, ...], ...] = tuple((code,) for code in COMMON_DATE_FORMATS)
+#: A cell of the preview shows at most this many characters.
+PREVIEW_CELL_CHARS = 200
 SAMPLE_DAY = date(2025, 6, 13)  # a day after the 12th, so day and month cannot be confused
 ROLES = {
     "date": "Date",
@@ -168,9 +179,12 @@ def check_mapping(
     codes: Sequence[str],
     *,
     has_header: bool = True,
+    lines: Sequence[int] | None = None,
+    header_line: int = 0,
 ) -> MappingCheck:
     """Check the chosen columns (`choice`: role -> header name or None) on the preview `rows`
-    the way `read_csv` will read the whole file. Rows are named as the preview numbers them."""
+    the way `read_csv` will read the whole file. Each row is named by its line in the file
+    (`lines`; else by its place in the preview, from 1) and each cell by its column."""
     money_roles = ("paid_in", "paid_out") if separate else ("amount",)
     missing = [ROLES[r] for r in (*REQUIRED, *money_roles) if not choice.get(r)]
     problems: list[str] = []
@@ -191,8 +205,17 @@ def check_mapping(
     bad: list[tuple[int, int, str]] = []
     date_problem: str | None = None
     first_date = first_amount = first_balance = None
-    position = {name: i for i, name in enumerate(header)}
-    width = len(header) - next((i for i, h in enumerate(reversed(header)) if h.strip()), 0)
+    position: dict[str, int] = {}
+    for i, name in enumerate(header):
+        position.setdefault(name, i)  # read_csv reads the first of two same-named columns
+    if has_header:
+        width = len(header) - next((i for i, h in enumerate(reversed(header)) if h.strip()), 0)
+        against = "the header" + (f" (line {header_line})" if header_line else "")
+    else:  # as read_csv: the first line's cells, or the last column chosen if that is further
+        roles = ("date", "description", "description2", *money_roles, "balance", "type_code")
+        chosen = [position[n] + 1 for r in roles if (n := choice.get(r) or "") in position]
+        width = max([len(_trimmed(rows[0])) if rows else 0, *chosen, 1])
+        against = "the first line"
 
     def cell(row: Sequence[str], role: str) -> tuple[int, str]:
         i = position.get(choice.get(role) or "", -1)
@@ -202,35 +225,52 @@ def check_mapping(
         problems.append(sentence)
         bad.append((r, column, sentence))
 
+    def line_of(r: int) -> int:
+        return lines[r] if lines is not None and r < len(lines) else r + 1
+
     sample = format_sample(codes)
-    more_dates: list[int] = []  # rows after the first whose date does not read either
+    more_dates: list[int] = []  # lines after the first whose date does not read either
     for r, row in enumerate(rows):
-        n = r + 1
+        n = line_of(r)
         date_column, date_text = cell(row, "date")
         on = read_date(date_text, codes)
         texts = {role: cell(row, role) for role in (*money_roles, "balance") if choice.get(role)}
         if _is_summary(row, on, not any(texts[m][1] for m in money_roles if m in texts)):
             continue
-        if has_header:
-            filled = len(row) - next((i for i, c in enumerate(reversed(row)) if c.strip()), 0)
-            if filled > width or len(row) < width:
-                problem(
-                    r,
-                    min(len(row), width) - 1,
-                    f"Row {n}: {len(row)} cells where the header has {width} (a comma inside "
-                    "a cell without quote marks round it?); the file cannot be read as it is.",
-                )
-                continue
+        run_on = next((i for i, c in enumerate(row) if runs_on(c)), None)
+        filled = len(_trimmed(row))
+        if run_on is not None and not (filled > width or len(row) < width):
+            problem(
+                r,
+                run_on,
+                f"Line {n}, column '{_column_label(header, run_on)}': a quote mark is never "
+                "closed, so the lines after it run into this cell; the file cannot be read as "
+                "it is.",
+            )
+            continue
+        if filled > width or len(row) < width:
+            why = (
+                f"a quote mark in column '{_column_label(header, run_on)}' that is never closed?"
+                if run_on is not None
+                else "a comma inside a cell without quote marks round it?"
+            )
+            problem(
+                r,
+                min(len(row), width) - 1 if run_on is None else run_on,
+                f"Line {n}: {len(row) if len(row) < width else filled} cells where {against} "
+                f"has {width} ({why}); the file cannot be read as it is.",
+            )
+            continue
         if not choice.get("date"):
             pass
         elif on is None:
             if date_text:
                 sentence = (
-                    f"Row {n}: '{date_text}' in column '{choice['date']}' does not read as a "
-                    f"date written like {sample}."
+                    f"Line {n}: '{_clipped(date_text)}' in column '{choice['date']}' does not "
+                    f"read as a date written like {sample}."
                 )
             else:
-                sentence = f"Row {n}: column '{choice['date']}' has no date."
+                sentence = f"Line {n}: column '{choice['date']}' has no date."
             if date_problem is None:
                 date_problem = sentence
                 problem(r, date_column, sentence)
@@ -238,7 +278,7 @@ def check_mapping(
                 bad.append((r, date_column, sentence))
                 more_dates.append(n)
         elif not date_in_range(on):
-            problem(r, date_column, f"Row {n}: the date {long_date(on)} is {DATE_RANGE_TEXT}.")
+            problem(r, date_column, f"Line {n}: the date {long_date(on)} is {DATE_RANGE_TEXT}.")
         elif first_date is None:
             first_date = on
         money: dict[str, Decimal | None] = {}
@@ -249,16 +289,17 @@ def check_mapping(
                 problem(
                     r,
                     column,
-                    f"Row {n}: '{text}' in column '{choice[role]}' is not an amount of money.",
+                    f"Line {n}: '{_clipped(text)}' in column '{choice[role]}' is not an amount "
+                    "of money.",
                 )
                 continue
             if role == "amount" and money[role] is None:
-                problem(r, column, f"Row {n}: column '{choice[role]}' has no amount.")
+                problem(r, column, f"Line {n}: column '{choice[role]}' has no amount.")
         if separate and money.get("paid_in") and money.get("paid_out"):
             problem(
                 r,
                 texts["paid_out"][0],
-                f"Row {n}: both '{choice['paid_in']}' and '{choice['paid_out']}' have an "
+                f"Line {n}: both '{choice['paid_in']}' and '{choice['paid_out']}' have an "
                 "amount; a line is money in or money out (are these the right columns?).",
             )
         if first_amount is None and on is not None and set(money) >= set(money_roles):
@@ -274,9 +315,13 @@ def check_mapping(
         rows_text = ", ".join(str(n) for n in more_dates)
         problems.insert(
             problems.index(date_problem or "") + 1,
-            f"The dates on row{'s' if len(more_dates) > 1 else ''} {rows_text} do not read either.",
+            f"The dates on line{'s' if len(more_dates) > 1 else ''} {rows_text} do not read "
+            "either.",
         )
-    if choice.get("date") and date_problem is None and first_date is None and not bad:
+    if not rows:
+        below = f" under the header on line {header_line}" if has_header and header_line else ""
+        problems.insert(0, f"There are no transactions{below}: nothing to import.")
+    elif choice.get("date") and date_problem is None and first_date is None and not bad:
         problems.insert(0, f"Column '{choice['date']}' has no dates in the first lines.")
     return MappingCheck(
         tuple(missing),
@@ -287,6 +332,23 @@ def check_mapping(
         first_amount,
         first_balance,
     )
+
+
+def _trimmed(row: Sequence[str]) -> Sequence[str]:
+    end = len(row)
+    while end and not row[end - 1].strip():
+        end -= 1
+    return row[:end]
+
+
+def _clipped(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _column_label(header: Sequence[str], i: int) -> str:
+    name = header[i].strip() if 0 <= i < len(header) else ""
+    return name or f"Column {i + 1}"
 
 
 def ask_layout_name(parent: QWidget, suggestion: str) -> str | None:
@@ -319,8 +381,10 @@ class CsvMappingDialog(QDialog):
     """Choose the columns of the CSV file at `path`, starting from the known layouts `formats`;
     "Save as layout…" writes to `user_formats_dir`.
 
-    Raises what `sniff_csv` raises (StatementFileError) when the file cannot be read as text at
-    all, before anything is shown.
+    `preview` is the file sniffed already (`sniff_csv`, off the window thread); without it the
+    file is sniffed here, which raises StatementFileError when it cannot be read as text at
+    all, before anything is shown. The adviser can say whether the file has a header line;
+    the preview, the column lists and the check follow.
     """
 
     def __init__(
@@ -329,42 +393,44 @@ class CsvMappingDialog(QDialog):
         path: Path,
         formats: list[BankFormat],
         user_formats_dir: Path,
+        preview: CsvPreview | None = None,
     ) -> None:
         super().__init__(parent)
         self.path = Path(path)
         self.formats = list(formats)
         self.user_formats_dir = Path(user_formats_dir)
-        self.preview = sniff_csv(self.path, self.formats)
+        #: The file as sniffed; `preview` is it read with or without a header line, as chosen.
+        self.sniffed = preview if preview is not None else sniff_csv(self.path, self.formats)
+        self.preview = self.sniffed
         #: The header row, or "Column 1", "Column 2"... for a file without one.
-        self.header: list[str] = list(self.preview.header)
-        self.has_header = self.preview.header_line > 0
+        self.header: list[str] = []
+        self.has_header = False
         self._by_normal: dict[str, str] = {}
-        for name in self.header:
-            self._by_normal.setdefault(normalise_header(name), name)
         self._filling = False
         self._check: MappingCheck | None = None
 
         self.setWindowTitle(f"Choose the columns: {self.path.name}")
         self.setAccessibleName("Choose the columns of a bank statement file")
 
-        detected = self.preview.detected
-        encoding = _ENCODINGS.get(self.preview.encoding.lower(), self.preview.encoding)
-        where = f"header on line {self.preview.header_line}" if self.has_header else "no header row"
-        self.file_label = QLabel(f"File: {self.path.name}    Encoding: {encoding}    ({where})")
+        self.file_label = QLabel()
         self.file_label.setAccessibleName("File")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.intro = QLabel(
-            f"This looks like {detected.name}. Check the columns below, then use them."
-            if detected is not None
-            else "Drop-in Desk does not know this file's columns. Choose which column holds "
-            "what; the preview shows the first lines of the file and marks what does not read."
-        )
+        self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.intro.setAccessibleName("About this file")
 
+        # ---- the header line ----
+        self.header_box = QCheckBox("The file has a &header line (the column names)")
+        self.header_box.setAccessibleName("The file has a header line")
+        self.header_box.setChecked(self.sniffed.header_line > 0)
+        self.header_label = QLabel()
+        self.header_label.setWordWrap(True)
+        self.header_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.header_label.setAccessibleName("Which line is the header")
+
         # ---- the preview ----
         preview_label = QLabel("P&review (the first lines of the file)")
-        self.table = QTableWidget(len(self.preview.rows), len(self.header))
+        self.table = QTableWidget(0, 0)
         preview_label.setBuddy(self.table)
         self.table.setAccessibleName("Preview of the file")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -373,34 +439,26 @@ class CsvMappingDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for r, cells in enumerate(self.preview.rows):
-            for c in range(len(self.header)):
-                self.table.setItem(r, c, QTableWidgetItem(cells[c] if c < len(cells) else ""))
         self.table.setMinimumHeight(8 * self.table.verticalHeader().defaultSectionSize())
 
         # ---- the choices ----
         self.layout_combo = QComboBox()
         self.layout_combo.setAccessibleName("Layout")
-        self.layout_combo.addItem(CUSTOM, None)
-        for fmt in sorted(self._usable_formats(), key=lambda f: f.name.casefold()):
-            self.layout_combo.addItem(fmt.name, fmt.key)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setAccessibleName("About this layout")
         self.note.hide()
+        self.unnamed_note = QLabel()
+        self.unnamed_note.setWordWrap(True)
+        self.unnamed_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.unnamed_note.setAccessibleName("Columns that cannot be chosen")
+        self.unnamed_note.hide()
 
-        firsts = self._first_values()
         self.combos: dict[str, QComboBox] = {}
         for role, title in ROLES.items():
             combo = QComboBox()
             needed = role in REQUIRED or role in MONEY_ROLES
             combo.setAccessibleName(title if needed else f"{title} (optional)")
-            combo.addItem(_NONE_REQUIRED if needed else _NONE_OPTIONAL, None)
-            for i, name in enumerate(self.header):
-                shown = name.strip() or f"Column {i + 1} (no name)"
-                if firsts[i]:
-                    shown += f"  (e.g. {firsts[i][:24]})"
-                combo.addItem(shown, name)
             combo.setMinimumContentsLength(22)
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -524,11 +582,16 @@ class CsvMappingDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.file_label)
         layout.addWidget(self.intro)
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.header_box)
+        header_row.addWidget(self.header_label, 1)
+        layout.addLayout(header_row)
         layout.addWidget(preview_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(layout_row)
         layout.addWidget(self.note)
         layout.addLayout(choices)
+        layout.addWidget(self.unnamed_note)
         layout.addWidget(money)
         layout.addWidget(self.errors)
         layout.addWidget(self.hint)
@@ -537,6 +600,7 @@ class CsvMappingDialog(QDialog):
         self.resize(980, 760)
 
         order: list[QWidget] = [
+            self.header_box,
             self.layout_combo,
             self.combos["date"],
             self.combos["description"],
@@ -565,6 +629,90 @@ class CsvMappingDialog(QDialog):
         self.date_format.currentIndexChanged.connect(self._changed)
         self.one_column.toggled.connect(self._changed)
         self.negate.toggled.connect(self._changed)
+        self.header_box.toggled.connect(self._header_chosen)
+
+        self._show_preview(self.sniffed)
+        self.layout_combo.setFocus()
+
+    # ---- the file read with or without a header line --------------------------------------------
+    def _header_chosen(self, has_header: bool) -> None:
+        """The adviser says the file has (or has no) header line: read the lines shown again
+        that way; the columns are chosen afresh and checked."""
+        shown = self.sniffed if has_header == (self.sniffed.header_line > 0) else None
+        self._show_preview(shown or with_header(self.sniffed, has_header))
+
+    def _show_preview(self, preview: CsvPreview) -> None:
+        self.preview = preview
+        self.header = list(preview.header)
+        self.has_header = preview.header_line > 0
+        self._by_normal = {}
+        for i, name in enumerate(self.header):
+            if self._choosable(i):
+                self._by_normal.setdefault(normalise_header(name), name)
+        detected = preview.detected
+        encoding = _ENCODINGS.get(preview.encoding.lower(), preview.encoding)
+        where = f"header on line {preview.header_line}" if self.has_header else "no header row"
+        self.file_label.setText(f"File: {self.path.name}    Encoding: {encoding}    ({where})")
+        self.intro.setText(
+            f"This looks like {detected.name}. Check the columns below, then use them."
+            if detected is not None
+            else "Drop-in Desk does not know this file's columns. Choose which column holds "
+            "what; the preview shows the first lines of the file and marks what does not read."
+        )
+        self.header_box.blockSignals(True)
+        self.header_box.setChecked(self.has_header)
+        self.header_box.blockSignals(False)
+        self.header_label.setText(self._header_sentence())
+        self.header_label.setAccessibleDescription(self.header_label.text())
+
+        self.table.clear()
+        self.table.setRowCount(len(preview.rows))
+        self.table.setColumnCount(len(self.header))
+        for r, cells in enumerate(preview.rows):
+            for c in range(len(self.header)):
+                text = cells[c] if c < len(cells) else ""
+                item = QTableWidgetItem(_clipped(text, PREVIEW_CELL_CHARS))
+                self.table.setItem(r, c, item)
+        self.table.setVerticalHeaderLabels([str(n) for n in self._row_lines()])
+
+        self._filling = True
+        self.layout_combo.blockSignals(True)
+        try:
+            self.layout_combo.clear()
+            self.layout_combo.addItem(CUSTOM, None)
+            for fmt in sorted(self._usable_formats(), key=lambda f: f.name.casefold()):
+                self.layout_combo.addItem(fmt.name, fmt.key)
+            firsts = self._first_values()
+            for role, combo in self.combos.items():
+                needed = role in REQUIRED or role in MONEY_ROLES
+                combo.clear()
+                combo.addItem(_NONE_REQUIRED if needed else _NONE_OPTIONAL, None)
+                for i, name in enumerate(self.header):
+                    shown = name.strip() or f"Column {i + 1} (no name)"
+                    if firsts[i]:
+                        shown += f"  (e.g. {_clipped(firsts[i], 24)})"
+                    combo.addItem(shown, name if self._choosable(i) else None)
+                    if not self._choosable(i):
+                        item = combo.model().item(combo.count() - 1)
+                        item.setEnabled(False)
+                        combo.setItemData(
+                            combo.count() - 1,
+                            "This column has no name, or the name of a column before it",
+                            Qt.ItemDataRole.ToolTipRole,
+                        )
+        finally:
+            self._filling = False
+            self.layout_combo.blockSignals(False)
+        unnamed = [i + 1 for i in range(len(self.header)) if not self._choosable(i)]
+        if unnamed:
+            listed = ", ".join(str(n) for n in unnamed)
+            self.unnamed_note.setText(
+                f"Column{'s' if len(unnamed) > 1 else ''} {listed} cannot be chosen: no name, or "
+                "the name of a column before it. To choose columns by their place instead, "
+                "untick 'The file has a header line'."
+            )
+        self.unnamed_note.setVisible(bool(unnamed))
+        self.note.hide()
 
         if detected is not None and self.layout_combo.findData(detected.key) >= 0:
             self.select_layout(detected.key)
@@ -574,7 +722,39 @@ class CsvMappingDialog(QDialog):
         self.table.resizeColumnsToContents()  # with the headers saying what each column is
         for c in range(len(self.header)):
             self.table.setColumnWidth(c, min(self.table.columnWidth(c) + 12, 280))
-        self.layout_combo.setFocus()
+
+    def _header_sentence(self) -> str:
+        preview = self.preview
+        if self.has_header:
+            sentence = f"Line {preview.header_line} is read as the column names."
+        else:
+            sentence = "No header line: every line is a transaction."
+        first = preview.first_line
+        if first > 1:
+            lines = "Line 1 is" if first == 2 else f"Lines 1 to {first - 1} are"
+            sentence += f" {lines} above {'it' if self.has_header else 'them'} and not read."
+        return sentence
+
+    def _row_lines(self) -> list[int]:
+        lines = list(self.preview.row_lines)
+        return (
+            lines
+            if len(lines) == len(self.preview.rows)
+            else [i + 1 for i in range(len(self.preview.rows))]
+        )
+
+    def _choosable(self, i: int) -> bool:
+        """A column can be chosen by its name: it has one, and no column before it has it
+        (read_csv reads the first of two same-named columns). Without a header line every
+        column can ("Column 1", "Column 2"...)."""
+        if not self.has_header:
+            return True
+        name = normalise_header(self.header[i])
+        return bool(name) and all(normalise_header(h) != name for h in self.header[:i])
+
+    def from_line(self) -> int:
+        """The line read_csv starts from for the columns chosen (see CsvPreview.first_line)."""
+        return self.preview.first_line
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if (
@@ -595,7 +775,7 @@ class CsvMappingDialog(QDialog):
         for cells in self.preview.rows:
             for i, text in enumerate(cells[: len(self.header)]):
                 if not found[i] and text.strip():
-                    found[i] = " ".join(text.split())
+                    found[i] = " ".join(text[:200].split())
         return found
 
     def _usable_formats(self) -> list[BankFormat]:
@@ -710,7 +890,7 @@ class CsvMappingDialog(QDialog):
         if self._filling:
             return
         name = self.combos["date"].currentData()
-        if name is None:
+        if name is None or name not in self.header:
             return
         i = self.header.index(name)
         texts = [c[i] for c in self.preview.rows if i < len(c) and c[i].strip()][:20]
@@ -818,6 +998,8 @@ class CsvMappingDialog(QDialog):
             self.negate.isChecked(),
             self.date_codes(),
             has_header=self.has_header,
+            lines=self._row_lines(),
+            header_line=self.preview.header_line,
         )
         self._check = check
         if check.date_problem is not None:
@@ -863,7 +1045,7 @@ class CsvMappingDialog(QDialog):
                 continue
             roles_of.setdefault(name, []).append(ROLES[role])
         for c, name in enumerate(self.header):
-            roles = roles_of.get(name)
+            roles = roles_of.get(name) if self._choosable(c) else None
             item = self.table.horizontalHeaderItem(c) or QTableWidgetItem()
             item.setText(f"{name}\n= {', '.join(roles)}" if roles else f"{name}\n")
             self.table.setHorizontalHeaderItem(c, item)
@@ -884,14 +1066,29 @@ class CsvMappingDialog(QDialog):
     # ---- saving a layout ---------------------------------------------------------------------
     def save_as_layout(self) -> BankFormat | None:
         """Ask for a name and save the columns chosen as a layout, which becomes the one
-        chosen. A name already saved in the user's folder is saved over."""
+        chosen. A name already saved in the user's folder is saved over.
+
+        A layout holds the column names (to recognise the next file like this one), the roles
+        and the date format: never a line of the statement. So a header line whose cells read
+        as a date or an amount (a transaction taken for the column names) is not saved."""
         if not self.check().ok:
+            return None
+        if self.has_header and (looks := self._header_looks_like_data()) is not None:
+            self.saved_label.setText(
+                f"Not saved: line {self.preview.header_line} looks like a transaction, not "
+                f"column names (column {looks + 1} reads as a date or an amount). Untick "
+                "'The file has a header line' if the file has none."
+            )
+            self.saved_label.setStyleSheet(_ERROR_STYLE)
             return None
         current = self.result_format()
         name = ask_layout_name(self, current.name if current is not None else "")
         if not name:
             return None
-        saved = {p.stem for p in self.user_formats_dir.glob("*.toml")}
+        try:
+            saved = {p.stem for p in self.user_formats_dir.glob("*.toml")}
+        except OSError:
+            saved = set()
         same = next((f for f in self.formats if f.key in saved and f.name == name), None)
         if same is not None:
             key = same.key
@@ -922,6 +1119,18 @@ class CsvMappingDialog(QDialog):
         self.saved_label.setText(f"Saved as the layout '{name}'.")
         self.saved_label.setStyleSheet("")
         return fmt
+
+    def _header_looks_like_data(self) -> int | None:
+        """The first header cell that reads as a date or an amount of money, else None."""
+        for i, cell in enumerate(self.header):
+            if read_date(cell, COMMON_DATE_FORMATS) is not None:
+                return i
+            try:
+                if parse_money(cell) is not None:
+                    return i
+            except ValueError:
+                continue
+        return None
 
     # ---- closing -----------------------------------------------------------------------------
     def accept(self) -> None:

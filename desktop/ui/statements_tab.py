@@ -8,20 +8,25 @@ tab shows coverage per account, what is missing, and "37 of 52 explained". Revie
 the flagged lines; Save sheet… / Print sheet… make the annotation sheet (DRAFT until every flag
 is explained).
 
-Reading a file runs on a pool thread; the store is written on the UI thread, one transaction
-per action (an import adds every new line or none).
+Importing a file runs off the window thread with progress and a Cancel button: reading and
+parsing it, adding its lines to the store (one transaction: every new line or none, also when
+it fails or is cancelled) and loading the statements back. The column chooser's first look at
+a file runs off the window thread too. A saved bank layout that cannot be used is left out with
+a warning naming it; the import goes on with the others. Other changes are written on the
+window thread, one transaction per action.
 """
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +34,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QProgressDialog,
     QPushButton,
     QSplitter,
     QTableWidgetItem,
@@ -75,17 +81,106 @@ def review_work(inputs: st.ReviewInputs, on: date, threshold_choice: str, _progr
     )
 
 
-def read_work(path: Path, chosen, formats_dirs: Sequence[Path], _progress):
-    """On a pool thread: read a statement file whole (or raise StatementFileError).
-    `chosen` is None (detect the layout), a BankFormat or a ColumnMap from the dialog."""
-    from desktop.importers.bank_csv import BankFormat, load_formats, read_csv, read_statement
+@dataclass(frozen=True)
+class ChosenColumns:
+    """Columns chosen in the column chooser, and the line reading starts from (the header's,
+    or the first transaction's when the file has no header line)."""
 
-    formats = load_formats(*formats_dirs)
-    if isinstance(chosen, BankFormat):
-        return read_csv(path, fmt=chosen, formats=formats)
-    if chosen is not None:
-        return read_csv(path, columns=chosen, formats=formats)
-    return read_statement(path, formats=formats)
+    columns: object  # a ColumnMap
+    from_line: int = 1
+
+
+@dataclass(frozen=True)
+class FileRead:
+    statement: object  # a ParsedStatement
+    warnings: tuple[str, ...] = ()  # saved layouts left out
+
+
+@dataclass(frozen=True)
+class Imported:
+    result: st.ImportResult
+    inputs: st.ReviewInputs
+
+
+#: What an import's work returns when the adviser pressed Cancel: nothing was kept.
+CANCELLED = "cancelled"
+
+
+class _Cancelled(Exception):
+    """Raised inside the store's transaction to roll an import back."""
+
+
+class ImportProgress(QObject):
+    """Carries progress from an import's pool thread to the window (a queued signal)."""
+
+    progress = Signal(int, str)
+
+    def report(self, percent: int, message: str) -> None:
+        self.progress.emit(int(percent), str(message))
+
+
+def read_work(path: Path, chosen, formats_dirs: Sequence[Path], cancel, report, _progress):
+    """On a pool thread: read a statement file whole. `chosen` is None (detect the layout), a
+    BankFormat, a ChosenColumns or a ColumnMap. Returns a FileRead, or CANCELLED; raises
+    StatementFileError (carrying `layout_warnings`: the saved layouts left out)."""
+    from desktop.importers.bank_csv import (
+        BankFormat,
+        StatementFileError,
+        load_formats_reporting,
+        read_csv,
+        read_statement,
+    )
+
+    report(2, f"Reading {path.name}…")
+    formats, warnings = load_formats_reporting(*formats_dirs)
+    try:
+        if isinstance(chosen, BankFormat):
+            parsed = read_csv(path, fmt=chosen, formats=formats)
+        elif isinstance(chosen, ChosenColumns):
+            parsed = read_csv(
+                path, columns=chosen.columns, formats=formats, from_line=chosen.from_line
+            )
+        elif chosen is not None:
+            parsed = read_csv(path, columns=chosen, formats=formats)
+        else:
+            parsed = read_statement(path, formats=formats)
+    except StatementFileError as exc:
+        exc.layout_warnings = tuple(warnings)
+        raise
+    if cancel.is_set():
+        return CANCELLED
+    report(40, f"Read {len(parsed.rows):,} lines from {path.name}.")
+    return FileRead(parsed, tuple(warnings))
+
+
+def save_work(store, account_id: int, client_id: int, parsed, source: str, adviser: str,
+              cancel, report, _progress):  # fmt: skip
+    """On a pool thread: add a parsed statement to the store in one transaction (every new
+    line or none: a failure or Cancel rolls it all back), then load the client's statements
+    back for the tab. Returns an Imported, or CANCELLED."""
+    if cancel.is_set():
+        return CANCELLED
+    report(45, f"Adding {len(parsed.rows):,} lines to the store…")
+    try:
+        with store.session() as session:
+            result = st.add_statement(session, account_id, parsed, source, adviser)
+            if cancel.is_set():
+                raise _Cancelled  # out of the transaction: nothing is kept
+    except _Cancelled:
+        return CANCELLED
+    report(85, "Loading the statements…")
+    with store.read_session() as session:
+        inputs = st.review_inputs(session, client_id)
+    return Imported(result, inputs)
+
+
+def sniff_work(path: Path, formats_dirs: Sequence[Path], _progress):
+    """On a pool thread: the column chooser's first look at a file (encoding, header, the
+    first lines) and the layouts it is offered: (preview, formats, warnings)."""
+    from desktop.importers.bank_csv import load_formats_reporting, sniff_csv
+
+    formats, warnings = load_formats_reporting(*formats_dirs)
+    return sniff_csv(path, formats), formats, tuple(warnings)
 
 
 def sheet_bytes(review, txns, explanations, client_name, adviser, made_on) -> bytes:
@@ -95,6 +190,19 @@ def sheet_bytes(review, txns, explanations, client_name, adviser, made_on) -> by
     return build_annotation_sheet(
         review, txns, explanations, client_name=client_name, made_on=made_on, adviser=adviser
     )
+
+
+def _problem(exc: BaseException) -> str:
+    """What went wrong, in a sentence: the message of an error a person can act on (they name
+    the file, line and column, never a value typed), else only its kind."""
+    from desktop.files import FileReadProblem
+    from desktop.importers.bank_csv import BankFormatError, StatementFileError
+
+    if isinstance(exc, (StatementFileError, BankFormatError, FileReadProblem)):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"the file could not be read ({exc.strerror or type(exc).__name__})."
+    return f"the file could not be read ({type(exc).__name__})."
 
 
 def suggested_sheet_name(client_id: int | None, made_on: date) -> str:
@@ -107,6 +215,10 @@ class StatementsTab(QWidget):
     statements_changed = Signal()
     #: (generation) emitted when a review arrives; tests wait on it.
     review_ready = Signal(int)
+    #: (percent, message) of a statement being imported, on the window thread.
+    import_progress = Signal(int, str)
+    #: Emitted when an import has finished, whatever its end (added, failed, cancelled).
+    import_finished = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +230,11 @@ class StatementsTab(QWidget):
         self._review: StatementReview | None = None
         self._generation = 0
         self._user_formats: Path | None = None
+        self._progress_relay = ImportProgress()
+        self._progress_relay.progress.connect(self.import_progress)
+        self.import_progress.connect(self._show_import_progress)
+        self._progress_dialog: QProgressDialog | None = None
+        self._cancel: threading.Event | None = None
         #: Replaceable in tests: how a file is chosen, how a dialog runs.
         self.choose_file: Callable[[], Path | None] = self._choose_file
         self.run_dialog: Callable[[QDialog], bool] = lambda dialog: (
@@ -305,9 +422,11 @@ class StatementsTab(QWidget):
     def set_context(
         self, store, adviser: str, today_provider: Callable[[], date] = date.today
     ) -> None:
+        from desktop.importers.bank_formats import user_formats_dir
+
         self._store, self._adviser, self._today = store, adviser, today_provider
         folder = getattr(store, "folder", None)
-        self._user_formats = Path(folder) / "bank_formats" if folder is not None else None
+        self._user_formats = user_formats_dir(folder) if folder is not None else None
 
     def formats_dirs(self) -> list[Path]:
         return [self._user_formats] if self._user_formats is not None else []
@@ -322,10 +441,15 @@ class StatementsTab(QWidget):
         return self._review
 
     def load(self, client_id: int) -> None:
+        with self._store.read_session() as session:  # a read: it need not wait for a write
+            inputs = st.review_inputs(session, client_id)
+        self._show_inputs(client_id, inputs)
+
+    def _show_inputs(self, client_id: int, inputs: st.ReviewInputs) -> None:
+        """Show a client's statements (loaded by `load`, or by an import off the window
+        thread) and run the checks again."""
         if client_id != self._client_id:
             self._review = None
-        with self._store.session() as session:
-            inputs = st.review_inputs(session, client_id)
         self._client_id = client_id
         self._inputs = inputs
         self.application_date.setDate(inputs.settings.application_date)  # no save: editingFinished
@@ -415,6 +539,9 @@ class StatementsTab(QWidget):
             self.quiet_button,
         ):
             button.setEnabled(has_account)
+        if self._cancel is not None:  # an import is under way
+            self.import_button.setEnabled(False)
+            self.columns_button.setEnabled(False)
         self.remove_statement_button.setEnabled(self.statements.current_row() is not None)
         ready = self._review is not None
         self.review_button.setEnabled(ready and bool(self._review.flags))
@@ -607,33 +734,121 @@ class StatementsTab(QWidget):
             self._read(account, path, None)
 
     def _choose_columns(self, account, path: Path) -> None:
-        from desktop.importers.bank_csv import StatementFileError, load_formats
-        from desktop.ui.csv_mapping_dialog import CsvMappingDialog
-
+        """The column chooser: the file is first looked at off the window thread (a big file
+        takes a moment), then the dialog opens on what was seen."""
         if self._user_formats is None:
             return
-        try:
-            dialog = CsvMappingDialog(
-                self, path, load_formats(*self.formats_dirs()), self._user_formats
-            )
-        except (StatementFileError, OSError) as exc:
-            self.status.setText(f"Not imported: {exc}")
+        if self._cancel is not None:
+            self.status.setText("An import is under way: wait for it to finish.")
             return
-        if self.run_dialog(dialog):
-            # A layout keeps its type codes and account columns; a custom choice is columns.
-            self._read(account, path, dialog.result_format() or dialog.result_columns())
-
-    def _read(self, account, path: Path, columns) -> None:
-        self.status.setText(f"Reading {path.name}…")
+        if not self.status.text().startswith(path.name):
+            self.status.setText(f"Looking at {path.name}…")
         op = Operation(
             self,
-            "Reading the statement",
-            partial(read_work, path, columns, self.formats_dirs()),
+            "Looking at the file",
+            partial(sniff_work, path, self.formats_dirs()),
+            show_progress=False,
         )
         me = weakref.ref(self)
         client = self._client_id
         op.succeeded.connect(
-            lambda parsed: (t := me()) and t._file_read(client, account, path, parsed)
+            lambda found: (t := me()) and t._sniffed(client, account, path, *found)
+        )
+        op.failed.connect(lambda exc: (t := me()) and t._sniff_failed(client, path, exc))
+        op.start()
+
+    def _sniffed(self, client, account, path: Path, preview, formats, warnings) -> None:
+        from desktop.ui.csv_mapping_dialog import CsvMappingDialog
+
+        if client != self._client_id or self._user_formats is None:
+            return
+        if warnings:
+            self.status.setText(self._with_warnings(self.status.text(), warnings))
+        try:
+            dialog = CsvMappingDialog(self, path, formats, self._user_formats, preview=preview)
+        except Exception as exc:  # noqa: BLE001 - said in a sentence; nothing was changed
+            self.status.setText(f"Not imported, nothing was added: {_problem(exc)}")
+            return
+        if self.run_dialog(dialog):
+            # A layout keeps its type codes and account columns; a custom choice is columns,
+            # read from the line the preview started at.
+            chosen = dialog.result_format() or ChosenColumns(
+                dialog.result_columns(), dialog.from_line()
+            )
+            self._read(account, path, chosen)
+
+    def _sniff_failed(self, client, path: Path, exc: BaseException) -> None:
+        if client != self._client_id:
+            return
+        self.status.setText(f"Not imported, nothing was added: {_problem(exc)}")
+
+    def _with_warnings(self, message: str, warnings: Sequence[str]) -> str:
+        return " ".join([message, *warnings])
+
+    # ---- an import's progress ------------------------------------------------------------------
+    def importing(self) -> bool:
+        """Whether an import is under way (a second one waits for it)."""
+        return self._cancel is not None
+
+    def _begin_import(self, title: str) -> threading.Event:
+        self._cancel = threading.Event()
+        dialog = QProgressDialog(title, "Cancel", 0, 100, self)
+        dialog.setWindowTitle("Importing a statement")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setAccessibleName("Importing a statement: progress")
+        dialog.canceled.connect(self.cancel_import)
+        dialog.setValue(0)
+        self._progress_dialog = dialog
+        self._update_buttons()
+        return self._cancel
+
+    def cancel_import(self) -> None:
+        """Stop the import under way: whatever it had done is rolled back."""
+        if self._cancel is not None:
+            self._cancel.set()
+            self.status.setText("Cancelling the import…")
+
+    def _show_import_progress(self, percent: int, message: str) -> None:
+        cancel = self._cancel
+        if self._progress_dialog is not None and cancel is not None and not cancel.is_set():
+            self._progress_dialog.setLabelText(message)
+            self._progress_dialog.setValue(min(max(percent, 0), 99))
+
+    def _end_import(self, message: str | None = None) -> None:
+        if self._progress_dialog is not None:
+            self._progress_dialog.canceled.disconnect(self.cancel_import)
+            self._progress_dialog.reset()
+            self._progress_dialog.close()
+            self._progress_dialog.deleteLater()
+            self._progress_dialog = None
+        self._cancel = None
+        if message is not None:
+            self.status.setText(message)
+        self._update_buttons()
+        self.import_finished.emit()
+
+    # ---- reading and saving ------------------------------------------------------------------
+    def _read(self, account, path: Path, columns) -> None:
+        if self._cancel is not None:
+            self.status.setText("An import is under way: wait for it to finish.")
+            return
+        self.status.setText(f"Reading {path.name}…")
+        cancel = self._begin_import(f"Reading {path.name}…")
+        op = Operation(
+            self,
+            "Reading the statement",
+            partial(
+                read_work, path, columns, self.formats_dirs(), cancel, self._progress_relay.report
+            ),
+            show_progress=False,
+        )
+        me = weakref.ref(self)
+        client = self._client_id
+        op.succeeded.connect(
+            lambda found: (t := me()) and t._file_read(client, account, path, found)
         )
         op.failed.connect(
             lambda exc: (t := me()) and t._file_failed(client, account, path, columns, exc)
@@ -643,21 +858,23 @@ class StatementsTab(QWidget):
     def _file_failed(self, client: int, account, path: Path, columns, exc: BaseException) -> None:
         from desktop.importers.bank_csv import StatementFileError
 
+        self._end_import()
         if client != self._client_id:
             return
+        warnings = getattr(exc, "layout_warnings", ())
         unknown = isinstance(exc, StatementFileError) and "not recognised" in str(exc)
         if unknown and columns is None and path.suffix.lower() in (".csv", ".txt"):
             self.status.setText(
-                f"{path.name}: the columns are not a layout Drop-in Desk knows; choose them."
+                self._with_warnings(
+                    f"{path.name}: the columns are not a layout Drop-in Desk knows; choose them.",
+                    warnings,
+                )
             )
             self._choose_columns(account, path)
             return
-        if isinstance(exc, (StatementFileError, OSError, UnicodeError)):
-            self.status.setText(f"Not imported, nothing was added: {exc}")
-        else:
-            self.status.setText(
-                f"Not imported, nothing was added: the file could not be read ({type(exc).__name__})."
-            )
+        self.status.setText(
+            self._with_warnings(f"Not imported, nothing was added: {_problem(exc)}", warnings)
+        )
 
     def _hint_mismatch(self, account, parsed) -> str | None:
         hints = []
@@ -669,21 +886,89 @@ class StatementsTab(QWidget):
             hints.append(f"sort code {parsed.sort_code}, not {account.sort_code}")
         return " and ".join(hints) or None
 
-    def _file_read(self, client: int, account, path: Path, parsed) -> None:
+    def _file_read(self, client: int, account, path: Path, found) -> None:
+        if found == CANCELLED:
+            self._end_import("Import cancelled: nothing was added.")
+            return
         if client != self._client_id:
+            self._end_import()
             return
+        parsed, warnings = found.statement, found.warnings
         mismatch = self._hint_mismatch(account, parsed)
-        if mismatch and not form_feedback.confirm(
-            self,
-            "Import into this account?",
-            f"{path.name} looks like the statement of {mismatch}. Import it into "
-            f"{account.label()} anyway?",
-            yes="Import",
-        ):
-            self.status.setText("Not imported.")
-            return
+        if mismatch:
+            self._progress_dialog.hide()  # the question comes first
+            if not form_feedback.confirm(
+                self,
+                "Import into this account?",
+                f"{path.name} looks like the statement of {mismatch}. Import it into "
+                f"{account.label()} anyway?",
+                yes="Import",
+            ):
+                self._end_import(self._with_warnings("Not imported.", warnings))
+                return
+            if self._cancel is None or self._cancel.is_set():
+                self._end_import("Import cancelled: nothing was added.")
+                return
+            self._progress_dialog.show()
         source = "ofx" if path.suffix.lower() in (".ofx", ".qfx") else "csv"
-        self._add_statement(account, parsed, source, path.name)
+        self._save(client, account, parsed, source, path.name, warnings)
+
+    def _save(self, client: int, account, parsed, source: str, name: str, warnings) -> None:
+        """Add the statement's lines off the window thread, one transaction."""
+        op = Operation(
+            self,
+            "Adding the statement",
+            partial(
+                save_work,
+                self._store,
+                int(account.key),
+                client,
+                parsed,
+                source,
+                self._adviser,
+                self._cancel,
+                self._progress_relay.report,
+            ),
+            show_progress=False,
+        )
+        me = weakref.ref(self)
+        op.succeeded.connect(lambda done: (t := me()) and t._saved(client, name, warnings, done))
+        op.failed.connect(lambda exc: (t := me()) and t._save_failed(client, exc))
+        op.start()
+
+    def _saved(self, client: int, name: str, warnings, done) -> None:
+        if done == CANCELLED:
+            self._end_import("Import cancelled: nothing was added.")
+            return
+        self._end_import()
+        result: st.ImportResult = done.result
+        if result.period is None:
+            message = f"{name}: no lines in it; nothing was added."
+        else:
+            held = f", {result.duplicates} already held" if result.duplicates else ""
+            message = (
+                f"{name}: added {result.added} line(s), {format_date(result.period[0])} to "
+                f"{format_date(result.period[1])}{held}."
+            )
+        if client == self._client_id:
+            row = self.accounts.current_row()
+            self._show_inputs(client, done.inputs)
+            if row is not None and self._inputs and self._inputs.accounts:
+                self.accounts.selectRow(min(row, len(self._inputs.accounts) - 1))
+        self.status.setText(self._with_warnings(message, warnings))
+        self.statements_changed.emit()
+
+    def _save_failed(self, client: int, exc: BaseException) -> None:
+        from desktop.store.errors import StoreError
+
+        self._end_import()
+        if isinstance(exc, (st.StatementDataError, StoreError)):  # sentences, without data
+            self.status.setText(f"Not saved, nothing was added: {exc}")
+        else:
+            self.status.setText(
+                f"Not saved: the store could not be written ({type(exc).__name__}). "
+                "Nothing was added."
+            )
 
     def _add_statement(self, account, parsed, source: str, name: str) -> None:
         if not self._write(

@@ -4,8 +4,12 @@ made up."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 import re
+import stat
+import threading
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -14,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from desktop.importers.bank_csv import (
+    MAX_STATEMENT_BYTES,
     BankFormat,
     BankFormatError,
     ColumnMap,
@@ -24,6 +29,7 @@ from desktop.importers.bank_csv import (
     formats_dir,
     load_format,
     load_formats,
+    load_formats_reporting,
     parse_date,
     parse_money,
     read_csv,
@@ -31,6 +37,7 @@ from desktop.importers.bank_csv import (
     save_user_format,
     sniff_csv,
     to_txns,
+    with_header,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "statements"
@@ -772,3 +779,225 @@ def test_a_layout_saved_from_a_header_with_a_trailing_comma_still_detects(tmp_pa
     loaded = load_formats(tmp_path)
     assert detect_format(header, loaded).key == "lloyds_mine"  # a tie: the user's one wins
     assert read_csv(DATA / "lloyds.csv", formats=loaded).format_key == "lloyds_mine"
+
+
+# --- issue 15: nothing dropped, nothing hangs ------------------------------------------------
+
+#: A download with no header row and dates like "12 Jun 25": the first line is the rent.
+HEADERLESS = (
+    "12 Jun 25,LAMBETH LETTINGS RENT,-650.00,1250.00\n"
+    "13 Jun 25,NORTHGATE BAKERY,-3.10,1246.90\n"
+    "16 Jun 25,ACME PAYROLL,1500.00,2746.90\n"
+)
+HEADERLESS_COLUMNS = ColumnMap(
+    date="Column 1",
+    description=("Column 2",),
+    amount="Column 3",
+    balance="Column 4",
+    date_formats=("%d %b %y",),
+)
+
+
+def test_a_headerless_file_with_two_digit_year_dates_keeps_its_first_line(tmp_path, formats):
+    # Every date format the column chooser offers tells data from a header: "12 Jun 25" is a
+    # date, so line 1 is a transaction, not the column names.
+    path = write(tmp_path, "plain.csv", HEADERLESS)
+    preview = sniff_csv(path, formats)
+    assert preview.header_line == 0 and preview.first_line == 1
+    assert preview.header == ["Column 1", "Column 2", "Column 3", "Column 4"]
+    assert preview.rows[0][:3] == ["12 Jun 25", "LAMBETH LETTINGS RENT", "-650.00"]
+    assert preview.row_lines == [1, 2, 3]
+    statement = read_csv(path, columns=HEADERLESS_COLUMNS, from_line=preview.first_line)
+    assert [(r.line, r.on, r.amount) for r in statement.rows] == [
+        (1, d("2025-06-12"), D("-650.00")),
+        (2, d("2025-06-13"), D("-3.10")),
+        (3, d("2025-06-16"), D("1500.00")),
+    ]
+
+
+def test_a_first_line_without_its_last_cell_is_a_transaction_not_a_line_to_skip(tmp_path):
+    path = write(tmp_path, "plain.csv", HEADERLESS.replace(",1250.00\n", "\n", 1))
+    preview = sniff_csv(path, [])
+    assert preview.header_line == 0 and preview.first_line == 1
+    assert preview.rows[0] == ["12 Jun 25", "LAMBETH LETTINGS RENT", "-650.00"]
+
+
+def test_lines_above_a_header_are_said_and_the_reading_starts_at_the_header(tmp_path):
+    text = "Harbour Credit Union statement\nWhen,What,Amount\n12 Jun 25,RENT,-650.00\n"
+    preview = sniff_csv(write(tmp_path, "cu.csv", text), [])
+    assert (preview.header_line, preview.first_line, preview.row_lines) == (2, 2, [3])
+
+
+def test_the_preview_read_with_or_without_a_header_line(tmp_path):
+    names = ["When", "What", "Amount", "Left"]
+    with_names = sniff_csv(write(tmp_path, "a.csv", ",".join(names) + "\n" + HEADERLESS), [])
+    assert with_names.header == names and with_names.header_line == 1
+    plain = with_header(with_names, False)
+    assert plain.header_line == 0 and plain.header == [f"Column {n}" for n in (1, 2, 3, 4)]
+    assert plain.rows[0] == names and plain.row_lines == [1, 2, 3, 4]
+    assert plain.first_line == 1 and plain.detected is None
+    assert with_header(plain, True).header == names
+    assert with_header(plain, True).row_lines == [2, 3, 4]
+    assert with_header(with_names, True) is with_names
+
+
+def test_a_saved_layout_is_private_whatever_the_umask(tmp_path):
+    folder = tmp_path / "data" / "bank_formats"
+    fmt = BankFormat(key="mine", name="Mine", bank="", header=(), columns=HEADERLESS_COLUMNS)
+    before = os.umask(0)
+    try:
+        path = save_user_format(fmt, folder)
+        path.chmod(0o644)  # a layout saved before, readable by others: saved over, made private
+        path = save_user_format(fmt, folder)
+    finally:
+        os.umask(before)
+    if os.name == "posix":
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in folder.iterdir()] == ["mine.toml"]  # no temporary file left
+    assert load_format(path) == fmt
+
+
+def test_a_layout_that_cannot_be_written_says_so_naming_it(tmp_path):
+    blocked = tmp_path / "bank_formats"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    fmt = BankFormat(key="mine", name="Mine", bank="", header=(), columns=HEADERLESS_COLUMNS)
+    with pytest.raises(BankFormatError, match=r"^mine\.toml: the layout could not be saved \("):
+        save_user_format(fmt, blocked)
+
+
+def _finishes(work, seconds: float = 10.0):
+    """Run `work` in a thread: (finished in time, its result or exception)."""
+    box: list = []
+
+    def run():
+        try:
+            box.append(work())
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            box.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return (not thread.is_alive()), (box[0] if box else None)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("name", ["statement.csv", "statement.ofx", "statement.txt"])
+def test_a_pipe_named_like_a_statement_is_refused_without_waiting(tmp_path, name):
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    try:
+        done, outcome = _finishes(lambda: read_statement(fifo))
+    finally:  # a reader stuck on the pipe (the old code) is let go
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert done, "reading a pipe waited for a writer"
+    assert isinstance(outcome, StatementFileError)
+    assert str(outcome) == (
+        f"{name} is not an ordinary file (a device, pipe or socket), so it is not read"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null")
+def test_a_device_is_refused_before_reading(tmp_path):
+    device = tmp_path / "statement.csv"
+    device.symlink_to("/dev/null")  # /dev/zero would never end: the same check refuses both
+    with pytest.raises(StatementFileError, match=r"^statement\.csv is not an ordinary file"):
+        read_statement(device)
+
+
+def test_a_file_too_big_for_a_statement_is_refused_before_it_is_read(tmp_path):
+    big = tmp_path / "huge.csv"
+    with big.open("wb") as fh:
+        fh.truncate(MAX_STATEMENT_BYTES + 1)  # sparse: nothing is written
+    with pytest.raises(StatementFileError) as caught:
+        read_statement(big)
+    assert str(caught.value) == (
+        "huge.csv is 20 MB, more than the 20 MB a bank statement download can be; it was not read"
+    )
+
+
+def _layout(key: str) -> str:
+    return format_to_toml(
+        BankFormat(
+            key=key,
+            name=f"Saved {key}",
+            bank="",
+            header=("When", "What", "Amount"),
+            columns=ColumnMap(date="When", description=("What",), amount="Amount"),
+        )
+    )
+
+
+def test_a_bad_saved_layout_is_left_out_with_a_warning_naming_it(tmp_path, formats):
+    folder = tmp_path / "bank_formats"
+    folder.mkdir()
+    (folder / "good.toml").write_text(_layout("good"), encoding="utf-8")
+    (folder / "broken.toml").write_text("key = 'broken\n", encoding="utf-8")
+    (folder / "other.toml").write_text(_layout("good"), encoding="utf-8")  # key != file name
+    (folder / "folder.toml").mkdir()
+    loaded, warnings = load_formats_reporting(folder)
+    assert [f.key for f in loaded] == [*(f.key for f in formats), "good"]
+    assert len(warnings) == 3
+    assert warnings[0].startswith("A saved bank layout was left out: broken.toml: not valid TOML")
+    assert (
+        warnings[1]
+        == "A saved bank layout was left out: folder.toml is a folder, not a bank layout"
+    )
+    assert warnings[2] == (
+        "A saved bank layout was left out: other.toml: key 'good' must be the file name ('other')"
+    )
+    statement = read_csv(write(tmp_path, "x.csv", "When,What,Amount\n13/06/2025,Shop,-1.00\n"),
+                         formats=loaded)  # fmt: skip
+    assert statement.format_key == "good"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_among_the_saved_layouts_is_left_out_without_waiting(tmp_path, formats):
+    folder = tmp_path / "bank_formats"
+    folder.mkdir()
+    (folder / "good.toml").write_text(_layout("good"), encoding="utf-8")
+    os.mkfifo(folder / "stuck.toml")
+    try:
+        done, outcome = _finishes(lambda: load_formats_reporting(folder))
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(os.open(folder / "stuck.toml", os.O_WRONLY | os.O_NONBLOCK))
+    assert done, "reading the saved layouts waited on a pipe"
+    loaded, warnings = outcome
+    assert loaded[-1].key == "good"
+    assert warnings == [
+        "A saved bank layout was left out: stuck.toml is not an ordinary file (a device, pipe "
+        "or socket), so it is not read"
+    ]
+
+
+def test_a_huge_saved_layout_is_left_out_before_it_is_read(tmp_path):
+    folder = tmp_path / "bank_formats"
+    folder.mkdir()
+    with (folder / "huge.toml").open("wb") as fh:
+        fh.truncate(10 * 1024 * 1024)
+    _, warnings = load_formats_reporting(folder)
+    assert warnings == [
+        "A saved bank layout was left out: huge.toml is 10 MB, more than the 256 KB a bank "
+        "layout can be; it was not read"
+    ]
+
+
+def test_a_quote_mark_never_closed_is_named_not_swallowed(tmp_path, formats):
+    # The quote opened in line 2 runs to the end of line 3: read as it is, the rent on line 3
+    # would vanish into line 2's description.
+    text = (
+        "Date,Description,Amount,Balance\n"
+        '01/06/2025,"CARD PAYMENT TO CAFE,-3.20,100.00,\n'
+        '02/06/2025,LAMBETH LETTINGS RENT,-650.00,"-550.00\n'
+    )
+    path = write(tmp_path, "quote.csv", text)
+    columns = ColumnMap(date="Date", description=("Description",), amount="Amount")
+    with pytest.raises(StatementFileError) as caught:
+        read_csv(path, columns=columns)
+    assert str(caught.value) == (
+        "quote.csv, line 2, column 'Description': a quote mark is never closed, so the lines "
+        "after it run into this cell"
+    )

@@ -9,7 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from desktop.importers import bank_ofx
 from desktop.importers.bank_csv import StatementFileError, fingerprints, read_statement
 from desktop.importers.bank_ofx import read_ofx
 
@@ -132,3 +135,135 @@ def test_an_sgml_file_that_says_windows_1252_but_holds_utf8_keeps_its_accents(tm
     text = SGML.decode("cp1252").encode("utf-8")  # "CAFÉ" as two UTF-8 bytes
     statement = read_ofx(write(tmp_path, "utf8.ofx", text))
     assert statement.rows[1].description == "CAFÉ ROMA & DELI / CARD 4412"
+
+
+# ---- large files: read in linear time, as ofxparse reads them (issue 15) ----------------------
+# ofxparse closes SGML elements by looking each tag up in a list of every end tag in the file
+# (quadratic), then reads the file with BeautifulSoup (slow per tag): a 5 MB, 40,000-line file
+# took minutes. The tags are now closed in one pass and the transactions read straight from
+# them; ofxparse reads only the rest. These tests hold the quick reading to ofxparse's.
+
+FIELD_TEXT = st.sampled_from(
+    ["BRIGHTWATER ENERGY", "CAFÉ ROMA &amp; DELI", "CAF&#201; &#163;5", "", "  spaced  ",
+     "A & B", "x &copy; y", "1 < 2", "Tesco\nStores", "SO &lt;RENT&gt;", "&#150; &#13;",
+     "&#x2013;", "<B>BOLD</B>", "</STMTRS>"]
+)  # fmt: skip
+AMOUNT_TEXT = st.sampled_from(
+    ["-61.28", "1204.50", "-4.20", "1,204.50", "null", "-0.005", "four", ""]
+)
+DATE_TEXT = st.sampled_from(
+    ["20250613", "20250613000000[+1:BST]", "20250230", "2025061", "00000000", "", "2025-06-13"]
+)
+
+
+@st.composite
+def ofx_files(draw) -> str:
+    """An OFX 1 (SGML, end tags left out) or OFX 2 (XML) file of a few transactions, with the
+    odd things banks write: empty fields, references, a missing field, a nested PAYEE."""
+    xml = draw(st.booleans())
+    gap = draw(st.sampled_from(["", "\n", "\r\n  "]))
+
+    def field(tag: str, text: str) -> str:
+        return f"<{tag}>{text}</{tag}>" if xml else f"<{tag}>{text}"
+
+    transactions = []
+    for n in range(draw(st.integers(0, 5))):
+        parts = [
+            field("TRNTYPE", draw(st.sampled_from(["DEBIT", "POS", "DIRECTDEBIT", ""]))),
+            field("DTPOSTED", draw(DATE_TEXT)),
+            field("TRNAMT", draw(AMOUNT_TEXT)),
+            field("FITID", f"SYN{n}"),
+        ]
+        name = draw(st.sampled_from(["NAME", "PAYEE", "none"]))
+        if name == "NAME":
+            parts.append(field("NAME", draw(FIELD_TEXT)))
+        elif name == "PAYEE":
+            parts.append(f"<PAYEE>{field('NAME', draw(FIELD_TEXT))}</PAYEE>")
+        if draw(st.booleans()):
+            parts.append(field("MEMO", draw(FIELD_TEXT)))
+        keep = draw(st.lists(st.booleans(), min_size=len(parts), max_size=len(parts)))
+        parts = [p for p, k in zip(parts, keep, strict=True) if k or draw(st.booleans())]
+        transactions.append(f"<STMTTRN>{gap}{gap.join(parts)}{gap}</STMTTRN>")
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<?OFX OFXHEADER="200" VERSION="220"?>\n'
+        if xml
+        else "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nENCODING:USASCII\nCHARSET:1252\n\n"
+    )
+    return (
+        head
+        + "<OFX>\n<BANKMSGSRSV1><STMTTRNRS><STMTRS>"
+        + field("CURDEF", "GBP")
+        + "<BANKACCTFROM>"
+        + field("BANKID", "401162")
+        + field("ACCTID", "31926819")
+        + "</BANKACCTFROM>\n<BANKTRANLIST>"
+        + field("DTSTART", "20250601")
+        + field("DTEND", "20250630")
+        + "\n"
+        + "\n".join(transactions)
+        + "\n</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1>\n</OFX>\n"
+    )
+
+
+def _read_or_problem(path: Path):
+    try:
+        return read_ofx(path)
+    except StatementFileError as exc:
+        return str(exc)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ofx_files())
+def test_the_quick_reading_reads_as_ofxparse_alone(tmp_path, text):
+    path = write(tmp_path, "statement.ofx", text)
+    quick = _read_or_problem(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bank_ofx, "_transactions", _never_sure)
+        whole = _read_or_problem(path)
+    assert quick == whole
+
+
+def _never_sure(text):
+    raise bank_ofx._Unsure
+
+
+@settings(max_examples=300, deadline=None)
+@given(ofx_files())
+def test_tags_are_closed_as_ofxparse_closes_them(text):
+    from ofxparse.ofxparse import OfxPreprocessedFile
+
+    data = text.encode("ascii", "xmlcharrefreplace")
+    expected = OfxPreprocessedFile(io.BytesIO(data)).fh.read()
+    assert bank_ofx._close_tags(data.decode("ascii")) == expected
+
+
+def test_ofxparse_reads_only_what_is_not_a_transaction(tmp_path, monkeypatch):
+    given_to_ofxparse = []
+    parser = bank_ofx._parser()
+
+    class Watched(parser):
+        @classmethod
+        def parse(cls, file_handle, *args, **kwargs):
+            given_to_ofxparse.append(file_handle.getvalue())
+            return super().parse(io.BytesIO(given_to_ofxparse[-1]), *args, **kwargs)
+
+    monkeypatch.setattr(bank_ofx, "_parser", lambda: Watched)
+    body = "".join(
+        f"<STMTTRN><TRNTYPE>POS<DTPOSTED>202506{1 + n % 28:02d}<TRNAMT>-{n}.50<FITID>S{n}"
+        f"<NAME>SHOP {n}</STMTTRN>\n"
+        for n in range(2000)
+    )
+    path = write(
+        tmp_path,
+        "big.ofx",
+        SGML.replace(
+            SGML[SGML.index(b"<STMTTRN>") : SGML.index(b"</BANKTRANLIST>")], body.encode()
+        ),
+    )
+    statement = read_ofx(path)
+    assert len(statement.rows) == 2000
+    assert sorted(row.line for row in statement.rows) == list(range(17, 17 + 2000))
+    assert len(given_to_ofxparse) == 1 and b"<STMTTRN>" not in given_to_ofxparse[0]
+    assert len(given_to_ofxparse[0]) < 2000  # the account, the dates and the bank

@@ -8,6 +8,10 @@ The application date is 3 June 2026 unless a test says otherwise: the statements
 from __future__ import annotations
 
 import itertools
+import random
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.assess import load_figures, statement_vocabulary
+from desktop.rules import statements as S
 from desktop.rules.figures import Figures
 from desktop.rules.statement_types import Account, Explanation, FlagKind, Txn
 from desktop.rules.statements import (
@@ -834,3 +839,302 @@ def test_rows_without_a_balance_are_carried():
     assert balance_mismatch(rows, opening=M("101.00")) == 2
     assert balance_mismatch([(M("1.00"), None)], opening=M("5")) is None
     assert balance_mismatch([]) is None
+
+
+# ---- the checks made quicker give the same results (issue 15) -----------------------------------
+# The recurrence and transfer searches were quadratic when many lines share a payee or an amount:
+# a 40,000-line statement took minutes. These are the searches as they were, word for word, to
+# compare against on small inputs.
+
+
+def _old_match_transfers(lines: Sequence, window_days: int) -> list[tuple]:
+    """Greedy one-to-one matching of out lines to in lines of the same amount in another account
+    within `window_days`: by reference first, then pairs where a side looks like a transfer,
+    then the closest dates, then the earliest, then statement order. O(n log n) for lines of
+    distinct amounts: the in lines are indexed by amount and date."""
+    ins: dict = {}
+    for line in lines:
+        if line.txn.amount > 0:
+            ins.setdefault(line.txn.amount, []).append(line)
+    days_of = {amount: [i.day for i in bucket] for amount, bucket in ins.items()}
+    candidates = []
+    for out in lines:
+        if out.txn.amount >= 0:
+            continue
+        bucket = ins.get(-out.txn.amount)
+        if not bucket:
+            continue
+        days = days_of[-out.txn.amount]
+        lo = bisect_left(days, out.day - window_days)
+        hi = bisect_right(days, out.day + window_days)
+        for inn in bucket[lo:hi]:
+            if inn.txn.account == out.txn.account:
+                continue
+            by_reference = inn.txn.account in out.refs or out.txn.account in inn.refs
+            rank = 0 if by_reference else (1 if out.looks_transfer or inn.looks_transfer else 2)
+            apart = abs(inn.day - out.day)
+            candidates.append(
+                (rank, apart, min(inn.day, out.day), out.order, inn.order, out, inn, by_reference)
+            )
+    candidates.sort(key=lambda c: c[:5])
+    used: set[int] = set()
+    matches = []
+    for *_, out, inn, by_reference in candidates:
+        if out.order in used or inn.order in used:
+            continue
+        used.add(out.order)
+        used.add(inn.order)
+        matches.append((out, inn, by_reference))
+    return matches
+
+
+def _old_chains(lines: Sequence, cadence: str, s) -> list:
+    """Series of `cadence` among lines of one payee (date order): each line joins the open chain
+    whose next expected day is nearest (for monthly and four-weekly, the next but one too: one
+    payment may be missed), when its amount is within tolerance of the chain's median;
+    otherwise it starts a chain. Anchored on the first payment, so a four-weekly payment drifts
+    out of a monthly chain."""
+    tol = s.day_tolerance
+    steps = (1, 2) if cadence in S.SKIP_ONE else (1,)
+    active: list = []
+    finished: list = []
+    for seq, line in enumerate(lines):
+        day = line.day
+        if any(day > chain.expect[-1][0] + tol for chain in active):
+            finished.extend(c for c in active if day > c.expect[-1][0] + tol)
+            active = [c for c in active if day <= c.expect[-1][0] + tol]
+        amount = abs(line.txn.amount)
+        best = None
+        for chain in active:
+            if day <= chain.lines[-1].day or abs(amount - chain.median) > chain.tolerance:
+                continue
+            for expected, k in chain.expect:
+                diff = abs(day - expected)
+                if diff <= tol:
+                    key = (diff, k, -len(chain.lines), chain.seq)
+                    if best is None or key < best[0]:
+                        best = (key, chain, k)
+        if best is None:
+            chain = S._Chain(line, amount, seq, s)
+            active.append(chain)
+        else:
+            _, chain, k = best
+            chain.add(line, amount, k, s)
+        chain.expect = sorted(
+            (expected, chain.k + step)
+            for step in steps
+            for expected in S._expected_days(chain.anchor, cadence, chain.k + step, tol)
+        )
+    return finished + active
+
+
+def _settings(**changes):
+    return replace(S._Settings.read(FIGURES, APP, None), **changes)
+
+
+def _payee_lines(drawn):
+    """One payee's lines, date order: (days after 1 December 2025, amount) pairs."""
+    drawn = sorted(drawn, key=lambda pair: pair[0])
+    return [
+        S._Line(
+            Txn(f"a:{n}", "a", D("2025-12-01") + timedelta(days=day), "PINEWOOD CAFE", -M(amount)),
+            n,
+            0,
+            "pinewood cafe",
+            True,
+        )
+        for n, (day, amount) in enumerate(drawn)
+    ]
+
+
+def _chain_orders(chains):
+    return sorted(tuple(line.order for line in chain.lines) for chain in chains)
+
+
+AMOUNTS = st.sampled_from(["4.50", "4.60", "5.00", "9.99", "10.00", "10.50", "11.00", "48.00",
+                           "50.00", "52.00", "650.00", "0.00"])  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 150), AMOUNTS), max_size=60),
+    st.sampled_from(S.CADENCES),
+    st.integers(0, 4),
+    st.sampled_from([0, 10, 50, 100, 150]),
+    st.sampled_from(["0.00", "2.00", "7.50"]),
+)
+def test_recurrence_chains_are_those_of_the_old_search(drawn, cadence, days, percent, floor):
+    s = _settings(day_tolerance=days, amount_percent=M(percent), amount_floor=M(floor))
+    lines = _payee_lines(drawn)
+    assert _chain_orders(S._chains(lines, cadence, s)) == _chain_orders(
+        _old_chains(lines, cadence, s)
+    )
+
+
+def test_recurrence_chains_of_a_busy_shop_are_those_of_the_old_search():
+    rnd = random.Random(15)
+    drawn = [(rnd.randrange(183), f"{rnd.randrange(100, 1500) / 100:.2f}") for _ in range(1500)]
+    drawn += [(d, "15.00") for d in range(0, 183, 7)] + [(d, "650.00") for d in range(2, 183, 30)]
+    lines = _payee_lines(drawn)
+    s = _settings()
+    for cadence in S.CADENCES:
+        assert _chain_orders(S._chains(lines, cadence, s)) == _chain_orders(
+            _old_chains(lines, cadence, s)
+        )
+
+
+def test_a_line_looks_only_at_the_series_that_could_take_it(monkeypatch):
+    """The search was quadratic: each line was compared with every open series of its payee
+    (those started in the last month or two). Now a line is compared only with the series
+    expecting a payment within the day tolerance whose median is near its amount. Counted, not
+    timed: a busy shop's 1,500 lines in 6 months."""
+    looked = Counter()
+
+    class CountedChain(S._Chain):
+        __slots__ = ("_tolerance",)
+
+        @property
+        def tolerance(self):
+            looked["times"] += 1
+            return self._tolerance
+
+        @tolerance.setter
+        def tolerance(self, value):
+            self._tolerance = value
+
+    monkeypatch.setattr(S, "_Chain", CountedChain)
+    rnd = random.Random(15)
+    drawn = [(rnd.randrange(183), f"{rnd.randrange(100, 9000) / 100:.2f}") for _ in range(1500)]
+    lines = _payee_lines(drawn)
+    per_line = {}
+    for name, search in (("old", _old_chains), ("new", S._chains)):
+        looked.clear()
+        for cadence in S.CADENCES:
+            search(lines, cadence, _settings())
+        per_line[name] = looked["times"] / len(lines)
+    assert per_line["old"] > 300, per_line  # every open series of the payee, for each cadence
+    assert per_line["new"] < 15, per_line  # a few for each cadence
+
+
+TRANSFER = st.tuples(
+    st.integers(0, 2),
+    st.integers(0, 8),
+    st.sampled_from(["20.00", "50.00", "50.01", "100.00"]),
+    st.sampled_from([1, -1]),
+    st.sampled_from(["Payment", "TFR TO A/C 5678", "TRANSFER FROM 40-11-62", "KWAME MENSAH"]),
+)
+
+
+def _household_lines(drawn):
+    return [
+        Txn(
+            f"{'abc'[acc]}:{n}", "abc"[acc], APP - timedelta(days=20 + day), text, M(amount) * sign
+        )  # fmt: skip
+        for n, (acc, day, amount, sign, text) in enumerate(drawn)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TRANSFER, max_size=40))
+def test_transfer_matching_is_that_of_the_old_search(drawn):
+    txns = _household_lines(drawn)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(S, "_match_transfers", _old_match_transfers)
+        old = review(THREE, txns, APP, FIGURES, WORDS)
+    assert review(THREE, txns, APP, FIGURES, WORDS).transfers == old.transfers
+
+
+LINE_TEXTS = ["PINEWOOD CAFE", "EDF ENERGY DD", "TFR TO A/C 5678", "KWAME MENSAH", "CASH ATM",
+              "ACME PAYROLL", "Lambeth Lettings rent", "PUREGYM"]  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 2),
+            st.integers(0, 190),
+            AMOUNTS,
+            st.sampled_from([1, -1]),
+            st.sampled_from(LINE_TEXTS),
+        ),
+        max_size=80,
+    )
+)
+def test_the_whole_review_is_that_of_the_old_searches(drawn):
+    txns = _household_lines(drawn)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(S, "_match_transfers", _old_match_transfers)
+        patch.setattr(
+            S, "_chains", lambda lines, cadence, s, bands=None: _old_chains(lines, cadence, s)
+        )
+        old = review(THREE, txns, APP, FIGURES, WORDS)
+    assert review(THREE, txns, APP, FIGURES, WORDS) == old
+
+
+def test_a_busy_household_reviews_as_with_the_old_searches():
+    rnd = random.Random(3)
+    drawn = [
+        (
+            rnd.randrange(3),
+            rnd.randrange(190),
+            f"{rnd.randrange(100, 3000) / 100:.2f}",
+            rnd.choice([1, -1, -1]),
+            rnd.choice(LINE_TEXTS),
+        )  # fmt: skip
+        for _ in range(1500)
+    ]
+    txns = _household_lines(drawn)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(S, "_match_transfers", _old_match_transfers)
+        patch.setattr(
+            S, "_chains", lambda lines, cadence, s, bands=None: _old_chains(lines, cadence, s)
+        )
+        old = review(THREE, txns, APP, FIGURES, WORDS)
+    new = review(THREE, txns, APP, FIGURES, WORDS)
+    assert new == old and new.recurrences and new.transfers
+
+
+WORDY = st.sampled_from(
+    ["TFR TO A/C 5678", "TRANSFER FROM 40-11-62", "KWAME MENSAH", "CASH ATM 12/05",
+     "ACME PAYROLL", "FASTER PAYMENT AMA OWUSU", "Lambeth Lettings rent", "DWP UC",
+     "a/c 9012 savings", "PINEWOOD CAFE"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 2),
+            WORDY,
+            st.sampled_from(["", "FPI", "ATM", "TFR", "DD"]),
+            st.sampled_from(["-20.00", "20.00", "0.00", "-650.00"]),
+        ),  # fmt: skip
+        max_size=30,
+    )
+)
+def test_what_the_words_say_is_worked_out_once_and_the_same_as_each_time(drawn):
+    """A long statement repeats descriptions, so what they say is worked out once for each
+    description and type code (and account): the same, line by line, as working it out."""
+    txns = [
+        Txn(f"{'abc'[a]}:{n}", "abc"[a], APP - timedelta(days=30), text, M(amount), None, code)
+        for n, (a, text, code, amount) in enumerate(drawn)
+    ]
+    order = {"a": 0, "b": 1, "c": 2}
+    lines = S._prepared_lines(txns, range(len(txns)), THREE, order, WORDS, FROM, TO)
+    words = S._Words(WORDS)
+    patterns = S._account_patterns(THREE, WORDS)
+    for line in lines:
+        txn = line.txn
+        fresh = S._Line(txn, line.order, order[txn.account], S._match_text(txn), True)
+        if any(ch.isdigit() for ch in txn.description):
+            fresh.refs = frozenset(
+                k for k, p in patterns if k != txn.account and p.search(fresh.text)
+            )
+        assert (line.text, line.refs) == (fresh.text, fresh.refs)
+        assert line.looks_transfer == S._looks_like_transfer(fresh, WORDS)
+        assert words.cash(line) == S._is_cash(txn, fresh.text, WORDS)
+        assert words.category(line) == S._auto_category(txn, fresh.text, WORDS)
+        assert words.person(line) == S._looks_like_person(fresh, WORDS)
+        assert words.payee(txn.description) == normalise_payee(txn.description)

@@ -5,10 +5,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from desktop.importers.bank_csv import load_formats, read_csv, sniff_csv
+from desktop.importers.bank_csv import StatementFileError, load_formats, read_csv, sniff_csv
 from desktop.ui import csv_mapping_dialog
 from desktop.ui.csv_mapping_dialog import CsvMappingDialog, format_sample, layout_key, read_date
 
@@ -134,13 +136,13 @@ def test_a_date_format_the_dates_are_not_in_is_named_and_ok_is_disabled(qtbot, t
     choose(dlg, "paid_out", "Out")
     assert dlg.ok_button.isEnabled()
     dlg.select_date_format(("%Y-%m-%d",))
-    expected = (
-        "Row 1: '02/06/2025' in column 'When' does not read as a date written like 2025-06-13."
+    expected = (  # named by the line of the file (line 2 is the header)
+        "Line 3: '02/06/2025' in column 'When' does not read as a date written like 2025-06-13."
     )
     assert dlg.check().date_problem == expected
     assert dlg.date_sample.text() == f"✗ {expected}"
     assert dlg.date_format.accessibleDescription() == expected
-    assert dlg.errors.messages() == ["The dates on rows 2, 3 do not read either."]
+    assert dlg.errors.messages() == ["The dates on lines 4, 5 do not read either."]
     assert not dlg.ok_button.isEnabled()
     assert not dlg.save_button.isEnabled()
     # The cells are marked with an icon as well as a colour.
@@ -169,7 +171,7 @@ def test_an_amount_that_does_not_read_is_named_by_row_and_column(qtbot, tmp_path
     dlg.separate.setChecked(True)
     choose(dlg, "paid_in", "In")
     choose(dlg, "paid_out", "Out")
-    assert dlg.errors.messages() == ["Row 3: '7OO.00' in column 'Out' is not an amount of money."]
+    assert dlg.errors.messages() == ["Line 5: '7OO.00' in column 'Out' is not an amount of money."]
     assert dlg.table.item(2, 3).data(Qt.ItemDataRole.DecorationRole) is not None
     assert dlg.table.item(2, 3).toolTip() == dlg.errors.messages()[0]
     assert not dlg.ok_button.isEnabled()
@@ -180,8 +182,8 @@ def test_a_line_with_a_cell_too_many_is_named(qtbot, tmp_path, user_dir):
         qtbot, write(tmp_path, "card.csv", CARD + "15 Jun 2025,Costa,3,20\n"), user_dir
     )
     assert dlg.errors.messages() == [
-        "Row 3: 4 cells where the header has 3 (a comma inside a cell without quote marks "
-        "round it?); the file cannot be read as it is."
+        "Line 4: 4 cells where the header (line 1) has 3 (a comma inside a cell without quote "
+        "marks round it?); the file cannot be read as it is."
     ]
     assert dlg.table.item(2, 2).data(Qt.ItemDataRole.DecorationRole) is not None
     assert not dlg.ok_button.isEnabled()
@@ -289,6 +291,7 @@ def test_every_control_is_reachable_with_tab_and_escape_cancels(qtbot, tmp_path,
         seen.append(QApplication.focusWidget())
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     wanted = [
+        dlg.header_box,
         dlg.layout_combo,
         *(c for c in dlg.combos.values() if c.isEnabled()),
         dlg.separate,  # the money choice chosen (the arrow keys move between the two)
@@ -320,3 +323,267 @@ def test_dates_read_as_read_csv_reads_them_and_samples_show_13_june():
     assert read_date("", ("%d/%m/%Y",)) is None
     assert format_sample(("%d/%m/%Y", "%d/%m/%y")) == "13/06/2025 or 13/06/25"
     assert format_sample(("%d-%b-%Y",)) == "13-Jun-2025"
+
+
+# ---- issue 15: the header line said and chosen; layouts without a line of the statement -------
+
+HEADERLESS = (
+    "12 Jun 25,LAMBETH LETTINGS RENT,-650.00,1250.00\n"
+    "13 Jun 25,NORTHGATE BAKERY,-3.10,1246.90\n"
+    "16 Jun 25,ACME PAYROLL,1500.00,2746.90\n"
+)
+
+
+def choose_headerless(dlg):
+    choose(dlg, "date", "Column 1")
+    choose(dlg, "description", "Column 2")
+    choose(dlg, "amount", "Column 3")
+    choose(dlg, "balance", "Column 4")
+
+
+def test_a_headerless_file_keeps_its_first_line_and_says_so(qtbot, tmp_path, user_dir):
+    path = write(tmp_path, "plain.csv", HEADERLESS)
+    dlg = open_dialog(qtbot, path, user_dir, formats=[])
+    assert dlg.header_label.text() == "No header line: every line is a transaction."
+    assert not dlg.header_box.isChecked()
+    assert dlg.table.rowCount() == 3
+    assert dlg.table.item(0, 1).text() == "LAMBETH LETTINGS RENT"
+    assert dlg.table.verticalHeaderItem(0).text() == "1"  # rows are named by their line
+    choose_headerless(dlg)
+    assert dlg.date_codes() == ("%d %b %y",)  # picked: the dates read that way
+    assert dlg.money_sample.text() == "First amount reads as money out, £650.00; balance £1,250.00."
+    assert dlg.ok_button.isEnabled()
+    statement = read_csv(path, columns=dlg.result_columns(), from_line=dlg.from_line())
+    assert [r.amount for r in statement.rows] == [D("-650.00"), D("-3.10"), D("1500.00")]
+
+
+def test_the_adviser_says_whether_there_is_a_header_line_and_the_check_follows(
+    qtbot, tmp_path, user_dir
+):
+    path = write(tmp_path, "plain.csv", HEADERLESS)
+    dlg = open_dialog(qtbot, path, user_dir, formats=[])
+    choose_headerless(dlg)
+    assert dlg.ok_button.isEnabled()
+    dlg.header_box.setChecked(True)  # taken for column names: line 1 is no longer a line
+    assert dlg.header_label.text() == "Line 1 is read as the column names."
+    assert dlg.header[:2] == ["12 Jun 25", "LAMBETH LETTINGS RENT"]
+    assert dlg.table.rowCount() == 2 and dlg.table.verticalHeaderItem(0).text() == "2"
+    assert dlg.combos["date"].currentData() is None  # chosen afresh
+    assert not dlg.ok_button.isEnabled()
+    dlg.header_box.setChecked(False)
+    assert dlg.header_label.text() == "No header line: every line is a transaction."
+    assert dlg.table.rowCount() == 3 and dlg.table.item(0, 2).text() == "-650.00"
+
+    # A file with a header: unticked, the header line is checked as a line like any other.
+    dlg = open_dialog(qtbot, write(tmp_path, "harbour.csv", HARBOUR), user_dir)
+    assert dlg.header_label.text() == (
+        "Line 2 is read as the column names. Line 1 is above it and not read."
+    )
+    dlg.header_box.setChecked(False)
+    assert dlg.header_label.text() == (
+        "No header line: every line is a transaction. Line 1 is above them and not read."
+    )
+    choose(dlg, "date", "Column 1")
+    choose(dlg, "description", "Column 2")
+    choose(dlg, "amount", "Column 4")
+    assert dlg.check().date_problem == (
+        "Line 2: 'When' in column 'Column 1' does not read as a date written like 13/06/2025."
+    )
+    assert dlg.table.item(0, 0).data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+def test_a_saved_layout_holds_no_line_of_the_statement(qtbot, tmp_path, user_dir, monkeypatch):
+    monkeypatch.setattr(csv_mapping_dialog, "ask_layout_name", lambda parent, s: "Plain export")
+    path = write(tmp_path, "plain.csv", HEADERLESS)
+    dlg = open_dialog(qtbot, path, user_dir, formats=[])
+    choose_headerless(dlg)
+    assert dlg.save_as_layout() is not None
+    saved = (user_dir / "plain_export.toml").read_text(encoding="utf-8")
+    cells = {c.strip() for line in HEADERLESS.splitlines() for c in line.split(",")}
+    assert cells and not [c for c in cells if c in saved]
+    assert "header = []" in saved and 'date = "Column 1"' in saved
+
+    # A file with a header: its column names are kept (to know the next file), no line.
+    dlg = open_dialog(qtbot, write(tmp_path, "harbour.csv", HARBOUR), user_dir)
+    choose(dlg, "date", "When")
+    choose(dlg, "description", "What")
+    dlg.separate.setChecked(True)
+    choose(dlg, "paid_in", "In")
+    choose(dlg, "paid_out", "Out")
+    monkeypatch.setattr(csv_mapping_dialog, "ask_layout_name", lambda parent, s: "Harbour")
+    assert dlg.save_as_layout() is not None
+    saved = (user_dir / "harbour.toml").read_text(encoding="utf-8")
+    lines = HARBOUR.splitlines()[2:]  # the transactions and the closing balance
+    cells = {c.strip('" ') for line in lines for c in line.split(",")} - {""}
+    assert not [c for c in cells if c in saved]
+    assert "Harbour Credit Union - account statement" not in saved
+
+
+def test_a_transaction_taken_for_column_names_is_not_saved_as_a_layout(
+    qtbot, tmp_path, user_dir, monkeypatch
+):
+    monkeypatch.setattr(csv_mapping_dialog, "ask_layout_name", lambda parent, s: "Plain export")
+    dlg = open_dialog(qtbot, write(tmp_path, "plain.csv", HEADERLESS), user_dir, formats=[])
+    dlg.header_box.setChecked(True)
+    choose(dlg, "date", "12 Jun 25")
+    choose(dlg, "description", "LAMBETH LETTINGS RENT")
+    choose(dlg, "amount", "-650.00")
+    assert dlg.ok_button.isEnabled()
+    assert dlg.save_as_layout() is None
+    assert dlg.saved_label.text().startswith(
+        "Not saved: line 1 looks like a transaction, not column names (column 1 reads as a "
+        "date or an amount)."
+    )
+    assert not user_dir.exists() or not list(user_dir.iterdir())
+
+
+def test_columns_with_no_name_or_a_name_used_before_cannot_be_chosen(qtbot, tmp_path, user_dir):
+    text = "Date,Amount,Amount,,Details\n01/06/2025,-3.20,5.00,x,Shop\n"
+    dlg = open_dialog(qtbot, write(tmp_path, "dup.csv", text), user_dir, formats=[])
+    combo = dlg.combos["amount"]
+    names = [combo.itemData(i) for i in range(combo.count())]
+    assert names == [None, "Date", "Amount", None, None, "Details"]
+    assert not combo.model().item(3).isEnabled() and not combo.model().item(4).isEnabled()
+    assert dlg.unnamed_note.text().startswith("Columns 3, 4 cannot be chosen")
+    dlg.header_box.setChecked(False)  # by their place instead
+    assert dlg.combos["amount"].findData("Column 3") == 3
+    assert not dlg.unnamed_note.isVisible()
+
+
+# ---- issue 15: hostile files never raise; what is wrong is named by line and column ---------
+
+HOSTILE = {
+    # name: (file content, what a message must name)
+    "empty": (b"", "empty.csv: the file is empty"),
+    "one column": (b"Date\n01/06/2025\n02/06/2025\n", None),
+    "ragged rows": (
+        b"Date,Details,Amount\n01/06/2025,Shop,-3.20\n02/06/2025,Shop,-3.20,extra\n",
+        "Line 3: 4 cells where the header (line 1) has 3",
+    ),
+    "all-blank columns": (b"Date,,Amount,\n01/06/2025,,-3.20,\n02/06/2025,,-4.00,\n", None),
+    "huge field": (
+        b"Date,Details,Amount\n01/06/2025," + b"x" * 300_000 + b",-3.20\n",
+        "huge field.csv, line 2: the line cannot be split into cells",
+    ),
+    "binary": (bytes(range(256)) * 4, "binary.csv, line 1: byte 0 is not text"),
+    "utf-8 BOM": (b"\xef\xbb\xbfDate,Details,Amount\n01/06/2025,Shop,-3.20\n", None),
+    "utf-16 BOM": ("Date,Details,Amount\n01/06/2025,Shop,-3.20\n".encode("utf-16"), None),
+    "semicolons": (b"Date;Details;Amount\n01/06/2025;Shop;-3,20\n", "Line 2: '-3,20'"),
+    "only a header": (b"Date,Details,Amount\n", "no transactions under the header on line 1"),
+    "dates that do not read": (
+        b"Date,Details,Amount\nyesterday,Shop,-3.20\n",
+        "Line 2: 'yesterday' in column 'Date' does not read as a date",
+    ),
+    "amounts with letters": (
+        b"Date,Details,Amount\n01/06/2025,Shop,12x\n",
+        "Line 2: '12x' in column 'Amount' is not an amount of money",
+    ),
+    "duplicate header names": (
+        b"Date,Amount,Amount,Details\n01/06/2025,-3.20,5.00,Shop\n",
+        "Column 3 cannot be chosen",
+    ),
+    "one line": (b"01/06/2025,Shop,-3.20\n", None),
+    "one header line, no line break": (b"Date,Details,Amount", "no transactions"),
+    "quotes never closed": (
+        b'Date,Details,Amount\n01/06/2025,"Shop,-3.20\n02/06/2025,Shop,-4.00\n',
+        "Line 2: 2 cells where the header (line 1) has 3 (a quote mark in column 'Details'",
+    ),
+    "blank lines only": (b"\n\n   \n", "the file is empty"),
+    "summary lines only": (
+        b"Date,Details,Amount\nOpening balance,,\nClosing balance,,\n",
+        "no dates in the first lines",
+    ),
+    "a date out of range": (
+        b"Date,Details,Amount\n01/06/1800,Shop,-3.20\n",
+        "Line 2: the date 1 June 1800 is",
+    ),
+    "300 columns": (
+        (
+            ",".join(f"c{i}" for i in range(300)) + "\n" + ",".join("1" for _ in range(300)) + "\n"
+        ).encode(),
+        None,
+    ),
+    "thousands of columns": (
+        (
+            ",".join(f"c{i}" for i in range(5000)) + "\n" + ",".join("1" for _ in range(5000))
+        ).encode(),
+        "thousands of columns.csv, line 1: 5,000 cells, where a bank statement has a few",
+    ),
+    "nul in a cell": (b"Date,Details,Amount\n01/06/2025,Sh\x00op,-3.20\n", "line 2: byte"),
+    "carriage returns only": (b"Date,Details,Amount\r01/06/2025,Shop,-3.20\r", None),
+}
+
+
+def exercise(dlg) -> list[str]:
+    """Everything an adviser can do in the chooser, in turn; the messages it shows."""
+    seen: list[str] = []
+    for has_header in (dlg.header_box.isChecked(), not dlg.header_box.isChecked()):
+        dlg.header_box.setChecked(has_header)
+        seen += [dlg.header_label.text(), dlg.unnamed_note.text()]
+        for role, combo in dlg.combos.items():
+            for i in range(min(combo.count(), 8)):
+                combo.setCurrentIndex(i)
+            combo.setCurrentIndex(min(1 + list(dlg.combos).index(role), combo.count() - 1))
+        for separate in (True, False):
+            dlg.separate.setChecked(separate)
+            for i in range(dlg.date_format.count()):
+                dlg.date_format.setCurrentIndex(i)
+                seen += dlg.problems()
+        dlg.negate.setChecked(not dlg.negate.isChecked())
+        dlg._guess()
+        dlg.save_as_layout()
+        seen += [dlg.saved_label.text(), *dlg.problems()]
+        dlg.accept()
+    return seen
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_hostile_file_never_raises_and_what_is_wrong_is_named(
+    qtbot, tmp_path, user_dir, monkeypatch, name
+):
+    content, named = HOSTILE[name]
+    monkeypatch.setattr(csv_mapping_dialog, "ask_layout_name", lambda parent, s: "Hostile")
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(content)
+    try:
+        dlg = open_dialog(qtbot, path, user_dir)
+    except StatementFileError as exc:  # not text at all: said before anything is shown
+        seen = [str(exc)]
+    else:
+        seen = exercise(dlg)
+        if dlg.result() == QDialog.DialogCode.Accepted:
+            try:
+                read_csv(path, columns=dlg.result_columns(), from_line=dlg.from_line())
+            except StatementFileError as exc:
+                seen.append(str(exc))
+    if named is not None:
+        assert [m for m in seen if named in m], seen
+
+
+CSV_PIECES = st.sampled_from(
+    ["Date", "Amount", "Details", "Balance", "01/06/2025", "12 Jun 25", "-3.20", "£1,250.00",
+     "abc", "", " ", ",", ",", ";", "\t", '"', "\n", "\n", "\r\n", "Opening balance", "\ufeff",
+     "Amount", "x" * 50]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(CSV_PIECES, max_size=40).map("".join))
+def test_any_text_in_the_chooser_never_raises_and_names_lines_and_columns(
+    qtbot, tmp_path, monkeypatch, text
+):
+    monkeypatch.setattr(csv_mapping_dialog, "ask_layout_name", lambda parent, s: "Fuzz")
+    path = tmp_path / "fuzz.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        dlg = CsvMappingDialog(None, path, load_formats(), tmp_path / "layouts")
+    except StatementFileError as exc:
+        assert str(exc).startswith("fuzz.csv")
+        return
+    qtbot.addWidget(dlg)
+    for message in exercise(dlg):
+        if message.startswith(("Line ", "Column", "The dates on line", "There are no")):
+            continue
+        assert message == "" or message.startswith(
+            ("No header line", "Not saved", "Saved as", "Lines ", "Columns ", "Column ")
+        ), message

@@ -1,11 +1,14 @@
 """The Statements tab: accounts, importing (and re-importing) files, bad files, settings, the
 checks arriving off the UI thread, explanations written through the review screen's writer."""
 
+import threading
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QDialog, QPushButton
 
 from desktop.store import statements as st
 from desktop.store.repository import ClientDetails, HouseholdEntry, create_client, set_household
@@ -140,3 +143,159 @@ def test_explanations_are_saved_and_counted(qtbot, tab, store, client_id):
     assert stored(store, client_id).explanations[flag.txn.key].text == "Birthday present"
     assert tab.review().progress(tab._inputs.explanations) == (done_before + 1, total)
     assert tab.save_explanations(["999999"], Explanation("x")) is not None  # not this client's
+
+
+# ---- issue 15: imports off the window thread, bad saved layouts, the column chooser -----------
+
+
+def test_a_bad_saved_layout_does_not_stop_an_import_and_is_named(qtbot, tab, store, client_id):
+    folder = store.folder / "bank_formats"
+    folder.mkdir()
+    (folder / "broken.toml").write_text("key = 'broken\n", encoding="utf-8")
+    add_account(tab, qtbot)
+    tab.import_statement(path=DATA / "monzo.csv")
+    qtbot.waitUntil(lambda: "added" in tab.status.text(), timeout=10000)
+    status = tab.status.text()
+    assert "monzo.csv: added 4 line(s)" in status
+    assert "A saved bank layout was left out: broken.toml: not valid TOML" in status
+    assert len(stored(store, client_id).txns) == 4
+
+
+def test_a_headerless_file_imported_choosing_columns_keeps_every_line(
+    qtbot, tab, store, client_id, tmp_path
+):
+    add_account(tab, qtbot)
+    plain = tmp_path / "plain.csv"
+    plain.write_text(
+        "12 Jun 25,LAMBETH LETTINGS RENT,-650.00,1250.00\n"
+        "13 Jun 25,NORTHGATE BAKERY,-3.10,1246.90\n",
+        encoding="utf-8",
+    )
+
+    def choose(dialog):
+        assert isinstance(dialog, CsvMappingDialog)
+        assert dialog.header_label.text() == "No header line: every line is a transaction."
+        for role, column in (("date", 1), ("description", 2), ("amount", 3), ("balance", 4)):
+            combo = dialog.combos[role]
+            combo.setCurrentIndex(combo.findData(f"Column {column}"))
+        dialog.accept()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    tab.run_dialog = choose
+    tab.import_statement(choose_columns=True, path=plain)
+    qtbot.waitUntil(lambda: "added" in tab.status.text(), timeout=10000)
+    assert "plain.csv: added 2 line(s)" in tab.status.text()
+    amounts = sorted(t.amount for t in stored(store, client_id).txns)
+    assert amounts == [Decimal("-650.00"), Decimal("-3.10")]
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        (b"", "plain.csv: the file is empty"),
+        (bytes(range(256)), "plain.csv, line 1: byte 0 is not text"),
+        (
+            b'Date,Details,Amount\n01/06/2025,"Shop,-3.20\n02/06/2025,Shop,-4.00\n',
+            "Line 2, column 'Column 2': a quote mark is never closed",
+        ),
+    ],
+    ids=["empty", "binary", "quote-never-closed"],
+)
+def test_the_column_chooser_path_names_what_is_wrong_and_adds_nothing(
+    qtbot, tab, store, client_id, tmp_path, content, named
+):
+    add_account(tab, qtbot)
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(content)
+    seen = []
+
+    def take_what_is_guessed(dialog):
+        seen.extend(dialog.problems())
+        dialog.accept()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    tab.run_dialog = take_what_is_guessed
+    tab.import_statement(choose_columns=True, path=plain)
+    qtbot.waitUntil(lambda: any(named in m for m in [tab.status.text(), *seen]), timeout=10000)
+    assert stored(store, client_id).txns == ()
+
+
+class Gate:
+    """Holds the store write of an import on its pool thread until the test lets it go."""
+
+    def __init__(self, monkeypatch, fail: bool = False):
+        self.threads: list[threading.Thread] = []
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        real = st.add_statement
+
+        def held(session, *args, **kwargs):
+            self.threads.append(threading.current_thread())
+            result = real(session, *args, **kwargs)  # the lines are in the transaction
+            self.entered.set()
+            assert self.release.wait(20)
+            if fail:
+                raise RuntimeError("the disk went away")
+            return result
+
+        monkeypatch.setattr(st, "add_statement", held)
+
+
+def test_an_import_runs_off_the_window_thread_with_progress(qtbot, tab, store, client_id):
+    add_account(tab, qtbot)
+    gate = Gate(qtbot_monkeypatch := pytest.MonkeyPatch())
+    progress: list[tuple[int, str]] = []
+    tab.import_progress.connect(lambda pct, msg: progress.append((pct, msg)))
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    try:
+        tab.import_statement(path=DATA / "monzo.csv")
+        qtbot.waitUntil(gate.entered.is_set, timeout=10000)
+        # The store is being written on a pool thread; the window thread is free meanwhile.
+        assert gate.threads and gate.threads[0] is not threading.main_thread()
+        timer.start(10)
+        qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=5000)
+        qtbot.waitUntil(lambda: any("Adding 4 lines" in m for _, m in progress), timeout=5000)
+        assert tab.importing() and not tab.import_button.isEnabled()
+        with store.read_session() as session:  # nothing shows before the commit
+            assert st.review_inputs(session, client_id).txns == ()
+        gate.release.set()
+        qtbot.waitUntil(lambda: "added" in tab.status.text(), timeout=10000)
+    finally:
+        gate.release.set()
+        timer.stop()
+        qtbot_monkeypatch.undo()
+    assert [p for p, _ in progress] == sorted(p for p, _ in progress)
+    assert progress[0][1] == "Reading monzo.csv…"
+    assert "monzo.csv: added 4 line(s)" in tab.status.text()
+    assert len(stored(store, client_id).txns) == 4
+    assert not tab.importing() and tab.import_button.isEnabled()
+    assert len(tab._inputs.txns) == 4  # loaded back off the window thread too
+
+
+def test_a_cancelled_import_adds_nothing(qtbot, tab, store, client_id, monkeypatch):
+    add_account(tab, qtbot)
+    gate = Gate(monkeypatch)
+    finished = []
+    tab.import_finished.connect(lambda: finished.append(1))
+    tab.import_statement(path=DATA / "monzo.csv")
+    qtbot.waitUntil(gate.entered.is_set, timeout=10000)
+    tab._progress_dialog.findChild(QPushButton).click()  # the Cancel button
+    gate.release.set()
+    qtbot.waitUntil(lambda: bool(finished), timeout=10000)
+    assert tab.status.text() == "Import cancelled: nothing was added."
+    assert stored(store, client_id).txns == ()
+    assert not tab.importing()
+
+
+def test_a_failed_import_adds_nothing(qtbot, tab, store, client_id, monkeypatch):
+    add_account(tab, qtbot)
+    gate = Gate(monkeypatch, fail=True)
+    gate.release.set()
+    tab.import_statement(path=DATA / "monzo.csv")
+    qtbot.waitUntil(lambda: "Not saved" in tab.status.text(), timeout=10000)
+    assert tab.status.text() == (
+        "Not saved: the store could not be written (RuntimeError). Nothing was added."
+    )
+    assert stored(store, client_id).txns == ()
