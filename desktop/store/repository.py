@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from desktop.rules.history import APPLICATION_FIELDS, History, Person
 from desktop.rules.wording import plural
+from desktop.store import drafts
 from desktop.store.errors import NotFound
 from desktop.store.mapping import history_from_client, history_rows
 from desktop.store.models import (
@@ -27,8 +28,8 @@ from desktop.store.models import (
 )
 from desktop.store.search import ClientSummary
 
-#: Settings key prefix of a client's unsaved-details draft (kept encrypted over a lock).
-DETAILS_DRAFT_PREFIX = "details_draft."
+#: Where the Details tab kept its draft before desktop.store.drafts (still read and erased).
+DETAILS_DRAFT_PREFIX = drafts.LEGACY_DETAILS_PREFIX
 
 
 def _now() -> dt.datetime:
@@ -158,10 +159,9 @@ def delete_client(session: Session, client_id: int, adviser: str) -> None:
     keeps only that client number N was erased, when and by whom."""
     client = get_client(session, client_id)
     session.delete(client)
-    # An unsaved-details draft kept over a lock (desktop.ui.details_tab) goes with the client.
-    draft = session.get(Setting, f"{DETAILS_DRAFT_PREFIX}{client_id}")
-    if draft is not None:
-        session.delete(draft)
+    # Unsaved work kept as drafts over a lock or a quit (desktop.store.drafts) goes with the
+    # client, in the same transaction.
+    drafts.drop_client(session, client_id)
     audit(session, adviser, client_id, "client.delete", "client and all records erased")
 
 

@@ -34,21 +34,26 @@ def _prepare_demo_folder() -> Path:
 
 
 def _private_excepthook(exc_type, exc, tb) -> None:
-    """An unexpected error reports its kind and where it happened, never its message or
-    values: those can hold client details."""
+    """Before the window's own handler is installed (and after it is gone): an unexpected
+    error reports its kind and where it happened on stderr, never its message or values:
+    those can hold client details."""
     import traceback
 
     frames = traceback.extract_tb(tb)
     where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "unknown"
     print(f"Drop-in Desk: unexpected {exc_type.__name__} at {where}", file=sys.stderr)
-    app = QApplication.instance()
-    if app is not None and app.activeWindow() is not None:
-        QMessageBox.warning(
-            app.activeWindow(),
-            "Something went wrong",
-            f"Something went wrong ({exc_type.__name__}). What was saved is safe; "
-            "the last action may not have finished.",
-        )
+
+
+def install_crash_handler(app: QApplication, folder: Path):
+    """sys.excepthook and threading.excepthook for the whole run (desktop.ui.crash_report):
+    an unexpected error is written to errors.log in the data folder without personal data,
+    the open editors' work is kept as drafts and one calm message says so. The window is
+    attached with `handler.attach(window)` once it exists."""
+    from desktop.ui.crash_report import CrashHandler
+
+    handler = CrashHandler(folder, parent=app)
+    handler.install()
+    return handler
 
 
 def _report_unlock_shown(app: QApplication) -> None:
@@ -82,7 +87,7 @@ def run_app(data_dir: str | None = None, demo: bool = False, argv: list[str] | N
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Drop-in Desk")
     app.setOrganizationName("DropInDesk")
-    sys.excepthook = _private_excepthook
+    sys.excepthook = _private_excepthook  # until the data folder is known
 
     from desktop.ui.gc_guard import UiThreadGarbageCollector
     from desktop.ui.main_window import MainWindow
@@ -104,15 +109,19 @@ def run_app(data_dir: str | None = None, demo: bool = False, argv: list[str] | N
     except StoreInUse as exc:
         QMessageBox.critical(None, "Drop-in Desk is already open", str(exc))
         return 1
+    crashes = install_crash_handler(app, folder)
     collector = UiThreadGarbageCollector(parent=app)
     collector.start()
     window = MainWindow(folder, lock, unlock_note=note, demo=demo)
+    crashes.attach(window)
     window.show()
     if os.environ.get(TIME_TO_UNLOCK_ENV) == "1":
         _report_unlock_shown(app)
     try:
         return app.exec()
     finally:
+        crashes.uninstall()
+        sys.excepthook = _private_excepthook
         collector.stop()
         lock.release()
         if demo:

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -47,6 +46,14 @@ from PySide6.QtWidgets import (
 
 from desktop.rules.checklists import PROVIDERS, Checklist, Item
 from desktop.store import checklists as cs
+from desktop.store import drafts
+from desktop.ui.kept_drafts import (
+    CHECKLIST_DATE,
+    CHECKLIST_ITEM,
+    CHECKLIST_REASON,
+    LABELS,
+    closed_by_lock,
+)
 from desktop.ui.operations import Operation
 from desktop.ui.settings_dialog import CENTRE_CONTACT_SETTING, CENTRE_NAME_SETTING
 from desktop.ui.widgets import form_feedback
@@ -208,7 +215,9 @@ class ReceivedDateDialog(QDialog):
     def __init__(self, text: str, current: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Received on")
+        self.setAccessibleName("Received on")
         self.field = DateField(required=True, label="Received on")
+        self.field.setAccessibleName("Date it was received")
         self.field.setDate(current)
         self.field.selectAll()
         label = QLabel(f"When was it received?\n{text}")
@@ -223,6 +232,63 @@ class ReceivedDateDialog(QDialog):
         layout.addWidget(label)
         layout.addWidget(self.field)
         layout.addWidget(buttons)
+        self._opened_with = self.field.text()
+
+    # Drafts (desktop.ui.kept_drafts): the date as typed, even half-typed.
+    def draft_payload(self) -> dict | None:
+        text = self.field.text()
+        return None if text == self._opened_with else {"text": text}
+
+    def draft_label(self) -> str:
+        return LABELS[CHECKLIST_DATE]
+
+    def restore_draft(self, payload: dict) -> None:
+        text = payload.get("text")
+        if isinstance(text, str):
+            self.field.setText(text)
+
+
+class NotNeededDialog(QDialog):
+    """N: why an item is not needed for this client (the reason is printed for the adviser)."""
+
+    def __init__(self, text: str, reason: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Not needed")
+        self.setAccessibleName("Not needed")
+        label = QLabel(f"Why is this not needed for this client?\n{text}")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason = QLineEdit(reason)
+        self.reason.setMaxLength(cs.MAX_TEXT)
+        self.reason.setAccessibleName("Why it is not needed")
+        label.setBuddy(self.reason)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.reason)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+        self.reason.setFocus()
+        self._opened_with = reason
+
+    def value(self) -> str:
+        return self.reason.text()
+
+    def draft_payload(self) -> dict | None:
+        text = self.reason.text()
+        return None if text == self._opened_with else {"text": text}
+
+    def draft_label(self) -> str:
+        return LABELS[CHECKLIST_REASON]
+
+    def restore_draft(self, payload: dict) -> None:
+        text = payload.get("text")
+        if isinstance(text, str):
+            self.reason.setText(text)
 
 
 class NewItemDialog(QDialog):
@@ -233,6 +299,7 @@ class NewItemDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add an item")
+        self.setAccessibleName("Add an item")
         self.text = QLineEdit()
         self.text.setMaxLength(cs.MAX_TEXT)
         self.text.setAccessibleName("What the client needs to bring")
@@ -266,6 +333,7 @@ class NewItemDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self._opened_with = self._typed()
 
     def values(self) -> tuple[str, str, str]:
         return (
@@ -273,6 +341,29 @@ class NewItemDialog(QDialog):
             self.provider.currentData() or "client",
             self.section.currentText().strip(),
         )
+
+    def _typed(self) -> dict:
+        return {
+            "text": self.text.text(),
+            "provider": self.provider.currentData(),
+            "section": self.section.currentText(),
+        }
+
+    def draft_payload(self) -> dict | None:
+        typed = self._typed()
+        return None if typed == self._opened_with else typed
+
+    def draft_label(self) -> str:
+        return LABELS[CHECKLIST_ITEM]
+
+    def restore_draft(self, payload: dict) -> None:
+        if isinstance(payload.get("text"), str):
+            self.text.setText(payload["text"])
+        index = self.provider.findData(payload.get("provider"))
+        if index >= 0:
+            self.provider.setCurrentIndex(index)
+        if isinstance(payload.get("section"), str):
+            self.section.setCurrentText(payload["section"])
 
 
 # ---- the items table --------------------------------------------------------------------------
@@ -910,14 +1001,14 @@ class ChecklistsTab(QWidget):
                 f"Received {format_date(today)}.",
             )
 
-    def toggle_not_needed(self) -> None:
+    def toggle_not_needed(self, typed: dict | None = None) -> None:
         item = self.selected_item()
         if item is None:
             return
-        if item.not_applicable:
+        if item.not_applicable and typed is None:
             self._write(lambda s: cs.mark_pending(s, item.id, self._adviser), "Needed after all.")
             return
-        reason = self.ask_reason(item)
+        reason = self.ask_reason(item) if typed is None else self._ask_reason(item, typed)
         if reason is None:
             return
         self._write(
@@ -925,11 +1016,11 @@ class ChecklistsTab(QWidget):
             "Marked not needed.",
         )
 
-    def change_date(self) -> None:
+    def change_date(self, typed: dict | None = None) -> None:
         item = self.selected_item()
         if item is None:
             return
-        on = self.ask_date(item)
+        on = self.ask_date(item) if typed is None else self._ask_date(item, typed)
         if on is None:
             return
         if on > self.today():
@@ -943,14 +1034,17 @@ class ChecklistsTab(QWidget):
             f"Received {format_date(on)}.",
         )
 
-    def add_item(self) -> None:
+    def add_item(self, typed: dict | None = None) -> None:
         checklist = self.selected_list()
         if checklist is None:
             return
         current = self.selected_item()
-        answer = self.ask_new_item(
-            sections_in_order(checklist.items), current.section if current else ""
-        )
+        sections = sections_in_order(checklist.items)
+        section = current.section if current else ""
+        if typed is None:
+            answer = self.ask_new_item(sections, section)
+        else:
+            answer = self._ask_new_item(sections, section, typed)
         if answer is None:
             return
         text, provider, section = answer
@@ -978,28 +1072,83 @@ class ChecklistsTab(QWidget):
             self._write(lambda s: cs.remove_item(s, item.id, self._adviser), "Removed the item.")
 
     # ---- prompts -------------------------------------------------------------------------------
-    def _ask_reason(self, item: cs.ItemState) -> str | None:
-        text, ok = QInputDialog.getText(
-            self,
-            "Not needed",
-            f"Why is this not needed for this client?\n{item.text}",
-            QLineEdit.EchoMode.Normal,
-            item.na_reason,
-        )
-        return text if ok else None
+    def _run_kept(self, dialog: QDialog, kind: str, context: dict, typed: dict | None) -> bool:
+        """Run a prompt whose typing is kept as a draft over a lock (`kind`, with `context`
+        naming what it is for); `typed` puts a kept draft back first. False when cancelled or
+        closed by the lock (the draft stays then); otherwise any kept draft is forgotten."""
+        client_id = self._client_id
+        dialog.draft_kind = kind
+        dialog.draft_context = context
+        if typed is not None:
+            dialog.restore_draft(typed)
+        accepted = self.run_dialog(dialog)
+        if closed_by_lock(dialog) or client_id is None or self._client_id != client_id:
+            return False
+        self._forget_draft(client_id, kind)
+        return accepted
 
-    def _ask_date(self, item: cs.ItemState) -> date | None:
+    def _forget_draft(self, client_id: int, kind: str) -> None:
+        try:
+            with self._store.session() as session:
+                drafts.drop(session, client_id, kind)
+        except Exception:  # noqa: BLE001 - a stale draft is offered again, never a crash
+            return
+
+    def _ask_reason(self, item: cs.ItemState, typed: dict | None = None) -> str | None:
+        dialog = NotNeededDialog(item.text, item.na_reason, self)
+        context = {"item": item.id}
+        return dialog.value() if self._run_kept(dialog, CHECKLIST_REASON, context, typed) else None
+
+    def _ask_date(self, item: cs.ItemState, typed: dict | None = None) -> date | None:
         dialog = ReceivedDateDialog(item.text, item.received_on or self.today(), self)
-        if not self.run_dialog(dialog):
+        if not self._run_kept(dialog, CHECKLIST_DATE, {"item": item.id}, typed):
             return None
         if dialog.field.error():
             self.status.setText(f"Not saved: {dialog.field.error()}")
             return None
         return dialog.field.date()
 
-    def _ask_new_item(self, sections: Sequence[str], section: str) -> tuple[str, str, str] | None:
+    def _ask_new_item(
+        self, sections: Sequence[str], section: str, typed: dict | None = None
+    ) -> tuple[str, str, str] | None:
         dialog = NewItemDialog(sections, section, self)
-        return dialog.values() if self.run_dialog(dialog) else None
+        checklist = self.selected_list()
+        context = {"list": checklist.id if checklist is not None else None}
+        return dialog.values() if self._run_kept(dialog, CHECKLIST_ITEM, context, typed) else None
+
+    # ---- drafts kept over a lock ---------------------------------------------------------------
+    def restore_draft(self, kind: str, payload: dict) -> bool:
+        """Open the prompt kept as a draft (not-needed reason, received date, new item) with
+        what was typed. False when its item or list is no longer there."""
+        if self._client_id is None:
+            return False
+        if kind == CHECKLIST_ITEM:
+            if not self.select_list(payload.get("list")):
+                return False
+            self.add_item(typed=payload)
+            return True
+        item = self._item_by_id(payload.get("item"))
+        if item is None:
+            return False
+        if kind == CHECKLIST_REASON:
+            self.toggle_not_needed(typed=payload)
+        elif kind == CHECKLIST_DATE:
+            self.change_date(typed=payload)
+        else:
+            return False
+        return True
+
+    def _item_by_id(self, row_id) -> cs.ItemState | None:
+        """Select (showing its list) the item with this row id; None if it is gone."""
+        for checklist in self._lists:
+            for state in checklist.items:
+                if state.id == row_id:
+                    self.select_list(checklist.id)
+                    for row, shown in enumerate(self._rows):
+                        if shown is not None and shown.id == row_id:
+                            self.items.selectRow(row)
+                            return shown
+        return None
 
     # ---- the handout ---------------------------------------------------------------------------
     def handout_factory(self, lang: str, large_print: bool) -> Callable[[], bytes]:

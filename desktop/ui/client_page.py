@@ -4,6 +4,11 @@ Ctrl+1..7 (or Alt+1..7) switch tabs from anywhere in the window (the search box,
 Under the header a strip names the engine's next deadlines, worked out off the UI thread, and
 warns when the stored application date has passed. `clear()` drops every widget's client data (the app
 locks); `show_client(None)` shows the empty placeholder.
+
+Unsaved work kept as drafts (desktop.store.drafts) comes back when the client is opened: the
+Details and Notes tabs put theirs back in place, and a banner under the header offers each
+kept form (a History record, a checklist prompt, a paper statement, a flag explanation) with
+Restore and Discard. `pending_drafts()` gives the tabs' unsaved work to the window.
 """
 
 from __future__ import annotations
@@ -17,11 +22,26 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
+from desktop.store import drafts
 from desktop.store.repository import get_client
+from desktop.ui import kept_drafts
 from desktop.ui.checklists_tab import ChecklistsTab
 from desktop.ui.details_tab import DetailsTab
 from desktop.ui.history_tab import HistoryTab
 from desktop.ui.household_tab import HouseholdTab
+from desktop.ui.kept_drafts import (
+    CHECKLIST_DATE,
+    CHECKLIST_ITEM,
+    CHECKLIST_REASON,
+    DETAILS,
+    DIALOG_KINDS,
+    FLAG_REVIEW,
+    HISTORY_RECORD,
+    NOTE,
+    STATEMENT_GRID,
+    DraftBanner,
+    closed_by_lock,
+)
 from desktop.ui.notes_tab import NotesTab
 from desktop.ui.operations import Operation
 from desktop.ui.residence_tab import ResidenceTab
@@ -30,6 +50,10 @@ from desktop.ui.widgets.dates import format_date
 from desktop.ui.widgets.deadline_strip import DeadlineStrip
 
 PLACEHOLDER = "Pick a client or press Ctrl+N"
+STATEMENTS_STILL_CHECKED = (
+    "The statements are still being checked: press Restore again in a moment."
+)
+DRAFT_GONE = "What that draft was for is no longer there: it was discarded."
 
 
 def _deadline_work(history, today: date, _progress) -> tuple:
@@ -113,6 +137,16 @@ class ClientPage(QWidget):
         self.household_tab.household_saved.connect(self._household_saved)
         self.statements_tab.statements_changed.connect(self._changed)
         self.checklists_tab.checklists_changed.connect(self._changed)
+        # The Statements tab's dialogs run through the page, so a kept draft can be put back
+        # into them and is forgotten when they close (the tab's own `run_dialog` hook).
+        self._restoring: dict[str, dict] = {}
+        #: How a Statements tab dialog is shown (tests replace it).
+        self.run_statements_dialog = self.statements_tab.run_dialog
+        self.statements_tab.run_dialog = self._run_statements_dialog
+
+        self.draft_banner = DraftBanner()
+        self.draft_banner.restore_requested.connect(self.restore_draft)
+        self.draft_banner.discard_requested.connect(self.discard_draft)
 
         client = QWidget()
         client_layout = QVBoxLayout(client)
@@ -124,6 +158,7 @@ class ClientPage(QWidget):
         header.addWidget(self.facts_label)
         self.deadline_strip = DeadlineStrip()
         header.addWidget(self.deadline_strip)
+        header.addWidget(self.draft_banner)
         client_layout.addLayout(header)
         client_layout.addWidget(self.tabs, 1)
 
@@ -150,10 +185,14 @@ class ClientPage(QWidget):
         self.statements_tab.set_context(store, adviser, today_provider)
         self.checklists_tab.set_context(store, adviser, today_provider)
 
-    def show_client(self, client_id: int | None) -> None:
+    def show_client(self, client_id: int | None) -> bool:
+        """Show a client (None: the placeholder). False when the page stayed as it was: a
+        note typed for the client shown could not be kept, so leaving would lose it."""
         if client_id is None:
             self.clear()
-            return
+            return True
+        if client_id != self._client_id and not self.notes_tab.leave_client():
+            return False
         self._client_id = client_id
         self._load_header()
         self.details_tab.load(client_id)
@@ -165,6 +204,8 @@ class ClientPage(QWidget):
         self.checklists_tab.load(client_id)
         self.stack.setCurrentIndex(1)
         self.refresh_deadlines()
+        self._offer_drafts()
+        return True
 
     def current_client_id(self) -> int | None:
         return self._client_id
@@ -172,8 +213,19 @@ class ClientPage(QWidget):
     def has_unsaved_changes(self) -> bool:
         return self.details_tab.has_unsaved_changes()
 
+    def pending_drafts(self) -> list[kept_drafts.Draft]:
+        """The tabs' unsaved work (details changed, a note typed), for the window to keep."""
+        found = [self.details_tab.pending_draft(), self.notes_tab.pending_draft()]
+        return [draft for draft in found if draft is not None]
+
+    #: The tabs whose editors hand over `pending_drafts`: with nothing pending, a draft of
+    #: theirs kept earlier is stale (the text was saved or cleared) and is forgotten.
+    EDITOR_KINDS = (DETAILS, NOTE)
+
     def clear(self) -> None:
         self._client_id = None
+        self._restoring.clear()
+        self.draft_banner.clear()
         self._deadline_generation += 1  # a late result is dropped
         self.deadline_strip.clear()
         self.name_label.clear()
@@ -279,6 +331,105 @@ class ClientPage(QWidget):
 
     def _add_trip(self, absence) -> None:
         self.history_tab.add_record("absence", prefill=absence)
+
+    # ---- kept drafts -------------------------------------------------------------------------
+    def _offer_drafts(self) -> None:
+        """Show the kept form drafts of the client shown, each with Restore and Discard."""
+        self.draft_banner.clear()
+        if self._client_id is None:
+            return
+        with self._store.read_session() as session:
+            found = [
+                (kind, kept_drafts.label_of(kind, drafts.get(session, self._client_id, kind)))
+                for kind in drafts.kinds(session, self._client_id)
+                if kind in DIALOG_KINDS
+            ]
+        self.draft_banner.set_drafts(found)
+
+    def restore_draft(self, kind: str) -> None:
+        """Open the form a draft was kept from, with what was typed in it."""
+        client_id = self._client_id
+        if client_id is None:
+            return
+        with self._store.read_session() as session:
+            payload = drafts.get(session, client_id, kind)
+        if payload is None:
+            self._forget(client_id, kind)
+            self.draft_banner.remove(kind)
+            self.draft_banner.say(DRAFT_GONE)
+            return
+        if kind == FLAG_REVIEW and self.statements_tab.review() is None:
+            self.draft_banner.say(STATEMENTS_STILL_CHECKED)
+            return
+        self.draft_banner.remove(kind)
+        self.draft_banner.say("")
+        if kind == HISTORY_RECORD:
+            self.tabs.setCurrentWidget(self.history_tab)
+            opened = self.history_tab.restore_record_draft(payload)
+        elif kind in (CHECKLIST_REASON, CHECKLIST_DATE, CHECKLIST_ITEM):
+            self.tabs.setCurrentWidget(self.checklists_tab)
+            opened = self.checklists_tab.restore_draft(kind, payload)
+        elif kind == STATEMENT_GRID:
+            self.tabs.setCurrentWidget(self.statements_tab)
+            opened = self._restore_into_statements(kind, payload, self._select_account)
+        elif kind == FLAG_REVIEW:
+            self.tabs.setCurrentWidget(self.statements_tab)
+            opened = self._restore_into_statements(kind, payload, lambda _p: True)
+        else:
+            opened = False
+        if not opened and self._client_id == client_id:
+            self._forget(client_id, kind)
+            self.draft_banner.say(DRAFT_GONE)
+
+    def discard_draft(self, kind: str) -> None:
+        """Forget a kept draft (the adviser chose Discard)."""
+        if self._client_id is not None:
+            self._forget(self._client_id, kind)
+        self.draft_banner.remove(kind)
+
+    def _forget(self, client_id: int, kind: str) -> None:
+        try:
+            with self._store.session() as session:
+                drafts.drop(session, client_id, kind)
+        except Exception:  # noqa: BLE001 - a stale draft is offered again, never a crash
+            return
+
+    def _select_account(self, payload: dict) -> bool:
+        """Select the account a paper statement was being typed in for."""
+        wanted = payload.get("account")
+        grid = self.statements_tab.accounts
+        for row in range(grid.rowCount()):
+            grid.selectRow(row)
+            account = self.statements_tab.selected_account()
+            if account is not None and wanted is not None and str(account.key) == str(wanted):
+                return True
+        return False
+
+    def _restore_into_statements(self, kind: str, payload: dict, prepare) -> bool:
+        """Open the Statements tab's dialog of `kind` with the draft put back into it."""
+        if not prepare(payload):
+            return False
+        self._restoring[kind] = payload
+        if kind == STATEMENT_GRID:
+            self.statements_tab.type_in_statement()
+        else:
+            self.statements_tab.review_flags()
+        return self._restoring.pop(kind, None) is None  # still there: the dialog never opened
+
+    def _run_statements_dialog(self, dialog) -> bool:
+        kind = getattr(dialog, "draft_kind", None)
+        client_id = self._client_id
+        if kind == STATEMENT_GRID:
+            account = self.statements_tab.selected_account()
+            dialog.draft_context = {"account": account.key if account is not None else None}
+        typed = self._restoring.pop(kind, None) if kind else None
+        if typed is not None:
+            dialog.restore_draft(typed)
+        accepted = self.run_statements_dialog(dialog)
+        if kind and client_id is not None and not closed_by_lock(dialog):
+            if self._client_id == client_id:
+                self._forget(client_id, kind)
+        return accepted
 
     def _deleted(self, client_id: int) -> None:
         self.details_tab.discard_draft(client_id)  # erasure: no kept draft stays behind

@@ -1,13 +1,13 @@
 """The Details tab: the client's details form with Save (Ctrl+S), Revert and Delete client.
 
-Unsaved changes survive a lock: `keep_draft()` writes them to the (encrypted) store as a
-setting row keyed by the client's id, and the next `load()` of that client puts them back,
-marked unsaved. Save, Revert and Discard remove the draft.
+Unsaved changes survive a lock, a quit or an unexpected error: `pending_draft()` hands them to
+the window, which keeps them in the (encrypted) store (desktop.store.drafts, kind "details"),
+and the next `load()` of that client puts them back, marked unsaved. Save, Revert and Discard
+remove the draft.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 
@@ -25,41 +25,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.store.models import Setting
+from desktop.store import drafts
 from desktop.store.repository import (
-    DETAILS_DRAFT_PREFIX,
     ClientDetails,
     delete_client,
     get_client,
-    get_setting,
-    set_setting,
     update_client,
 )
 from desktop.ui.client_form import ClientForm
+from desktop.ui.kept_drafts import DETAILS, Draft
 
-DRAFT_PREFIX = DETAILS_DRAFT_PREFIX
-DRAFT_RESTORED = "Unsaved changes from before the lock were put back: save or revert them."
+DRAFT_RESTORED = "Unsaved changes kept earlier were put back: save or revert them."
 
 
 def draft_key(client_id: int) -> str:
-    return f"{DRAFT_PREFIX}{client_id}"
+    return drafts.key(client_id, DETAILS)
 
 
 def read_draft(session, client_id: int) -> ClientDetails | None:
     """The kept draft of a client's details, None when there is none (or it cannot be read)."""
-    text = get_setting(session, draft_key(client_id))
-    if not text:
+    payload = drafts.get(session, client_id, DETAILS)
+    if payload is None:
         return None
     try:
-        return ClientDetails.from_dict(json.loads(text))
-    except (ValueError, TypeError):
+        details = ClientDetails.from_dict(payload)
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
+    for name, value in details.columns().items():
+        wanted = bool if name == "interpreter_needed" else (date, type(None))
+        if name not in ("interpreter_needed", "date_of_birth"):
+            wanted = str
+        if not isinstance(value, wanted):
+            return None  # not a draft this tab wrote: ignored, never a crash
+    return details
 
 
 def drop_draft(session, client_id: int) -> None:
-    row = session.get(Setting, draft_key(client_id))
-    if row is not None:
-        session.delete(row)
+    drafts.drop(session, client_id, DETAILS)
 
 
 def _same_name(typed: str, name: str) -> bool:
@@ -196,15 +198,21 @@ class DetailsTab(QWidget):
             self._set_dirty(self.has_unsaved_changes())
             self.status.setText(DRAFT_RESTORED)
 
+    def pending_draft(self) -> Draft | None:
+        """The unsaved changes, for the window to keep (lock, quit, error); None if none."""
+        if not self.has_unsaved_changes():
+            return None
+        return Draft(self._client_id, DETAILS, self.form.details().to_dict())
+
     def keep_draft(self) -> bool:
-        """Write the unsaved changes to the store (before a lock). True when kept."""
-        if not self.has_unsaved_changes() or self._store is None:
+        """Write the unsaved changes to the store now. True when kept."""
+        draft = self.pending_draft()
+        if draft is None or self._store is None:
             return False
-        text = json.dumps(self.form.details().to_dict())
         try:
             with self._store.session() as session:
-                set_setting(session, draft_key(self._client_id), text)
-        except Exception:  # noqa: BLE001 - the caller says the changes were discarded
+                drafts.put(session, draft.client_id, DETAILS, draft.payload)
+        except Exception:  # noqa: BLE001 - the caller says the changes were not kept
             return False
         return True
 

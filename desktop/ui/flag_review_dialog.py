@@ -5,6 +5,9 @@ moves to the next flag, Page Down / Page Up move without saving, Alt+1..9 fill a
 Ctrl+Shift+U jumps to the next unexplained flag. A line in a recurring series can be explained
 once for the whole series. Every save is one transaction in the store (through `save`); the
 dialog never touches the store itself.
+
+An explanation typed and not yet saved is kept as a draft if the window locks, quits or meets
+an error (`draft_payload`, desktop.ui.kept_drafts) and put back with `restore_draft`.
 """
 
 from __future__ import annotations
@@ -39,8 +42,12 @@ from desktop.rules.statement_types import (
     FlagKind,
     StatementReview,
 )
+from desktop.ui.kept_drafts import FLAG_REVIEW, LABELS
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.dates import format_date
+
+#: The form's fields kept in a draft, as typed (the repayment date as its text).
+_DRAFT_FIELDS = ("text", "counterparty", "relationship", "document", "repayment")
 
 #: Quick picks: (button text, explanation, category, loan or gift). Words, not figures.
 QUICK_PICKS: tuple[tuple[str, str, str, str], ...] = (
@@ -83,6 +90,9 @@ def explanation_for(flag: Flag, explanations: Mapping[str, Explanation]) -> Expl
 
 
 class FlagReviewDialog(QDialog):
+    #: Opened from the Statements tab only: what is typed is kept over a lock as this kind.
+    draft_kind = FLAG_REVIEW
+
     def __init__(
         self,
         review: StatementReview,
@@ -101,6 +111,7 @@ class FlagReviewDialog(QDialog):
         self._labels = {a.key: a.label() for a in review.accounts}
         self._series = {r.key: r for r in review.recurrences}
         self._index = -1
+        self._shown_form: dict | None = None
 
         self.progress_label = QLabel()
         self.progress_label.setAccessibleName("How many flags are explained")
@@ -349,8 +360,64 @@ class FlagReviewDialog(QDialog):
             )
         else:
             self.message.clear()
+        self._shown_form = self._typed()
         self.text.setFocus()
         self.text.selectAll()
+
+    # ---- drafts (kept over a lock, a quit or an error) ---------------------------------------
+    def _typed(self) -> dict:
+        """The form as it stands (texts as typed, choices as their codes)."""
+        return {
+            "text": self.text.text(),
+            "category": self.category.currentData(),
+            "counterparty": self.counterparty.text(),
+            "relationship": self.relationship.text(),
+            "loan_or_gift": self.loan_or_gift.currentData(),
+            "repayment": self.repayment.text(),
+            "document": self.document.text(),
+            "whole_series": self.whole_series.isChecked(),
+        }
+
+    def draft_payload(self) -> dict | None:
+        """The explanation typed for the flag shown and not yet saved; None if unchanged."""
+        flag = self.current_flag()
+        if flag is None or self._shown_form is None:
+            return None
+        typed = self._typed()
+        if typed == self._shown_form:
+            return None
+        return {"txn": flag.txn.key, "form": typed}
+
+    def draft_label(self) -> str:
+        return LABELS[FLAG_REVIEW]
+
+    def restore_draft(self, payload: dict) -> bool:
+        """Show the flag the draft was typed for and put the typing back. False if that
+        line is no longer flagged (the dialog then opens as usual)."""
+        typed = payload.get("form")
+        index = next(
+            (i for i, f in enumerate(self._review.flags) if f.txn.key == payload.get("txn")),
+            None,
+        )
+        if index is None or not isinstance(typed, dict):
+            return False
+        self.list.setCurrentRow(index)
+        if index != self._index:
+            self._show(index)
+        for combo, name in ((self.category, "category"), (self.loan_or_gift, "loan_or_gift")):
+            found = combo.findData(typed.get(name))
+            if found >= 0:
+                combo.setCurrentIndex(found)
+        self._loan_changed()
+        for name in _DRAFT_FIELDS:
+            if isinstance(typed.get(name), str):
+                getattr(self, name).setText(typed[name])
+        if isinstance(typed.get("whole_series"), bool) and not self.whole_series.isHidden():
+            self.whole_series.setChecked(typed["whole_series"])
+        self.message.setText("What was typed before was put back: save it or change it.")
+        self.text.setFocus()
+        self.text.end(False)
+        return True
 
     def _fill_form(self, e: Explanation) -> None:
         self.text.setText(e.text)

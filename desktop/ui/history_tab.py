@@ -51,7 +51,9 @@ from desktop.rules.history import (
     validate_history,
 )
 from desktop.rules.wording import tidy
+from desktop.store import drafts
 from desktop.store.repository import load_history, save_history
+from desktop.ui.kept_drafts import HISTORY_RECORD, closed_by_lock
 from desktop.ui.operations import Operation
 from desktop.ui.record_dialog import (
     COLLECTIONS,
@@ -576,16 +578,84 @@ class HistoryTab(QWidget):
     def add_record(self, kind: str, prefill: Any | None = None) -> None:
         """Add a record through its dialog; `prefill` fills it in first (the calendar's
         drag-to-add gives the dates of a trip)."""
+        self._record_dialog(kind, None, prefill=prefill)
+
+    def _record_dialog(
+        self,
+        kind: str,
+        index: int | None,
+        prefill: Any | None = None,
+        typed: dict[str, Any] | None = None,
+    ) -> None:
+        """Add (index None) or edit a record through its dialog, then check and save it.
+
+        What is typed is kept as a draft (kind "history_record") if the window locks, quits
+        or meets an error while the dialog is open; `typed` puts such a draft back. The draft
+        goes when the dialog is saved or cancelled."""
         if self._client_id is None:
             return
-        dialog = RecordDialog(kind, history=self._history, today=self.today(), parent=self)
+        client_id = self._client_id
+        records = getattr(self._history, COLLECTIONS[kind])
+        dialog = RecordDialog(
+            kind,
+            record=records[index] if index is not None else None,
+            history=self._history,
+            index=index,
+            today=self.today(),
+            parent=self,
+        )
+        dialog.draft_kind = HISTORY_RECORD
+        dialog.draft_context = {
+            "index": index,
+            "original": describe(kind, records[index]) if index is not None else None,
+        }
         if prefill is not None:
             dialog.set_record(prefill)
-        if self.run_dialog(dialog):
+        if typed is not None:
+            dialog.set_field_texts(typed)
+        accepted = self.run_dialog(dialog)
+        if closed_by_lock(dialog) or self._client_id != client_id:
+            return  # locked meanwhile: what was typed is the kept draft
+        if accepted:
             record = dialog.record()
             if record is not None:
-                self.apply_record(kind, None, record)
+                self.apply_record(kind, index, record)
+        self._forget_record_draft(client_id)
         self.tables[kind].table.setFocus()
+
+    def _forget_record_draft(self, client_id: int) -> None:
+        try:
+            with self._store.session() as session:
+                drafts.drop(session, client_id, HISTORY_RECORD)
+        except Exception:  # noqa: BLE001 - a stale draft is offered again, never a crash
+            return
+
+    def restore_record_draft(self, payload: dict[str, Any]) -> bool:
+        """Open the record dialog kept as a draft, with what was typed. False when the draft
+        is not one this tab can open (it is then forgotten by the caller)."""
+        kind = payload.get("record_kind")
+        typed = payload.get("fields")
+        if kind not in COLLECTIONS or not isinstance(typed, dict) or self._client_id is None:
+            return False
+        index = payload.get("index")
+        records = getattr(self._history, COLLECTIONS[kind])
+        if index is not None:
+            still_there = (
+                isinstance(index, int)
+                and not isinstance(index, bool)
+                and 0 <= index < len(records)
+                and describe(kind, records[index]) == payload.get("original")
+            )
+            if not still_there:
+                # The record it edited has changed or gone since: what was typed comes back
+                # as a new record, so nothing else is overwritten.
+                index = None
+                self.status.setText(
+                    f"The {NOUNS[kind]} being edited has changed since; what was typed opens "
+                    "as a new one."
+                )
+        self._record_dialog(kind, index, typed=typed)
+        return True
 
     def select_record(self, reference: str) -> bool:
         """Select the record named like the engine names it ("absences[3]", "permissions[0]")
@@ -606,22 +676,7 @@ class HistoryTab(QWidget):
         return True
 
     def edit_record(self, kind: str, index: int) -> None:
-        if self._client_id is None:
-            return
-        records = getattr(self._history, COLLECTIONS[kind])
-        dialog = RecordDialog(
-            kind,
-            record=records[index],
-            history=self._history,
-            index=index,
-            today=self.today(),
-            parent=self,
-        )
-        if self.run_dialog(dialog):
-            record = dialog.record()
-            if record is not None:
-                self.apply_record(kind, index, record)
-        self.tables[kind].table.setFocus()
+        self._record_dialog(kind, index)
 
     def confirm_delete(self, kind: str, index: int) -> None:
         records = getattr(self._history, COLLECTIONS[kind])

@@ -3,8 +3,20 @@
 State machine:
   no store yet  -> CreateStorePage
   store on disk -> UnlockPage (opens the store) -> workspace
-  Lock (Ctrl+L) or idle for N minutes -> every client widget cleared, key forgotten, UnlockPage
+  Lock (Ctrl+L) or idle for N minutes -> unsaved work kept as encrypted drafts, every client
+    widget cleared, key forgotten, UnlockPage
   workspace <-> deadlines board (View > Deadlines board, Ctrl+D; Esc or "Open client" back)
+
+Nothing typed is lost: on a lock, a quit or an unexpected error every open editor (the Details
+and Notes tabs, and any open dialog that takes part: see desktop.ui.kept_drafts) hands over its
+unsaved work, which is kept in the store as drafts (desktop.store.drafts) in one transaction,
+and offered back when the client is opened again. The lock screen says what was kept, by kind
+and client number only.
+
+A lock while dialogs are open is done in two steps: the drafts are kept, the dialogs closed and
+the unlock page shown at once; the client data is cleared and the key forgotten once the
+dialogs' own event loops have returned (so the code that opened them finishes on the data it
+opened them with, never on a cleared page).
 """
 
 from __future__ import annotations
@@ -14,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -25,21 +38,24 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
     QSplitter,
     QStackedWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import __version__
 from desktop.rules.history import HistoryError
-from desktop.store import repository
+from desktop.store import drafts, repository
 from desktop.store.backups import kept_limit
 from desktop.store.database import BACKUP_SUFFIX, Store
 from desktop.store.errors import StoreError, WrongPassphrase
 from desktop.store.lock import InstanceLock
 from desktop.store.search import ClientIndex
-from desktop.ui import kept_copies_dialog, prompts
+from desktop.ui import crash_report, kept_copies_dialog, kept_drafts, prompts
 from desktop.ui.adviser_dialog import AdviserDialog
 from desktop.ui.board_feed import BoardFeed
 from desktop.ui.change_passphrase_dialog import ChangePassphraseDialog
@@ -48,6 +64,7 @@ from desktop.ui.client_page import ClientPage
 from desktop.ui.create_store_page import CreateStorePage
 from desktop.ui.deadlines_page import DeadlinesPage
 from desktop.ui.idle_watcher import IdleWatcher
+from desktop.ui.kept_drafts import Draft
 from desktop.ui.operations import Operation
 from desktop.ui.settings_dialog import (
     AUTO_LOCK_SETTING,
@@ -92,10 +109,20 @@ def fit_size(available: QSize | None) -> QSize:
 
 
 LOCKED = "Locked."
-LOCKED_DRAFT_KEPT = (
-    "Locked. The unsaved changes were kept, encrypted, and come back when the client is opened."
+KEPT_AT_LOCK = (
+    "Kept as unsaved drafts, encrypted: {what}. They come back when the client is opened."
 )
-LOCKED_DISCARDED = "Locked. Unsaved changes were discarded."
+LOST_AT_LOCK = "Could not be kept, so not saved: {what}."
+QUIT_KEEPING = (
+    "Quit Drop-in Desk?\n\nNot saved yet: {what}. It is kept as an encrypted draft and comes "
+    "back when the client is opened."
+)
+QUIT_LOSING = (
+    "These could not be kept (the store could not be written): {what}. Quit anyway and lose them?"
+)
+DRAFTS_WAITING = "Unsaved drafts are kept for {clients}: open the client to get them back."
+#: A lock waits at most this long for open dialogs to return before it clears everything.
+LOCK_UNWIND_MS = 3_000
 
 
 def start_folder() -> Path:
@@ -105,12 +132,20 @@ def start_folder() -> Path:
     return _default_folder()
 
 
-def lock_message(unsaved: bool, kept: bool) -> str:
-    """What the unlock page says after a lock: a word about unsaved changes only if there
-    were some."""
-    if not unsaved:
-        return LOCKED
-    return LOCKED_DRAFT_KEPT if kept else LOCKED_DISCARDED
+def lock_message(kept: list[Draft] | tuple = (), lost: list[Draft] | tuple = ()) -> str:
+    """What the unlock page says after a lock: what was kept as drafts and what could not be,
+    by kind and client number only (whoever walks up can read it)."""
+    parts = [LOCKED]
+    if kept:
+        parts.append(KEPT_AT_LOCK.format(what=kept_drafts.describe(kept)))
+    if lost:
+        parts.append(LOST_AT_LOCK.format(what=kept_drafts.describe(lost)))
+    return " ".join(parts)
+
+
+def clients_words(client_ids: list[int]) -> str:
+    numbers = [f"client {n}" for n in client_ids]
+    return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
 
 
 def user_message(exc: BaseException) -> str:
@@ -123,7 +158,7 @@ def user_message(exc: BaseException) -> str:
     return f"Something went wrong ({exc.__class__.__name__}). Nothing was changed."
 
 
-def _session_start_data(store: Store) -> tuple[list[str], int, ClientIndex]:
+def _session_start_data(store: Store) -> tuple[list[str], int, ClientIndex, list[int]]:
     """What the window needs after unlocking, read off the UI thread (building the search
     index for 10,000 clients takes a few hundred milliseconds)."""
     with store.read_session() as session:
@@ -132,7 +167,8 @@ def _session_start_data(store: Store) -> tuple[list[str], int, ClientIndex]:
             repository.get_setting(session, AUTO_LOCK_SETTING, str(DEFAULT_AUTO_LOCK_MINUTES))
         )
         index = ClientIndex(repository.list_summaries(session))
-    return names, minutes, index
+        waiting = drafts.clients_with_drafts(session)
+    return names, minutes, index, waiting
 
 
 class MainWindow(QMainWindow):
@@ -157,6 +193,14 @@ class MainWindow(QMainWindow):
         self.adviser = ""
         self._busy = 0
         self._lock_pending = False
+        #: Between the two steps of a lock (see the module's docstring).
+        self._locking = False
+        self._closing_dialogs: list[QDialog] = []
+        self._lock_overdue = QTimer(self)
+        self._lock_overdue.setSingleShot(True)
+        self._lock_overdue.setInterval(LOCK_UNWIND_MS)
+        self._lock_overdue.timeout.connect(self._finish_lock)
+        self._quit_agreed = False  # a quit already answered, waiting for dialogs to close
         self.setWindowTitle(DEMO_TITLE if demo else "Drop-in Desk")
         self.setStyleSheet(FOCUS_STYLE)
         self.setMinimumSize(MINIMUM_SIZE)
@@ -301,7 +345,7 @@ class MainWindow(QMainWindow):
 
     @property
     def unlocked(self) -> bool:
-        return self.store is not None and not self.store.locked
+        return self.store is not None and not self.store.locked and not self._locking
 
     # ---- background work ---------------------------------------------------------------------
     def run(
@@ -325,7 +369,11 @@ class MainWindow(QMainWindow):
             if on_failure is not None:
                 on_failure(exc)
             else:
-                QMessageBox.warning(self, title, user_message(exc))
+                message = user_message(exc)
+                logged = crash_report.log_path()
+                if not crash_report.expected(exc) and logged is not None:
+                    message += f" The details were written to {logged}."
+                QMessageBox.warning(self, title, message)
 
         if on_success is not None:
             op.succeeded.connect(on_success)
@@ -355,6 +403,9 @@ class MainWindow(QMainWindow):
         self.run("Creating the store", work, done, failed, show_progress=False)
 
     def _unlock(self, passphrase: str) -> None:
+        if self._locking:
+            self.unlock_page.show_error("Still locking: try again in a moment.")
+            return
         self.unlock_page.set_busy(True)
 
         def work(_progress):
@@ -391,7 +442,9 @@ class MainWindow(QMainWindow):
 
         self.run("Unlocking", work, done, failed, show_progress=False)
 
-    def _after_unlock(self, names: list[str], minutes: int, index: ClientIndex) -> None:
+    def _after_unlock(
+        self, names: list[str], minutes: int, index: ClientIndex, waiting: list[int] = ()
+    ) -> None:
         assert self.store is not None
         if not self.adviser:
             self.adviser = names[0] if names else ""
@@ -408,6 +461,10 @@ class MainWindow(QMainWindow):
         self.board_feed.start(self.store, self.today)
         self._show_page(self.workspace)
         self.activateWindow()  # the adviser dialog had the focus
+        if waiting:
+            self.statusBar().showMessage(
+                DRAFTS_WAITING.format(clients=clients_words(list(waiting))), 30000
+            )
 
     def _ask_adviser(self, names: list[str]) -> bool:
         dialog = AdviserDialog(names, self.adviser, self)
@@ -424,44 +481,168 @@ class MainWindow(QMainWindow):
     def _update_adviser_label(self) -> None:
         self.adviser_label.setText(f"Adviser: {self.adviser}   ")
 
+    # ---- drafts: nothing typed is lost ---------------------------------------------------------
+    def collect_drafts(self) -> list[Draft]:
+        """Every open editor's unsaved work for the client shown: the tabs' and any open
+        dialog's that takes part (desktop.ui.kept_drafts). Nothing typed: []."""
+        if not self.unlocked:
+            return []
+        client_id = self.client_page.current_client_id()
+        if client_id is None:
+            return []
+        found = self.client_page.pending_drafts()
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                try:
+                    draft = kept_drafts.from_dialog(widget, client_id)
+                except Exception:  # noqa: BLE001 - one odd dialog must not stop a lock
+                    draft = None
+                if draft is not None:
+                    found.append(draft)
+        return found
+
+    def keep_drafts(self, pending: list[Draft] | None = None) -> tuple[list[Draft], list[Draft]]:
+        """Keep the unsaved work in the store as drafts, in one transaction: (kept, not kept).
+        A draft of the Details or Notes tab with nothing unsaved now is forgotten (its text
+        was saved or cleared), so what comes back is what was on screen."""
+        if self.store is None or self.store.locked:
+            return [], list(pending or [])
+        pending = self.collect_drafts() if pending is None else pending
+        client_id = self.client_page.current_client_id()
+        kept: list[Draft] = []
+        lost: list[Draft] = []
+        try:
+            with self.store.session() as session:
+                for draft in pending:
+                    try:
+                        drafts.put(session, draft.client_id, draft.kind, draft.payload)
+                    except drafts.DraftTooLarge:
+                        lost.append(draft)
+                    else:
+                        kept.append(draft)
+                if client_id is not None:
+                    for kind in ClientPage.EDITOR_KINDS:
+                        if not any(d.kind == kind and d.client_id == client_id for d in pending):
+                            drafts.drop(session, client_id, kind)
+        except Exception:  # noqa: BLE001 - said on the lock screen: nothing could be kept
+            return [], list(pending)
+        return kept, lost
+
+    def keep_work_after_error(self) -> str:
+        """After an unexpected error (desktop.ui.crash_report): keep the open editors' unsaved
+        work now and say what was kept, in words with no client data."""
+        if not self.unlocked:
+            return "what was saved is safe."
+        kept, lost = self.keep_drafts()
+        words = "what was saved is safe"
+        if kept:
+            words += (
+                f", and what was typed but not saved ({kept_drafts.describe(kept)}) was kept "
+                "as an encrypted draft"
+            )
+        if lost:
+            words += f"; {kept_drafts.describe(lost)} could not be kept: save it now if you can"
+        return words + "."
+
+    # ---- lock ----------------------------------------------------------------------------------
     def lock(self) -> None:
-        """Hide every client detail and forget the key until the passphrase is typed again."""
+        """Keep what was typed as drafts, hide every client detail and forget the key until
+        the passphrase is typed again."""
         if not self.unlocked:
             return
         if self._busy:
             self._lock_pending = True  # lock as soon as the running operation finishes
             return
         self.board_feed.stop()  # the board's data goes now, and no new board work starts
+        self._lock_now()
+
+    def _lock_now(self) -> None:
+        kept, lost = self.keep_drafts()
+        running: list[QDialog] = []
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                # Its opener must neither save nor forget the draft just kept.
+                widget.closed_by_lock = True
+                if not isinstance(widget, QProgressDialog) and widget.testAttribute(
+                    Qt.WidgetAttribute.WA_ShowModal
+                ):
+                    running.append(widget)  # in exec(): it returns after this slot
+                widget.reject()
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            popup.close()
+        self.idle.stop()
+        self._locking = True
+        self.statusBar().clearMessage()
+        self.unlock_page.reset(message=lock_message(kept, lost))
+        self._show_page(self.unlock_page)
+        if not running:
+            self._finish_lock()
+            return
+        self._closing_dialogs = running
+        self._lock_overdue.start()
+        QTimer.singleShot(10, self._finish_lock_once_unwound)
+
+    def _finish_lock_once_unwound(self) -> None:
+        """The second step, once the closed dialogs' exec() calls have returned: exec() puts
+        back the dialog's modal mark as it returns, and the code after it runs before the
+        event loop can call this."""
+        if not self._locking:
+            return
+        if any(
+            shiboken6.isValid(dialog) and dialog.testAttribute(Qt.WidgetAttribute.WA_ShowModal)
+            for dialog in self._closing_dialogs
+        ):
+            QTimer.singleShot(10, self._finish_lock_once_unwound)
+            return
+        self._finish_lock()
+
+    def _finish_lock(self) -> None:
+        if not self._locking or self.store is None:
+            self._locking = False
+            return
         # A board build may be reading the store: closing its connection under the query would
         # crash, so wait for the read to end (a few milliseconds; about 0.3 s at 10,000 clients).
         guard = self.board_feed.board.store_lock
         if not guard.acquire(timeout=2.0):
-            QTimer.singleShot(50, self.lock)
+            QTimer.singleShot(50, self._finish_lock)
             return
         try:
-            self._lock_now()
+            self._lock_overdue.stop()
+            self._closing_dialogs = []
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, QDialog) and widget.isVisible():
+                    widget.closed_by_lock = True
+                    widget.reject()  # opened while the first step waited
+            self.board_feed.stop()
+            self.deadlines_page.clear()
+            self.client_page.clear()
+            self.client_list.clear()
+            self._forget_typing()
+            self.statusBar().clearMessage()
+            self.store.lock()
         finally:
             guard.release()
+            self._locking = False
 
-    def _lock_now(self) -> None:
-        unsaved = self.client_page.has_unsaved_changes()
-        kept = unsaved and self.client_page.details_tab.keep_draft()
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible():
-                widget.reject()
-        self.idle.stop()
-        self.deadlines_page.clear()
-        self.client_page.clear()
-        self.client_list.clear()
-        self.store.lock()
-        self.unlock_page.reset(message=lock_message(unsaved, kept))
-        self._show_page(self.unlock_page)
+    def _forget_typing(self) -> None:
+        """Text boxes keep what they held in their undo history even when cleared: drop it,
+        so no client detail can be brought back with Ctrl+Z after the lock."""
+        for edit in self.findChildren(QLineEdit):
+            if edit.isUndoAvailable() or edit.isRedoAvailable():
+                blocked = edit.blockSignals(True)
+                edit.setText(edit.text())  # setText empties the undo history
+                edit.blockSignals(blocked)
+        for edit in self.findChildren(QPlainTextEdit) + self.findChildren(QTextEdit):
+            edit.document().clearUndoRedoStacks()
 
     # ---- clients -----------------------------------------------------------------------------
     def _show_client(self, client_id: int) -> None:
         if not self.unlocked or client_id == self.client_page.current_client_id():
             return  # locked or closing: the list may still move its current row
-        if not self._leave_unsaved("Save them before opening another client?"):
+        if not self._leave_unsaved(
+            "Save them before opening another client?"
+        ) or not self.client_page.show_client(client_id):
             current = self.client_page.current_client_id()
             if current is not None:
                 # After the list's own click handling: its selection goes back to the client
@@ -469,7 +650,6 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, lambda: self.client_list.select(current))
                 self.client_list.select(current)
             return
-        self.client_page.show_client(client_id)
 
     def _leave_unsaved(self, question: str) -> bool:
         """True when the page may be left: no unsaved changes, or they were saved or
@@ -757,6 +937,9 @@ class MainWindow(QMainWindow):
         if self._ask_adviser(names):
             self._record_adviser()
             self._update_adviser_label()
+            # The page is shown again under the new name: what was typed goes through a draft
+            # (kept now, put back by the reload), never lost.
+            self.keep_drafts()
             self.client_page.set_context(self.store, self.adviser, self.today)
             current = self.client_page.current_client_id()
             self.client_page.show_client(None)
@@ -782,25 +965,53 @@ class MainWindow(QMainWindow):
 
     # ---- closing -----------------------------------------------------------------------------
     def request_quit(self) -> None:
-        """File > Quit (Ctrl+Q): one question. With unsaved changes it is the unsaved-changes
-        question (Save is the default); otherwise "Quit Drop-in Desk?" (Quit is the default)."""
-        if self._busy:
-            QMessageBox.information(self, "Please wait", "Wait for the current task to finish.")
-            return
-        if self.unlocked and self.client_page.has_unsaved_changes():
-            self.close()  # closeEvent asks about the changes
-            return
-        if prompts.confirm_quit(self):
-            self.close()
+        """File > Quit (Ctrl+Q). Asks only when something typed is not saved (see
+        `_may_quit`); with nothing typed it just quits."""
+        self.close()
+
+    def _may_quit(self) -> bool:
+        """Nothing typed: True, no question. Something typed: one question that says it is
+        kept as a draft (Quit is the default); it is kept when the answer is Quit. If it
+        cannot be kept, a second question says so (Cancel is the default)."""
+        pending = self.collect_drafts()
+        if not pending:
+            return True
+        what = kept_drafts.describe(pending)
+        if not prompts.confirm_quit(self, QUIT_KEEPING.format(what=what)):
+            return False
+        _kept, lost = self.keep_drafts(pending)
+        if not lost:
+            return True
+        return prompts.confirm_quit(
+            self,
+            QUIT_LOSING.format(what=kept_drafts.describe(lost)),
+            quit_label="Quit and &lose them",
+            quit_is_default=False,
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._busy:
             QMessageBox.information(self, "Please wait", "Wait for the current task to finish.")
             event.ignore()
             return
-        if not self._leave_unsaved("Save them before quitting?"):
+        if not self._quit_agreed and not self._may_quit():
             event.ignore()
             return
+        open_dialogs = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()
+        ]
+        if open_dialogs:
+            # (A close from the system while a dialog is open.) Their drafts are kept: close
+            # them, let the code that opened them return, then close for real, unasked.
+            self._quit_agreed = True
+            for widget in open_dialogs:
+                widget.closed_by_lock = True
+                widget.reject()
+            event.ignore()
+            QTimer.singleShot(50, self.close)
+            return
+        self._lock_overdue.stop()
+        self._locking = False
         self.idle.stop()
         self.board_feed.close()
         self.deadlines_page.clear()

@@ -1,4 +1,10 @@
-"""The Notes tab: case notes (newest first) stamped with the session's adviser, and the audit trail."""
+"""The Notes tab: case notes (newest first) stamped with the session's adviser, and the audit trail.
+
+A note typed but not added is never lost: opening another client keeps it as that client's
+encrypted draft (desktop.store.drafts, kind "note"), the window keeps it over a lock, a quit
+or an unexpected error (`pending_draft()`), and it is put back in the editor when the client
+is opened again. Adding the note drops the draft in the same transaction.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.store import drafts
 from desktop.store.repository import add_note, audit_of, notes_of
+from desktop.ui.kept_drafts import NOTE, Draft
 from desktop.ui.widgets.dates import format_date
+
+NOTE_RESTORED = "A note typed earlier and not added was put back: add it (Ctrl+Return) or clear it."
+NOTE_KEPT = (
+    "The note typed for client {client} was kept as a draft: it comes back when they are opened."
+)
+NOTE_NOT_KEPT = (
+    "The note typed for client {client} could not be kept ({why}): it is still in the box, "
+    "and was not added."
+)
 
 ACTIONS = {
     "client.create": "Client added",
@@ -114,10 +131,19 @@ class NotesTab(QWidget):
         self._store, self._adviser = store, adviser
 
     def load(self, client_id: int) -> None:
+        switching = client_id != self._client_id
+        restored = None
         with self._store.session() as session:
             notes = [(n.written_on, n.adviser, n.text) for n in notes_of(session, client_id)]
             trail = [(a.at, a.adviser, a.action, a.summary) for a in audit_of(session, client_id)]
+            if switching:
+                restored = _draft_text(drafts.get(session, client_id, NOTE))
         self._client_id = client_id
+        if switching:
+            self.editor.clear()
+            if restored:
+                self.editor.setPlainText(restored)
+                self.status.setText(NOTE_RESTORED)
         self.notes.clear()
         for written_on, adviser, text in reversed(notes):
             item = QListWidgetItem(f"{_when(written_on)} · {adviser}\n{text}")
@@ -131,6 +157,37 @@ class NotesTab(QWidget):
                 (_when(at), adviser, ACTIONS.get(action, action), summary)
             ):
                 self.audit.setItem(row, column, QTableWidgetItem(text))
+
+    def pending_draft(self) -> Draft | None:
+        """The note typed and not added, for the window to keep; None when the box is empty."""
+        text = self.editor.toPlainText()
+        if self._client_id is None or not text.strip():
+            return None
+        return Draft(self._client_id, NOTE, {"text": text})
+
+    def leave_client(self) -> bool:
+        """Before another client is shown: keep the typed note as the current client's draft
+        (or forget a draft whose text was cleared). False when it could not be kept: the
+        page must stay on this client, or the note would be lost."""
+        if self._client_id is None or self._store is None:
+            return True
+        draft = self.pending_draft()
+        try:
+            with self._store.session() as session:
+                if draft is None:
+                    drafts.drop(session, self._client_id, NOTE)
+                else:
+                    drafts.put(session, self._client_id, NOTE, draft.payload)
+        except drafts.DraftTooLarge:
+            self.status.setText(NOTE_NOT_KEPT.format(client=self._client_id, why="too long"))
+            return draft is None
+        except Exception as exc:  # noqa: BLE001 - the note stays in the box
+            why = f"the store could not be written, {type(exc).__name__}"
+            self.status.setText(NOTE_NOT_KEPT.format(client=self._client_id, why=why))
+            return draft is None
+        if draft is not None:
+            self.status.setText(NOTE_KEPT.format(client=self._client_id))
+        return True
 
     def clear(self) -> None:
         self._client_id = None
@@ -153,6 +210,7 @@ class NotesTab(QWidget):
         try:
             with self._store.session() as session:
                 add_note(session, self._client_id, self._adviser, text)
+                drafts.drop(session, self._client_id, NOTE)  # the same transaction
         except Exception as exc:  # noqa: BLE001 - keep the typed note so nothing is lost
             self.status.setText(
                 f"Not saved: the store could not be written ({type(exc).__name__})."
@@ -163,3 +221,9 @@ class NotesTab(QWidget):
         self.load(self._client_id)
         self.note_added.emit()
         return True
+
+
+def _draft_text(payload) -> str | None:
+    """The text of a kept note draft, or None when it is not one this tab wrote."""
+    text = payload.get("text") if isinstance(payload, dict) else None
+    return text if isinstance(text, str) and text.strip() else None

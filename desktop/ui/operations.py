@@ -6,7 +6,13 @@
 The work function receives `progress(percent, message)`; it runs on a QThreadPool thread and
 must not touch widgets. Results and errors come back on the UI thread through signals. A
 modal progress dialog keeps the window responsive but stops a second action from starting.
-Errors are shown by their message only: a traceback never reaches the user or a log.
+Errors are shown by their message only: a traceback never reaches the user. An error is also
+handed to `report_unexpected` (set by desktop.ui.crash_report), which writes down the kind and
+place of one that is not a person's to fix, never its message.
+
+The work function (and whatever client data it holds) is let go on the UI thread as soon as
+its result or error arrives: the runner itself stays referenced a little longer (see
+`_RUNNERS`), and must not keep a client's history in memory after a lock.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+#: Told about every failed operation (on the UI thread), before `failed` is emitted.
+report_unexpected: Callable[[BaseException], None] | None = None
 
 
 class _Signals(QObject):
@@ -100,6 +109,7 @@ class Operation(QObject):
             self._dialog = None
 
     def _on_done(self, result: object) -> None:
+        self._runner.work = None  # the worker is past its call: freed here, on the UI thread
         _release_later(self._runner)
         self._close()
         self.succeeded.emit(result)
@@ -107,8 +117,14 @@ class Operation(QObject):
         self.deleteLater()
 
     def _on_error(self, exc: object) -> None:
+        self._runner.work = None
         _release_later(self._runner)
         self._close()
+        if report_unexpected is not None and isinstance(exc, BaseException):
+            try:
+                report_unexpected(exc)
+            except Exception:  # noqa: BLE001 - writing it down must not stop the report
+                pass
         self.failed.emit(exc)
         self.finished.emit()
         self.deleteLater()

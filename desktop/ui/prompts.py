@@ -39,21 +39,34 @@ def ask_unsaved(parent: QWidget | None, text: str) -> str:
     return answers.get(box.clickedButton(), CANCEL)
 
 
-def quit_box(parent: QWidget | None) -> tuple[QMessageBox, object]:
-    """ "Quit Drop-in Desk?": Quit is the default (Enter), Esc cancels. Returns the box and
-    its Quit button."""
+def quit_box(
+    parent: QWidget | None,
+    text: str = QUIT_QUESTION,
+    quit_label: str = "&Quit",
+    quit_is_default: bool = True,
+) -> tuple[QMessageBox, object]:
+    """The quit question: Quit is the default (Enter) unless `quit_is_default` is false (then
+    Enter cancels: the question is about losing something); Esc always cancels. Returns the
+    box and its Quit button."""
     box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
+    box.setIcon(QMessageBox.Icon.Question if quit_is_default else QMessageBox.Icon.Warning)
     box.setWindowTitle("Quit")
-    box.setText(QUIT_QUESTION)
-    quit_button = box.addButton("&Quit", QMessageBox.ButtonRole.AcceptRole)
+    box.setText(text)
+    quit_button = box.addButton(quit_label, QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(quit_button)
+    quit_button.setAccessibleName(quit_label.replace("&", ""))
+    cancel.setAccessibleName("Cancel")
+    box.setDefaultButton(quit_button if quit_is_default else cancel)
     box.setEscapeButton(cancel)
     return box, quit_button
 
 
-def confirm_quit(parent: QWidget | None) -> bool:
-    box, quit_button = quit_box(parent)
+def confirm_quit(
+    parent: QWidget | None,
+    text: str = QUIT_QUESTION,
+    quit_label: str = "&Quit",
+    quit_is_default: bool = True,
+) -> bool:
+    box, quit_button = quit_box(parent, text, quit_label, quit_is_default)
     box.exec()
     return box.clickedButton() is quit_button

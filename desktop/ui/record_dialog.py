@@ -315,6 +315,8 @@ class RecordDialog(QDialog):
             self.set_record(record)
             self._touched = {spec.name for spec in self.specs}
         self._refresh()
+        #: What the fields held when the dialog opened: a draft is kept only if they changed.
+        self._opened_with = self.field_texts()
         first = next(iter(self.widgets.values()))
         first.setFocus()
 
@@ -422,6 +424,49 @@ class RecordDialog(QDialog):
 
     def field_value(self, name: str) -> Any:
         return self._value(name)
+
+    # ---- drafts (kept over a lock, a quit or an error: desktop.ui.kept_drafts) ----------------
+    def field_texts(self) -> dict[str, Any]:
+        """Each field as it stands, half-typed dates included (text, tick, or the choice's
+        code): JSON values, for a draft."""
+        texts: dict[str, Any] = {}
+        for name, widget in self.widgets.items():
+            if isinstance(widget, QCheckBox):
+                texts[name] = widget.isChecked()
+            elif isinstance(widget, QComboBox):
+                texts[name] = widget.currentText() if widget.isEditable() else widget.currentData()
+            elif isinstance(widget, QLineEdit):
+                texts[name] = widget.text()
+        return texts
+
+    def set_field_texts(self, texts: dict[str, Any]) -> None:
+        """Put back what `field_texts` gave; anything unknown or of the wrong type is left out."""
+        if not isinstance(texts, dict):
+            return
+        for name, value in texts.items():
+            widget = self.widgets.get(name)
+            if isinstance(widget, QCheckBox) and isinstance(value, bool):
+                widget.setChecked(value)
+            elif isinstance(widget, QComboBox) and widget.isEditable() and isinstance(value, str):
+                widget.setEditText(value)
+            elif isinstance(widget, QComboBox) and not widget.isEditable():
+                index = widget.findData(value)
+                if index >= 0:
+                    widget.setCurrentIndex(index)
+            elif isinstance(widget, QLineEdit) and isinstance(value, str):
+                widget.setText(value)
+        self._touched |= {name for name in texts if name in self.widgets}
+        self._refresh()
+
+    def draft_payload(self) -> dict[str, Any] | None:
+        """What was typed, for a draft; None when the fields are as they were opened."""
+        texts = self.field_texts()
+        if texts == self._opened_with:
+            return None
+        return {"record_kind": self.kind, "fields": texts}
+
+    def draft_label(self) -> str:
+        return f"an '{self.windowTitle()}' form"
 
     def _build(self) -> Any | None:
         """The record as typed, or None while required parts are missing or unreadable."""

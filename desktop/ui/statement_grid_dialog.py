@@ -15,6 +15,9 @@ problem is shown by colour *and* a warning icon in the cell and a mark by the li
 in a sentence under the grid naming the line and column. OK is enabled only when there is no
 problem (a balance that does not follow blocks too: the adviser corrects the figure).
 `result()` gives the `ParsedStatement`; the caller saves it. Money is `Decimal` throughout.
+
+What is typed is kept as a draft if the window locks, quits or meets an error while the grid
+is open (`draft_payload`, desktop.ui.kept_drafts) and put back with `restore_draft`.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from PySide6.QtWidgets import (
 from desktop.datetext import MONTH_NAMES
 from desktop.importers.bank_csv import ParsedRow, ParsedStatement
 from desktop.rules.statements import balance_mismatch
+from desktop.ui.kept_drafts import LABELS, STATEMENT_GRID
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.dates import format_date, format_long, parse_user_date
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
@@ -58,6 +62,8 @@ DATE, DESCRIPTION, PAID_IN, PAID_OUT, BALANCE = range(len(COLUMNS))
 MONEY_COLUMNS = (PAID_IN, PAID_OUT, BALANCE)
 #: At most this many problems are listed under the grid; the rest are counted.
 MAX_MESSAGES = 6
+#: A kept draft puts back at most this many rows (a paper statement has far fewer).
+MAX_DRAFT_ROWS = 5_000
 
 _ERROR_FILL = "#F9DEDC"  # light red behind a cell with a problem (the icon says so too)
 _MISMATCH_FILL = "#FBE3B0"  # amber across the line where the balance stops following
@@ -566,6 +572,9 @@ class StatementGridDialog(QDialog):
     accepted.
     """
 
+    #: Opened from the Statements tab only: what is typed is kept over a lock as this kind.
+    draft_kind = STATEMENT_GRID
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -691,6 +700,62 @@ class StatementGridDialog(QDialog):
         self.opening_field.editingFinished.connect(self._opening_finished)
         self.refresh()
         (self.grid if period is not None else self.from_field).setFocus()
+        self._opened_with = self._typed()
+
+    # ---- drafts (kept over a lock, a quit or an error) ---------------------------------------
+    def _commit_editing(self) -> None:
+        """Take in the cell being typed in (its editor holds it until it is left)."""
+        if self.grid.state() == QAbstractItemView.State.EditingState:
+            editor = self.grid.indexWidget(self.grid.currentIndex())
+            if editor is not None:
+                self.grid.commitData(editor)
+
+    def _typed(self) -> dict:
+        return {
+            "from": self.from_field.text(),
+            "to": self.to_field.text(),
+            "opening": self.opening_field.text(),
+            "lines": [texts for texts in self.lines() if any(t.strip() for t in texts)],
+        }
+
+    def draft_payload(self) -> dict | None:
+        """Everything typed (half-typed cells too); None when nothing changed."""
+        self._commit_editing()
+        typed = self._typed()
+        return None if typed == self._opened_with else typed
+
+    def draft_label(self) -> str:
+        return LABELS[STATEMENT_GRID]
+
+    def restore_draft(self, payload: dict) -> None:
+        """Put back what `draft_payload` gave; rows that are not five texts are left out."""
+        lines = payload.get("lines")
+        rows = [
+            [str(text) for text in line]
+            for line in (lines if isinstance(lines, list) else [])[:MAX_DRAFT_ROWS]
+            if isinstance(line, list)
+            and len(line) == len(COLUMNS)
+            and all(isinstance(text, str) for text in line)
+        ]
+        for name, field in (
+            ("from", self.from_field),
+            ("to", self.to_field),
+            ("opening", self.opening_field),
+        ):
+            if isinstance(payload.get(name), str):
+                field.setText(payload[name])
+                self._touched.add(name)
+        self._refreshing = True
+        try:
+            self.grid.setRowCount(0)
+            for texts in rows:
+                self.grid.add_row(texts)
+            if not rows:
+                self.grid.add_row()
+        finally:
+            self._refreshing = False
+        self.grid.setCurrentCell(0, DATE)
+        self.refresh()
 
     # ---- values ------------------------------------------------------------------------------
     def period(self) -> tuple[date | None, date | None]:
@@ -903,10 +968,7 @@ class StatementGridDialog(QDialog):
 
     # ---- closing -----------------------------------------------------------------------------
     def accept(self) -> None:
-        if self.grid.state() == QAbstractItemView.State.EditingState:
-            editor = self.grid.indexWidget(self.grid.currentIndex())
-            if editor is not None:
-                self.grid.commitData(editor)
+        self._commit_editing()
         self._touched |= {"from", "to", "opening"}
         self.refresh()
         if not self.ok_button.isEnabled():

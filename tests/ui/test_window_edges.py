@@ -18,7 +18,6 @@ from desktop.ui.details_tab import DRAFT_RESTORED, draft_key
 from desktop.ui.main_window import (
     DEMO_TITLE,
     LOCKED,
-    LOCKED_DRAFT_KEPT,
     MINIMUM_SIZE,
     MainWindow,
     fit_size,
@@ -101,18 +100,13 @@ def test_a_real_store_has_no_demo_marks(qtbot, seeded):
     assert not window.demo_banner.isVisible()
 
 
-def test_ctrl_q_asks_before_quitting(qtbot, seeded, monkeypatch):
+def test_ctrl_q_with_nothing_typed_quits_without_a_question(qtbot, seeded, monkeypatch):
+    """Issue 15: quit asks only when something would be lost."""
     window = open_window(qtbot, seeded[0])
-    answers = []
-    monkeypatch.setattr(prompts, "confirm_quit", lambda _parent: answers.append("asked") or False)
+    monkeypatch.setattr(prompts, "confirm_quit", lambda *_a, **_k: pytest.fail("asked"))
     window.activateWindow()
     qtbot.waitActive(window)
     qtbot.keyClick(window.client_list.search, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
-    assert answers == ["asked"]
-    assert window.isVisible() and window.store is not None  # cancelled: still open
-    monkeypatch.setattr(prompts, "confirm_quit", lambda _parent: answers.append("yes") or True)
-    window.quit_action.trigger()
-    assert answers == ["asked", "yes"]
     assert not window.isVisible()
     assert window.store is None
 
@@ -126,15 +120,25 @@ def test_the_quit_question_defaults_to_quit_and_esc_cancels(qtbot):
     assert box.escapeButton().text() == "Cancel"
 
 
-def test_ctrl_q_with_unsaved_changes_asks_once_about_them(qtbot, seeded, asked, monkeypatch):
+def test_ctrl_q_with_unsaved_changes_asks_once_and_says_they_are_kept(
+    qtbot, seeded, asked, monkeypatch
+):
     folder, ids = seeded
     window = open_window(qtbot, folder)
     edit_first(qtbot, window, ids)
-    monkeypatch.setattr(prompts, "confirm_quit", lambda _p: pytest.fail("asked twice"))
+    questions = []
+    monkeypatch.setattr(
+        prompts, "confirm_quit", lambda _p, text, *a, **k: questions.append(text) or False
+    )
     window.quit_action.trigger()
     calls, _ = asked
-    assert len(calls) == 1 and "quitting" in calls[0]
+    assert calls == []  # not the Save / Discard question
+    assert len(questions) == 1
+    assert f"changes to the details for client {ids[0]}" in questions[0]
+    assert "kept as an encrypted draft" in questions[0]
     assert window.isVisible()  # cancelled
+    with window.store.read_session() as s:
+        assert repository.get_setting(s, draft_key(ids[0])) is None  # kept only on Quit
 
 
 # ---- 11: unsaved edits ---------------------------------------------------------------------
@@ -213,7 +217,10 @@ def test_lock_keeps_unsaved_changes_as_an_encrypted_draft_and_brings_them_back(q
     edit_first(qtbot, window, ids)
     window.lock()
     message = window.unlock_page.message.text()
-    assert message == LOCKED_DRAFT_KEPT
+    assert message == (
+        f"Locked. Kept as unsaved drafts, encrypted: changes to the details for client {ids[0]}."
+        " They come back when the client is opened."
+    )
     assert "Quentin" not in message and "Fictional" not in message  # nothing of the client
     unlock(qtbot, window)
     window._show_client(ids[0])
