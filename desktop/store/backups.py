@@ -2,17 +2,19 @@
 
 `backups/` in the data folder holds the copies `Store._keep_copy` takes before a schema upgrade
 and before a restore: `<label>-<YYYYMMDD-HHMMSS>[-n].db`, each with its key parameters beside it
-(`….params.json`). They open with the passphrase in use when they were taken and hold every
-client that was in the store then, so:
+(`….params.json`). They hold the clients that were in the store then and open with the
+store's passphrase:
 
-* after an erasure or a passphrase change the window offers to delete them
-  (`list_kept` / `delete_kept`);
+* a passphrase change re-encrypts them, and a client erased from the store is taken out of
+  them (desktop.store.database: `Store.erase_from_kept_copies`); a copy that cannot be
+  rewritten is deleted (`delete_kept`);
 * at most N are kept (the `kept_copies` setting, default 5): the oldest go after each new one
   (`prune`);
 * temp files a killed process left behind (`store.db.rekey`, `store.db.backup-snapshot`,
   `restore.db.tmp`, `restore.params.tmp`, `store.params.json.tmp`, `*.ddbackup.partial`,
-  half-written copies in `backups/`) are removed when the store is opened (`remove_leftovers`). Only these exact
-  names are touched: any other file in the data folder is left alone.
+  half-written copies and key parameters in `backups/`) are removed when the store is opened
+  (`remove_leftovers`). Only these exact names are touched: any other file in the data folder
+  is left alone.
 
 Backup files written with File > Back up to file… live wherever the adviser put them (a USB
 stick): nothing here can reach them.
@@ -202,6 +204,11 @@ def remove_leftovers(folder: Path) -> list[Path]:
     if backups_dir.is_dir():
         for path in list(backups_dir.iterdir()):
             name = path.name
+            if name.endswith(KEPT_PARAMS_SUFFIX + ".tmp"):
+                # A copy's key parameters being rewritten (re-keying): the rename is the commit.
+                if _KEPT_NAME.fullmatch(name[: -len(".tmp")]):
+                    remove(path)
+                continue
             if name.endswith(PARTIAL_SUFFIX):
                 # A copy `_keep_copy` was still writing: `<kept>.db.partial` and its journal.
                 stem = name[: -len(PARTIAL_SUFFIX)]

@@ -3,7 +3,7 @@
 Files in the data folder:
   store.db           the SQLCipher database (WAL journal, full sync)
   store.params.json  Argon2id salt and costs: no secret (desktop.store.crypto)
-  store.lock         held by the running instance (desktop.store.lock)
+  store.lock         held by the running instance, with the folder itself (desktop.store.lock)
   backups/           automatic copies taken before a schema upgrade or a restore
   store.db.init      only while `init` runs: the database being built (see Store.create)
 
@@ -12,6 +12,16 @@ per-user %LOCALAPPDATA% folder's ACL protects them instead (desktop.store.paths)
 
 Every write goes through one SQLAlchemy transaction; with `journal_mode=WAL` and
 `synchronous=FULL` a commit that has returned survives the process being killed.
+
+Threads (issue 15): connections come from a QueuePool, each lent to one thread at a time
+(`POOL_SIZE`); writes take turns (`Store.session`: one at a time in the process, then
+`BEGIN IMMEDIATE`), reads never wait (WAL). A write first checks that store.db is still the
+file this process opened (StoreReplaced otherwise). `Store.lock` zeroes the key and throws the
+pool away: a connection still lent to a thread runs no further statement (StoreLocked) and is
+closed when given back.
+
+The copies in backups/ follow the store: a passphrase change re-encrypts them, and a client
+erased from the store is taken out of them (`Store.erase_from_kept_copies`).
 """
 
 from __future__ import annotations
@@ -21,17 +31,23 @@ import hmac
 import json
 import os
 import shutil
+import sys
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool, QueuePool
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from desktop import MIGRATIONS_DIR, __version__
+from desktop.files import FileReadProblem, open_regular, shown_name
 from desktop.store import backups
 from desktop.store.backups import BackupFromNewerVersion, StoreFromNewerVersion
 from desktop.store.crypto import (
@@ -43,13 +59,17 @@ from desktop.store.crypto import (
 )
 from desktop.store.errors import (
     BackupInvalid,
+    StoreBusy,
     StoreDamaged,
     StoreError,
+    StoreLocked,
     StoreMissing,
+    StoreReplaced,
     WrongPassphrase,
 )
 from desktop.store.lock import InstanceLock
 from desktop.store.models import APPLICATION_ID
+from desktop.store.network_drive import network_drive_warning
 from desktop.store.passphrase import normalise, policy_problem
 from desktop.store.paths import create_private_file, make_private, open_private, private_dir
 
@@ -65,6 +85,32 @@ BACKUP_FORMAT = "dropin-desk.backup/1"
 BACKUP_SUFFIX = ".ddbackup"
 
 Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class KeptCopiesResult:
+    """What an erasure or a passphrase change did to the copies in backups/ (counts only)."""
+
+    #: Copies rewritten: the erased client taken out, or re-encrypted under the new key.
+    rewritten: int = 0
+    #: Copies that did not hold the erased client (taken before they were added), or were
+    #: already under the new key: nothing to do.
+    untouched: int = 0
+    #: Copies that could not be opened or rewritten (made under an older passphrase, or
+    #: damaged), deleted instead.
+    deleted: int = 0
+    #: Copies that could be neither rewritten nor deleted (names, for the message).
+    failed: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.rewritten + self.untouched + self.deleted + len(self.failed)
+
+
+#: An erased client not yet taken out of every kept copy: a settings row written in the same
+#: transaction as the erasure (so a crash between the two cannot forget it), holding the
+#: client's created_at values (ids are reused; created_at tells one client from another).
+PENDING_ERASURE_PREFIX = "kept_copies.erase."
 
 
 def _quiet(_percent: int, _message: str) -> None:
@@ -174,19 +220,92 @@ def _tighten_modes(folder: Path) -> None:
                 make_private(path)
 
 
-def _make_engine(db_path: Path, key: bytes) -> Engine:
+#: The execution option that makes a transaction a write: `BEGIN IMMEDIATE` takes SQLite's write
+#: lock at the start, so a write never fails half-way because another connection wrote first.
+WRITE_OPTION = "dropin_write"
+
+#: The connection pool (issue 15). With no file in its URL SQLAlchemy took the store for an
+#: in-memory database and used a SingletonThreadPool: one connection per thread, and when a
+#: sixth thread came it closed the oldest thread's connection - under a query that thread may
+#: still have been running (QThreadPool threads expire and are replaced, so this happened in a
+#: morning's use: segfaults and "Cannot operate on a closed database"). A QueuePool lends each
+#: connection to one thread at a time, whichever thread. Opening and keying a connection costs
+#: about 8 ms (SQLCipher's key schedule and page-1 read), so connections are kept for reuse.
+#: POOL_SIZE are kept open: the window thread, the deadlines board's thread and QThreadPool's
+#: workers (one a core) rarely need more at once. Up to POOL_OVERFLOW more are opened when
+#: they do and closed when given back; a thread that finds every one in use waits up to
+#: POOL_TIMEOUT_S and then gets StoreBusy.
+POOL_SIZE = 4
+POOL_OVERFLOW = 12
+POOL_TIMEOUT_S = 30.0
+#: A write waits this long for another write, a passphrase change or a restore to finish.
+WRITE_WAIT_S = 15.0
+
+
+def _engine(creator: Callable[[], sqlcipher.Connection], poolclass: type, **pool_args) -> Engine:
     engine = create_engine(
         "sqlite+pysqlite://",
-        creator=lambda: _connect_raw(db_path, key),
+        creator=creator,
         module=sqlcipher,
+        poolclass=poolclass,
         pool_pre_ping=False,
+        **pool_args,
     )
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # noqa: ANN001 - SQLAlchemy event signature
-        conn.exec_driver_sql("BEGIN")
+        write = conn.get_execution_options().get(WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _make_engine(db_path: Path, key: bytes) -> Engine:
+    """An engine on one database file under `key`, for short work (building a store, a kept
+    copy, tests): a connection is opened for each use and closed when it is given back, so
+    nothing stays open once the work is done."""
+    return _engine(lambda: _connect_raw(db_path, key), NullPool)
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path` now; None when there is none. A file replaced by
+    a rename, or deleted and written again, has a new identity (on Windows st_ino is the
+    NTFS file index)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+_core_dumps_off = False
+
+
+def _no_core_dumps() -> None:
+    """Keep the key and client records out of core dumps, once a process (POSIX).
+
+    RLIMIT_CORE 0 stops core files written by the kernel; on Linux PR_SET_DUMPABLE 0 also stops
+    dumps piped to a collector (systemd-coredump, apport: RLIMIT_CORE does not bind them)
+    and stops other processes of the same user attaching with ptrace and reading memory.
+    Set DROPIN_DESK_CORE_DUMPS=1 to keep core dumps when debugging a crash."""
+    global _core_dumps_off
+    if _core_dumps_off or os.name != "posix" or os.environ.get("DROPIN_DESK_CORE_DUMPS") == "1":
+        return
+    _core_dumps_off = True
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, OSError, ValueError):
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            pr_set_dumpable = 4
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
 
 
 def _sql_string(value: str) -> str:
@@ -259,16 +378,129 @@ class Store:
     """An open, unlocked store. Create with `Store.create` or `Store.open`."""
 
     def __init__(self, folder: Path, params: KdfParams, key: bytes, lock: InstanceLock) -> None:
+        _no_core_dumps()
         self.folder = folder
         self.params = params
-        self._key: bytes | None = key
+        #: The only reference the store keeps to the key: a bytearray, zeroed by `lock`.
+        self._key: bytearray | None = bytearray(key)
         self._lock = lock
-        self.engine: Engine | None = _make_engine(self.db_path, key)
-        self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        #: store.db as opened: (device, inode). A write finding another file there refuses.
+        self._identity = _file_identity(self.db_path)
+        self._replaced = False
+        #: Bumped whenever the pool is thrown away (lock, passphrase change, restore): a
+        #: connection from an older pool is closed when it is given back.
+        self._generation = 0
+        self._made = threading.local()
+        #: One write at a time in this process; a passphrase change or restore holds it while
+        #: it copies and swaps the file, so no write lands in the file being replaced.
+        self._write_gate = threading.RLock()
+        #: Work on the copies in backups/ (erasure, re-keying, pruning) one at a time.
+        self._kept_gate = threading.RLock()
+        self.engine: Engine | None = None
+        self._write_engine: Engine | None = None
+        self._sessions = sessionmaker(expire_on_commit=False)
+        self._open_engine()
         #: Set when opening ran a schema upgrade: the path of the copy taken first.
         self.upgrade_backup: Path | None = None
         #: What opening or creating did to finish or clear a half-made store (None: nothing).
         self.recovery_note: str | None = None
+        #: What the last passphrase change did to the copies in backups/ (None: none yet).
+        self.last_kept_rekey: KeptCopiesResult | None = None
+        self._watch_erasures()
+
+    def _watch_erasures(self) -> None:
+        """Note every client deleted through this store's sessions (repository.delete_client,
+        from the window or anywhere else) as an erasure the kept copies still owe, in the
+        same transaction as the deletion: see `erase_from_kept_copies`."""
+        from desktop.store.models import Client, Setting
+
+        @event.listens_for(self._sessions, "before_flush")
+        def _note_erasures(session, _context, _instances):  # noqa: ANN001 - event signature
+            for obj in list(session.deleted):
+                if not isinstance(obj, Client) or obj.created_at is None:
+                    continue
+                key = f"{PENDING_ERASURE_PREFIX}{obj.id}"
+                stamp = obj.created_at.isoformat()
+                with session.no_autoflush:
+                    row = session.get(Setting, key)
+                if row is None:
+                    session.add(Setting(key=key, value=json.dumps([stamp])))
+                else:
+                    stamps = _stamps(row.value)
+                    if stamp not in stamps:
+                        row.value = json.dumps(stamps + [stamp])
+
+    # ---- connections ---------------------------------------------------------------------------
+    def _open_engine(self) -> None:
+        engine = _engine(
+            self._connect,
+            QueuePool,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            pool_timeout=POOL_TIMEOUT_S,
+        )
+        event.listen(engine, "connect", self._on_connect)
+        event.listen(engine, "checkin", self._on_checkin)
+        event.listen(engine, "before_cursor_execute", self._on_execute)
+        self.engine = engine
+        self._write_engine = engine.execution_options(**{WRITE_OPTION: True})
+        self._sessions.configure(bind=engine)
+
+    def _drop_engine(self) -> None:
+        """Close every idle connection now; one still lent to a thread is closed when that
+        thread gives it back (`_on_checkin`), and can run no statement after a lock."""
+        engine, self.engine, self._write_engine = self.engine, None, None
+        self._generation += 1
+        if engine is not None:
+            engine.dispose()
+
+    def _connect(self) -> sqlcipher.Connection:
+        """The pool's creator: a keyed connection to store.db, if the store is unlocked and
+        store.db is still the file this process opened."""
+        key, generation = self._key, self._generation
+        if key is None:
+            raise StoreLocked()
+        self._check_not_replaced()
+        try:
+            conn = _connect_raw(self.db_path, key)
+        except WrongPassphrase:
+            if self._key is None:  # locked (and the key zeroed) while connecting
+                raise StoreLocked() from None
+            self._check_not_replaced()
+            raise
+        if _file_identity(self.db_path) != self._identity:  # replaced while connecting
+            conn.close()
+            self._check_not_replaced()
+        self._made.generation = generation
+        return conn
+
+    def _on_connect(self, _dbapi_connection, record) -> None:  # noqa: ANN001 - pool event
+        record.info["generation"] = getattr(self._made, "generation", self._generation)
+
+    def _on_checkin(self, dbapi_connection, record) -> None:  # noqa: ANN001 - pool event
+        stale = record.info.get("generation") != self._generation
+        if dbapi_connection is not None and (stale or self._key is None):
+            record.close()  # lent before a lock or a swap: closed, not kept
+
+    def _on_execute(self, *_args) -> None:  # noqa: ANN002 - SQLAlchemy event signature
+        if self._key is None:
+            raise StoreLocked()
+
+    def _check_not_replaced(self) -> None:
+        """Refuse (for good) once store.db is not the file this process opened. One stat."""
+        if self._replaced or _file_identity(self.db_path) != self._identity:
+            self._replaced = True
+            raise StoreReplaced()
+
+    def network_drive_warning(self) -> str | None:
+        """A sentence for the window when the data folder is on a network drive (None when it
+        is not, or it cannot be told): see desktop.store.network_drive."""
+        return network_drive_warning(self.folder)
+
+    @property
+    def replaced(self) -> bool:
+        """True once a write found that store.db had been replaced by another program."""
+        return self._replaced
 
     # ---- paths -------------------------------------------------------------------------------
     @property
@@ -531,14 +763,15 @@ class Store:
 
         The key parameters are written first and the database under a `.partial` name renamed
         when complete, so a kill leaves no half copy that looks whole (`remove_leftovers`)."""
-        private_dir(self.backups_dir)
-        kept = backups.new_kept_path(self.backups_dir, label, dt.datetime.now())
-        shutil.copy2(self.header_path, backups.params_of(kept))
-        partial = kept.with_name(kept.name + backups.PARTIAL_SUFFIX)
-        _export_copy(self.engine, partial, self._key)
-        os.replace(partial, kept)
-        backups.prune(self.backups_dir, self._kept_copies_limit(), newest=kept)
-        return kept
+        with self._kept_gate:
+            private_dir(self.backups_dir)
+            kept = backups.new_kept_path(self.backups_dir, label, dt.datetime.now())
+            shutil.copy2(self.header_path, backups.params_of(kept))
+            partial = kept.with_name(kept.name + backups.PARTIAL_SUFFIX)
+            _export_copy(self.engine, partial, self._key)
+            os.replace(partial, kept)
+            backups.prune(self.backups_dir, self._kept_copies_limit(), newest=kept)
+            return kept
 
     def _kept_copies_limit(self) -> int:
         """The `kept_copies` setting (a store older than the settings table has the default)."""
@@ -554,14 +787,14 @@ class Store:
     # ---- kept copies (backups/) --------------------------------------------------------------
     def kept_copies(self) -> list[Path]:
         """The copies in backups/ (taken before upgrades and restores), oldest first. They open
-        with the passphrase in use when they were taken and hold every client in the store then.
-        """
+        with the store's passphrase (a passphrase change re-encrypts them) and hold the clients
+        the store held then, less those erased since (`erase_from_kept_copies`)."""
         return backups.list_kept(self.backups_dir)
 
     def delete_kept_copies(self) -> int:
-        """Delete every copy in backups/ (after an erasure or a passphrase change); returns how
-        many were deleted."""
-        count = backups.delete_all_kept(self.backups_dir)
+        """Delete every copy in backups/; returns how many were deleted."""
+        with self._kept_gate:
+            count = backups.delete_all_kept(self.backups_dir)
         if self.upgrade_backup is not None and not self.upgrade_backup.exists():
             self.upgrade_backup = None
         return count
@@ -569,39 +802,188 @@ class Store:
     def prune_kept_copies(self) -> list[Path]:
         """Apply the `kept_copies` setting now (after it was lowered): the oldest copies go."""
         if self.engine is None:
-            raise StoreError("The store is locked.")
-        return backups.prune(self.backups_dir, self._kept_copies_limit())
+            raise StoreLocked()
+        with self._kept_gate:
+            return backups.prune(self.backups_dir, self._kept_copies_limit())
+
+    def pending_kept_erasures(self) -> dict[int, list[str]]:
+        """Clients erased from the store and not yet from every kept copy: {client id: the
+        created_at stamps of the clients erased under that id}. Normally empty; after a crash
+        or a lock in the middle of `erase_from_kept_copies`, the window runs it again."""
+        with self.read_session() as session:
+            rows = session.execute(
+                text("SELECT key, value FROM settings WHERE key LIKE :prefix"),
+                {"prefix": PENDING_ERASURE_PREFIX + "%"},
+            ).all()
+        pending: dict[int, list[str]] = {}
+        for key, value in rows:
+            suffix = key[len(PENDING_ERASURE_PREFIX) :]
+            if suffix.isdigit():
+                pending[int(suffix)] = _stamps(value)
+        return pending
+
+    def erase_from_kept_copies(
+        self,
+        client_id: int | None = None,
+        progress: Progress = _quiet,
+        adviser: str = "Drop-in Desk",
+    ) -> KeptCopiesResult:
+        """Take erased clients out of every copy in backups/ (issue 15 point 4).
+
+        Which clients: `client_id`, or (None) every erasure still owed
+        (`pending_kept_erasures`: every client deleted through this store is noted there in
+        the deletion's own transaction). A client is matched in a copy by id and created_at,
+        so another client given the same id later is never touched; a `client_id` with no
+        note (deleted by an older version) is matched by id alone.
+
+        Each copy is opened with the store's key (a passphrase change re-encrypts the copies,
+        so they share it) and the client deleted through repository.delete_client, as in the
+        live store (a copy of an older schema: SQL deletes, with the same foreign-key
+        cascades); then VACUUM, so no freed page holds the client (secure_delete is on too).
+        A copy that cannot be opened or rewritten is deleted. When every copy is done the
+        notes are cleared. Runs off the window thread (seconds for large stores); the
+        store's own writes are not held up. Backup files made with backup_to (a USB stick)
+        are out of reach."""
+        with self._kept_gate:
+            pending = self.pending_kept_erasures()
+            if client_id is not None:
+                pending = {client_id: pending.get(client_id, [])}
+            copies = self.kept_copies()
+            if not pending:
+                return KeptCopiesResult(untouched=len(copies))
+            key = self._key_copy()
+            try:
+                counts = {"rewritten": 0, "untouched": 0, "deleted": 0}
+                failed: list[str] = []
+                for number, copy in enumerate(copies):
+                    if self._key is None:
+                        raise StoreLocked()  # the notes stay: the next unlock finishes
+                    progress(5 + 90 * number // max(1, len(copies)), "Updating kept copies")
+                    try:
+                        changed = _erase_in_copy(copy, self.params, key, pending, adviser)
+                        counts["rewritten" if changed else "untouched"] += 1
+                    except Exception:  # noqa: BLE001 - any failure: the copy goes instead
+                        if _delete_copy(copy):
+                            counts["deleted"] += 1
+                        else:
+                            failed.append(copy.name)
+            finally:
+                key[:] = bytes(len(key))
+        # Outside the kept copies' gate: a restore holds the write gate, then takes that one.
+        if not failed:
+            with self.session() as session:
+                for erased in pending:
+                    session.execute(
+                        text("DELETE FROM settings WHERE key = :key"),
+                        {"key": f"{PENDING_ERASURE_PREFIX}{erased}"},
+                    )
+        progress(100, "Kept copies updated")
+        return KeptCopiesResult(failed=tuple(failed), **counts)
+
+    def _key_copy(self) -> bytearray:
+        """A copy of the key for long work on the kept copies (zeroed by the caller)."""
+        key = self._key
+        if key is None:
+            raise StoreLocked()
+        return bytearray(key)
+
+    def _rekey_kept_copies(
+        self,
+        old_params: KdfParams,
+        old_key: bytearray,
+        new_params: KdfParams,
+        new_key: bytes,
+        progress: Progress,
+    ) -> KeptCopiesResult:
+        """After a passphrase change: re-encrypt every kept copy under the new key (exported
+        to `<copy>.partial`, renamed over the copy, then its key parameters replaced), so no
+        copy still opens with the old passphrase. A copy the old key does not open (made
+        under an even older passphrase, or damaged) is deleted."""
+        with self._kept_gate:
+            copies = self.kept_copies()
+            counts = {"rewritten": 0, "untouched": 0, "deleted": 0}
+            failed: list[str] = []
+            for number, copy in enumerate(copies):
+                progress(85 + 10 * number // max(1, len(copies)), "Re-encrypting kept copies")
+                try:
+                    done = _rekey_copy(copy, old_params, old_key, new_params, new_key)
+                    counts["rewritten" if done else "untouched"] += 1
+                except Exception:  # noqa: BLE001 - a copy left under the old passphrase: deleted
+                    if _delete_copy(copy):
+                        counts["deleted"] += 1
+                    else:
+                        failed.append(copy.name)
+            return KeptCopiesResult(failed=tuple(failed), **counts)
 
     def _swap_in(self, new_db: Path, params: KdfParams, key: bytes) -> None:
         """Replace the database with `new_db` (encrypted under `key`) and its key parameters.
+        Call with the write gate held (no write may land in the file being replaced).
 
         The pending header is written first and renamed last; `_unlock_files` finishes the
         job if the app dies in between."""
         write_header(self.folder / (HEADER_NAME + ".new"), params)
-        self.engine.dispose()
-        self.engine = None
+        self._drop_engine()
         for suffix in ("-wal", "-shm"):  # the old file's journal must never meet the new one
             (self.folder / (DB_NAME + suffix)).unlink(missing_ok=True)
         make_private(new_db)
         os.replace(new_db, self.db_path)
         os.replace(self.folder / (HEADER_NAME + ".new"), self.header_path)
-        self.params, self._key = params, key
-        self.engine = _make_engine(self.db_path, key)
-        self._sessions.configure(bind=self.engine)
+        old_key = self._key
+        self.params, self._key = params, bytearray(key)
+        if old_key is not None:
+            old_key[:] = bytes(len(old_key))
+        self._identity = _file_identity(self.db_path)
+        self._open_engine()
 
     # ---- sessions ----------------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: committed whole on success, rolled back whole on any error."""
+        """One unit of work: committed whole on success, rolled back whole on any error.
+
+        Writes take turns (one at a time in this process, `BEGIN IMMEDIATE` against any
+        other connection), and each first checks that store.db is still the file this process
+        opened (StoreReplaced otherwise). A write that waited more than WRITE_WAIT_S for its
+        turn gets StoreBusy; a lock while it runs, StoreLocked. Nothing is half-written."""
         if self.engine is None:
-            raise StoreError("The store is locked.")
-        with self._sessions() as session, session.begin():
-            yield session
+            raise StoreLocked()
+        if not self._write_gate.acquire(timeout=WRITE_WAIT_S):
+            raise StoreBusy()
+        try:
+            engine = self._write_engine  # after the wait: a swap may have made a new one
+            if engine is None:
+                raise StoreLocked()
+            self._check_not_replaced()
+            with self._sessions(bind=engine) as session, session.begin():
+                yield session
+        except PoolTimeout:
+            raise StoreBusy() from None
+        except OperationalError as exc:
+            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+                raise StoreBusy() from None
+            raise
+        finally:
+            self._write_gate.release()
+
+    @contextmanager
+    def _writes_held(self) -> Iterator[None]:
+        """Hold every write in this process back (a passphrase change or restore copying and
+        swapping the file); StoreBusy when a write does not finish within WRITE_WAIT_S."""
+        if not self._write_gate.acquire(timeout=WRITE_WAIT_S):
+            raise StoreBusy()
+        try:
+            if self.engine is None:
+                raise StoreLocked()
+            self._check_not_replaced()
+            yield
+        finally:
+            self._write_gate.release()
 
     def read_session(self) -> Session:
+        """A session for reading (use it as a context manager, so its connection goes back to
+        the pool). Reads do not wait for writes (WAL)."""
         if self.engine is None:
-            raise StoreError("The store is locked.")
-        return self._sessions()
+            raise StoreLocked()
+        return self._sessions(bind=self.engine)
 
     # ---- lock / unlock -----------------------------------------------------------------------
     @property
@@ -609,13 +991,23 @@ class Store:
         return self.engine is None
 
     def lock(self) -> None:
-        """Close every connection and forget the key; `unlock` re-derives it."""
-        if self.engine is not None:
-            self.engine.dispose()
-        self.engine = None
-        self._key = None
+        """Close every connection and forget the key; `unlock` re-derives it.
+
+        The key bytearray is zeroed and dropped, and the pool thrown away: idle connections
+        close now, one lent to another thread runs no further statement (StoreLocked) and is
+        closed when given back. SQLCipher wipes its own copy of the key when a connection
+        closes (cipher_memory_security). What Python cannot wipe: the immutable bytes and str
+        copies made on the way (the key as Argon2 returned it, its hex form in the PRAGMA, the
+        passphrase typed) stay in freed memory until reused."""
+        key, self._key = self._key, None  # first: no new connection can be keyed
+        self._drop_engine()
+        if key is not None:
+            key[:] = bytes(len(key))
 
     def unlock(self, passphrase: str) -> None:
+        if self._identity != _file_identity(self.db_path):
+            self._replaced = True
+            raise StoreReplaced()
         found = _try_keys(self.db_path, self.params, passphrase)
         if found is None:
             raise WrongPassphrase()
@@ -625,9 +1017,11 @@ class Store:
                 "the passphrase is right, but the first page of the database cannot be read",
             )
         key, typed_form = found
-        self._key = key
-        self.engine = _make_engine(self.db_path, key)
-        self._sessions.configure(bind=self.engine)
+        self._drop_engine()  # unlocking an unlocked store: the old pool and key go first
+        old_key, self._key = self._key, bytearray(key)
+        if old_key is not None:
+            old_key[:] = bytes(len(old_key))
+        self._open_engine()
         self._after_unlock(passphrase, typed_form)
 
     def check_passphrase(self, passphrase: str) -> bool:
@@ -640,37 +1034,51 @@ class Store:
         self._lock.release()
 
     # ---- passphrase change -------------------------------------------------------------------
-    def change_passphrase(self, old: str, new: str, progress: Progress = _quiet) -> None:
-        """Re-encrypt under a new passphrase and a new salt.
+    def change_passphrase(
+        self, old: str, new: str, progress: Progress = _quiet
+    ) -> KeptCopiesResult:
+        """Re-encrypt under a new passphrase and a new salt, and the copies in backups/ with it.
 
         The database is exported to a new file under the new key; only when that copy is
         complete and synced are the files swapped, so an interruption leaves a working store.
+        Returns (and keeps in `last_kept_rekey`) what was done to the kept copies.
         """
         if not self.check_passphrase(old):
             raise WrongPassphrase("The current passphrase is not right.")
         problem = policy_problem(new)
         if problem:
             raise StoreError(problem)
-        self._rekey(new, progress)
+        return self._rekey(new, progress)
 
-    def _rekey(self, new: str, progress: Progress = _quiet) -> None:
-        """Re-encrypt under `new` (NFC-normalised by derive_key), a new salt and key check."""
+    def _rekey(self, new: str, progress: Progress = _quiet) -> KeptCopiesResult:
+        """Re-encrypt under `new` (NFC-normalised by derive_key), a new salt and key check;
+        then the copies in backups/ (`last_kept_rekey` says what was done to them)."""
         progress(5, "Deriving the new key")
         new_params = self.params.with_new_salt()
         new_key = derive_key(new, new_params)
         new_params = new_params.with_key_check(new_key)
         staging = self.folder / (DB_NAME + ".rekey")
-        progress(30, "Re-encrypting the store")
-        _export_copy(self.engine, staging, new_key)
-        _connect_raw(staging, new_key).close()
-        progress(80, "Swapping in the re-encrypted store")
-        self._swap_in(staging, new_params, new_key)
+        old_params, old_key = self.params, self._key_copy()
+        try:
+            with self._writes_held():  # no write may land in the file being copied and replaced
+                progress(30, "Re-encrypting the store")
+                _export_copy(self.engine, staging, new_key)
+                _connect_raw(staging, new_key).close()
+                progress(80, "Swapping in the re-encrypted store")
+                self._swap_in(staging, new_params, new_key)
+            result = self._rekey_kept_copies(old_params, old_key, new_params, new_key, progress)
+        finally:
+            old_key[:] = bytes(len(old_key))
+        self.last_kept_rekey = result
         progress(100, "Passphrase changed")
+        return result
 
     # ---- backup and restore ------------------------------------------------------------------
     def backup_to(self, target: Path | str, progress: Progress = _quiet) -> Path:
         """Write an encrypted backup (the database under the current key, plus the key
         parameters) to `target`. The same passphrase opens it."""
+        if self.engine is None:
+            raise StoreLocked()
         target = Path(target)
         if target.suffix != BACKUP_SUFFIX:
             target = target.with_name(target.name + BACKUP_SUFFIX)
@@ -706,57 +1114,370 @@ class Store:
     ) -> None:
         """Replace this store with a backup, after checking the file and its passphrase.
 
-        Nothing is replaced until the backup has been unpacked, unlocked and checked; the store
-        being replaced is kept in backups/ first.
+        Nothing is replaced until the backup has been checked whole (`_unpack_backup`: its
+        members, their sizes, the manifest), unpacked, unlocked and passed SQLite's
+        integrity and foreign-key checks; the store being replaced is kept in backups/ first.
         """
         backup = Path(backup)
+        name = shown_name(backup)
         progress(5, "Checking the backup file")
         staging_db = self.folder / "restore.db.tmp"
         staging_header = self.folder / "restore.params.tmp"
         try:
-            try:
-                with zipfile.ZipFile(backup) as zf:
-                    manifest = json.loads(zf.read("manifest.json"))
-                    if manifest.get("format") != BACKUP_FORMAT:
-                        raise BackupInvalid(f"{backup.name} is not a Drop-in Desk backup.")
-                    _refuse_unknown_revision(manifest.get("schema_revision"))
-                    with zf.open(DB_NAME) as src, open_private(staging_db, "wb") as dst:
-                        shutil.copyfileobj(src, dst)
-                    staging_header.write_bytes(zf.read(HEADER_NAME))
-            except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-                raise BackupInvalid(
-                    f"{backup.name} is not a Drop-in Desk backup, or it is damaged."
-                ) from exc
+            manifest = _unpack_backup(backup, staging_db, staging_header, self._room_for_restore())
+            _refuse_unknown_revision(manifest.get("schema_revision"))
             params = read_header(staging_header, label="the backup's store.params.json")
+            problem = _page1_problem(staging_db)
+            if problem:
+                raise BackupInvalid(f"{name} is damaged (its database: {problem}).")
             progress(25, "Checking the passphrase")
             key = derive_key(passphrase, params)
             try:
                 conn = _connect_raw(staging_db, key)
             except WrongPassphrase:
                 raise WrongPassphrase("That passphrase does not open this backup.") from None
+            except StoreDamaged:
+                raise BackupInvalid(f"{name} is damaged: its database cannot be read.") from None
+            progress(30, "Checking the backup's records")
             try:
-                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-                check = conn.execute("PRAGMA quick_check").fetchone()[0]
+                _check_restored_db(conn, name)
                 revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            except sqlcipher.DatabaseError as exc:
-                raise BackupInvalid(f"{backup.name} is damaged: {exc}") from None
+            except sqlcipher.DatabaseError:
+                raise BackupInvalid(
+                    f"{name} is damaged: its database cannot be read whole. Nothing was replaced."
+                ) from None
             finally:
                 conn.close()
-            if app_id != APPLICATION_ID or check != "ok" or revision is None:
-                raise BackupInvalid(f"{backup.name} is damaged or is not a Drop-in Desk store.")
+            if revision is None:
+                raise BackupInvalid(f"{name} is damaged or is not a Drop-in Desk store.")
             # The manifest may say anything: the database's own revision decides.
             _refuse_unknown_revision(revision[0], missing_ok=False)
-            progress(50, "Keeping a copy of the current store")
-            self._keep_copy("before-restore")
-            progress(70, "Replacing the store")
-            self._swap_in(staging_db, params, key)
-            progress(85, "Bringing the schema up to date")
-            self._migrate_if_needed()
+            with self._writes_held():  # no write may land in the store being replaced
+                progress(50, "Keeping a copy of the current store")
+                self._keep_copy("before-restore")
+                progress(70, "Replacing the store")
+                self._swap_in(staging_db, params, key)
+                progress(85, "Bringing the schema up to date")
+                self._migrate_if_needed()
             progress(100, "Restored")
         finally:
             for leftover in (staging_db, staging_header):
                 if leftover.exists():
                     leftover.unlink()
+
+    def _room_for_restore(self) -> int:
+        """Bytes a restored database may take: the free space in the data folder, less the
+        copy of the current store taken first and a margin."""
+        try:
+            free = shutil.disk_usage(self.folder).free
+            current = self.db_path.stat().st_size
+        except OSError:
+            return MAX_RESTORE_DB_BYTES
+        return max(0, free - current - RESTORE_SPACE_MARGIN)
+
+
+# ---- kept copies: erasure and re-keying ------------------------------------------------------
+def _stamps(value: str | None) -> list[str]:
+    try:
+        stamps = json.loads(value or "[]")
+    except ValueError:
+        return []
+    return [s for s in stamps if isinstance(s, str)] if isinstance(stamps, list) else []
+
+
+def _open_copy_with(copy: Path, params_file: Path, key: bytearray, params: KdfParams) -> None:
+    """Check that `key` opens a kept copy (StoreError when it does not: made under another
+    passphrase, or damaged). Key parameters that do not match the key that opens it (left so
+    by a kill in the middle of re-keying, see `_rekey_copy`) are set right to `params`."""
+    try:
+        _connect_raw(copy, key).close()
+    except StoreError:
+        raise StoreError(f"{copy.name} cannot be opened with the store's key.") from None
+    try:
+        held = read_header(params_file, label=f"{copy.name}'s key parameters")
+    except StoreError:
+        held = None
+    if held is None or held.salt_hex != params.salt_hex:
+        write_header(params_file, params)
+
+
+def _erase_in_copy(
+    copy: Path,
+    store_params: KdfParams,
+    key: bytearray,
+    pending: dict[int, list[str]],
+    adviser: str,
+) -> bool:
+    """Delete the pending clients from one kept copy; True when it held any of them."""
+    from sqlalchemy import select
+
+    from desktop.store import repository
+    from desktop.store.models import Client
+
+    _open_copy_with(copy, backups.params_of(copy), key, store_params)
+    engine = _make_engine(copy, key)
+    try:
+        head = current_revision(engine) == head_revision()
+        with engine.connect() as conn:
+            present = {
+                cid
+                for cid, stamps in pending.items()
+                if _holds(conn.execute(select(Client.created_at).where(Client.id == cid)), stamps)
+            }
+        if not present:
+            return False
+        if head:
+            with Session(engine) as session, session.begin():
+                for cid in present:
+                    repository.delete_client(session, cid, adviser)
+        else:  # an older schema: the same deletion, by the foreign keys' ON DELETE CASCADE
+            with engine.begin() as conn:
+                has_settings = conn.exec_driver_sql(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'settings'"
+                ).scalar()
+                for cid in present:
+                    conn.exec_driver_sql("DELETE FROM clients WHERE id = ?", (cid,))
+                    if has_settings:  # the client's drafts (desktop.store.drafts), old and new
+                        conn.exec_driver_sql(
+                            "DELETE FROM settings WHERE key = ? OR key LIKE ?",
+                            (f"{repository.DETAILS_DRAFT_PREFIX}{cid}", f"draft.{cid}.%"),
+                        )
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            raw.execute("VACUUM")  # freed pages go; the file is rebuilt without them
+            left = raw.execute(
+                f"SELECT count(*) FROM clients WHERE id IN ({','.join('?' * len(present))})",
+                tuple(present),
+            ).fetchone()[0]
+            if left or raw.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise StoreError(f"{copy.name} could not be rewritten.")
+    finally:
+        engine.dispose()
+    _fsync_file(copy)
+    return True
+
+
+def _holds(rows, stamps: list[str]) -> bool:  # noqa: ANN001 - a SQLAlchemy result
+    """The copy's row for this id is the erased client (any of `stamps`; no stamps: any)."""
+    row = rows.first()
+    if row is None:
+        return False
+    if not stamps:
+        return True
+    created = row[0]
+    return created is not None and created.isoformat() in stamps
+
+
+def _rekey_copy(
+    copy: Path,
+    old_params: KdfParams,
+    old_key: bytearray,
+    new_params: KdfParams,
+    new_key: bytes,
+) -> bool:
+    """Re-encrypt one kept copy under `new_key`; False when it already was."""
+    params_file = backups.params_of(copy)
+    try:
+        params = read_header(params_file, label=f"{copy.name}'s key parameters")
+    except StoreError:
+        params = None
+    if params is not None and params.salt_hex == new_params.salt_hex:
+        return False
+    key = old_key
+    _open_copy_with(copy, params_file, key, old_params)
+    partial = copy.with_name(copy.name + backups.PARTIAL_SUFFIX)
+    engine = _make_engine(copy, key)
+    try:
+        _export_copy(engine, partial, new_key)
+    finally:
+        engine.dispose()
+    try:
+        _connect_raw(partial, new_key).close()
+        for suffix in ("-wal", "-shm"):  # the old file's journal must never meet the new one
+            copy.with_name(copy.name + suffix).unlink(missing_ok=True)
+        os.replace(partial, copy)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    # A kill here leaves the copy under the new key with the old parameters: it opens with the
+    # store's key all the same, and the next erasure or re-keying sets them right
+    # (_open_copy_with).
+    write_header(params_file, new_params)
+    return True
+
+
+def _delete_copy(copy: Path) -> bool:
+    try:
+        backups.delete_kept(copy)
+    except OSError:
+        return False
+    return True
+
+
+# ---- checking a backup before anything is replaced ---------------------------------------------
+#: What a backup file holds, and nothing else: backup_to writes exactly these three members.
+BACKUP_MEMBERS = ("manifest.json", HEADER_NAME, DB_NAME)
+#: The manifest and the key parameters are a few hundred bytes.
+MANIFEST_LIMIT = 64 * 1024
+BACKUP_HEADER_LIMIT = 64 * 1024
+#: A store of tens of thousands of clients with years of bank statements is a few hundred MB.
+MAX_RESTORE_DB_BYTES = 8 * 1024**3
+#: backup_to stores members uncompressed, and an encrypted database does not compress: a member
+#: more than this many times its compressed size is an archive bomb.
+MAX_COMPRESSION_RATIO = 20
+#: Members smaller than this are not held to the ratio (a JSON manifest compresses well).
+RATIO_FREE_BYTES = 1024 * 1024
+#: Space left free on the disk after a restore.
+RESTORE_SPACE_MARGIN = 64 * 1024 * 1024
+_ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1024**2:,.0f} MB" if count >= 1024**2 else f"{max(1, count // 1024)} KB"
+
+
+def _unpack_backup(backup: Path, staging_db: Path, staging_header: Path, room: int) -> dict:
+    """Check a backup file's shape before reading any of it whole, then unpack the database
+    and the key parameters to the staging names; returns the manifest.
+
+    Refused (BackupInvalid, naming the file and what is wrong; nothing is written but the
+    staging files, which the caller removes): not a regular file; not a zip; any member but
+    the three backup_to writes, a name twice, a folder, a path; an encrypted member or an
+    unknown compression; a manifest or key parameters over 64 KB; a database bigger than
+    MAX_RESTORE_DB_BYTES or than the free disk space; a member that inflates more than
+    MAX_COMPRESSION_RATIO times (an archive bomb); a member that holds more than its header
+    declares (read with a limit, so a lying header does not help); a manifest that is not a
+    JSON object of the expected fields."""
+    name = shown_name(backup)
+    not_backup = f"{name} is not a Drop-in Desk backup, or it is damaged."
+    try:
+        fd = open_regular(backup, "backup file")
+    except FileReadProblem as exc:
+        raise BackupInvalid(f"{exc}.") from None
+    try:
+        with os.fdopen(fd, "rb") as fh, zipfile.ZipFile(fh) as zf:
+            members = zf.infolist()
+            names = [m.filename for m in members]
+            unexpected = [n for n in names if n not in BACKUP_MEMBERS]
+            if unexpected or len(names) != len(set(names)):
+                raise BackupInvalid(
+                    f"{name} is not a Drop-in Desk backup: it holds files a backup does not "
+                    "(a backup holds manifest.json, store.params.json and store.db only)."
+                )
+            if sorted(names) != sorted(BACKUP_MEMBERS):
+                raise BackupInvalid(f"{name} is not a Drop-in Desk backup: a part is missing.")
+            info = {m.filename: m for m in members}
+            for member in members:
+                _check_member(name, member)
+            limits = {"manifest.json": MANIFEST_LIMIT, HEADER_NAME: BACKUP_HEADER_LIMIT}
+            for member_name, limit in limits.items():
+                if info[member_name].file_size > limit:
+                    raise BackupInvalid(
+                        f"{name} is not a Drop-in Desk backup: its {member_name} is "
+                        f"{_megabytes(info[member_name].file_size)}, more than the "
+                        f"{_megabytes(limit)} it can be."
+                    )
+            size = info[DB_NAME].file_size
+            if size > MAX_RESTORE_DB_BYTES:
+                raise BackupInvalid(
+                    f"{name} is not a Drop-in Desk backup: its database is {_megabytes(size)}, "
+                    f"more than the {_megabytes(MAX_RESTORE_DB_BYTES)} a store can be."
+                )
+            if size > room:
+                raise BackupInvalid(
+                    f"There is not enough free disk space to restore {name}: its database is "
+                    f"{_megabytes(size)}. Free some space and try again. Nothing was replaced."
+                )
+            manifest = _parse_manifest(name, _read_member(zf, info["manifest.json"], name))
+            header = _read_member(zf, info[HEADER_NAME], name)
+            with open_private(staging_db, "wb") as dst:
+                _read_member(zf, info[DB_NAME], name, into=dst)
+            with open_private(staging_header, "wb") as dst:
+                dst.write(header)
+    except BackupInvalid:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+        raise BackupInvalid(not_backup) from None
+    return manifest
+
+
+def _check_member(name: str, member: zipfile.ZipInfo) -> None:
+    if member.is_dir() or member.flag_bits & 0x1 or member.compress_type not in _ZIP_METHODS:
+        raise BackupInvalid(
+            f"{name} is not a Drop-in Desk backup: {member.filename} is stored in a way "
+            "backups never are (encrypted, a folder, or an unknown compression)."
+        )
+    if member.file_size > RATIO_FREE_BYTES and member.file_size > MAX_COMPRESSION_RATIO * max(
+        1, member.compress_size
+    ):
+        raise BackupInvalid(
+            f"{name} is not a Drop-in Desk backup: {member.filename} would unpack to "
+            f"{_megabytes(member.file_size)} from {_megabytes(member.compress_size)} "
+            "(an archive bomb). It was not unpacked."
+        )
+
+
+def _read_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, into=None) -> bytes:  # noqa: ANN001
+    """A member's bytes (or written to `into`), never more than its declared size: one byte
+    more and it is refused, whatever the archive's headers say."""
+    chunks: list[bytes] = []
+    total = 0
+    with zf.open(member) as src:
+        while True:
+            chunk = src.read(min(1 << 20, member.file_size + 1 - total))
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > member.file_size:
+                raise BackupInvalid(
+                    f"{name} is damaged: {member.filename} holds more than its header says. "
+                    "It was not unpacked."
+                )
+            if into is None:
+                chunks.append(chunk)
+            else:
+                into.write(chunk)
+    if total != member.file_size:
+        raise BackupInvalid(f"{name} is damaged: {member.filename} is cut short.")
+    return b"".join(chunks)
+
+
+def _parse_manifest(name: str, data: bytes) -> dict:
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BackupInvalid(f"{name} is damaged: its manifest.json is not JSON.") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
+        raise BackupInvalid(f"{name} is not a Drop-in Desk backup.")
+    for field in ("created", "app_version"):
+        if field in manifest and not isinstance(manifest[field], str):
+            raise BackupInvalid(f"{name} is damaged: its manifest's {field} is not text.")
+    return manifest
+
+
+def _check_restored_db(conn: sqlcipher.Connection, name: str) -> None:
+    """The unpacked database is a Drop-in Desk store and whole: its application id, SQLite's
+    full integrity check (every page, every index entry: quick_check skips the indexes) and
+    no row pointing at a row that is not there."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        raise BackupInvalid(f"{name} is damaged or is not a Drop-in Desk store.")
+    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    if rows != [("ok",)]:
+        raise BackupInvalid(
+            f"{name} is damaged: its database fails SQLite's integrity check "
+            f"({_plural(len(rows), 'problem')}). Nothing was replaced."
+        )
+    orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if orphans:
+        raise BackupInvalid(
+            f"{name} is damaged: {_plural(len(orphans), 'record')} in its database "
+            "point at records that are not there. Nothing was replaced."
+        )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _refuse_unknown_revision(revision: object, missing_ok: bool = True) -> None:

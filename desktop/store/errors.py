@@ -34,3 +34,35 @@ class BackupInvalid(StoreError):
 
 class NotFound(StoreError):
     pass
+
+
+class StoreLocked(StoreError):
+    """The store was locked (or closed) while, or before, this work used it."""
+
+    def __init__(self, message: str = "The store is locked. Unlock it and try again.") -> None:
+        super().__init__(message)
+
+
+class StoreBusy(StoreError):
+    """Another task held the store for longer than a write may wait: nothing was written."""
+
+    def __init__(
+        self,
+        message: str = (
+            "The store is busy with another task (a restore, a passphrase change or a long "
+            "import). Nothing was saved; try again in a moment."
+        ),
+    ) -> None:
+        super().__init__(message)
+
+
+class StoreReplaced(StoreError):
+    """store.db at the path is no longer the file this process opened (another program replaced
+    or moved it): nothing more is written, so nothing goes into a file no one will read."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The store file was replaced by another program while Drop-in Desk had it open, so "
+            "nothing more is written to it (this change was not saved). Close Drop-in Desk and "
+            "open it again."
+        )

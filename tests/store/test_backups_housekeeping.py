@@ -63,7 +63,9 @@ def test_a_kept_copy_still_holds_an_erased_client_until_deleted(store, folder, t
     assert store.delete_kept_copies() == 0
 
 
-def test_after_a_passphrase_change_kept_copies_open_with_the_old_one(store, tmp_path):
+def test_after_a_passphrase_change_kept_copies_open_with_the_new_one_only(store, tmp_path):
+    """Issue 15 point 4 turned this round: the copies used to keep opening with the old
+    passphrase; a passphrase change now re-encrypts them (tests/store/test_kept_copies_reached)."""
     add_client(store)
     store.restore_from(store.backup_to(tmp_path / "b1"), PASSPHRASE)
     store.restore_from(store.backup_to(tmp_path / "b2"), PASSPHRASE)
@@ -71,9 +73,9 @@ def test_after_a_passphrase_change_kept_copies_open_with_the_old_one(store, tmp_
     kept = store.kept_copies()
     assert len(kept) == 2
     for copy in kept:
-        assert names_in_copy(copy, PASSPHRASE) == [SECRET_NAME]
+        assert names_in_copy(copy, NEW_PASSPHRASE) == [SECRET_NAME]
         with pytest.raises(WrongPassphrase):
-            _connect_raw(copy, derive_key(NEW_PASSPHRASE, read_header(params_of(copy))))
+            _connect_raw(copy, derive_key(PASSPHRASE, read_header(params_of(copy))))
     assert store.delete_kept_copies() == 2
     assert store.kept_copies() == []
     assert client_names(store) == [SECRET_NAME]  # the store itself is untouched
