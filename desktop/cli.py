@@ -29,6 +29,7 @@ from pathlib import Path
 
 PASSPHRASE_ENV = "DROPIN_DESK_PASSPHRASE"
 ADVISER_ENV = "DROPIN_DESK_ADVISER"
+DATA_DIR_ENV = "DROPIN_DESK_DATA_DIR"  # read by desktop.store.paths.default_data_dir
 EXIT_PROBLEM = 2
 #: No message echoes more than this many characters of an argument (as in desktop.rules.history).
 ECHO_LIMIT = 80
@@ -50,6 +51,20 @@ def _quote(text: str) -> str:
 
 def _cut(text: str) -> str:
     return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 3] + "..."
+
+
+#: The largest client number: SQLite keeps integers in 64 bits.
+_LARGEST_ID = 2**63 - 1
+
+
+def _client_number(text: str) -> int:
+    """--client: a client number (1, 2, ...). Anything else, or a number too large to be one
+    (9223372036854775808 overflowed into SQLite: "internal error"), is a usage error that
+    says so, echoing at most ECHO_LIMIT characters."""
+    value = text.strip()
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= _LARGEST_ID:
+        return int(value)
+    raise argparse.ArgumentTypeError(f"{_cut(text)} is not a client number")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,11 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
     p_import.add_argument("case", metavar="CASE.json", help="history JSON file ('-' for stdin)")
 
     p_export = sub.add_parser("export", parents=[data_dir], help="print a client's history JSON")
-    p_export.add_argument("--client", type=int, required=True, metavar="ID", help="client id")
+    p_export.add_argument(
+        "--client", type=_client_number, required=True, metavar="ID", help="client id"
+    )
     p_export.add_argument(
         "--full",
         action="store_true",
         help="include details, household, case notes and audit trail (subject access copy)",
+    )
+    p_export.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the JSON to FILE (readable by you only, written whole or not at all) "
+        "instead of printing it",
     )
 
     # What `assess` and `report` read alike: the history and the question asked of it.
@@ -218,7 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--list", action="store_true", help="print the checklists, one a line: id and title"
     )
     p_checklist.add_argument(
-        "--client", type=int, metavar="ID", help="the client the handout is for (opens the store)"
+        "--client",
+        type=_client_number,
+        metavar="ID",
+        help="the client the handout is for (opens the store)",
     )
     p_checklist.add_argument(
         "--large-print", action="store_true", help="large print: 18 pt text, larger headings"
@@ -245,13 +271,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _out_path(value: str, example: str) -> Path:
-    """--out checked before any work: its folder exists and it is not a folder itself."""
+    """--out checked before any work: its folder exists, and it is a regular file or nothing
+    yet (not a folder, and never a device, pipe or socket: see
+    desktop.printing.common.writable_target)."""
+    from desktop.printing.common import WriteProblem, writable_target
+
     out = Path(value)
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise _CliProblem(f"--out: the folder {_clip(str(folder))} does not exist")
     if out.is_dir():
         raise _CliProblem(f"--out: {_clip(str(out))} is a folder; give a file name like {example}")
+    try:
+        writable_target(out, f"a file name like {example}")
+    except WriteProblem as exc:
+        raise _CliProblem(f"--out: {exc}") from None
     return out
 
 
@@ -467,12 +501,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from desktop.rules.history import HistoryError
     from desktop.rules.history import clip as clip_text
 
-    out = Path(args.out)
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise _CliProblem(f"--out: the folder {_clip(str(folder))} does not exist")
-    if out.is_dir():
-        raise _CliProblem(f"--out: {_clip(str(out))} is a folder; give a file name like report.pdf")
+    out = _out_path(args.out, "report.pdf")
     on = parse_date_option("--on", args.on)
     today = parse_date_option("--today", args.today)
     data = read_case_json(args.case)
@@ -518,32 +547,74 @@ def _fail(message: str) -> int:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
+    """--data-dir, else $DROPIN_DESK_DATA_DIR, else the per-user data folder. A file where
+    the folder (or a folder above it) should be is a one-line problem naming the option, not
+    an "internal error" from deep in the store."""
     from desktop.store.paths import default_data_dir
 
     given = getattr(args, "data_dir", None)
-    return Path(given) if given else default_data_dir()
+    if given:
+        folder, option = Path(given), "--data-dir"
+    else:
+        folder = default_data_dir()
+        option = DATA_DIR_ENV if os.environ.get(DATA_DIR_ENV) else "the data folder"
+    for place in (folder, *folder.parents):
+        try:
+            if place.is_dir():
+                break
+            if place.exists() or place.is_symlink():
+                inside = "" if place == folder else f" (it would hold {_clip(str(folder))})"
+                raise _CliProblem(f"{option}: {_clip(str(place))} is a file, not a folder{inside}")
+        except OSError:
+            break  # not allowed to look: the store says what is wrong
+    return folder
 
 
 def _passphrase(confirm: bool = False) -> str:
     """The passphrase from the environment or a prompt. `confirm` (a new passphrase, for
     `init`): it must meet the policy the window uses (desktop.store.passphrase), checked
-    before asking for it a second time."""
+    before asking for it a second time. Text that is not UTF-8 is refused here, in words:
+    the key derivation cannot encode it (it was an "internal error")."""
     from desktop.store.passphrase import policy_problem
 
-    value = os.environ.get(PASSPHRASE_ENV)
-    if value is None:
+    from_environment = PASSPHRASE_ENV in os.environ
+    if from_environment:
+        value = os.environ[PASSPHRASE_ENV]
+        if not _is_text(value):  # bytes that are not UTF-8 arrive as lone surrogates
+            raise _CliProblem(f"{PASSPHRASE_ENV} is not valid text (UTF-8)")
+        if not confirm:
+            return value
+    else:
         if not sys.stdin.isatty():
             raise _CliProblem(f"no passphrase: set {PASSPHRASE_ENV} or run from a terminal")
-        value = getpass.getpass("Store passphrase: ")
-    elif not confirm:
-        return value
+        value = _prompt("Store passphrase: ")
     if confirm:
         problem = policy_problem(value)
         if problem:
             raise _CliProblem(problem)
-        if PASSPHRASE_ENV not in os.environ and getpass.getpass("Type it again: ") != value:
+        if not from_environment and _prompt("Type it again: ") != value:
             raise _CliProblem("the two passphrases do not match")
     return value
+
+
+def _prompt(question: str) -> str:
+    """A passphrase typed at the terminal (not echoed), refused when it is not UTF-8 text."""
+    try:
+        value = getpass.getpass(question)
+    except UnicodeDecodeError:
+        value = "\udcff"  # the terminal's bytes were not text: refused below
+    if not _is_text(value):
+        raise _CliProblem("the passphrase typed is not valid text (UTF-8)")
+    return value
+
+
+def _is_text(value: str) -> bool:
+    """Whether `value` can be written as UTF-8 (no lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _CliProblem(Exception):
@@ -592,21 +663,9 @@ def _store_refusals() -> tuple[type[BaseException], ...]:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from desktop.importers.history_json import (
-        import_case,
-        load_json_text,
-        parse_case,
-        read_case_file,
-    )
+    from desktop.importers.history_json import import_case, read_case_file
 
-    if args.case == "-":
-        try:
-            text = sys.stdin.read()
-        except UnicodeDecodeError:
-            raise _CliProblem("standard input: cannot be read (it is not UTF-8 text)") from None
-        case = parse_case(load_json_text(text, "standard input"))
-    else:
-        case = read_case_file(args.case)
+    case = read_case_file(args.case)  # '-': standard input; both limited in size
     from desktop.rules.history import text_problem
 
     adviser = os.environ.get(ADVISER_ENV, "command line")
@@ -630,8 +689,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    """`dropin-desk export`: the history JSON on stdout, or with --out written to a file
+    readable by its owner only (0600 on POSIX), whole or not at all. A full copy sent to a
+    file by the shell (`> copy.json`) gets the umask's mode (usually readable by everyone):
+    a note on stderr says so and points to --out."""
     from desktop.importers.history_json import dumps, export_case
 
+    out = _out_path(args.out, "copy.json") if args.out else None  # before the passphrase
     refusals = _store_refusals()
     store = _open_store(args)
     try:
@@ -641,6 +705,21 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise _CliProblem(f"the store could not be read ({type(exc).__name__})") from None
     finally:
         store.close()
+    if out is not None:
+        from desktop.printing.common import WriteProblem, write_atomically
+
+        try:
+            write_atomically(out, dumps(data).encode("utf-8"))
+        except WriteProblem as exc:
+            raise _CliProblem(f"--out: {exc}") from None
+        print(out)
+        return 0
+    if args.full and _stdout_is_a_file_others_can_read():
+        print(
+            "dropin-desk: note: the subject access copy went to a file others on this "
+            "computer can read; use --out FILE to write it readable by you only",
+            file=sys.stderr,
+        )
     try:
         sys.stdout.write(dumps(data))
     except UnicodeEncodeError:  # a terminal that cannot show every character: escape them
@@ -648,6 +727,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
     return 0
+
+
+def _stdout_is_a_file_others_can_read() -> bool:
+    """Whether standard output is a regular file with group or other permissions (POSIX)."""
+    import stat
+
+    if os.name != "posix":
+        return False
+    try:
+        info = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind it (tests, embedding)
+        return False
+    return stat.S_ISREG(info.st_mode) and bool(info.st_mode & 0o077)
 
 
 def _run_gui(args: argparse.Namespace) -> int:

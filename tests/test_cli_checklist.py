@@ -36,8 +36,11 @@ def one_line(err: str) -> str:
 
 
 def text_of(path: Path) -> str:
+    """The handout's text, without the invisible isolates around typed values (U+2068 and
+    U+2069: tests/printing/test_bidi_text.py)."""
     reader = PdfReader(io.BytesIO(path.read_bytes()))
-    return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    return text.replace("\u2068", "").replace("\u2069", "")
 
 
 @pytest.fixture(autouse=True)

@@ -193,16 +193,20 @@ def test_a_10_megabyte_name_and_an_impossible_date_exit_2(data_dir, tmp_path):
     )
     bad = dict(CASE, person={"name": "Amira Testcase", "date_of_birth": "2024-13-01"})
     line = one_line_exit_2(run_cli("assess", str(write(tmp_path, "d.json", bad)), passphrase=None))
-    assert line == "person.date_of_birth: '2024-13-01' is not a real calendar date"
+    assert line == (
+        "person.date_of_birth: this is not a real calendar date (check the month and the day)"
+    )
     assert no_clients(data_dir)
 
 
 def test_control_and_bidi_characters_in_a_file_name_are_escaped(data_dir, tmp_path):
     path = tmp_path / "case\x1b[31m\u202e.json"
     line = one_line_exit_2(run_cli("import", str(path), "--data-dir", str(data_dir)))
-    assert line == (
-        "dropin-desk: case\\x1b[31m\\u202e.json: the file cannot be read (FileNotFoundError)"
+    assert line.startswith("dropin-desk: ")
+    assert line.endswith(
+        "case\\x1b[31m\\u202e.json: the history file cannot be read (No such file or directory)"
     )
+    assert "\x1b" not in line and "\u202e" not in line
 
 
 def test_a_lone_surrogate_in_the_adviser_name_is_refused_before_the_store(

@@ -114,7 +114,7 @@ def test_bad_input_is_one_line_exit_2_and_no_file(capsys, tmp_path, content, opt
 def test_missing_case_file(capsys, tmp_path):
     code, _out, err = run(capsys, tmp_path / "none.json", "--out", tmp_path / "r.pdf")
     assert code == 2
-    assert "cannot read the file" in one_line(err)
+    assert "none.json: the history file cannot be read" in one_line(err)
     assert listing(tmp_path) == []
 
 

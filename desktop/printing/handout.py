@@ -270,6 +270,31 @@ def _clean(text: str) -> str:
     return " ".join("".join(" " if ord(c) < 32 or c == "\x7f" else c for c in text).split())
 
 
+#: The bidirectional formatting characters: embeddings and overrides (U+202A-202E), isolates
+#: (U+2066-2069) and the direction marks (U+200E, U+200F, U+061C). In typed text they reorder
+#: what is printed: "Client: " + U+202E + "NAMOW SRM" came out as "Client: MRS WOMAN", and the
+#: override ran on into the words after it.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_FSI, _PDI = "\u2068", "\u2069"  # first strong isolate, pop directional isolate
+
+
+def without_bidi_controls(text: str | None) -> str:
+    """Typed text that is a paragraph of its own (the centre's name and contact, an item's
+    text, which may be one the adviser typed): its bidirectional controls taken out, so it
+    shows as typed."""
+    return _clean(BIDI_CONTROLS.sub("", text or ""))
+
+
+def typed(text: str | None) -> str:
+    """A value someone typed that is printed inside a sentence (the client's name after
+    "Client:", the adviser's after "with"): its bidirectional controls taken out, then the
+    value wrapped in a first-strong isolate. It keeps its own direction (an Arabic name reads
+    right to left on an English page, a Latin one left to right on an Arabic page) and never
+    moves the label, words or digits around it. Empty stays empty."""
+    value = without_bidi_controls(text)
+    return f"{_FSI}{value}{_PDI}" if value else ""
+
+
 def _said(sentence: str, text: str) -> bool:
     """Whether `text` already contains `sentence` (case, spacing and the full stop aside)."""
     key = " ".join(sentence.casefold().split()).rstrip(".!。۔")
@@ -491,7 +516,7 @@ def _section_order(lines: Sequence[HandoutLine]) -> list[str]:
 def _item_parts(pdf: _HandoutPDF, line: HandoutLine) -> list[tuple[str, bool]]:
     """The paragraphs of one item beside its box: its text, who gets it, when received."""
     words = pdf.words
-    parts = [(line.text, False)]
+    parts = [(without_bidi_controls(line.text), False)]
     parts.append((f"{words['who_provides']}: {words.provider(line.provider)}", False))
     if line.received_on is not None:
         parts.append((f"{words['received']} {words.long_date(line.received_on)}", False))
@@ -622,6 +647,11 @@ def build_handout(
     pdf.add_page()
 
     # Header: the centre, when known.
+    # Everything typed shows as typed: no bidirectional controls, and a value inside a
+    # sentence is isolated from the words around it (see `typed`).
+    client_name, adviser = typed(client_name), typed(adviser)
+    centre_name = without_bidi_controls(centre_name)
+    centre_contact = without_bidi_controls(centre_contact)
     if centre_name or centre_contact:
         pdf.para(centre_name, style.body, bold=True)
         pdf.para(centre_contact, style.body)
@@ -631,10 +661,10 @@ def build_handout(
 
     pdf.para(checklist.title_in(lang), style.title, bold=True)
     pdf.ln(style.gap)
-    if client_name.strip():
+    if client_name:
         pdf.para(f"{words['client']}: {client_name}", style.body, bold=True)
     made = f"{words['made_on']} {words.long_date(made_on)}"
-    if adviser.strip():
+    if adviser:
         made += f" {words['with']} {adviser}"
     pdf.para(made, style.body)
     pdf.ln(style.gap * 2)
@@ -680,9 +710,10 @@ def build_handout(
     if unwanted:
         _heading(pdf, words["not_needed"], style.h3, pdf.line_height(style.body))
         for line in unwanted:
-            h = pdf.para(line.text, style.body, dry_run=True)
+            text = without_bidi_controls(line.text)
+            h = pdf.para(text, style.body, dry_run=True)
             pdf.ensure_room(h)
-            pdf.para(line.text, style.body)
+            pdf.para(text, style.body)
             pdf.ln(style.gap)
 
     return bytes(pdf.output())

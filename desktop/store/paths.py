@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -41,9 +42,36 @@ def make_private(path: Path | str) -> None:
 
 def private_dir(folder: Path | str) -> Path:
     """Create `folder` (and its parents) if needed, and make `folder` itself owner-only."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_private_dirs(folder)
     make_private(folder)
+    return folder
+
+
+def make_private_dirs(folder: Path | str) -> Path:
+    """Create `folder` and every missing folder above it, each owner-only (0700 on POSIX)
+    whatever the umask: `mkdir(parents=True)` gives the parents it makes the umask's mode
+    (0777 under umask 000), so a `--data-dir a/b/c` left `a` and `b` open to everyone.
+    Folders that already exist are not touched (they may be the user's own, such as ~).
+    FileExistsError when `folder`, or a folder above it, is a file."""
+    folder = Path(folder)
+    missing: list[Path] = []
+    current = folder
+    while not current.is_dir():
+        if current.exists() or current.is_symlink():  # a file, or a link to nowhere
+            raise FileExistsError(errno.EEXIST, "it is a file, not a folder", str(current))
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=PRIVATE_DIR_MODE)
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+            continue  # made meanwhile by someone else: theirs, not ours to change
+        if os.name == "posix":
+            os.chmod(path, PRIVATE_DIR_MODE)
     return folder
 
 

@@ -12,8 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.store.crypto import passphrase_strength
-from desktop.store.passphrase import POLICY_HINT, normalise, policy_problem
+from desktop.store.passphrase import POLICY_HINT, assess, normalise
 
 
 class ChangePassphraseDialog(QDialog):
@@ -24,6 +23,8 @@ class ChangePassphraseDialog(QDialog):
         self.new = self._field("New passphrase")
         self.again = self._field("New passphrase again")
         self.hint = QLabel(POLICY_HINT)
+        self.hint.setWordWrap(True)  # the policy's sentences can be long
+        self.hint.setAccessibleName("New passphrase hint")
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
@@ -48,9 +49,7 @@ class ChangePassphraseDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.new.textChanged.connect(
-            lambda t: self.hint.setText(passphrase_strength(t)[1] if t else POLICY_HINT)
-        )
+        self.new.textChanged.connect(self._update_hint)
 
     def _field(self, name: str) -> QLineEdit:
         field = QLineEdit()
@@ -59,14 +58,18 @@ class ChangePassphraseDialog(QDialog):
         field.setMinimumWidth(280)
         return field
 
+    def _update_hint(self, text: str) -> None:
+        """The same judgement `_accept` applies, so the hint and the refusal agree."""
+        self.hint.setText(assess(text).hint if text else POLICY_HINT)
+
     def values(self) -> tuple[str, str]:
         return self.old.text(), self.new.text()
 
     def _accept(self) -> None:
         if not self.old.text():
             self.error.setText("Type the current passphrase.")
-        elif problem := policy_problem(self.new.text()):
-            self.error.setText(problem)
+        elif not (check := assess(self.new.text())).ok:
+            self.error.setText(check.hint)
         elif self.new.text() != self.again.text():
             self.error.setText("The two new passphrases are not the same.")
         elif normalise(self.new.text()) == normalise(self.old.text()):

@@ -15,14 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.store.crypto import passphrase_strength
-from desktop.store.passphrase import MIN_LENGTH, POLICY_HINT, policy_problem
+from desktop.store.passphrase import MIN_LENGTH, POLICY_HINT, assess
 
 __all__ = ["MIN_LENGTH", "CreateStorePage"]
 
 
 class CreateStorePage(QWidget):
-    #: Emitted with the chosen passphrase once both fields agree and it is long enough.
+    #: Emitted with the chosen passphrase once both fields agree and the policy accepts it.
     create_requested = Signal(str)
 
     def __init__(self, folder: str, parent: QWidget | None = None) -> None:
@@ -100,11 +99,14 @@ class CreateStorePage(QWidget):
         self.passphrase.setFocus()
 
     def _update_strength(self, text: str) -> None:
-        score, hint = passphrase_strength(text)
-        self.strength.setValue(score if text else 0)
+        """The meter and the hint, from the same judgement `_submit` applies (so the hint
+        never says "Good" to a passphrase the button then refuses)."""
+        check = assess(text)
+        score = check.score if text else 0
+        self.strength.setValue(score)
         colour = ["#b00020", "#d9730d", "#c9a400", "#4b8b3b", "#2e7d32"][score]
         self.strength.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
-        self.hint.setText(hint if text else POLICY_HINT)
+        self.hint.setText(check.hint if text else POLICY_HINT)
 
     def set_busy(self, busy: bool) -> None:
         for widget in (self.passphrase, self.confirm, self.create_button):
@@ -117,9 +119,9 @@ class CreateStorePage(QWidget):
 
     def _submit(self) -> None:
         first, second = self.passphrase.text(), self.confirm.text()
-        problem = policy_problem(first)
-        if problem:
-            self.show_error(problem)
+        check = assess(first)
+        if not check.ok:
+            self.show_error(check.hint)
             self.passphrase.setFocus()
             return
         if first != second:

@@ -1,5 +1,8 @@
 """Issue 10 point 6: on POSIX the data folder is 0700 and every file Drop-in Desk creates is
-0600, whatever the umask. (Windows: per-user %LOCALAPPDATA% ACLs; see desktop.store.paths.)"""
+0600, whatever the umask. (Windows: per-user %LOCALAPPDATA% ACLs; see desktop.store.paths.)
+
+Issue 15 point 2: every folder Drop-in Desk creates is 0700, the parents of a new data folder
+too (tests/printing/test_write_atomically.py: what is written over, and what is refused)."""
 
 import os
 import stat
@@ -9,6 +12,7 @@ import pytest
 from desktop.printing.common import write_atomically
 from desktop.store import repository
 from desktop.store.database import DB_NAME, HEADER_NAME, Store
+from desktop.store.paths import make_private_dirs, private_dir
 from desktop.store.repository import ClientDetails
 from tests.store.conftest import CHEAP_KDF, PASSPHRASE
 
@@ -88,3 +92,46 @@ def test_an_older_world_readable_store_is_tightened_on_open(tmp_path):
 def test_exports_written_by_the_printing_writer_are_owner_only(tmp_path, umask):
     out = write_atomically(tmp_path / "report.pdf", b"%PDF-1.4 fictional")
     assert mode(out) == 0o600
+
+
+# ---- issue 15 point 2: the folders above the data folder, and what is written over ----------
+
+
+def test_private_dir_makes_every_folder_it_creates_owner_only(tmp_path, umask):
+    os.chmod(tmp_path, 0o755)
+    folder = tmp_path / "a" / "b" / "c"
+    private_dir(folder)
+    for made in (tmp_path / "a", tmp_path / "a" / "b", folder):
+        assert mode(made) == 0o700, made  # under umask 000 the parents were 0777
+    assert mode(tmp_path) == 0o755  # a folder that was there already is not changed
+
+
+def test_a_store_in_a_new_nested_folder_has_owner_only_parents(tmp_path, umask):
+    folder = tmp_path / "centre" / "drop-in" / "data"
+    Store.create(folder, PASSPHRASE, CHEAP_KDF).close()
+    assert mode(tmp_path / "centre") == mode(tmp_path / "centre" / "drop-in") == 0o700
+    assert mode(folder) == 0o700
+
+
+def test_private_dir_refuses_a_file_on_the_way(tmp_path):
+    afile = tmp_path / "notes.txt"
+    afile.write_text("x")
+    for folder in (afile, afile / "data"):
+        with pytest.raises(FileExistsError) as info:
+            private_dir(folder)
+        assert info.value.filename == str(afile)
+    assert afile.read_text() == "x" and mode(afile) != 0o700
+
+
+def test_make_private_dirs_leaves_a_folder_made_meanwhile_alone(tmp_path, monkeypatch):
+    folder = tmp_path / "a"
+    real_mkdir = type(folder).mkdir
+
+    def racing_mkdir(self, mode=0o777, parents=False, exist_ok=False):
+        real_mkdir(self, 0o755)  # another process makes it first
+        os.chmod(self, 0o755)
+        raise FileExistsError(self)
+
+    monkeypatch.setattr(type(folder), "mkdir", racing_mkdir)
+    assert make_private_dirs(folder) == folder
+    assert mode(folder) == 0o755
