@@ -79,14 +79,19 @@ def _unique_key(stem: str, taken: set[str]) -> str:
 
 
 def review_files(
-    paths: Sequence[Path], application_date: date, threshold: Decimal | None = None
+    paths: Sequence[Path],
+    application_date: date,
+    threshold: Decimal | None = None,
+    formats: Sequence | None = None,
 ) -> tuple[StatementReview, list[Txn], list[Account]]:
     """Read every file (one account each) and run the statement checks on them together, so
     transfers between the files are matched.
 
     Raises the importer's StatementFileError (file, line and column) for a file that cannot be
     read as a statement and ReadProblem for one that cannot be opened; nothing is kept from a
-    batch with a bad file. `threshold` None: the standard figure from resources/rules."""
+    batch with a bad file. `threshold` None: the standard figure from resources/rules.
+    `formats`: the CSV layouts to recognise (None: the packaged ones; the command line adds
+    the layouts saved in the data folder, see `load_formats_reporting`)."""
     from desktop.assess import load_figures, statement_vocabulary
     from desktop.importers.bank_csv import read_statement, to_txns
     from desktop.rules.statements import review
@@ -101,7 +106,7 @@ def review_files(
         if path.is_dir():
             raise ReadProblem(f"{path}: is a folder, not a statement file")
         try:
-            statement = read_statement(path)
+            statement = read_statement(path, formats=formats)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise ReadProblem(f"{path}: cannot read the file ({reason})") from None

@@ -189,13 +189,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_annotate = sub.add_parser(
         "annotate",
+        parents=[data_dir],
         help="check bank statement files for a fee waiver; make the annotation sheet (PDF) "
         "or print the flagged lines as JSON",
         description="Read bank statement files (CSV or OFX, one account each), find the lines "
         "the Home Office expects explained (large, regular, cash, money from people, "
         "transfers) and check that the statements cover the months required before the "
         "application. --out writes the annotation sheet (landscape A4 PDF) whole or not at "
-        "all; --json prints the flags and coverage. Needs no store and no passphrase.",
+        "all; --json prints the flags and coverage. Needs no store and no passphrase; the "
+        "bank layouts saved in the data folder's bank_formats/ are recognised too.",
     )
     p_annotate.add_argument(
         "files", nargs="+", metavar="FILE", help="bank statement file (.csv, .txt, .ofx, .qfx)"
@@ -289,6 +291,21 @@ def _out_path(value: str, example: str) -> Path:
     return out
 
 
+def _statement_formats(args: argparse.Namespace) -> list:
+    """The packaged bank layouts and those saved in the data folder's bank_formats/ (made
+    with "Save as layout…" in the window). A saved layout that cannot be used is left out
+    with a note on stderr naming it; the others still work. Reading them needs no passphrase
+    (they hold column names and formats only)."""
+    from desktop.importers.bank_csv import load_formats_reporting
+    from desktop.importers.bank_formats import user_formats_dir
+
+    saved = user_formats_dir(_data_dir(args))
+    formats, warnings = load_formats_reporting(*([saved] if saved.is_dir() else []))
+    for warning in warnings:
+        print(f"dropin-desk: note: {warning}", file=sys.stderr)
+    return formats
+
+
 def _cmd_annotate(args: argparse.Namespace) -> int:
     """`dropin-desk annotate`: statement files -> the checks -> JSON on stdout and/or the
     annotation sheet written beside --out and renamed over it (never a partial file)."""
@@ -312,8 +329,11 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
             threshold = parse_threshold(args.threshold)
         except ValueError as exc:
             raise _CliProblem(f"--threshold: {exc}") from None
+    formats = _statement_formats(args)
     try:
-        review, txns, _accounts = review_files([Path(f) for f in args.files], on, threshold)
+        review, txns, _accounts = review_files(
+            [Path(f) for f in args.files], on, threshold, formats
+        )
     except (StatementFileError, ReadProblem) as exc:
         raise _CliProblem(_clip_lines(str(exc))) from None
     except FiguresError as exc:

@@ -313,3 +313,46 @@ def test_flags_json_money_is_strings(tmp_path):
         assert isinstance(flag["amount"], str)
         Decimal(flag["amount"])  # exact
         assert flag["balance"] is None or isinstance(flag["balance"], str)
+
+
+def test_a_bad_saved_layout_is_named_on_stderr_and_the_files_still_read(tmp_path, capsys):
+    """Issue 15: one bad file in bank_formats/ made every import fail, blaming the statement.
+    annotate reads the layouts saved in the data folder, leaves a bad one out and names it."""
+    data = tmp_path / "data"
+    (data / "bank_formats").mkdir(parents=True)
+    (data / "bank_formats" / "broken_layout.toml").write_text("this is [not toml", "utf-8")
+    statement = write_monzo(tmp_path)
+    code = cli.main(
+        ["annotate", str(statement), "--application-date", APP, "--json", "--data-dir", str(data)]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "broken_layout.toml" in err
+    assert json.loads(out)["flags"]
+
+
+def test_a_layout_saved_in_the_data_folder_is_recognised(tmp_path, capsys):
+    data = tmp_path / "data"
+    statement = tmp_path / "own_bank.csv"
+    lines = ["When,What,Money,Left"] + [
+        f"0{m}/01/2026,RENT PAYMENT,-650.00,{1000 + m}.00" for m in range(1, 4)
+    ]
+    statement.write_text("\n".join(lines) + "\n", "utf-8")
+    assert cli.main(["annotate", str(statement), "--application-date", APP, "--json"]) == 2
+    assert "own_bank.csv" in capsys.readouterr().err  # no packaged layout knows it
+
+    (data / "bank_formats").mkdir(parents=True)
+    (data / "bank_formats" / "own_bank.toml").write_text(
+        'key = "own_bank"\nname = "Own bank"\nbank = "Own bank"\n'
+        'header = ["When", "What", "Money", "Left"]\n'
+        'source = "saved with Save as layout"\nverified = false\n\n'
+        '[columns]\ndate = "When"\ndescription = ["What"]\namount = "Money"\n'
+        'balance = "Left"\ndate_formats = ["%d/%m/%Y"]\nnegate = false\n',
+        "utf-8",
+    )
+    code = cli.main(
+        ["annotate", str(statement), "--application-date", APP, "--json", "--data-dir", str(data)]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert len(json.loads(out)["accounts"]) == 1

@@ -207,26 +207,3 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def passphrase_strength(passphrase: str) -> tuple[int, str]:
-    """A rough 0-4 score and hint. Long passphrases beat clever ones, so length dominates.
-    Score 0 is exactly what the policy refuses (desktop.store.passphrase)."""
-    from desktop.store.passphrase import MIN_LENGTH, POLICY_HINT
-
-    passphrase = normalise(passphrase)
-    length = len(passphrase)
-    classes = sum(
-        any(test(ch) for ch in passphrase)
-        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    )
-    words = len([w for w in passphrase.split() if w])
-    if length < MIN_LENGTH:
-        return 0, f"Too short: {POLICY_HINT[0].lower()}{POLICY_HINT[1:]}"
-    if length < 12:
-        return 1, "Weak: make it longer (four random words are easy to remember)."
-    if length < 16 and classes < 3 and words < 3:
-        return 2, "Fair: longer is stronger; add another word."
-    if length < 20 and words < 4:
-        return 3, "Good."
-    return 4, "Strong."

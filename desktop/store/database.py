@@ -47,7 +47,7 @@ from sqlalchemy.pool import NullPool, QueuePool
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from desktop import MIGRATIONS_DIR, __version__
-from desktop.files import FileReadProblem, open_regular, shown_name
+from desktop.files import FileReadProblem, WriteProblem, open_regular, shown_name, writable_target
 from desktop.store import backups
 from desktop.store.backups import BackupFromNewerVersion, StoreFromNewerVersion
 from desktop.store.crypto import (
@@ -1082,6 +1082,10 @@ class Store:
         target = Path(target)
         if target.suffix != BACKUP_SUFFIX:
             target = target.with_name(target.name + BACKUP_SUFFIX)
+        try:  # never rename a backup over a device, pipe or folder named *.ddbackup
+            target = writable_target(target, "a file name ending in .ddbackup")
+        except WriteProblem as exc:
+            raise StoreError(f"The backup was not written: {exc}.") from None
         progress(5, "Copying the encrypted store")
         snapshot = self.folder / (DB_NAME + ".backup-snapshot")
         try:

@@ -5,7 +5,6 @@ import pytest
 from desktop.store.crypto import (
     KdfParams,
     derive_key,
-    passphrase_strength,
     read_header,
     write_header,
 )
@@ -37,11 +36,3 @@ def test_damaged_header_is_a_clear_error(tmp_path):
     path.write_text("{not json")
     with pytest.raises(StoreDamaged, match="store.params.json"):
         read_header(path)
-
-
-@pytest.mark.parametrize(
-    ("passphrase", "score"),
-    [("short", 0), ("abcdefghij", 1), ("orange tiger lamp river", 4)],
-)
-def test_strength_hint_favours_length(passphrase, score):
-    assert passphrase_strength(passphrase)[0] == score

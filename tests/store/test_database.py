@@ -284,3 +284,16 @@ def test_failed_transaction_saves_nothing(store):
 def test_connections_overwrite_deleted_pages(store):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+
+def test_a_backup_is_never_renamed_over_a_pipe(store, tmp_path):
+    """Issue 15: writing over a device or a pipe named *.ddbackup replaced the node itself."""
+    import os
+
+    from desktop.store.errors import StoreError
+
+    pipe = tmp_path / "copy.ddbackup"
+    os.mkfifo(pipe)
+    with pytest.raises(StoreError, match="not an ordinary file|pipe"):
+        store.backup_to(pipe)
+    assert pipe.is_fifo()
