@@ -331,19 +331,85 @@ def run_assess_command(
     return 0
 
 
+#: The largest history file (or standard input) read: a 40-year history with 2,000 trips is
+#: about 0.3 MB and a full subject access copy with a household's bank statements a few MB.
+#: Anything bigger is a mistake (or /dev/zero, which grew the process to 5.9 GB) and is
+#: refused before it is read whole.
+HISTORY_FILE_LIMIT = 20 * 1024 * 1024
+
+#: How messages name a history file's kind.
+HISTORY_FILE = "history file"
+
+
+def _megabytes(count: int) -> str:
+    return f"{count // (1024 * 1024)} MB"
+
+
+def read_history_text(case: str | Path) -> str:
+    """The text of a history file, or of standard input when `case` is '-': only a regular
+    file (never a device, pipe or folder), at most HISTORY_FILE_LIMIT bytes (checked before it
+    is read whole), UTF-8. HistoryError naming the file (never its content) otherwise."""
+    from desktop.files import FileReadProblem, read_limited, shown_name
+
+    if str(case) == "-":
+        name = "standard input"
+        stream = getattr(sys.stdin, "buffer", None)
+        try:
+            if stream is None:  # a text stream put in its place (tests, embedding)
+                text = sys.stdin.read(HISTORY_FILE_LIMIT + 1)
+                if len(text.encode("utf-8", "surrogatepass")) > HISTORY_FILE_LIMIT:
+                    raise _too_big(name)
+                return text
+            data = stream.read(HISTORY_FILE_LIMIT + 1)
+        except UnicodeDecodeError:
+            raise HistoryError(f"{name}: cannot be read (it is not UTF-8 text)") from None
+        except OSError as exc:
+            raise HistoryError(
+                f"{name}: cannot be read ({exc.strerror or type(exc).__name__})"
+            ) from None
+        if len(data) > HISTORY_FILE_LIMIT:
+            raise _too_big(name)
+    else:
+        name = file_label(case)
+        try:
+            data = read_limited(case, HISTORY_FILE_LIMIT, HISTORY_FILE)
+        except FileReadProblem as exc:
+            # The message starts with the file's name; name it as it was given ("/dev/zero
+            # is not an ordinary file", not "zero ...").
+            message, short = str(exc), shown_name(case)
+            if message.startswith(short):
+                message = name + message[len(short) :]
+            raise HistoryError(clip(message, 4 * 80)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HistoryError(
+            f"{name}: byte {exc.start} is not UTF-8 text, so the {HISTORY_FILE} cannot be read"
+        ) from None
+
+
+def file_label(path: str | Path) -> str:
+    """A file as messages name it: as given, control and bidi characters escaped, and when
+    longer than 80 characters its end (where the file's own name is), after "…"."""
+    text = str(path)
+    if len(text) > 80:
+        text = "…" + text[-79:]
+    return clip(text)
+
+
+def _too_big(name: str) -> HistoryError:
+    return HistoryError(
+        f"{name} is more than the {_megabytes(HISTORY_FILE_LIMIT)} a {HISTORY_FILE} can be; "
+        "it was not read"
+    )
+
+
 def read_case_json(case: str) -> dict[str, Any]:
     """The JSON object of a history file ('-': standard input), read and checked as
     `dropin-desk assess` does; HistoryError with the same one-line messages (never more than
     80 characters of anything in the file)."""
     name = "standard input" if case == "-" else clip(case)
-    try:
-        if case == "-":
-            text = sys.stdin.read()
-        else:
-            text = Path(case).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise HistoryError(f"{name}: cannot read the file ({clip(reason)})") from None
+    text = read_history_text(case)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

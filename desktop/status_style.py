@@ -37,6 +37,19 @@ STYLES: dict[str, StatusStyle] = {
         StatusStyle("abroad", STATUSES["abroad"], "#F2B441", "#6B4500", "cross", "A"),
         StatusStyle("planned", STATUSES["planned"], "#FBE3B0", "#8A5A00", "backward_diagonal", "P"),
         StatusStyle("gap", STATUSES["gap"], "#E8906A", "#6E1F00", "horizontal", "G"),
+        # Waiting for a decision on a protection claim: not counted, but not a gap (issue 16).
+        StatusStyle(
+            "awaiting_decision",
+            STATUSES["awaiting_decision"],
+            "#EBD3E2",
+            "#6A1F4F",
+            "vertical",
+            "W",
+        ),
+        # Nothing recorded after permission ended: possibly an overstayer, to be checked.
+        StatusStyle(
+            "status_unknown", STATUSES["status_unknown"], "#FFFFFF", "#C0001A", "cross", "?"
+        ),
         StatusStyle("custody", STATUSES["custody"], "#9A6BB0", "#24082F", "cross", "X"),
     )
 }

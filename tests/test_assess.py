@@ -96,7 +96,14 @@ def test_dl_fixture_ten_years_with_custody():
 def test_verdict_line_plain_english():
     h = parse_history(load("long_residence_example.json"))
     line = verdict_line(h, "long_residence", date(2024, 9, 1), today=date(2026, 11, 22))
-    assert line == "Long residence: eligible on 2024-09-01 (10 years from 2014-09-01)"
+    # The record stops on 2024-11-19, before "today": the line says the status is unknown
+    # (issue 16), though eligibility on 2024-09-01 does not rest on it.
+    assert line == (
+        "Long residence: eligible on 2024-09-01 (10 years from 2014-09-01). Nothing is recorded "
+        "after 2024-11-19: check the client's status now (possible overstayer)."
+    )
+    within = verdict_line(h, "long_residence", date(2024, 9, 1), today=date(2024, 10, 1))
+    assert within == "Long residence: eligible on 2024-09-01 (10 years from 2014-09-01)"
     early = verdict_line(h, "long_residence", date(2024, 6, 1), today=date(2024, 6, 1))
     assert early.startswith("Long residence: not yet: earliest 2024-08-04")
 
@@ -136,7 +143,11 @@ def test_cli_reads_stdin():
             None,
             "absences[2].returned: the return date 2020-01-01 is before the departure date 2020-01-10",
         ),
-        (["no_such_file.json"], None, "no_such_file.json: cannot read the file"),
+        (
+            ["no_such_file.json"],
+            None,
+            "no_such_file.json: the history file cannot be read (No such file or directory)",
+        ),
         (["-"], "{not json", "not valid JSON"),
         (["long_residence_example.json", "--route", "nope"], None, "--route: unknown route 'nope'"),
         (
@@ -342,13 +353,13 @@ def test_long_route_on_the_command_line_is_clipped():
 
 def test_long_file_name_is_clipped(capsys):
     line = one_line_exit_2(*run_in_process(capsys, "x" * 100_000 + ".json"))
-    assert longest_x_run(line) <= 80 and "cannot read the file" in line
+    assert longest_x_run(line) <= 80 and "the history file cannot be read" in line
 
 
 @pytest.mark.parametrize(
     "content, line",
     [
-        (b"\xff\xfe{}", "cannot read the file ('utf-8' codec can't decode byte 0xff"),
+        (b"\xff\xfe{}", "odd.json: byte 0 is not UTF-8 text, so the history file cannot be read"),
         (b"[1, 2]", "expected a JSON object (the history), got list"),
         (b'"a string"', "expected a JSON object (the history), got str"),
     ],
@@ -432,3 +443,66 @@ def test_holidays_not_imported_for_a_history_without_applications():
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
+
+
+# ---- issue 16: the JSON says what is known, and deadlines travel as data ----------------------
+
+
+def test_assess_json_for_a_record_that_stops_says_status_unknown_with_the_what_if():
+    case = {
+        "format": "dropin-desk.history/1",
+        "permissions": [
+            {"category": "student", "from": "2015-01-01", "to": "2019-12-31"},
+            {"category": "skilled_worker", "from": "2020-01-01", "to": "2025-01-31"},
+        ],
+        "question": {"route": "long_residence", "application_date": None},
+    }
+    out = assess_case(case, today=date(2026, 12, 6))
+    assert out["eligible"] is False
+    assert out["status_unknown_since"] == "2025-02-01"
+    assert out["if_permission_continued"]["eligible"] is True
+    assert out["reason_details"][0]["text"].startswith(
+        "Long residence (10 years' lawful residence): eligible on 2026-12-06 only if permission "
+        "continued after 2025-01-31"
+    )
+    unknown = [d for d in out["deadlines"] if d["kind"] == "status_unknown"]
+    assert unknown == [
+        {
+            "date": "2025-01-31",
+            "what": unknown[0]["what"],
+            "rule": "SUI 13.1",
+            "status": "attention",
+            "kind": "status_unknown",
+            "met_on": None,
+            "done_on": None,
+            "starts": "2025-02-01",
+            "event_date": "2025-01-31",
+            "record": "permissions[1]",
+            "days": None,
+            "facts": {},
+        }
+    ]
+    assert all(d["kind"] != "earliest_application" for d in out["deadlines"])
+
+
+def test_assess_json_for_a_refusal_before_expiry_shows_the_time_without_leave():
+    case = {
+        "format": "dropin-desk.history/1",
+        "permissions": [
+            {"category": "student", "from": "2016-12-01", "to": "2021-11-30"},
+            {"category": "skilled_worker", "from": "2021-12-01", "to": "2026-11-30"},
+        ],
+        "applications": [
+            {
+                "kind": "extension",
+                "made": "2026-10-01",
+                "decided": "2026-11-06",
+                "outcome": "refused",
+                "appeal_lodged": "2026-11-15",
+            }
+        ],
+    }
+    out = assess_case(case, route="long_residence", on=date(2026, 12, 20), today=date(2026, 12, 20))
+    assert out["eligible"] is False and out["without_permission_since"] == "2026-12-01"
+    assert out["breaches"][-1]["from"] == "2026-12-01"
+    assert out["breaches"][-1]["rule"].startswith("s3C(1)(c) Immigration Act 1971")

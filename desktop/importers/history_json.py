@@ -48,14 +48,13 @@ def load_json_text(text: str, source: str) -> Any:
 
 
 def read_case_file(path: Path | str) -> CaseFile:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise HistoryError(
-            f"{clip(path.name)}: the file cannot be read ({exc.__class__.__name__})"
-        ) from None
-    return parse_case(load_json_text(text, path.name))
+    """The case in a history JSON file ('-': standard input). Only a regular file is read
+    (never a device, pipe or folder: `import /dev/zero` grew to 5.9 GB), and only up to
+    `desktop.assess.HISTORY_FILE_LIMIT` bytes; HistoryError naming the file otherwise."""
+    from desktop.assess import read_history_text
+
+    name = "standard input" if str(path) == "-" else Path(path).name
+    return parse_case(load_json_text(read_history_text(path), name))
 
 
 def parse_case(data: Any) -> CaseFile:

@@ -9,6 +9,9 @@ history as consecutive stretches of days, each with one status:
     abroad        a whole day outside the UK (the days of leaving and coming back are in the UK)
     planned       a whole day outside the UK on a planned trip
     gap           without permission: overstaying, or a gap later forgiven under paragraph 39E
+    awaiting_decision  waiting for a decision on a protection claim, no permission (not counted)
+    status_unknown     after a record that stops before today, up to today: nothing recorded,
+                  drawn as the projection (what-if) with `assumed` True
     custody       in prison or detention
 
 with the rule and a one-sentence reason, the record it comes from (`permissions[2]`,
@@ -21,9 +24,9 @@ disagree. Pure: no Qt, no database, no clock.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from desktop.rules.days import (
@@ -37,7 +40,7 @@ from desktop.rules.history import History
 from desktop.rules.routes import ROUTE_SPECS
 from desktop.rules.routes.spec import RouteSpec
 from desktop.rules.settlement import SettlementAssessment
-from desktop.rules.timeline import INF, Piece, permission_words
+from desktop.rules.timeline import INF, PROTECTION_CLAIMS, Piece, permission_words
 from desktop.rules.verdict import Assessment, Breach
 
 STATUSES: dict[str, str] = {
@@ -47,8 +50,13 @@ STATUSES: dict[str, str] = {
     "abroad": "Outside the UK",
     "planned": "Planned trip",
     "gap": "Gap or overstay",
+    "awaiting_decision": "Waiting for a decision (not counted)",
+    "status_unknown": "Status unknown (nothing recorded)",
     "custody": "Custody",
 }
+
+#: The statuses issue 16 added (a calendar needs a style for each).
+NEW_STATUSES = ("awaiting_decision", "status_unknown")
 
 #: Naturalisation and domestic abuse have no qualifying-period chain of their own; their days are
 #: read with every lawful permission counting, as the nationality guidance does for "lawful".
@@ -116,6 +124,8 @@ class DayTimeline:
     #: The worst 12 months in the qualifying period (the assessment's max_absence_any_12_months).
     worst_window: Window
     assessment: Assessment
+    #: The first day nothing is recorded for, when the record stops before today.
+    status_unknown_since: date | None = None
 
     def at(self, day: date) -> Stretch | None:
         """The stretch holding `day` (None outside first_day..last_day)."""
@@ -142,9 +152,11 @@ def _piece_status(p: Piece) -> tuple[str, bool]:
     """(status, counts) for a piece of the route's reading of the record."""
     if p.source == "custody":
         return "custody", False
+    if p.source == "awaiting":
+        return "awaiting_decision", False
     if p.kind == "count":
         return ("section_3c" if p.source == "3C" else "counted"), True
-    if p.source in ("gap", "current"):
+    if p.source in ("gap", "current", "tail"):
         return "gap", False
     if p.kind == "uncounted":
         return "gap", False
@@ -296,6 +308,12 @@ def day_timeline(
 
     if history.custody and spec.custody == "ignore":
         stretches = _mark_custody(stretches, history)
+    stretches = _mark_awaiting(stretches, history)
+    since = assessment.status_unknown_since
+    if since is None and engine.cover.tail is not None and engine.cover.tail.projected:
+        since = date.fromordinal(engine.cover.tail.start)
+    if since is not None:
+        stretches = _mark_unknown(stretches, since, today)
 
     over: list[Breach] = []
     if route in ROUTE_SPECS:
@@ -313,6 +331,7 @@ def day_timeline(
         over_limit=tuple(over),
         worst_window=assessment.max_window,
         assessment=assessment,
+        status_unknown_since=since,
     )
 
 
@@ -348,6 +367,71 @@ def _mark_custody(stretches: list[Stretch], history: History) -> list[Stretch]:
     return out
 
 
+def _split(
+    stretches: list[Stretch],
+    lo: date,
+    hi: date,
+    applies: Callable[[Stretch], bool],
+    change: Callable[[Stretch], Stretch],
+) -> list[Stretch]:
+    """Stretches with the days in [lo, hi] of those `applies` accepts replaced by `change(s)`."""
+    out: list[Stretch] = []
+    for s in stretches:
+        if s.end < lo or s.start > hi or not applies(s):
+            out.append(s)
+            continue
+        if s.start < lo:
+            out.append(s._replace(end=lo - ONE_DAY))
+        out.append(change(s)._replace(start=max(s.start, lo), end=min(s.end, hi)))
+        if s.end > hi:
+            out.append(s._replace(start=hi + ONE_DAY))
+    return out
+
+
+def _mark_awaiting(stretches: list[Stretch], history: History) -> list[Stretch]:
+    """Days without permission while a protection claim waits for a decision: "waiting for a
+    decision (not counted)", not a gap (issue 16)."""
+    claims = [
+        (a.made, a.decided, i)
+        for i, a in enumerate(history.applications)
+        if a.kind in PROTECTION_CLAIMS and a.made is not None
+    ]
+    if not claims or not any(s.status == "gap" for s in stretches):
+        return stretches
+    for made, decided, i in sorted(claims):
+        last = decided - ONE_DAY if decided is not None else date.max - timedelta(days=800)
+
+        def change(s: Stretch, made: date = made, i: int = i) -> Stretch:
+            return s._replace(
+                status="awaiting_decision",
+                rule="Immigration Rules Part 11",
+                why=f"Waiting for a decision on the protection claim of {made} (not counted: "
+                "no permission while it is pending)",
+                record=f"applications[{i}]",
+                counts=False,
+            )
+
+        stretches = _split(stretches, made, last, lambda s: s.status == "gap", change)
+    return stretches
+
+
+def _mark_unknown(stretches: list[Stretch], since: date, today: date) -> list[Stretch]:
+    """Days from the end of a record that stops before today up to today: status unknown,
+    drawn as the projection (what-if)."""
+    if since > today:
+        return stretches
+
+    def change(s: Stretch) -> Stretch:
+        return s._replace(
+            status="status_unknown",
+            why=f"Nothing is recorded from {since}: the client's status is unknown (possible "
+            "overstayer). Drawn as if permission continued (a what-if)",
+        )
+
+    applies = lambda s: s.assumed and s.status not in ("abroad", "planned", "custody")  # noqa: E731
+    return _split(stretches, since, today, applies, change)
+
+
 def days_outside_in_12_months_ending(history: History, first: date, last: date) -> list[int]:
     """For each day D from `first` to `last`, the whole days outside the UK in the 12 months
     ending on D (D included): the rolling chart's line. One pass with two pointers."""
@@ -371,6 +455,7 @@ def days_outside_in_12_months_ending(history: History, first: date, last: date) 
 
 
 __all__ = [
+    "NEW_STATUSES",
     "STATUSES",
     "days_outside_in_12_months_ending",
     "DayTimeline",

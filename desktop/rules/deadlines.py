@@ -1,6 +1,13 @@
-"""Deadlines: appeals, the full application after a fee-waiver decision, permission expiry windows
-and subject access requests. Working days skip weekends and the bank holidays passed in (the
-caller chooses England and Wales, Scotland or Northern Ireland).
+"""Deadlines: appeals and administrative reviews, the full application after a fee-waiver
+decision, permission expiry windows, late-application windows, subject access requests, and
+the attention items that never age out (a record that stops, time known to be without
+permission). Working days skip weekends and the bank holidays passed in (the caller chooses
+England and Wales, Scotland or Northern Ireland).
+
+A deadline travels as data: `kind` (a key of DEADLINE_KINDS), `status` (a key of
+DEADLINE_STATUSES), `met_on` (the day it was done in time), structured dates (`date`,
+`next_working_day`, `starts`, `event_date`) and `facts`. `what` is a sentence for the
+reader; no consumer reads it to learn what the deadline is.
 """
 
 from __future__ import annotations
@@ -8,17 +15,47 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
+from desktop.rules.dated import DateForm, render
 from desktop.rules.days import add_months, add_working_days, is_working_day, sub_months
 from desktop.rules.figures import Figures
 from desktop.rules.history import Application, History
 
 #: Application kinds whose refusal may carry a right of appeal (protection and human rights
-#: claims, s82 Nationality, Immigration and Asylum Act 2002). Others get administrative review
-#: at most, so no appeal deadline is printed for them.
+#: claims, s82 Nationality, Immigration and Asylum Act 2002) when the history does not say
+#: which remedy the refusal letter gives. With `remedy` recorded, the remedy decides.
 APPEALABLE_KINDS = frozenset(
     {"asylum", "fresh_claim", "human_rights", "extension", "settlement", "initial", "other"}
 )
+
+#: Every kind of deadline the engine makes (a closed list), with a short label.
+DEADLINE_KINDS: dict[str, str] = {
+    "appeal": "Appeal",
+    "administrative_review": "Administrative review",
+    "fee_waiver_followup": "Fee waiver: full application",
+    "apply_before_expiry": "Permission ends",
+    "settlement_window": "Apply from",
+    "earliest_application": "Earliest date",
+    "section_3c_ends": "Section 3C ends",
+    "late_application_window": "Late application",
+    "criminality": "Criminality (STP)",
+    "sar_answer": "Subject access request",
+    "status_unknown": "Status unknown",
+    "without_permission": "Without permission",
+    "other": "Other",
+}
+
+#: Every status (`with_status` sets it against the day the deadlines are made for).
+DEADLINE_STATUSES: dict[str, str] = {
+    "upcoming": "the last day (next_working_day when r.11 moves it) is today or later",
+    "passed": "the last day is before today and the record does not show it was met",
+    "met": "done in time (met_on): an appeal or review lodged, the application made",
+    "attention": "needs the adviser now, whatever the date; never ages out (see ATTENTION_KINDS)",
+}
+
+#: Kinds that are never "passed": they stay until the record is completed.
+ATTENTION_KINDS = frozenset({"status_unknown", "without_permission"})
 
 
 @dataclass(frozen=True)
@@ -26,32 +63,96 @@ class Deadline:
     date: date
     what: str
     rule: str
-    status: str = "upcoming"  # "passed" | "upcoming", against the `today` it was made for
+    status: str = "upcoming"  # a key of DEADLINE_STATUSES, against the `today` it was made for
     #: FtT (IAC) Rules 2014 r.11: where a time limit ends on a day that is not a working day,
     #: the act is in time on the next working day. `date` stays the safe date.
     next_working_day: date | None = None
+    kind: str = "other"  # a key of DEADLINE_KINDS
+    #: The day it was done in time (status "met"); None when not done, or done late.
+    met_on: date | None = None
+    #: The day it was done, in time or late (an appeal lodged after the last day).
+    done_on: date | None = None
+    #: First day of the window this deadline closes (the day after permission ended for a
+    #: late application; the first day without permission for an attention item).
+    starts: date | None = None
+    #: The event the time is counted from (the decision, the end of permission...).
+    event_date: date | None = None
+    #: The record it comes from ("applications[2]", "permissions[0]", "custody[1]").
+    record: str | None = None
+    #: The figure it counts (14 days, 10 working days), when there is one.
+    days: int | None = None
+    #: Anything else a screen needs to say it in its own words, as (name, value) pairs: see
+    #: the deadline model note (e.g. ("outside_uk", True), ("route", "long_residence")).
+    facts: tuple[tuple[str, Any], ...] = ()
 
-    def to_dict(self) -> dict[str, str]:
-        out = {
+    @property
+    def last_day(self) -> date:
+        """The day by which it must be done (r.11 moves a weekend or holiday on)."""
+        return self.next_working_day or self.date
+
+    @property
+    def met(self) -> bool:
+        return self.met_on is not None
+
+    def fact(self, name: str, default: Any = None) -> Any:
+        return dict(self.facts).get(name, default)
+
+    def render(self, form: DateForm) -> str:
+        """`what` with its dates written by `form` (desktop.datetext.long_date...)."""
+        return render(self.what, form)
+
+    def to_dict(self) -> dict[str, Any]:
+        def iso(d: date | None) -> str | None:
+            return d.isoformat() if d is not None else None
+
+        out: dict[str, Any] = {
             "date": self.date.isoformat(),
             "what": self.what,
             "rule": self.rule,
             "status": self.status,
+            "kind": self.kind,
+            "met_on": iso(self.met_on),
+            "done_on": iso(self.done_on),
+            "starts": iso(self.starts),
+            "event_date": iso(self.event_date),
+            "record": self.record,
+            "days": self.days,
+            "facts": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.facts},
         }
         if self.next_working_day is not None:
             out["next_working_day"] = self.next_working_day.isoformat()
         return out
 
 
+def status_on(deadline: Deadline, today: date) -> str:
+    """A deadline's status on `today` (see DEADLINE_STATUSES)."""
+    if deadline.kind in ATTENTION_KINDS:
+        return "attention"
+    if deadline.met_on is not None:
+        return "met"
+    return "passed" if deadline.last_day < today else "upcoming"
+
+
 def with_status(deadlines: Iterable[Deadline], today: date) -> list[Deadline]:
-    """Sorted by date, duplicates dropped, each marked passed (before today) or upcoming."""
-    out: dict[tuple[date, str], Deadline] = {}
+    """Sorted by date, duplicates dropped, each with its status on `today`. Attention items
+    are never passed and never dropped, however old."""
+    out: dict[tuple[date, str, str], Deadline] = {}
     for d in deadlines:
-        key = (d.date, d.what)
+        key = (d.date, d.kind, d.what)
         if key not in out:
-            status = "passed" if d.date < today else "upcoming"
-            out[key] = Deadline(d.date, d.what, d.rule, status, d.next_working_day)
+            out[key] = _with(d, status_on(d, today))
     return sorted(out.values(), key=lambda d: (d.date, d.what))
+
+
+def _with(d: Deadline, status: str) -> Deadline:
+    """`d` with `status` (the board asks this of every deadline of every client: a plain copy
+    of the fields is several times cheaper than dataclasses.replace)."""
+    if d.status == status:
+        return d
+    new = object.__new__(Deadline)
+    new.__dict__.update(d.__dict__)
+    new.__dict__["status"] = status
+    return new
 
 
 def next_working_day(day: date, bank_holidays: Container[date]) -> date | None:
@@ -83,6 +184,7 @@ def appeal_deadline(
         )
     else:
         f = figures.entry("appeal.in_country_days", decision_sent)
+        start = decision_sent
         last = decision_sent + timedelta(days=f.value)
         what = (
             f"Last day to appeal to the First-tier Tribunal: {f.value} days after the refusal "
@@ -95,7 +197,41 @@ def appeal_deadline(
             f" That day is a weekend or bank holiday, so an appeal on {moved.isoformat()} (the "
             f"next working day) is still in time ({r11.rule}); aim for the earlier date."
         )
-    return Deadline(last, what, f.rule or "", next_working_day=moved)
+    return Deadline(
+        last,
+        what,
+        f.rule or "",
+        next_working_day=moved,
+        kind="appeal",
+        event_date=start,
+        days=f.value,
+        facts=(("outside_uk", outside_uk), ("counted_from", "received" if received else "sent")),
+    )
+
+
+def review_deadline(
+    decided: date, figures: Figures, *, detained: bool = False, outside_uk: bool = False
+) -> Deadline:
+    """Administrative review: 14 days after the decision was received in the UK, 7 if the
+    person is detained, 28 from outside the UK (Appendix Administrative Review). We count from
+    the decision date: the earliest the last day can be."""
+    if outside_uk:
+        key, where = "review.out_of_country_days", "from outside the UK"
+    elif detained:
+        key, where = "review.detained_days", "in detention"
+    else:
+        key, where = "review.in_country_days", "in the UK"
+    f = figures.entry(key, decided)
+    return Deadline(
+        decided + timedelta(days=f.value),
+        f"Last day to ask for administrative review {where}: {f.value} days after the refusal "
+        "was received (counted here from the decision date, the earliest it can be)",
+        f.rule or "Appendix Administrative Review",
+        kind="administrative_review",
+        event_date=decided,
+        days=f.value,
+        facts=(("where", "outside_uk" if outside_uk else "detained" if detained else "in_uk"),),
+    )
 
 
 def fee_waiver_deadline(
@@ -108,6 +244,10 @@ def fee_waiver_deadline(
         f"Make the full application within {f.value} working days of the fee-waiver decision, "
         "or the application date is lost",
         f.rule or "34G(4)",
+        kind="fee_waiver_followup",
+        event_date=fee_waiver_decided,
+        days=f.value,
+        facts=(("working_days", True),),
     )
 
 
@@ -118,6 +258,9 @@ def sar_answer_due(asked: date, figures: Figures) -> Deadline:
         add_months(asked, f.value),
         "The Home Office should answer a request for your file (subject access request) by this date",
         f.rule or "",
+        kind="sar_answer",
+        event_date=asked,
+        facts=(("months", f.value),),
     )
 
 
@@ -136,6 +279,74 @@ def effective_application_date(
     return app.made
 
 
+def remedy_of(app: Application) -> str | None:
+    """The remedy a refusal carries: what the history records, else "appeal" for the kinds
+    that may carry one (the sentence then says "if the refusal letter gives a right of
+    appeal"), else None (nothing to show)."""
+    if app.remedy is not None:
+        return None if app.remedy == "none" else app.remedy
+    return "appeal" if app.kind in APPEALABLE_KINDS else None
+
+
+def remedy_deadline(
+    app: Application,
+    index: int,
+    figures: Figures,
+    bank_holidays: Container[date],
+    abroad: Container[date] = frozenset(),
+) -> Deadline | None:
+    """The last day to challenge a refusal by the remedy it carries (appeal or administrative
+    review), with whether and when it was brought; None when there is none to show."""
+    if app.outcome != "refused" or app.decided is None:
+        return None
+    remedy = remedy_of(app)
+    if remedy is None:
+        return None
+    outside = app.decided in abroad
+    if remedy == "administrative_review":
+        d = review_deadline(app.decided, figures, detained=bool(app.detained), outside_uk=outside)
+        lodged, what_done = app.review_lodged, "Administrative review was asked for"
+    else:
+        d = appeal_deadline(app.decided, figures, outside_uk=outside, bank_holidays=bank_holidays)
+        lodged, what_done = app.appeal_lodged, "An appeal was lodged"
+    facts = d.facts
+    if app.appeal_by is not None and app.appeal_by > d.date:
+        # The refusal letter gives a later last day: that is the one to keep.
+        d = replace(
+            d,
+            date=app.appeal_by,
+            next_working_day=next_working_day(app.appeal_by, bank_holidays)
+            if remedy == "appeal"
+            else None,
+            what=d.what + f" The refusal letter gives a later last day, {app.appeal_by}.",
+        )
+        facts = (*facts, ("letter_date", True))
+    what = d.what
+    met_on = None
+    if lodged is not None:
+        on_time = lodged <= d.last_day
+        met_on = lodged if on_time else None
+        what += f" {what_done} on {lodged.isoformat()}" + (
+            ", in time." if on_time else ", after this date."
+        )
+        if not on_time and remedy == "appeal" and app.appeal_time_extended:
+            what += " The Tribunal extended time."
+    elif app.remedy is None:
+        what += (
+            " (if the refusal letter gives a right of appeal)"
+            if remedy == "appeal"
+            else " (if the refusal letter offers administrative review)"
+        )
+    return replace(
+        d,
+        what=what,
+        met_on=met_on,
+        done_on=lodged,
+        record=f"applications[{index}]",
+        facts=(*facts, ("remedy_recorded", app.remedy is not None)),
+    )
+
+
 def application_deadlines(
     history: History,
     figures: Figures,
@@ -145,40 +356,30 @@ def application_deadlines(
 ) -> list[Deadline]:
     """Deadlines from the applications record, past and upcoming (`status` says which).
 
-    Every refusal that could be appealed gives its appeal deadline (with what happened, when an
-    appeal was lodged), and every fee-waiver decision the 10-working-day follow-up. The advice
-    to ask for the file (subject access request) is only given while an appeal is still open.
+    Every refusal with a remedy gives the deadline for that remedy (appeal or administrative
+    review, with what happened when one was brought), and every fee-waiver decision the
+    10-working-day follow-up. The advice to ask for the file (subject access request) is only
+    given while an appeal or review is still open.
     """
     abroad = outside_uk_on  # days the person was outside the UK (a set, or anything with `in`)
     out: list[Deadline] = []
-    for app in history.applications:
-        if app.outcome == "refused" and app.decided is not None and app.kind in APPEALABLE_KINDS:
-            d = appeal_deadline(
-                app.decided,
-                figures,
-                outside_uk=app.decided in abroad,
-                bank_holidays=bank_holidays,
-            )
-            if app.appeal_lodged is not None:
-                on_time = app.appeal_lodged <= (d.next_working_day or d.date)
-                what = d.what + (
-                    f" An appeal was lodged on {app.appeal_lodged.isoformat()}"
-                    + (", in time." if on_time else ", after this date.")
-                )
-            else:
-                what = d.what + " (if the refusal letter gives a right of appeal)"
-            out.append(Deadline(d.date, what, d.rule, next_working_day=d.next_working_day))
-            if app.appeal_lodged is None and (d.next_working_day or d.date) >= today:
+    for index, app in enumerate(history.applications):
+        remedy = remedy_deadline(app, index, figures, bank_holidays, abroad)
+        if remedy is not None:
+            out.append(remedy)
+            if remedy.done_on is None and remedy.last_day >= today:
                 sar = sar_answer_due(today, figures)
                 out.append(
-                    Deadline(
-                        sar.date,
-                        "If you ask the Home Office for your file today, they should answer by this date",
-                        sar.rule,
+                    replace(
+                        sar,
+                        what="If you ask the Home Office for your file today, they should "
+                        "answer by this date",
+                        record=f"applications[{index}]",
                     )
                 )
         if app.fee_waiver_decided is not None:
             d = fee_waiver_deadline(app.fee_waiver_decided, figures, bank_holidays)
+            d = replace(d, record=f"applications[{index}]")
             if app.made is not None:
                 kept = app.made <= d.date
                 d = replace(
@@ -188,6 +389,8 @@ def application_deadlines(
                         f". The full application was made on {app.made.isoformat()}"
                         + (", in time." if kept else ", too late.")
                     ),
+                    met_on=app.made if kept else None,
+                    done_on=app.made,
                 )
             out.append(d)
     return with_status(out, today)

@@ -13,6 +13,10 @@ Each file holds `[[figure]]` tables:
 A key may appear several times with different `effective_from` dates (a fee that changed); the
 entry in force on D is the one with the latest `effective_from` on or before D. Cut-off dates (for
 example 11 January 2018) are figures too: their value is a date.
+
+Paragraphs that were renumbered are data too (`[[renumbered]]` tables: old, new, effective_from,
+source): `Figures.cite(rule, on)` gives the number in force on the date of the event, so a gap
+forgiven in 2024 cites "paragraph 39E(1)" and one in 2026 "SUI 13.1" (HC 1333, 11 November 2025).
 """
 
 from __future__ import annotations
@@ -41,6 +45,18 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Renumbering:
+    """A paragraph cited by another number from `effective_from` (HC 1333 moved paragraph 39E
+    into Part Suitability as SUI 13.1 on 11 November 2025)."""
+
+    old: str
+    new: str
+    effective_from: date
+    source: str
+    verified: bool = True
+
+
+@dataclass(frozen=True)
 class Figures:
     """All dated figures, grouped by key and sorted by `effective_from`."""
 
@@ -49,6 +65,8 @@ class Figures:
     #: value instead of an error. The engine asks about rules "in force on today"; tests and
     #: what-if questions with an old `today` would otherwise fail on later-added figures.
     lenient: bool = False
+    #: Old citation -> its renumberings, latest last (see `cite`).
+    renumbered: Mapping[str, tuple[Renumbering, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # The effective dates of each key, once: `entry` runs in the engine's inner loops.
@@ -59,12 +77,35 @@ class Figures:
     def leniently(self) -> Figures:
         if self.lenient:
             return self
-        return Figures(self.by_key, True)
+        return Figures(self.by_key, True, self.renumbered)
 
     @classmethod
     def from_tables(cls, tables: Iterable[Mapping[str, Any]]) -> Figures:
         """Build from parsed TOML documents (each with a `figure` array)."""
         grouped: dict[str, list[Figure]] = {}
+        moves: dict[str, list[Renumbering]] = {}
+        tables = list(tables)
+        for doc_no, doc in enumerate(tables):
+            for i, raw in enumerate(doc.get("renumbered", [])):
+                where = f"document {doc_no} renumbered[{i}]"
+                try:
+                    old, new, eff, source = (
+                        raw["old"],
+                        raw["new"],
+                        raw["effective_from"],
+                        raw["source"],
+                    )
+                except KeyError as exc:
+                    raise FiguresError(f"{where}: missing {exc.args[0]!r}") from None
+                if isinstance(eff, datetime):
+                    eff = eff.date()
+                if not isinstance(eff, date):
+                    raise FiguresError(f"{where} ({old}): effective_from must be a date")
+                if not all(isinstance(v, str) and v.strip() for v in (old, new, source)):
+                    raise FiguresError(f"{where}: old, new and source must be text")
+                moves.setdefault(old, []).append(
+                    Renumbering(old, new, eff, source, bool(raw.get("verified", True)))
+                )
         for doc_no, doc in enumerate(tables):
             for i, raw in enumerate(doc.get("figure", [])):
                 where = f"document {doc_no} figure[{i}]"
@@ -99,7 +140,11 @@ class Figures:
                 if a.effective_from == b.effective_from:
                     raise FiguresError(f"{key}: two values take effect on {a.effective_from}")
             by_key[key] = tuple(entries)
-        return cls(by_key)
+        renumbered = {
+            old: tuple(sorted(found, key=lambda r: r.effective_from))
+            for old, found in moves.items()
+        }
+        return cls(by_key, False, renumbered)
 
     def entry(self, key: str, on: date, *, strict: bool | None = None) -> Figure:
         entries = self.by_key.get(key)
@@ -112,6 +157,26 @@ class Figures:
                 f"(first takes effect {entries[0].effective_from.isoformat()})"
             )
         return entries[max(i, 1) - 1]
+
+    def cite(self, rule: str, on: date) -> str:
+        """`rule` as it is numbered on `on` (the date of the event it is cited for): the old
+        number before a renumbering took effect, the new one from that day."""
+        if not rule:
+            return rule
+        current = rule
+        for _ in range(8):  # a paragraph renumbered twice follows both moves
+            moves = self.renumbered.get(current)
+            if not moves:
+                break
+            found = [m for m in moves if m.effective_from <= on]
+            if not found:
+                break
+            current = found[-1].new
+        return current
+
+    def renumbering(self, rule: str) -> tuple[Renumbering, ...]:
+        """Every renumbering of `rule` (empty when it was never renumbered)."""
+        return tuple(self.renumbered.get(rule, ()))
 
     def get(self, key: str, on: date) -> Any:
         return self.entry(key, on).value

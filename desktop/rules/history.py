@@ -34,13 +34,34 @@ class HistoryError(ValueError):
 
     The message is complete on its own, e.g.
     "absences[2].returned: the return date 2020-01-01 is before the departure date 2020-01-10".
+    Screens do not read the message: they read `code` (a key of ERROR_CODES), `collection` and
+    `index` (the record: "absences", 2), `field` (the JSON key), `dates` (the dates the message
+    names, by role: {"returned": ..., "left": ...}) and, for overlaps, `other` (the other
+    record's collection and index), and make their own sentence.
     """
 
-    def __init__(self, message: str, *, record: str | None = None, field: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        record: str | None = None,
+        field: str | None = None,
+        code: str = "",
+        dates: Mapping[str, date | None] | None = None,
+        other: tuple[str, int] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.record = record
         self.field = field
+        self.code = code
+        self.dates = {k: v for k, v in (dates or {}).items() if v is not None}
+        self.other = other
+        found = _RECORD_NAME.match(record or "")
+        #: The record as data: ("absences", 2) for "absences[2]"; (None, None) for the file,
+        #: ("person", None) or ("question", None) for those sections.
+        self.collection: str | None = found.group(1) if found else record
+        self.index: int | None = int(found.group(2)) if found and found.group(2) else None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, HistoryError):
@@ -51,7 +72,56 @@ class HistoryError(ValueError):
         return hash((self.message, self.record, self.field))
 
     def __repr__(self) -> str:
-        return f"HistoryError({self.message!r}, record={self.record!r}, field={self.field!r})"
+        return (
+            f"HistoryError({self.message!r}, record={self.record!r}, field={self.field!r}, "
+            f"code={self.code!r})"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The problem as data (the message is the only text in it)."""
+        return {
+            "code": self.code,
+            "collection": self.collection,
+            "index": self.index,
+            "field": self.field,
+            "dates": {k: v.isoformat() for k, v in self.dates.items()},
+            "other": None
+            if self.other is None
+            else {"collection": self.other[0], "index": self.other[1]},
+            "message": self.message,
+        }
+
+
+_RECORD_NAME = re.compile(r"([a-z_]+)(?:\[([0-9]+)\])?\Z")
+
+#: Every `HistoryError.code`, with what it means. The record and field say where.
+ERROR_CODES: dict[str, str] = {
+    "format": "the file is not a history (format is missing or wrong)",
+    "not_object": "an object with fields was expected",
+    "unknown_field": "a field that a history does not have (field: the key, clipped)",
+    "not_list": "a list was expected",
+    "date_missing": "a date that is needed is missing or empty",
+    "not_date": "not a date in the form YYYY-MM-DD",
+    "not_real_date": "not a real calendar date",
+    "date_out_of_range": "a date outside the years 1900 to 2100 (dates: value)",
+    "not_text": "text was expected",
+    "bad_text": "text too long, or not text (a lone surrogate)",
+    "text_missing": "text that is needed is missing or empty",
+    "unknown_code": "a code not in the list (category, kind, outcome, route...)",
+    "not_flag": "true or false was expected",
+    "bad_conditions": "conditions must be a list of short codes",
+    "indefinite_has_end": "indefinite permission with an end date",
+    "end_needed": "limited permission without an end date",
+    "date_order": "a date before the date it must follow (dates: the two, by field name)",
+    "made_needed": "an application with neither a made date nor a fee-waiver request date",
+    "needs_lodged": "an appeal or review decision without the date it was lodged",
+    "needs_refusal": "appeal deadline, remedy or review fields on an application not refused",
+    "remedy_conflict": "an appeal and an administrative review on one refusal, or a remedy "
+    "that does not match what was lodged",
+    "needs_appeal": "appeal_time_extended without the date the appeal was lodged",
+    "future_date": "a date after today where it cannot be (dates: value)",
+    "overlap": "overlaps another record (other: that record; dates: from/to of both)",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -145,6 +215,26 @@ APPEAL_OUTCOMES: dict[str, str] = {
     "abandoned": "Appeal abandoned",
 }
 
+#: What the refusal letter offers (the remedy follows the decision: most work and study
+#: refusals carry administrative review, human rights and protection refusals an appeal).
+REMEDIES: dict[str, str] = {
+    "appeal": "Right of appeal (First-tier Tribunal)",
+    "administrative_review": "Administrative review",
+    "none": "No appeal or administrative review",
+}
+
+#: How an administrative review ended (Appendix Administrative Review).
+REVIEW_OUTCOMES: dict[str, str] = {
+    "succeeded": "Review succeeded: refusal withdrawn",
+    "maintained": "Review failed: refusal maintained",
+    "withdrawn": "Review withdrawn",
+}
+
+#: What an adviser found when they checked the client's status (a `status_checks` entry).
+STATUS_CHECK_OUTCOMES: dict[str, str] = {
+    "no_permission": "Checked: no permission",
+}
+
 
 # --------------------------------------------------------------------------------------------
 # Value types
@@ -194,6 +284,20 @@ class Application:
     #: when that is later than the usual 14 days after the decision (s3C(2)(c)-(d) IA 1971:
     #: 3C leave runs while an appeal could still be brought in time). Refused applications only.
     appeal_by: date | None = None
+    #: What the refusal letter offers: "appeal", "administrative_review" or "none" (None: not
+    #: recorded). Refused applications only.
+    remedy: str | None = None
+    #: Administrative review: the day it was asked for, the day it was decided and how.
+    review_lodged: date | None = None
+    review_decided: date | None = None
+    review_outcome: str | None = None
+    #: The person was in immigration detention when the decision was made (7 days for
+    #: administrative review instead of 14).
+    detained: bool | None = None
+    #: The Tribunal admitted an appeal lodged out of time (extended time). Section 3C leave
+    #: then runs again from the day the notice of appeal was filed, not before (R (Akinola) v
+    #: Upper Tribunal [2021] EWCA Civ 1308).
+    appeal_time_extended: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +326,16 @@ class Question:
 
 
 @dataclass(frozen=True)
+class StatusCheck:
+    """The adviser checked the client's status on `on` (JSON keys: on, outcome). "no_permission":
+    nothing was found after the last recorded permission, so the time since is overstaying, not
+    a record that stops."""
+
+    on: date
+    outcome: str = "no_permission"
+
+
+@dataclass(frozen=True)
 class History:
     person: Person = field(default_factory=Person)
     permissions: tuple[Permission, ...] = ()
@@ -229,6 +343,7 @@ class History:
     absences: tuple[Absence, ...] = ()
     custody: tuple[Custody, ...] = ()
     question: Question | None = None
+    status_checks: tuple[StatusCheck, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,7 +361,16 @@ DATE_RANGE_TEXT = "outside the years 1900 to 2100"
 #: No error message echoes more than this many characters of a value it was given.
 ECHO_LIMIT = 80
 
-_TOP_KEYS = ("format", "person", "permissions", "applications", "absences", "custody", "question")
+_TOP_KEYS = (
+    "format",
+    "person",
+    "permissions",
+    "applications",
+    "absences",
+    "custody",
+    "question",
+    "status_checks",
+)
 _PERSON_KEYS = ("name", "date_of_birth")
 _PERMISSION_KEYS = ("category", "from", "to", "granted_on", "conditions")
 _APPLICATION_KEYS = (
@@ -262,17 +386,38 @@ _APPLICATION_KEYS = (
     "appeal_decided",
     "appeal_outcome",
     "appeal_by",
+    "remedy",
+    "review_lodged",
+    "review_decided",
+    "review_outcome",
+    "detained",
+    "appeal_time_extended",
 )
 #: An application's fields, as JSON keys (the store's columns have the same names).
 APPLICATION_FIELDS = _APPLICATION_KEYS
 _ABSENCE_KEYS = ("left", "returned", "reason", "exceptional", "planned")
 _CUSTODY_KEYS = ("from", "to")
 _QUESTION_KEYS = ("route", "application_date")
+_STATUS_CHECK_KEYS = ("on", "outcome")
 
 
-def _error(record: str | None, fld: str | None, text: str) -> HistoryError:
+def _error(
+    record: str | None,
+    fld: str | None,
+    text: str,
+    code: str = "",
+    dates: Mapping[str, date | None] | None = None,
+    other: tuple[str, int] | None = None,
+) -> HistoryError:
     where = ".".join(part for part in (record, fld) if part)
-    return HistoryError(f"{where}: {text}" if where else text, record=record, field=fld)
+    return HistoryError(
+        f"{where}: {text}" if where else text,
+        record=record,
+        field=fld,
+        code=code,
+        dates=dates,
+        other=other,
+    )
 
 
 #: Characters no message shows as they are: C0 and C1 controls (a terminal obeys escape
@@ -350,8 +495,11 @@ def _out_of_range(value: date) -> str:
 
 
 def _describe(value: Any) -> str:
+    """What kind of value a field holds, never what it says: a value in the wrong place is
+    still the client's (a name where the person object should be, a household member's name
+    given as text), and messages name the field, not its content."""
     if isinstance(value, str):
-        return quote(value, 40)
+        return "text"
     if value is None:
         return "empty (null)"
     if isinstance(value, bool):
@@ -360,10 +508,9 @@ def _describe(value: Any) -> str:
         return "an object"
     if isinstance(value, list | tuple):
         return "a list"
-    if isinstance(value, int):
-        # JSON numbers may have thousands of digits.
-        return clip(str(value), 40)
-    return clip(repr(value), 40)
+    if isinstance(value, int | float):
+        return "a number"
+    return f"a value of another kind ({type(value).__name__})"
 
 
 class _Record:
@@ -371,38 +518,54 @@ class _Record:
 
     def __init__(self, data: Any, record: str | None, allowed: tuple[str, ...]):
         if not isinstance(data, Mapping):
-            raise _error(record, None, f"expected an object with fields, got {_describe(data)}")
+            raise _error(
+                record, None, f"expected an object with fields, got {_describe(data)}", "not_object"
+            )
         for key in data:
             if key not in allowed:
                 # Keys can be any text, of any length: echo them quoted and clipped.
                 text = f"unknown field {quote(str(key))}; expected one of {', '.join(allowed)}"
                 raise HistoryError(
-                    f"{record}: {text}" if record else text, record=record, field=clip(str(key))
+                    f"{record}: {text}" if record else text,
+                    record=record,
+                    field=clip(str(key)),
+                    code="unknown_field",
                 )
         self.data = data
         self.record = record
 
-    def error(self, fld: str, text: str) -> HistoryError:
-        return _error(self.record, fld, text)
+    def error(
+        self, fld: str, text: str, code: str = "", dates: Mapping[str, date] | None = None
+    ) -> HistoryError:
+        return _error(self.record, fld, text, code, dates)
 
     def date(self, fld: str, *, required: bool = False) -> date | None:
         if fld not in self.data:
             if required:
-                raise self.error(fld, "this date is missing (format YYYY-MM-DD)")
+                raise self.error(fld, "this date is missing (format YYYY-MM-DD)", "date_missing")
             return None
         value = self.data[fld]
         if value is None:
             if required:
-                raise self.error(fld, "this date is needed (format YYYY-MM-DD)")
+                raise self.error(fld, "this date is needed (format YYYY-MM-DD)", "date_missing")
             return None
-        if not isinstance(value, str) or not _ISO_DATE.match(value):
-            raise self.error(fld, f"{_describe(value)} is not a date in the form YYYY-MM-DD")
+        # The value is not echoed: a date of birth is the client's.
+        if not isinstance(value, str):
+            raise self.error(
+                fld, f"expected a date in the form YYYY-MM-DD, got {_describe(value)}", "not_date"
+            )
+        if not _ISO_DATE.match(value):
+            raise self.error(fld, "this is not a date in the form YYYY-MM-DD", "not_date")
         try:
             parsed = date.fromisoformat(value)
         except ValueError:
-            raise self.error(fld, f"{quote(value)} is not a real calendar date") from None
+            raise self.error(
+                fld,
+                "this is not a real calendar date (check the month and the day)",
+                "not_real_date",
+            ) from None
         if not date_in_range(parsed):
-            raise self.error(fld, _out_of_range(parsed))
+            raise self.error(fld, _out_of_range(parsed), "date_out_of_range", {"value": parsed})
         return parsed
 
     def required_date(self, fld: str) -> date:
@@ -418,15 +581,15 @@ class _Record:
         value = self.data.get(fld)
         if value is None:
             if required:
-                raise self.error(fld, "this field is missing")
+                raise self.error(fld, "this field is missing", "text_missing")
             return None
         if not isinstance(value, str):
-            raise self.error(fld, f"expected text, got {_describe(value)}")
+            raise self.error(fld, f"expected text, got {_describe(value)}", "not_text")
         problem = None if limit is None else text_problem(value, limit)
         if problem is not None:
-            raise self.error(fld, problem)
+            raise self.error(fld, problem, "bad_text")
         if required and not value.strip():
-            raise self.error(fld, "this field is empty")
+            raise self.error(fld, "this field is empty", "text_missing")
         return value
 
     def code(
@@ -436,8 +599,11 @@ class _Record:
         if value is None:
             return None
         if value not in vocabulary:
+            # A code is echoed (clipped): it is a word from a list, and seeing the typo helps.
             raise self.error(
-                fld, f"unknown {what} {quote(value)}; expected one of {', '.join(vocabulary)}"
+                fld,
+                f"unknown {what} {quote(value)}; expected one of {', '.join(vocabulary)}",
+                "unknown_code",
             )
         return value
 
@@ -451,6 +617,7 @@ class _Record:
                 fld,
                 f"unknown {what} {quote(value)}; expected one of "
                 f"{', '.join((PENDING, *vocabulary))}",
+                "unknown_code",
             )
         return value
 
@@ -459,7 +626,7 @@ class _Record:
         if value is None:
             return None if nullable else False
         if not isinstance(value, bool):
-            raise self.error(fld, f"expected true or false, got {_describe(value)}")
+            raise self.error(fld, f"expected true or false, got {_describe(value)}", "not_flag")
         return value
 
 
@@ -473,7 +640,7 @@ def _list(data: Mapping[str, Any], key: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise _error(None, key, f"expected a list, got {_describe(value)}")
+        raise _error(None, key, f"expected a list, got {_describe(value)}", "not_list")
     return value
 
 
@@ -495,12 +662,14 @@ def _parse_permission(value: Any, record: str) -> Permission:
             raise rec.error(
                 "to",
                 f"{PERMISSION_CATEGORIES[category]} has no end date; leave 'to' empty (null)",
+                "indefinite_has_end",
             )
     else:
         if "to" not in rec.data or rec.data["to"] is None:
             raise rec.error(
                 "to",
                 f"{PERMISSION_CATEGORIES[category]} needs an end date (the last day of permission)",
+                "end_needed",
             )
         end = rec.required_date("to")
     granted_on = rec.date("granted_on")
@@ -516,6 +685,7 @@ def _parse_permission(value: Any, record: str) -> Permission:
         raise rec.error(
             "conditions",
             f"expected a list of condition codes (text, at most {CODE_LIMIT} characters each)",
+            "bad_conditions",
         )
     return Permission(category, start, end, granted_on, conditions)
 
@@ -539,6 +709,12 @@ def _parse_application(value: Any, record: str) -> Application:
         appeal_decided=rec.date("appeal_decided"),
         appeal_outcome=rec.outcome("appeal_outcome", APPEAL_OUTCOMES, "appeal outcome"),
         appeal_by=rec.date("appeal_by"),
+        remedy=rec.code("remedy", REMEDIES, "remedy", required=False),
+        review_lodged=rec.date("review_lodged"),
+        review_decided=rec.date("review_decided"),
+        review_outcome=rec.outcome("review_outcome", REVIEW_OUTCOMES, "review outcome"),
+        detained=rec.flag("detained", nullable=True),
+        appeal_time_extended=rec.flag("appeal_time_extended", nullable=True),
     )
 
 
@@ -565,6 +741,14 @@ def _parse_question(value: Any) -> Question | None:
     return Question(route, rec.date("application_date"))
 
 
+def _parse_status_check(value: Any, record: str) -> StatusCheck:
+    rec = _Record(value, record, _STATUS_CHECK_KEYS)
+    on = rec.required_date("on")
+    outcome = rec.code("outcome", STATUS_CHECK_OUTCOMES, "status check outcome", required=True)
+    assert outcome is not None
+    return StatusCheck(on, outcome)
+
+
 def parse_history(data: Mapping[str, Any]) -> History:
     """Build a History from the JSON dict, raising HistoryError on the FIRST problem found.
 
@@ -575,7 +759,10 @@ def parse_history(data: Mapping[str, Any]) -> History:
     fmt = data.get("format")
     if fmt != FORMAT:
         raise _error(
-            None, "format", f"expected {FORMAT!r}, got {_describe(fmt)}; is this a history file?"
+            None,
+            "format",
+            f"expected {FORMAT!r}, got {_describe(fmt)}; is this a history file?",
+            "format",
         )
     person = _parse_person(data.get("person"))
     permissions = tuple(
@@ -592,7 +779,11 @@ def parse_history(data: Mapping[str, Any]) -> History:
         _parse_custody(v, f"custody[{i}]") for i, v in enumerate(_list(data, "custody"))
     )
     question = _parse_question(data.get("question"))
-    history = History(person, permissions, applications, absences, custody, question)
+    status_checks = tuple(
+        _parse_status_check(v, f"status_checks[{i}]")
+        for i, v in enumerate(_list(data, "status_checks"))
+    )
+    history = History(person, permissions, applications, absences, custody, question, status_checks)
     problems = validate_history(history)
     if problems:
         raise problems[0]
@@ -641,6 +832,12 @@ def history_to_dict(history: History) -> dict[str, Any]:
                 "appeal_decided": _iso(a.appeal_decided),
                 "appeal_outcome": a.appeal_outcome,
                 "appeal_by": _iso(a.appeal_by),
+                "remedy": a.remedy,
+                "review_lodged": _iso(a.review_lodged),
+                "review_decided": _iso(a.review_decided),
+                "review_outcome": a.review_outcome,
+                "detained": a.detained,
+                "appeal_time_extended": a.appeal_time_extended,
             }
             for a in history.applications
         ],
@@ -658,6 +855,7 @@ def history_to_dict(history: History) -> dict[str, Any]:
         "question": (
             None if q is None else {"route": q.route, "application_date": _iso(q.application_date)}
         ),
+        "status_checks": [{"on": _iso(c.on), "outcome": c.outcome} for c in history.status_checks],
     }
 
 
@@ -673,10 +871,23 @@ def _fmt(d: date) -> str:
 def _range_checks(record: str, dates: tuple[tuple[str, date | None], ...]) -> list[HistoryError]:
     """The years-1900-to-2100 check of `_Record.date`, for records built in code (the forms)."""
     return [
-        _error(record, fld, _out_of_range(value))
+        _error(record, fld, _out_of_range(value), "date_out_of_range", {"value": value})
         for fld, value in dates
         if value is not None and not date_in_range(value)
     ]
+
+
+def _order_error(
+    rec: str, fld: str, later: date, later_name: str, earlier_fld: str, earlier: date, name: str
+) -> HistoryError:
+    """`later` (field `fld`) is before `earlier` (field `earlier_fld`): code "date_order"."""
+    return _error(
+        rec,
+        fld,
+        f"the {later_name} {_fmt(later)} is before the {name} {_fmt(earlier)}",
+        "date_order",
+        {fld: later, earlier_fld: earlier},
+    )
 
 
 def _record_checks(history: History, today: date | None) -> list[HistoryError]:
@@ -689,21 +900,27 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
         )
         if p.category not in PERMISSION_CATEGORIES:
             problems.append(
-                _error(rec, "category", f"unknown permission category {quote(p.category)}")
+                _error(
+                    rec,
+                    "category",
+                    f"unknown permission category {quote(p.category)}",
+                    "unknown_code",
+                )
             )
         if p.indefinite and p.end is not None:
-            problems.append(
-                _error(rec, "to", "indefinite permission has no end date; leave it empty")
-            )
-        if not p.indefinite and p.end is None:
-            problems.append(_error(rec, "to", "this permission needs an end date"))
-        if p.end is not None and p.end < p.start:
             problems.append(
                 _error(
                     rec,
                     "to",
-                    f"the end date {_fmt(p.end)} is before the start date {_fmt(p.start)}",
+                    "indefinite permission has no end date; leave it empty",
+                    "indefinite_has_end",
                 )
+            )
+        if not p.indefinite and p.end is None:
+            problems.append(_error(rec, "to", "this permission needs an end date", "end_needed"))
+        if p.end is not None and p.end < p.start:
+            problems.append(
+                _order_error(rec, "to", p.end, "end date", "from", p.start, "start date")
             )
         if p.granted_on is not None and p.end is not None and p.granted_on > p.end:
             problems.append(
@@ -711,6 +928,8 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                     rec,
                     "granted_on",
                     f"the grant date {_fmt(p.granted_on)} is after the end date {_fmt(p.end)}",
+                    "date_order",
+                    {"granted_on": p.granted_on, "to": p.end},
                 )
             )
     for i, a in enumerate(history.applications):
@@ -725,6 +944,8 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                 ("appeal_lodged", a.appeal_lodged),
                 ("appeal_decided", a.appeal_decided),
                 ("appeal_by", a.appeal_by),
+                ("review_lodged", a.review_lodged),
+                ("review_decided", a.review_decided),
             ),
         )
         if a.made is None and a.fee_waiver_requested is None:
@@ -733,40 +954,75 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                     rec,
                     "made",
                     "give the date the application was made (or the fee waiver request date)",
+                    "made_needed",
                 )
             )
         pairs = (
-            ("decided", a.made, a.decided, "decision date", "date it was made"),
+            ("decided", "made", a.made, a.decided, "decision date", "date it was made"),
             (
                 "fee_waiver_decided",
+                "fee_waiver_requested",
                 a.fee_waiver_requested,
                 a.fee_waiver_decided,
                 "fee waiver decision date",
                 "fee waiver request date",
             ),
-            ("appeal_lodged", a.decided, a.appeal_lodged, "appeal date", "decision date"),
+            (
+                "appeal_lodged",
+                "decided",
+                a.decided,
+                a.appeal_lodged,
+                "appeal date",
+                "decision date",
+            ),
             (
                 "appeal_decided",
+                "appeal_lodged",
                 a.appeal_lodged,
                 a.appeal_decided,
                 "appeal decision date",
                 "date the appeal was lodged",
             ),
-            ("appeal_by", a.decided, a.appeal_by, "appeal deadline", "decision date"),
+            ("appeal_by", "decided", a.decided, a.appeal_by, "appeal deadline", "decision date"),
+            (
+                "review_lodged",
+                "decided",
+                a.decided,
+                a.review_lodged,
+                "administrative review date",
+                "decision date",
+            ),
+            (
+                "review_decided",
+                "review_lodged",
+                a.review_lodged,
+                a.review_decided,
+                "review decision date",
+                "date the review was asked for",
+            ),
         )
-        for fld, earlier, later, later_name, earlier_name in pairs:
+        for fld, earlier_fld, earlier, later, later_name, earlier_name in pairs:
             if earlier is not None and later is not None and later < earlier:
                 problems.append(
-                    _error(
-                        rec,
-                        fld,
-                        f"the {later_name} {_fmt(later)} is before the {earlier_name} "
-                        f"{_fmt(earlier)}",
-                    )
+                    _order_error(rec, fld, later, later_name, earlier_fld, earlier, earlier_name)
                 )
         if a.appeal_decided is not None and a.appeal_lodged is None:
             problems.append(
-                _error(rec, "appeal_lodged", "an appeal decision needs the date it was lodged")
+                _error(
+                    rec,
+                    "appeal_lodged",
+                    "an appeal decision needs the date it was lodged",
+                    "needs_lodged",
+                )
+            )
+        if a.review_decided is not None and a.review_lodged is None:
+            problems.append(
+                _error(
+                    rec,
+                    "review_lodged",
+                    "an administrative review decision needs the date it was asked for",
+                    "needs_lodged",
+                )
             )
         if a.appeal_by is not None and a.outcome != "refused":
             problems.append(
@@ -775,6 +1031,73 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                     "appeal_by",
                     "the appeal deadline is only for refused applications; set the outcome to "
                     "refused, or leave the appeal deadline empty",
+                    "needs_refusal",
+                )
+            )
+        if a.outcome != "refused":
+            for fld, value in (
+                ("remedy", a.remedy),
+                ("review_lodged", a.review_lodged),
+                ("review_outcome", a.review_outcome),
+            ):
+                if value is not None:
+                    problems.append(
+                        _error(
+                            rec,
+                            fld,
+                            "appeal rights and administrative review are only for refused "
+                            "applications; set the outcome to refused, or leave this empty",
+                            "needs_refusal",
+                        )
+                    )
+                    break
+        if a.review_lodged is not None and a.appeal_lodged is not None:
+            problems.append(
+                _error(
+                    rec,
+                    "review_lodged",
+                    "a refusal is challenged by appeal or by administrative review, not both; "
+                    "record the other as a separate application if there were two decisions",
+                    "remedy_conflict",
+                )
+            )
+        elif a.remedy == "administrative_review" and a.appeal_lodged is not None:
+            problems.append(
+                _error(
+                    rec,
+                    "remedy",
+                    "the remedy is administrative review, but an appeal is recorded; correct "
+                    "one of them",
+                    "remedy_conflict",
+                )
+            )
+        elif a.remedy == "appeal" and a.review_lodged is not None:
+            problems.append(
+                _error(
+                    rec,
+                    "remedy",
+                    "the remedy is an appeal, but an administrative review is recorded; correct "
+                    "one of them",
+                    "remedy_conflict",
+                )
+            )
+        elif a.remedy == "none" and (a.appeal_lodged is not None or a.review_lodged is not None):
+            problems.append(
+                _error(
+                    rec,
+                    "remedy",
+                    "the refusal is recorded as having no appeal or review, but one was lodged; "
+                    "correct one of them",
+                    "remedy_conflict",
+                )
+            )
+        if a.appeal_time_extended is not None and a.appeal_lodged is None:
+            problems.append(
+                _error(
+                    rec,
+                    "appeal_time_extended",
+                    "whether the Tribunal extended time needs the date the appeal was lodged",
+                    "needs_appeal",
                 )
             )
     for i, ab in enumerate(history.absences):
@@ -782,11 +1105,8 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
         problems += _range_checks(rec, (("left", ab.left), ("returned", ab.returned)))
         if ab.returned < ab.left:
             problems.append(
-                _error(
-                    rec,
-                    "returned",
-                    f"the return date {_fmt(ab.returned)} is before the departure date "
-                    f"{_fmt(ab.left)}",
+                _order_error(
+                    rec, "returned", ab.returned, "return date", "left", ab.left, "departure date"
                 )
             )
         elif today is not None and not ab.planned and ab.returned > today:
@@ -797,22 +1117,44 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                     rec,
                     fld,
                     f"{_fmt(when)} is in the future; mark the trip as planned or correct the date",
+                    "future_date",
+                    {"value": when},
                 )
             )
     for i, c in enumerate(history.custody):
         problems += _range_checks(f"custody[{i}]", (("from", c.start), ("to", c.end)))
         if c.end < c.start:
             problems.append(
-                _error(
-                    f"custody[{i}]",
-                    "to",
-                    f"the release date {_fmt(c.end)} is before the start date {_fmt(c.start)}",
+                _order_error(
+                    f"custody[{i}]", "to", c.end, "release date", "from", c.start, "start date"
                 )
             )
     if history.question is not None:
         problems += _range_checks(
             "question", (("application_date", history.question.application_date),)
         )
+    for i, check in enumerate(history.status_checks):
+        rec = f"status_checks[{i}]"
+        problems += _range_checks(rec, (("on", check.on),))
+        if check.outcome not in STATUS_CHECK_OUTCOMES:
+            problems.append(
+                _error(
+                    rec,
+                    "outcome",
+                    f"unknown status check outcome {quote(check.outcome)}",
+                    "unknown_code",
+                )
+            )
+        if today is not None and check.on > today:
+            problems.append(
+                _error(
+                    rec,
+                    "on",
+                    f"{_fmt(check.on)} is in the future; a check is recorded on the day it was made",
+                    "future_date",
+                    {"value": check.on},
+                )
+            )
     return problems
 
 
@@ -834,6 +1176,14 @@ def _overlaps(history: History) -> list[HistoryError]:
                     "left",
                     f"this trip ({_fmt(b.left)} to {_fmt(b.returned)}) overlaps absences[{prev}] "
                     f"({_fmt(a.left)} to {_fmt(a.returned)})",
+                    "overlap",
+                    {
+                        "from": b.left,
+                        "to": b.returned,
+                        "other_from": a.left,
+                        "other_to": a.returned,
+                    },
+                    ("absences", prev),
                 )
             )
 
@@ -850,6 +1200,9 @@ def _overlaps(history: History) -> list[HistoryError]:
                     "from",
                     f"this period ({_fmt(b.start)} to {_fmt(b.end)}) overlaps custody[{prev}] "
                     f"({_fmt(a.start)} to {_fmt(a.end)})",
+                    "overlap",
+                    {"from": b.start, "to": b.end, "other_from": a.start, "other_to": a.end},
+                    ("custody", prev),
                 )
             )
 
@@ -876,6 +1229,14 @@ def _overlaps(history: History) -> list[HistoryError]:
                         f"this permission starts on {_fmt(p.start)}, while permissions[{reach_idx}] "
                         f"({PERMISSION_CATEGORIES.get(earlier.category, earlier.category)}, "
                         f"{until}) is still running; end the earlier one on the day before",
+                        "overlap",
+                        {
+                            "from": p.start,
+                            "to": p.end,
+                            "other_from": earlier.start,
+                            "other_to": reach_end,
+                        },
+                        ("permissions", reach_idx),
                     )
                 )
         if p.indefinite:
@@ -893,6 +1254,7 @@ def validate_history(history: History, today: date | None = None) -> list[Histor
 
     The record checks include the parser's years-1900-to-2100 rule for every date, so a
     history built in code (the forms) is held to the same range as one read from JSON.
-    With `today`, trips that are not marked `planned` may not end after today.
+    With `today`, trips that are not marked `planned` may not end after today, nor a status
+    check be dated after it. Each problem carries a `code` (ERROR_CODES) and its fields.
     """
     return _record_checks(history, today) + _overlaps(history)

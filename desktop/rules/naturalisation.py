@@ -21,7 +21,7 @@ from desktop.rules.days import add_years, max_in_any_12_months, sub_years, trips
 from desktop.rules.deadlines import Deadline, application_deadlines, with_status
 from desktop.rules.figures import Figures
 from desktop.rules.history import ROUTES, History
-from desktop.rules.timeline import build_cover, d, label, record_end
+from desktop.rules.timeline import INF, build_cover, d, label, record_deadlines
 from desktop.rules.verdict import Assessment, Breach, Reason
 
 SCOPE = Reason(
@@ -72,15 +72,24 @@ def assess_naturalisation(
         if g.kind == "break":
             bad.append((g.start, g.end, g.why))
         elif g.kind == "forgiven":
-            soft.append((g.start, g.end, "overstaying later forgiven under paragraph 39E"))
+            paragraph = figures.cite("paragraph 39E", d(g.made)) if g.made else "paragraph 39E"
+            soft.append((g.start, g.end, f"overstaying later forgiven under {paragraph}"))
     for c in covers:
         if c.category in NO_LEAVE:
             soft.append((c.start, c.end, f"{label(c.category)} without leave"))
     first_cover = covers[0].start if covers else None
-    # A record that stops before today is not a breach of immigration laws: it is missing.
-    ends = record_end(cover)
-    if ends is not None and ends < today.toordinal():
-        missing.append(wording.record_ends(d(ends), today))
+    # A record that stops before today is not a breach of immigration laws: it is missing, and
+    # the client's status must be checked (issue 16). Time the record shows without permission
+    # after it (a refusal before it ended, the adviser's check) is a breach; a late application
+    # still pending may yet be forgiven.
+    tail = cover.tail
+    since = tail.start if tail is not None and tail.projected else None
+    if since is not None:
+        missing.append(wording.record_ends(d(since - 1), today))
+    elif tail is not None and tail.kind == "pending":
+        soft.append((tail.start, INF, tail.why[0].lower() + tail.why[1:]))
+    elif tail is not None:
+        bad.append((tail.start, INF, tail.why))
 
     settled = sorted(p.start for p in history.permissions if p.category in SETTLED)
     citizen = [p for p in history.permissions if p.category == "british_citizen"]
@@ -139,25 +148,32 @@ def assess_naturalisation(
                         f"In breach of immigration laws in the qualifying period: {why}",
                     )
                 )
-        if first_cover is None or first_cover > period_first:
+        if ilr_from is None:
+            # Issue 16: say what is missing, not "record the person's status then".
+            other.append(
+                "No indefinite leave or settled status is recorded: "
+                + (
+                    "it must have been held for the 12 months before the application "
+                    "(BNA 1981 Sch. 1 para 1(2)(c))."
+                    if s61
+                    else "it is needed on the application date (BNA 1981 Sch. 1 para 3(c))."
+                )
+            )
+        elif first_cover is None or first_cover > period_first:
             other.append(
                 f"No permission is recorded on {d(period_first)}, the start of the {years} years; record "
                 "the person's status then."
             )
-        if s61:
-            need = year_first
-            if ilr_from is None or ilr_from.toordinal() > need:
-                other.append(
-                    "Indefinite leave (or settled status) must have been held for the 12 months "
-                    "before the application (BNA 1981 Sch. 1 para 1(2)(c))"
-                    + (f": held from {ilr_from}." if ilr_from else ": none is recorded.")
-                )
-        else:
-            if ilr_from is None or ilr_from.toordinal() > apply_day:
-                other.append(
-                    "Indefinite leave (or settled status) is needed on the application date "
-                    "(BNA 1981 Sch. 1 para 3(c))."
-                )
+        if ilr_from is not None and s61 and ilr_from.toordinal() > year_first:
+            other.append(
+                "Indefinite leave (or settled status) must have been held for the 12 months "
+                f"before the application (BNA 1981 Sch. 1 para 1(2)(c)): held from {ilr_from}."
+            )
+        elif ilr_from is not None and not s61 and ilr_from.toordinal() > apply_day:
+            other.append(
+                "Indefinite leave (or settled status) is needed on the application date "
+                "(BNA 1981 Sch. 1 para 3(c))."
+            )
         return out, other, tot
 
     apply_day = on.toordinal()
@@ -175,6 +191,8 @@ def assess_naturalisation(
                 i = absent.days.index(period_first)
                 candidate += absent.returned[i] - period_first
                 continue
+            if any(be >= INF and bs <= candidate for bs, be, _w in bad):
+                return None  # without permission from then on, as far as the record goes
             last_bad = max(
                 (
                     min(be, candidate)
@@ -239,6 +257,8 @@ def assess_naturalisation(
     for b in breaches:
         reasons.append(wording.breach(b))
     reasons.extend(Reason(text, code="requirement") for text in other)
+    if since is not None:
+        reasons.insert(1, wording.status_unknown(d(since - 1), d(since)))
     for s, candidate, why in soft:
         period_first = (sub_years(on, years) + timedelta(days=1)).toordinal()
         if candidate >= period_first and s <= apply_day:
@@ -271,9 +291,16 @@ def assess_naturalisation(
 
     p0_date = sub_years(on, years) + timedelta(days=1)
     deadlines = application_deadlines(history, figures, bank_holidays, today)
+    deadlines.extend(record_deadlines(cover, history, figures, today))
     if earliest is not None and earliest >= today.toordinal():
         deadlines.append(
-            Deadline(d(earliest), f"Earliest date to apply: {name}", years_f.rule or "")
+            Deadline(
+                d(earliest),
+                f"Earliest date to apply: {name}",
+                years_f.rule or "",
+                kind="earliest_application",
+                facts=(("route", route),),
+            )
         )
     return Assessment(
         route=route,
@@ -295,4 +322,16 @@ def assess_naturalisation(
         rules_in_force=today,
         notes=tuple(notes),
         missing=tuple(dict.fromkeys(missing)),
+        record_ends=d(since - 1) if since is not None else None,
+        status_unknown_since=d(since) if since is not None else None,
+        without_permission_since=(
+            d(tail.start)
+            if tail is not None and not tail.projected and tail.start <= today.toordinal()
+            else None
+        ),
+        absence_days_planned=absent.subset(
+            {i for i, a in enumerate(history.absences) if a.planned}
+        ).count(p0_date.toordinal(), apply_day)
+        if any(a.planned for a in history.absences)
+        else 0,
     )

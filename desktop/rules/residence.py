@@ -94,7 +94,7 @@ def assess_deadlines(
     )
     deadlines = engine.deadlines_only()
     if settled_on(history, on) is not None:
-        deadlines = tuple(dl for dl in deadlines if not dl.what.startswith("Earliest date"))
+        deadlines = tuple(dl for dl in deadlines if dl.kind != "earliest_application")
     return deadlines
 
 
@@ -113,7 +113,7 @@ def unless_settled(result: Assessment, history: History) -> Assessment:
         reasons=(headline, *result.reasons[1:]),
         settled_since=since,
         settled_as=category,
-        deadlines=tuple(dl for dl in result.deadlines if not dl.what.startswith("Earliest date")),
+        deadlines=tuple(dl for dl in result.deadlines if dl.kind != "earliest_application"),
     )
 
 
@@ -127,37 +127,54 @@ def settled_on(history: History, on: date) -> tuple[date, str] | None:
     return min(held) if held else None
 
 
-def verdict_line(assessment: Assessment) -> str:
-    """One plain-English line for the client page, naming what decides it."""
+def verdict_line(assessment: Assessment) -> Reason:
+    """One plain-English line for the client page, naming what decides it (a Reason: write its
+    dates with `.render(desktop.datetext.long_date)`). A verdict resting on permission
+    continuing after a record that stops before today says so first (issue 16)."""
     label_ = ROUTES[assessment.route].split(" (")[0]
     qf, co = assessment.qualifying_from, assessment.complete_on
+    on = assessment.application_date
     if assessment.settled_since is not None:
-        return (
+        return Reason(
             f"{label_}: already settled ({label(assessment.settled_as)} from "
-            f"{assessment.settled_since})"
+            f"{assessment.settled_since})",
+            code="verdict_line",
         )
+    since = assessment.status_unknown_since
     ends = assessment.record_ends
-    relied_on = ends is not None and (
-        assessment.application_date > ends
-        or (
-            not assessment.eligible
-            and assessment.earliest_application_date is not None
-            and assessment.earliest_application_date > ends
-        )
-    )
-    caveat = (
-        f" (assumes permission continued after {ends}: nothing is recorded since)"
-        if relied_on
-        else ""
-    )
+    check = " Check the client's status now (possible overstayer)."
+    what_if = assessment.if_permission_continued
+    if what_if is not None and ends is not None:
+        if what_if.eligible:
+            text = (
+                f"{label_}: eligible on {on} only if permission continued after {ends} - "
+                "nothing is recorded since." + check
+            )
+        elif what_if.earliest_application_date is not None:
+            text = (
+                f"{label_}: not eligible on {on}; the earliest date would be "
+                f"{what_if.earliest_application_date} only if permission continued after "
+                f"{ends} - nothing is recorded since." + check
+            )
+        else:
+            text = f"{label_}: not eligible on {on}. Nothing is recorded after {ends}." + check
+        return Reason(text, code="verdict_line", dates={"record_ends": ends})
+    if assessment.without_permission_since is not None and not assessment.eligible:
+        why = next((r for r in assessment.reasons if r.code == "without_permission"), None)
+        if why is not None:
+            return Reason(f"{label_}: not eligible on {on}. {why}", code="verdict_line")
+    caveat = ""
+    if since is not None and ends is not None:
+        caveat = f" Nothing is recorded after {ends}: check the client's status now (possible overstayer)."
+    elif assessment.without_permission_since is not None:
+        caveat = f" No permission since {assessment.without_permission_since}."
     if assessment.eligible:
         if qf and co and qf != co:
             years = round((co - qf).days / 365.25)
-            return (
-                f"{label_}: eligible on {assessment.application_date} ({years} years from {qf})"
-                + caveat
-            )
-        return f"{label_}: eligible on {assessment.application_date}{caveat}"
+            text = f"{label_}: eligible on {on} ({years} years from {qf})"
+        else:
+            text = f"{label_}: eligible on {on}"
+        return Reason(_with(text, caveat), code="verdict_line")
     deciding = deciding_reason(assessment)
     if assessment.earliest_application_date is not None:
         line = f"{label_}: not yet: earliest {assessment.earliest_application_date}"
@@ -165,10 +182,17 @@ def verdict_line(assessment: Assessment) -> str:
             line += f" (the qualifying period is complete on {deciding.dates['complete_on']})"
         elif deciding is not None:
             line += f". {deciding}"
-        return line + caveat
+        return Reason(_with(line, caveat), code="verdict_line")
     if deciding is not None:
-        return f"{label_}: not eligible. {deciding}{caveat}"
-    return f"{label_}: not eligible on this history{caveat}"
+        return Reason(_with(f"{label_}: not eligible. {deciding}", caveat), code="verdict_line")
+    return Reason(_with(f"{label_}: not eligible on this history", caveat), code="verdict_line")
+
+
+def _with(text: str, caveat: str) -> str:
+    """`text`, then `caveat` as a sentence of its own."""
+    if not caveat:
+        return text
+    return (text if text.endswith(".") else text + ".") + caveat
 
 
 #: Reasons that decide a verdict, most telling first: what broke the period (with the trip or

@@ -55,10 +55,11 @@ from desktop.rules.timeline import (
     build_cover,
     d,
     label,
-    record_end,
+    permission_met_on,
+    record_deadlines,
     route_pieces,
 )
-from desktop.rules.verdict import Assessment, Breach, Reason, Uncounted
+from desktop.rules.verdict import Assessment, Breach, Reason, Uncounted, WhatIf
 
 
 class _DaysOutside:
@@ -109,6 +110,7 @@ class SettlementAssessment:
             custody=spec.custody,
             custody_rule=spec.custody_rule,
             history=history,
+            cite=figures.cite,
         )
         self.piece_starts = [p.start for p in self.pieces]
         # chain_starts[i]: first counting day of the unbroken chain piece i belongs to.
@@ -408,6 +410,11 @@ class SettlementAssessment:
         lawful = i is not None and self.pieces[i].kind != "break"
         chain_start = self.chain_starts[i] if (i is not None and lawful) else None
         lower = self._lower_bound(i, chain_start)
+        tail = self.cover.tail
+        if tail is not None and tail.projected:
+            # The record stops before today: a date from the projection is the what-if's,
+            # never a deadline (see `_deadlines`), so it is not worked out here.
+            lower = None
         earliest = self.earliest(lower) if lower is not None else None
         complete = None
         if chain_start is not None:
@@ -438,8 +445,10 @@ class SettlementAssessment:
             self.missing.append(
                 "permissions: no permission is recorded, so there is nothing to count"
             )
-        ends = record_end(self.cover)
-        if ends is not None and ends < self.today.toordinal():
+        tail = self.cover.tail
+        since = tail.start if tail is not None and tail.projected else None
+        ends = since - 1 if since is not None else None
+        if ends is not None:
             self.missing.append(wording.record_ends(d(ends), self.today))
 
         lower = self._lower_bound(i, chain_start)
@@ -519,6 +528,8 @@ class SettlementAssessment:
         # Absences over the qualifying period (or the period counted back when there is none).
         span_lo = period_start if period_start is not None else counted_back
         total = self.all_absent.count(span_lo, apply_day)
+        planned_trips = [t for t in self.trips if self.history.absences[t.index].planned]
+        planned = self.absent_for(planned_trips).count(span_lo, apply_day) if planned_trips else 0
         window = max_in_any_12_months(self.trips, d(span_lo), on, absent=self.all_absent)
 
         # ---- eligibility ----
@@ -599,7 +610,7 @@ class SettlementAssessment:
             reasons.append(wording.uncounted(u.rule, u.why, u.start, u.end))
         for p in covid:
             reasons.append(wording.counted_concession(p.rule, p.why, d(p.start), d(p.end)))
-        reasons.append(wording.absences_total(total, d(span_lo), on))
+        reasons.append(wording.absences_total(total, d(span_lo), on, planned))
         if self.limits:
             # One line per limit that has absences to judge (the first one when none has, so
             # the limit is stated even for a person who never left).
@@ -639,13 +650,52 @@ class SettlementAssessment:
         reasons.append(wording.scope())
         self._fee_note()
 
+        # Issue 16: a record that stops before today. The projection above is a what-if: a
+        # verdict resting on it is never a plain "eligible", and its dates are not the
+        # client's own.
+        what_if: WhatIf | None = None
+        complete_out, earliest_out = complete, earliest
+        if since is not None and ends is not None:
+            relies = (eligible and apply_day >= since) or (
+                not eligible and earliest is not None and earliest >= since
+            )
+            reasons.insert(1, wording.status_unknown(d(ends), d(since)))
+            if relies:
+                what_if = WhatIf(
+                    eligible,
+                    d(earliest) if earliest is not None else None,
+                    d(period_start) if period_start is not None else None,
+                    d(complete) if complete is not None else None,
+                    d(since),
+                )
+                if eligible:
+                    assert complete is not None
+                    reasons[0] = wording.eligible_only_if_continued(
+                        route_label, on, d(ends), d(complete)
+                    )
+                else:
+                    reasons[0] = wording.not_eligible_unless_continued(
+                        route_label, on, d(ends), d(earliest) if earliest is not None else None
+                    )
+                eligible = False
+                if earliest is not None and earliest >= since:
+                    earliest_out = None  # a date resting on the assumption: the what-if's
+                if complete is not None and complete >= since:
+                    complete_out = None
+        if (
+            tail is not None
+            and not tail.projected
+            and tail.start <= max(apply_day, self.today.toordinal())
+        ):
+            reasons.insert(1, wording.without_permission(d(tail.start), tail.why, tail.rule))
+
         deadlines = self._deadlines(complete, earliest)
         return Assessment(
             route=spec.code,
             application_date=on,
             qualifying_from=d(period_start) if period_start is not None else None,
-            complete_on=d(complete) if complete is not None else None,
-            earliest_application_date=d(earliest) if earliest is not None else None,
+            complete_on=d(complete_out) if complete_out is not None else None,
+            earliest_application_date=d(earliest_out) if earliest_out is not None else None,
             continuity_broken=continuity_broken,
             absence_days_total=total,
             max_window=window,
@@ -659,7 +709,15 @@ class SettlementAssessment:
             missing=tuple(dict.fromkeys(self.missing)),
             risks=tuple(risks),
             counted_back_from=d(counted_back),
-            record_ends=d(ends) if ends is not None and ends < self.today.toordinal() else None,
+            record_ends=d(ends) if ends is not None else None,
+            status_unknown_since=d(since) if since is not None else None,
+            if_permission_continued=what_if,
+            without_permission_since=(
+                d(tail.start)
+                if tail is not None and not tail.projected and tail.start <= self.today.toordinal()
+                else None
+            ),
+            absence_days_planned=planned,
         )
 
     def _restart_reasons(
@@ -717,10 +775,15 @@ class SettlementAssessment:
         out = application_deadlines(
             self.history, self.figures, self.bank_holidays, today, _DaysOutside(self.all_absent)
         )
-        # Each limited permission: apply before it ends to keep it (section 3C).
+        tail = self.cover.tail
+        unknown = tail is not None and tail.projected
+        # Each limited permission: apply before it ends to keep it (section 3C). Met when an
+        # application made during it kept it (undecided when it ended, or granted), or the
+        # next grant followed on.
         for ci, c in enumerate(self.cover.covers):
             if c.source != "permission" or c.expiry is None or c.end != c.expiry:
                 continue
+            met = permission_met_on(self.history, c)
             out.append(
                 Deadline(
                     d(c.expiry),
@@ -728,6 +791,11 @@ class SettlementAssessment:
                     "before the end of this day to keep your permission while the application "
                     "is decided",
                     "s3C Immigration Act 1971",
+                    kind="apply_before_expiry",
+                    met_on=met,
+                    done_on=met,
+                    record=f"permissions[{c.perm_index}]",
+                    facts=(("category", c.category),),
                 )
             )
             if (
@@ -744,33 +812,69 @@ class SettlementAssessment:
                         if self.spec.lead == "before_expiry"
                         else "Last month of permission starts: apply for settlement from today"
                     )
-                    out.append(Deadline(d(opens), what, self.spec.period_rule))
+                    out.append(
+                        Deadline(
+                            d(opens),
+                            what,
+                            self.spec.period_rule,
+                            kind="settlement_window",
+                            record=f"permissions[{c.perm_index}]",
+                            event_date=d(c.expiry),
+                            facts=(("route", self.spec.code), ("lead", self.spec.lead)),
+                        )
+                    )
         for c in self.cover.covers:
-            if c.source != "3C" or not c.after_refusal or c.end >= INF:
+            if c.source != "3C" or not c.after_refusal or c.end >= INF or c.revived:
                 continue
-            grace = self.figures.entry("late.after_refusal_grace_days", d(c.end))
+            record = f"applications[{c.application}]" if c.application is not None else None
             out.append(
                 Deadline(
                     d(c.end),
                     "Section 3C leave after the refusal ends, unless an appeal or administrative "
                     "review is lodged in time",
-                    "s3C(2)(c)-(d) Immigration Act 1971",
+                    "s3C(2)(b)-(d) Immigration Act 1971",
+                    kind="section_3c_ends",
+                    starts=d(c.start),
+                    record=record,
                 )
+            )
+            grace = self.figures.entry("late.after_refusal_grace_days", d(c.end))
+            last = d(c.end) + timedelta(days=grace.value)
+            made = next(
+                (
+                    a.made
+                    for a in self.history.applications
+                    if a.made is not None and d(c.end) < a.made <= last
+                ),
+                None,
             )
             out.append(
                 Deadline(
-                    d(c.end) + timedelta(days=grace.value),
+                    last,
                     "Last day for a further application that is forgiven without a reason if "
                     "no appeal or review is brought",
-                    grace.rule or "paragraph 39E(2)",
+                    self.figures.cite(grace.rule or "paragraph 39E(2)", last),
+                    kind="late_application_window",
+                    met_on=made,
+                    done_on=made,
+                    starts=d(c.end + 1),
+                    event_date=d(c.end),
+                    record=record,
+                    days=grace.value,
+                    facts=(("good_reason_needed", False),),
                 )
             )
-        if earliest is not None and earliest >= t:
+        out.extend(record_deadlines(self.cover, self.history, self.figures, today))
+        if earliest is not None and earliest >= t and not unknown:
+            # With the record stopping before today, a future date rests on the assumption
+            # that permission continued: it is the what-if's, not a deadline of the client's.
             out.append(
                 Deadline(
                     d(earliest),
                     f"Earliest date to apply: {ROUTES[self.spec.code]}",
                     self.spec.period_rule,
+                    kind="earliest_application",
+                    facts=(("route", self.spec.code),),
                 )
             )
         if self.spec.route_deadlines is not None:

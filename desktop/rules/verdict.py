@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from desktop.rules.dated import DateForm, date_parts, render
 from desktop.rules.days import Window
 from desktop.rules.deadlines import Deadline
 
@@ -21,7 +22,8 @@ class Reason(str):
     It is a `str` (the sentence a client can read), so it prints and compares as text; the UI
     and the PDFs read `code` (what kind of reason: "headline", "restart", "breach", "absences",
     ...), `rule` (the paragraph) and `dates` (named dates the sentence mentions) instead of
-    parsing the sentence.
+    parsing the sentence, and write it with `render(form)`, which puts every date of the
+    sentence in the reader's form (`desktop.datetext.long_date`, `short_date`).
     """
 
     code: str
@@ -45,12 +47,26 @@ class Reason(str):
         obj.days = days
         return obj
 
+    @property
+    def parts(self) -> tuple[str | date, ...]:
+        """The sentence as text and dates, in order."""
+        return date_parts(str(self))
+
+    def render(self, form: DateForm) -> str:
+        """The sentence with each of its dates written by `form`."""
+        return render(str(self), form)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"code": self.code, "text": str(self), "rule": self.rule}
         out["dates"] = {k: v.isoformat() for k, v in self.dates.items()}
         if self.days is not None:
             out["days"] = self.days
         return out
+
+
+def as_reason(text: str, code: str) -> Reason:
+    """`text` as a Reason (kept as it is when it already is one)."""
+    return text if isinstance(text, Reason) else Reason(text, code=code)
 
 
 def reason_dict(reason: str) -> dict[str, Any]:
@@ -98,6 +114,29 @@ class Uncounted:
 
 
 @dataclass(frozen=True)
+class WhatIf:
+    """The verdict as it would be if permission had continued after the end of the record (the
+    projection): shown as a what-if beside a verdict that does not rely on it."""
+
+    eligible: bool
+    earliest_application_date: date | None
+    qualifying_from: date | None
+    complete_on: date | None
+    assumed_from: date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "eligible": self.eligible,
+            "earliest_application_date": _iso(self.earliest_application_date),
+            "qualifying_period": {
+                "from": _iso(self.qualifying_from),
+                "complete_on": _iso(self.complete_on),
+            },
+            "assumed_from": self.assumed_from.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
 class Assessment:
     route: str
     application_date: date
@@ -124,6 +163,22 @@ class Assessment:
     settled_as: str | None = None
     #: Where the projection after the record starts (the record stops before today).
     record_ends: date | None = None
+    #: The first day nothing is recorded for, when the record stops before today (the day after
+    #: the last permission or section 3C leave): the client's status must be checked.
+    status_unknown_since: date | None = None
+    #: The projection "if permission continued" when the verdict would otherwise rest on it
+    #: (then `eligible` is False and the headline says what is assumed).
+    if_permission_continued: WhatIf | None = None
+    #: The first day the record shows without permission (a refusal before the permission
+    #: ended, the adviser's check, an application made late and pending), up to today.
+    without_permission_since: date | None = None
+    #: Whole days on planned trips inside `absence_days_total` (it includes them).
+    absence_days_planned: int = 0
+
+    def __post_init__(self) -> None:
+        # Notes and missing items are sentences with dates too: each can render its own.
+        object.__setattr__(self, "notes", tuple(as_reason(n, "note") for n in self.notes))
+        object.__setattr__(self, "missing", tuple(as_reason(m, "missing") for m in self.missing))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of issue 3, keys in the issue's order, extras after."""
@@ -154,4 +209,12 @@ class Assessment:
             "risks": [r.to_dict() for r in self.risks],
             "settled_since": _iso(self.settled_since),
             "reason_details": [reason_dict(r) for r in self.reasons],
+            "status_unknown_since": _iso(self.status_unknown_since),
+            "if_permission_continued": (
+                None
+                if self.if_permission_continued is None
+                else self.if_permission_continued.to_dict()
+            ),
+            "without_permission_since": _iso(self.without_permission_since),
+            "absence_days_planned": self.absence_days_planned,
         }

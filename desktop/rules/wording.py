@@ -3,8 +3,10 @@
 Each function returns a `Reason`: the sentence a client can read, with the rule paragraph and the
 dates it names as data. Figures (day limits, periods, cut-off dates) come from `resources/rules/`
 through `Figures`; none is typed into a sentence here, so a change in the Rules is a change in
-the data. Dates are written ISO (2024-09-01) in the engine's output; the UI and the PDFs format
-them from `Reason.dates`.
+the data. Dates are written ISO (2024-09-01) in the engine's output; the UI and the PDFs write
+them in words with `Reason.render(desktop.datetext.long_date)` (or read `Reason.dates`). Month
+names never follow the desktop's locale: the one date-in-words function is
+`desktop.datetext.long_date`.
 """
 
 from __future__ import annotations
@@ -12,13 +14,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from desktop.datetext import long_date
 from desktop.rules.figures import Figures
 from desktop.rules.verdict import Breach, Reason
 
-
-def long_date(d: date) -> str:
-    """'11 April 2024': how cut-off dates read in a sentence."""
-    return f"{d.day} {d:%B %Y}"
+__all__ = ["long_date"]  # re-exported: cut-off dates in sentences ("11 April 2024")
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -51,6 +51,60 @@ def eligible(
         code="headline",
         rule=rule,
         dates={"application": on, "period_start": start, "complete_on": complete},
+    )
+
+
+def eligible_only_if_continued(route_label: str, on: date, ended: date, complete: date) -> Reason:
+    """Issue 16: a verdict that rests on permission continuing after the record is never a plain
+    "eligible"."""
+    return Reason(
+        f"{route_label}: eligible on {on} only if permission continued after {ended} - nothing "
+        "is recorded since. Check the client's status now (possible overstayer).",
+        code="headline",
+        dates={"application": on, "record_ends": ended, "complete_on": complete},
+    )
+
+
+def not_eligible_unless_continued(
+    route_label: str, on: date, ended: date, earliest: date | None
+) -> Reason:
+    """Not eligible on the date asked; the earliest date is a what-if resting on permission
+    continuing after the record."""
+    text = f"{route_label}: not eligible on {on}."
+    if earliest is not None:
+        text += (
+            f" The earliest application date would be {earliest} only if permission continued "
+            f"after {ended} - nothing is recorded since."
+        )
+    else:
+        text += f" Nothing is recorded after {ended}."
+    text += " Check the client's status now (possible overstayer)."
+    return Reason(
+        text,
+        code="headline",
+        dates={"application": on, "record_ends": ended, "if_continued_earliest": earliest},
+    )
+
+
+def status_unknown(ended: date, since: date) -> Reason:
+    """The record stops before today (kept beside any verdict, relying on it or not)."""
+    return Reason(
+        f"Permission ended on {ended} and nothing is recorded since: the client's status from "
+        f"{since} is unknown (possible overstayer). Record a new permission or a pending "
+        "application, or that you checked and there is no permission.",
+        code="status_unknown",
+        dates={"record_ends": ended, "since": since},
+    )
+
+
+def without_permission(since: date, why: str, rule: str) -> Reason:
+    """Time the record shows without permission, from `since` (a refusal before the permission
+    ended, the adviser's check, a late application pending)."""
+    return Reason(
+        f"{why} ({rule}).",
+        code="without_permission",
+        rule=rule,
+        dates={"since": since},
     )
 
 
@@ -199,10 +253,12 @@ def record_ends(last_day: date, today: date) -> str:
 # ---- absences ----------------------------------------------------------------------------------
 
 
-def absences_total(total: int, start: date, on: date) -> Reason:
+def absences_total(total: int, start: date, on: date, planned: int = 0) -> Reason:
+    """The days-abroad line: planned trips inside the period are included, and said so."""
+    included = f", including {plural(planned, 'day')} on planned trips" if planned else ""
     return Reason(
-        f"Absences: {total} whole days outside the UK from {start} to {on} (the days of "
-        "leaving and coming back are not counted).",
+        f"Absences: {total} whole days outside the UK from {start} to {on}{included} (the days "
+        "of leaving and coming back are not counted).",
         code="absences",
         dates={"from": start, "to": on},
         days=total,

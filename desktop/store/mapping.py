@@ -10,8 +10,16 @@ from desktop.rules.history import (
     Permission,
     Person,
     Question,
+    StatusCheck,
 )
-from desktop.store.models import AbsenceRow, ApplicationRow, Client, CustodyRow, PermissionRow
+from desktop.store.models import (
+    AbsenceRow,
+    ApplicationRow,
+    Client,
+    CustodyRow,
+    PermissionRow,
+    StatusCheckRow,
+)
 
 
 def history_from_client(client: Client) -> History:
@@ -41,6 +49,12 @@ def history_from_client(client: Client) -> History:
                 appeal_decided=row.appeal_decided,
                 appeal_outcome=row.appeal_outcome,
                 appeal_by=row.appeal_by,
+                remedy=row.remedy,
+                review_lodged=row.review_lodged,
+                review_decided=row.review_decided,
+                review_outcome=row.review_outcome,
+                detained=row.detained,
+                appeal_time_extended=row.appeal_time_extended,
             )
             for row in client.applications
         ),
@@ -59,6 +73,9 @@ def history_from_client(client: Client) -> History:
             Question(route=client.target_route, application_date=client.target_date)
             if client.target_route
             else None
+        ),
+        status_checks=tuple(
+            StatusCheck(on=row.on, outcome=row.outcome) for row in client.status_checks
         ),
     )
 
@@ -91,6 +108,12 @@ def history_rows(history: History) -> dict[str, list]:
                 appeal_decided=a.appeal_decided,
                 appeal_outcome=a.appeal_outcome,
                 appeal_by=a.appeal_by,
+                remedy=a.remedy,
+                review_lodged=a.review_lodged,
+                review_decided=a.review_decided,
+                review_outcome=a.review_outcome,
+                detained=a.detained,
+                appeal_time_extended=a.appeal_time_extended,
             )
             for index, a in enumerate(history.applications)
         ],
@@ -105,4 +128,7 @@ def history_rows(history: History) -> dict[str, list]:
             for a in history.absences
         ],
         "custody": [CustodyRow(start=c.start, end=c.end) for c in history.custody],
+        "status_checks": [
+            StatusCheckRow(on=c.on, outcome=c.outcome) for c in history.status_checks
+        ],
     }

@@ -69,6 +69,9 @@ class Client(Base):
     custody: Mapped[list[CustodyRow]] = relationship(
         cascade="all, delete-orphan", order_by="CustodyRow.start, CustodyRow.id"
     )
+    status_checks: Mapped[list[StatusCheckRow]] = relationship(
+        cascade="all, delete-orphan", order_by="StatusCheckRow.on, StatusCheckRow.id"
+    )
     case_notes: Mapped[list[CaseNote]] = relationship(
         cascade="all, delete-orphan", order_by="CaseNote.written_on, CaseNote.id"
     )
@@ -128,6 +131,14 @@ class ApplicationRow(Base):
     appeal_outcome: Mapped[str | None] = mapped_column(String(30), nullable=True)
     #: The later appeal (or administrative review) deadline a refusal letter gives, if any.
     appeal_by: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # Issue 16 (migration 0007): the remedy the refusal carries, administrative review, and
+    # detention when the decision was made, and whether a late appeal was admitted.
+    remedy: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    review_lodged: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    review_decided: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    review_outcome: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    detained: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    appeal_time_extended: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
 
 class AbsenceRow(Base):
@@ -149,6 +160,18 @@ class CustodyRow(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     start: Mapped[dt.date] = mapped_column(Date)
     end: Mapped[dt.date] = mapped_column(Date)
+
+
+class StatusCheckRow(Base):
+    """The adviser checked the client's status (history JSON `status_checks`, migration 0007):
+    "no_permission" turns a record that stops into known time without permission."""
+
+    __tablename__ = "status_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(30))
 
 
 class CaseNote(Base):

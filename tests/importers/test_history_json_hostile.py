@@ -86,7 +86,7 @@ def test_full_details_and_household_are_read():
         ({"first": "Amira", "last": "Testcase"}, "an object"),
         (True, "true"),
         (["Amira", "Testcase"], "a list"),
-        (42, "42"),
+        (42, "a number"),
     ],
 )
 def test_a_name_of_the_wrong_type_names_the_path_and_no_values(value, got):
@@ -102,20 +102,20 @@ def test_every_text_field_must_be_text(field):
 
 def test_interpreter_needed_must_be_true_or_false():
     message = error_of(with_details(interpreter_needed="yes please"))
-    assert message == (
-        "client_record.details.interpreter_needed: expected true or false, got 'yes please'"
-    )
+    assert message == "client_record.details.interpreter_needed: expected true or false, got text"
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("12/04/1988", "'12/04/1988' is not a date in the form YYYY-MM-DD"),
-        ("1988-13-01", "'1988-13-01' is not a real calendar date"),
-        ("0000-01-01", "'0000-01-01' is not a real calendar date"),
-        ("99999-01-01", "'99999-01-01' is not a date in the form YYYY-MM-DD"),
+        # Issue 15 point 3: a date that cannot be read is not echoed (it is the client's).
+        ("12/04/1988", "this is not a date in the form YYYY-MM-DD"),
+        ("1988-13-01", "this is not a real calendar date (check the month and the day)"),
+        ("0000-01-01", "this is not a real calendar date (check the month and the day)"),
+        ("99999-01-01", "this is not a date in the form YYYY-MM-DD"),
         ("1850-01-01", "the date 1850-01-01 is outside the years 1900 to 2100"),
-        (19880412, "19880412 is not a date in the form YYYY-MM-DD"),
+        (19880412, "expected a date in the form YYYY-MM-DD, got a number"),
+        ("Amira Testcase", "this is not a date in the form YYYY-MM-DD"),
     ],
 )
 def test_the_date_of_birth_must_be_an_iso_date_in_range(value, expected):
@@ -169,7 +169,9 @@ def test_the_name_is_required_and_unknown_fields_are_refused():
             {"name": "Kid Testcase"},
             "client_record.household: expected a list of household members, got an object",
         ),
-        ([7], "client_record.household[0]: expected an object with fields, got 7"),
+        ([7], "client_record.household[0]: expected an object with fields, got a number"),
+        # Issue 15 point 3: a household given as a list of names quoted the first name.
+        (["Kid Testcase"], "client_record.household[0]: expected an object with fields, got text"),
         ([{"relationship": "son"}], "client_record.household[0].name: this field is missing"),
         ([{"name": {"x": 1}}], "client_record.household[0].name: expected text, got an object"),
         (
@@ -178,7 +180,7 @@ def test_the_name_is_required_and_unknown_fields_are_refused():
         ),
         (
             [{"name": "Kid Testcase", "date_of_birth": "2015-02-30"}],
-            "client_record.household[0].date_of_birth: '2015-02-30' is not a real calendar date",
+            "client_record.household[0].date_of_birth: this is not a real calendar date (check the month and the day)",
         ),
         (
             [{"name": "Kid Testcase", "date_of_birth": "2200-01-01"}],
@@ -200,7 +202,12 @@ def test_client_record_must_be_an_object_with_known_sections():
     assert parse_case(with_record()).details is None  # an empty record holds nothing
     data = json.loads(json.dumps(CASE))
     data["client_record"] = 7
-    assert error_of(data) == "client_record: expected an object with fields, got 7"
+    assert error_of(data) == "client_record: expected an object with fields, got a number"
+    data["client_record"] = "Amira Testcase"
+    assert error_of(data) == "client_record: expected an object with fields, got text"
+    assert error_of(with_record(details="Amira Testcase")) == (
+        "client_record.details: expected an object with fields, got text"
+    )
     message = error_of(with_record(favourite_colour="blue"))
     assert message.startswith(
         "client_record: unknown field 'favourite_colour'; expected one of details, household"

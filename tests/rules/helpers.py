@@ -25,7 +25,7 @@ def app(
     dates = {
         k: (
             D(v)
-            if isinstance(v, str) and k not in ("outcome",) and not k.endswith("outcome")
+            if isinstance(v, str) and k not in ("outcome", "remedy") and not k.endswith("outcome")
             else v
         )
         for k, v in kw.items()

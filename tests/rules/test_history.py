@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from desktop.rules.history import (
     APPEAL_OUTCOMES,
+    APPLICATION_FIELDS,
     APPLICATION_KINDS,
     APPLICATION_OUTCOMES,
     DATE_RANGE_TEXT,
@@ -201,7 +202,9 @@ def test_vocabularies_cover_the_issue():
 
 def test_canonical_dict_has_every_field():
     out = history_to_dict(parse_history(GOOD))
-    assert set(out["applications"][0]) == set(GOOD["applications"][0])
+    # Every application field is written, the remedy and review fields of issue 16 included.
+    assert set(out["applications"][0]) == set(APPLICATION_FIELDS) >= set(GOOD["applications"][0])
+    assert out["status_checks"] == []
     assert out["permissions"][0]["conditions"] == []
     assert out["format"] == "dropin-desk.history/1"
 

@@ -110,13 +110,20 @@ def test_text_problem_names_length_and_lone_surrogates_without_the_text():
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("0000-01-01", "person.date_of_birth: '0000-01-01' is not a real calendar date"),
+        # A date that is wrong is not echoed (issue 15: a date of birth is the client's).
         (
-            "99999-01-01",
-            "person.date_of_birth: '99999-01-01' is not a date in the form YYYY-MM-DD",
+            "0000-01-01",
+            "person.date_of_birth: this is not a real calendar date (check the month and the day)",
         ),
-        ("2024-13-01", "person.date_of_birth: '2024-13-01' is not a real calendar date"),
-        ("2023-02-29", "person.date_of_birth: '2023-02-29' is not a real calendar date"),
+        ("99999-01-01", "person.date_of_birth: this is not a date in the form YYYY-MM-DD"),
+        (
+            "2024-13-01",
+            "person.date_of_birth: this is not a real calendar date (check the month and the day)",
+        ),
+        (
+            "2023-02-29",
+            "person.date_of_birth: this is not a real calendar date (check the month and the day)",
+        ),
         (
             "1899-12-31",
             "person.date_of_birth: the date 1899-12-31 is outside the years 1900 to 2100",
@@ -126,13 +133,11 @@ def test_text_problem_names_length_and_lone_surrogates_without_the_text():
             "person.date_of_birth: the date 9999-12-31 is outside the years 1900 to 2100",
         ),
         (
-            "２０２４-01-01",  # full-width digits are not ASCII digits
-            "person.date_of_birth: '２０２４-01-01' is not a date in the form YYYY-MM-DD",
-        ),
-        (
-            "\u202e1202-01-01",
-            "person.date_of_birth: '\\u202e1202-01-01' is not a date in the form YYYY-MM-DD",
-        ),
+            "２０２４-01-01",
+            "person.date_of_birth: this is not a date in the form YYYY-MM-DD",
+        ),  # full-width digits are not ASCII
+        ("\u202e1202-01-01", "person.date_of_birth: this is not a date in the form YYYY-MM-DD"),
+        (19880412, "person.date_of_birth: expected a date in the form YYYY-MM-DD, got a number"),
     ],
 )
 def test_out_of_range_and_impossible_dates_are_named(value, expected):
@@ -143,7 +148,7 @@ def test_out_of_range_and_impossible_dates_are_named(value, expected):
 
 def test_out_of_range_year_in_a_trip_names_the_record():
     bad = case_with(absences=[{"left": "2019-01-01", "returned": "99999-01-01"}])
-    assert error_of(bad).startswith("absences[0].returned: '99999-01-01' is not a date")
+    assert error_of(bad) == "absences[0].returned: this is not a date in the form YYYY-MM-DD"
 
 
 # ---- lone surrogates and huge strings ------------------------------------------------------
@@ -209,7 +214,38 @@ def test_household_at_the_top_of_a_history_is_an_unknown_field():
 
 @pytest.mark.parametrize("key", ["permissions", "absences", "applications", "custody"])
 def test_a_number_where_a_list_belongs_is_named(key):
-    assert error_of(case_with(**{key: 7})) == f"{key}: expected a list, got 7"
+    assert error_of(case_with(**{key: 7})) == f"{key}: expected a list, got a number"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"person": "Amira Testcase"}, "person: expected an object with fields, got text"),
+        ({"absences": "Amira Testcase"}, "absences: expected a list, got text"),
+        (
+            {"permissions": ["Amira Testcase"]},
+            "permissions[0]: expected an object with fields, got text",
+        ),
+        (
+            {"person": {"name": "A", "date_of_birth": "Amira Testcase"}},
+            "person.date_of_birth: this is not a date in the form YYYY-MM-DD",
+        ),
+        (
+            {"absences": [{"left": "2020-01-01", "returned": "2020-01-05", "planned": "Amira"}]},
+            "absences[0].planned: expected true or false, got text",
+        ),
+        ({"format": "Amira Testcase"}, None),
+        ({"question": "Amira Testcase"}, "question: expected an object with fields, got text"),
+    ],
+)
+def test_a_value_in_the_wrong_place_is_described_never_quoted(data, expected):
+    """Issue 15 point 3: a name (or any text) where an object, list, date or flag belongs was
+    quoted in the message ("got 'Amira Testcase'"); the message names the field and the kind
+    of value only."""
+    message = error_of(case_with(**data))
+    assert "Amira" not in message and "Testcase" not in message
+    if expected is not None:
+        assert message == expected
 
 
 def test_deeply_nested_values_are_named_not_walked():

@@ -124,8 +124,11 @@ def test_a_refusal_today_does_not_make_the_client_an_overstayer_before_the_14_da
         assert a.eligible, (on, a.reasons)
     whats = [dl.what for dl in run(h, "long_residence", "2026-12-01").deadlines]
     assert any("Section 3C leave after the refusal ends" in w for w in whats)
+    # From 11 November 2025 the after-refusal window is SUI 13.1 (HC 1333): cited by its date.
     assert any(
-        dl.rule == "paragraph 39E(2)" and dl.date == D("2026-12-29")
+        dl.rule == "SUI 13.1"
+        and dl.date == D("2026-12-29")
+        and dl.kind == "late_application_window"
         for dl in run(h, "long_residence", "2026-12-01").deadlines
     )
 
@@ -133,15 +136,25 @@ def test_a_refusal_today_does_not_make_the_client_an_overstayer_before_the_14_da
 # ---- No silent restart ---------------------------------------------------------------------
 
 
-def test_record_ending_before_today_is_projected_not_a_gap_and_said_in_missing():
+def test_record_ending_before_today_is_status_unknown_with_the_projection_as_a_what_if():
+    """Issue 16: a record that stops is not a gap, but nor is it safe: the projection is a
+    what-if beside a verdict that is never plain "eligible"."""
     h = history([perm("skilled_worker", "2019-01-01", "2022-12-31")])
     a = run(h, "settlement_skilled_worker", "2026-06-01", today="2026-06-01")
     assert not a.continuity_broken
     assert a.qualifying_from == D("2019-01-01")
-    assert a.complete_on == D("2024-01-01")
+    assert a.status_unknown_since == D("2023-01-01")
+    assert not a.eligible and a.complete_on is None and a.earliest_application_date is None
+    what_if = a.if_permission_continued
+    assert what_if is not None and what_if.eligible and what_if.complete_on == D("2024-01-01")
+    assert a.reasons[0].startswith(
+        "Settlement on a work route (Skilled Worker, 5 years): eligible on 2026-06-01 only if "
+        "permission continued after 2022-12-31 - nothing is recorded since. Check the client's "
+        "status now (possible overstayer)."
+    )
     assert any("Nothing is recorded after 2022-12-31" in m for m in a.missing)
     assert any("section 3C" in m for m in a.missing)
-    assert "assumes permission continued after 2022-12-31" in verdict_line(a)
+    assert "only if permission continued after 2022-12-31" in verdict_line(a)
 
 
 def test_naturalisation_record_ending_before_today_is_missing_not_a_breach():
@@ -333,12 +346,17 @@ def test_deadlines_list_past_ones_with_their_status():
         ],
     )
     a = run(h, "long_residence", "2026-12-01")
-    statuses = {(dl.what.split(":")[0], dl.status) for dl in a.deadlines}
-    assert ("Last day to appeal to the First-tier Tribunal", "passed") in statuses
+    statuses = {(dl.kind, dl.status) for dl in a.deadlines}
+    assert ("appeal", "passed") in statuses
+    # The extension granted in 2018 kept the permission: that deadline is met, not passed.
+    ends = next(dl for dl in a.deadlines if dl.kind == "apply_before_expiry")
+    assert ends.status == "met" and ends.met_on == D("2018-03-10")
+    for dl in a.deadlines:
+        if dl.met_on is None:
+            assert dl.status == ("passed" if dl.last_day < D("2026-12-01") else "upcoming")
     assert all(
-        dl.status == ("passed" if dl.date < D("2026-12-01") else "upcoming") for dl in a.deadlines
+        d["status"] in ("passed", "upcoming", "met", "attention") for d in a.to_dict()["deadlines"]
     )
-    assert all(d["status"] in ("passed", "upcoming") for d in a.to_dict()["deadlines"])
 
 
 def test_dl_reasons_say_qualifies_now_may_apply_from_when_only_the_28_day_window_waits():

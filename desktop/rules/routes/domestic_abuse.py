@@ -14,8 +14,8 @@ from desktop.rules.days import AbsenceDays, Trip, max_in_any_12_months
 from desktop.rules.deadlines import Deadline, application_deadlines, with_status
 from desktop.rules.figures import Figures
 from desktop.rules.history import ROUTES, History
-from desktop.rules.timeline import label
-from desktop.rules.verdict import Assessment, Reason
+from desktop.rules.timeline import build_cover, label, record_deadlines
+from desktop.rules.verdict import Assessment, Reason, WhatIf
 
 DA_PARTNER = frozenset({"partner_5y", "partner_10y"})
 
@@ -59,9 +59,9 @@ def assess_domestic_abuse(
             reasons.append(
                 Reason(
                     f"That permission ended on {last.end}: apply while it is running, or within "
-                    f"{grace.value} days with a good reason ({grace.rule}).",
+                    f"{grace.value} days with a good reason ({figures.cite(grace.rule or '', on)}).",
                     code="late",
-                    rule=grace.rule or "",
+                    rule=figures.cite(grace.rule or "", on),
                     dates={"ended": last.end},
                 )
             )
@@ -81,6 +81,22 @@ def assess_domestic_abuse(
                 rule="Appendix Victim of Domestic Abuse",
             )
         )
+    # Issue 16: a record that stops before today. Eligibility on a later date rests on
+    # permission having continued: never a plain "eligible".
+    cover = build_cover(history, figures, bank_holidays, today)  # type: ignore[arg-type]
+    tail = cover.tail
+    since = tail.start if tail is not None and tail.projected else None
+    what_if = None
+    if since is not None:
+        ended = date.fromordinal(since - 1)
+        missing.append(wording.record_ends(ended, today))
+        reasons.insert(1, wording.status_unknown(ended, date.fromordinal(since)))
+        if eligible and on.toordinal() >= since:
+            what_if = WhatIf(True, earliest, qfrom, qfrom, date.fromordinal(since))
+            reasons[0] = wording.eligible_only_if_continued(
+                ROUTES["settlement_domestic_abuse"], on, ended, qfrom or on
+            )
+            eligible = False
     reasons.append(wording.scope())
     trips = [
         Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(history.absences)
@@ -89,12 +105,16 @@ def assess_domestic_abuse(
     window = max_in_any_12_months(trips, lo, on)
     total = AbsenceDays(trips).count(lo.toordinal(), on.toordinal())
     deadlines = application_deadlines(history, figures, bank_holidays, today)
+    deadlines.extend(record_deadlines(cover, history, figures, today))
     if last is not None and last.category == "mvdac" and last.end is not None and last.end >= today:
         deadlines.append(
             Deadline(
                 last.end,
                 "MVDAC permission ends: apply for settlement as a victim of domestic abuse before then",
                 "MVDAC (reference 003)",
+                kind="apply_before_expiry",
+                record=f"permissions[{history.permissions.index(last)}]",
+                facts=(("category", "mvdac"),),
             )
         )
     notes = []
@@ -123,4 +143,12 @@ def assess_domestic_abuse(
         rules_in_force=today,
         notes=tuple(notes),
         missing=tuple(missing),
+        record_ends=date.fromordinal(since - 1) if since is not None else None,
+        status_unknown_since=date.fromordinal(since) if since is not None else None,
+        if_permission_continued=what_if,
+        without_permission_since=(
+            date.fromordinal(tail.start)
+            if tail is not None and not tail.projected and tail.start <= today.toordinal()
+            else None
+        ),
     )

@@ -42,6 +42,10 @@ def stp_deadlines(history: History, figures: Figures, on: date) -> list[Deadline
                     f"was {long_years.value} years or more: settlement on the protection route "
                     "must be refused",
                     long_years.rule or "STP 2.1(a)",
+                    kind="criminality",
+                    record=f"custody[{i}]",
+                    event_date=c.end,
+                    facts=(("limb", "a"),),
                 )
             )
             continue
@@ -53,6 +57,10 @@ def stp_deadlines(history: History, figures: Figures, on: date) -> list[Deadline
                 f"refused until {medium.value} years after the sentence ended (count from the "
                 "sentence end if later than release)",
                 medium.rule or "STP 2.1(b)",
+                kind="criminality",
+                record=f"custody[{i}]",
+                event_date=c.end,
+                facts=(("limb", "b"),),
             )
         )
         if served_months < 12:
@@ -62,6 +70,10 @@ def stp_deadlines(history: History, figures: Figures, on: date) -> list[Deadline
                     f"custody[{i}]: if the sentence was under 12 months, settlement is refused "
                     f"until {short.value} years after the sentence ended",
                     short.rule or "STP 2.1(c)",
+                    kind="criminality",
+                    record=f"custody[{i}]",
+                    event_date=c.end,
+                    facts=(("limb", "c"),),
                 )
             )
     return out
