@@ -166,6 +166,40 @@ class ClientForm(QWidget):
     def is_blank(self) -> bool:
         return self.details() == ClientDetails(full_name="")
 
+    # ---- drafts (kept over a lock, a quit or an error: desktop.ui.kept_drafts) ----------------
+    def field_texts(self) -> dict[str, str | bool]:
+        """Each field exactly as it stands, a half-typed date included: JSON values."""
+        texts: dict[str, str | bool] = {}
+        for name, widget in self.widgets.items():
+            if isinstance(widget, QCheckBox):
+                texts[name] = widget.isChecked()
+            elif isinstance(widget, QPlainTextEdit):
+                texts[name] = widget.toPlainText()
+            elif isinstance(widget, QLineEdit):
+                texts[name] = widget.text()
+        return texts
+
+    def has_text(self) -> bool:
+        """True when anything at all is typed or ticked (even a date that does not parse)."""
+        return any(
+            value is True or (isinstance(value, str) and value.strip())
+            for value in self.field_texts().values()
+        )
+
+    def set_field_texts(self, texts: object) -> None:
+        """Put back what `field_texts` gave; an unknown field or a value of the wrong type is
+        left out (a kept draft is read back, never trusted)."""
+        if not isinstance(texts, dict):
+            return
+        for name, value in texts.items():
+            widget = self.widgets.get(name) if isinstance(name, str) else None
+            if isinstance(widget, QCheckBox) and isinstance(value, bool):
+                widget.setChecked(value)
+            elif isinstance(widget, QPlainTextEdit) and isinstance(value, str):
+                widget.setPlainText(value)
+            elif isinstance(widget, QLineEdit) and isinstance(value, str):
+                widget.setText(value[: widget.maxLength()])
+
     # ---- checking ----------------------------------------------------------------------------
     def field_errors(self, today: date) -> dict[str, str]:
         problems: dict[str, str] = {}

@@ -32,6 +32,7 @@ from desktop.store.repository import (
     get_client,
     update_client,
 )
+from desktop.ui import prompts
 from desktop.ui.client_form import ClientForm
 from desktop.ui.kept_drafts import DETAILS, Draft
 
@@ -80,8 +81,8 @@ class DeleteClientDialog(QDialog):
             "This is for erasure requests. It deletes this client's details, household, "
             "immigration history and case notes from this computer. It cannot be undone; "
             "the audit trail will only keep the client number and who deleted it, and when.\n\n"
-            "Copies kept in the data folder's backups folder still hold this client; if there "
-            "are any, you are asked next whether to delete them. Backup files made with "
+            "The client is also taken out of the copies kept in the data folder's backups "
+            "folder. Backup files made with "
             "File > Back up to file… "
             "(a USB stick, for example) cannot be reached from here: delete or replace them "
             "too.\n\n"
@@ -268,9 +269,7 @@ class DetailsTab(QWidget):
                 update_client(session, self._client_id, details, self._adviser)
                 drop_draft(session, self._client_id)
         except Exception as exc:  # noqa: BLE001 - keep what was typed; say it was not saved
-            self.status.setText(
-                f"Not saved: the store could not be written ({type(exc).__name__})."
-            )
+            self.status.setText(f"Not saved: {prompts.store_write_problem(exc)}")
             return False
         self._saved = details
         self.form.set_details(details)
@@ -296,9 +295,7 @@ class DetailsTab(QWidget):
             with self._store.session() as session:
                 delete_client(session, client_id, self._adviser)
         except Exception as exc:  # noqa: BLE001
-            self.status.setText(
-                f"Not deleted: the store could not be written ({type(exc).__name__})."
-            )
+            self.status.setText(f"Not deleted: {prompts.store_write_problem(exc)}")
             return False
         self.clear()
         self.client_deleted.emit(client_id)

@@ -1,4 +1,11 @@
-"""The Household tab: people the client lives with or supports; each change is one transaction."""
+"""The Household tab: people the client lives with or supports; each change is one transaction.
+
+What is typed into the Add / Edit household member form is never lost: if the window locks,
+quits or meets an unexpected error while it is open, it is kept as the client's encrypted draft
+(desktop.ui.kept_drafts, kind "household_member") and offered back on the client's page
+(`restore_draft`). The draft goes when the form is saved or cancelled; a save that fails keeps
+what was typed as the draft (`drafts_changed`), so it can be opened again.
+"""
 
 from __future__ import annotations
 
@@ -18,16 +25,30 @@ from PySide6.QtWidgets import (
 
 from desktop.store.models import Client
 from desktop.store.repository import HouseholdEntry, household_of, set_household
+from desktop.ui import kept_drafts
+from desktop.ui.kept_drafts import HOUSEHOLD_MEMBER, closed_by_lock
 from desktop.ui.record_dialog import RecordDialog
 from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.dates import format_date
 from desktop.ui.widgets.record_table import RecordGrid
 
 HEADERS = ("Name", "Relationship", "Date of birth", "Also a client")
+KEPT_AFTER_FAILED_SAVE = " What was typed is kept as a draft: Restore it above."
+CHANGED_SINCE = (
+    "The household member being edited has changed since; what was typed opens as a new one."
+)
+
+
+def _fingerprint(member: HouseholdEntry) -> list:
+    """What a kept edit remembers of the member it edits, to be sure it is still the same."""
+    born = member.date_of_birth.isoformat() if member.date_of_birth else None
+    return [member.name, member.relationship_to_client, born, member.member_client_id]
 
 
 class HouseholdTab(QWidget):
     household_saved = Signal()
+    #: A draft was kept by the tab itself (a save that failed): the page offers it again.
+    drafts_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,21 +161,70 @@ class HouseholdTab(QWidget):
         )
 
     def add_member(self) -> None:
-        if self._client_id is None:
-            return
-        dialog = self._dialog(None)
-        if self.run_dialog(dialog) and (entry := dialog.record()) is not None:
-            self.save_members(self._members + [entry], f"Added {entry.name}.")
+        self._member_dialog(None)
 
     def edit_selected(self) -> None:
         row = self.current_row()
         if row is None:
             return
-        dialog = self._dialog(self._members[row])
-        if self.run_dialog(dialog) and (entry := dialog.record()) is not None:
+        self._member_dialog(row)
+
+    def _member_dialog(self, row: int | None, typed: dict | None = None) -> None:
+        """Add (row None) or edit a member through the form, then save. What is typed is kept
+        as a draft if the window locks meanwhile; `typed` puts such a draft back."""
+        if self._client_id is None:
+            return
+        client_id = self._client_id
+        dialog = self._dialog(self._members[row] if row is not None else None)
+        dialog.draft_kind = HOUSEHOLD_MEMBER
+        dialog.draft_context = {
+            "index": row,
+            "original": _fingerprint(self._members[row]) if row is not None else None,
+        }
+        if typed is not None:
+            dialog.set_field_texts(typed)
+        accepted = self.run_dialog(dialog)
+        if closed_by_lock(dialog) or self._client_id != client_id:
+            return  # locked meanwhile: what was typed is the kept draft
+        if accepted and (entry := dialog.record()) is not None:
             members = list(self._members)
-            members[row] = entry
-            self.save_members(members, f"Saved {entry.name}.")
+            if row is None:
+                members.append(entry)
+            else:
+                members[row] = entry
+            done = f"Added {entry.name}." if row is None else f"Saved {entry.name}."
+            if not self.save_members(members, done):
+                if kept_drafts.keep_now(self._store, kept_drafts.from_dialog(dialog, client_id)):
+                    self.status.setText(self.status.text() + KEPT_AFTER_FAILED_SAVE)
+                    self.drafts_changed.emit()
+                return
+        kept_drafts.forget(self._store, client_id, HOUSEHOLD_MEMBER)
+
+    def restore_draft(self, payload: dict) -> bool:
+        """Open the member form kept as a draft, with what was typed. False when the draft is
+        not one this tab wrote (the caller forgets it then)."""
+        typed = payload.get("fields") if isinstance(payload, dict) else None
+        if (
+            not isinstance(typed, dict)
+            or payload.get("record_kind") != "household"
+            or self._client_id is None
+        ):
+            return False
+        row = payload.get("index")
+        if row is not None:
+            still_there = (
+                isinstance(row, int)
+                and not isinstance(row, bool)
+                and 0 <= row < len(self._members)
+                and _fingerprint(self._members[row]) == payload.get("original")
+            )
+            if not still_there:
+                # The member it edited has changed or gone: what was typed comes back as a
+                # new member, so nobody else is overwritten.
+                row = None
+                self.status.setText(CHANGED_SINCE)
+        self._member_dialog(row, typed)
+        return True
 
     def remove_selected(self) -> None:
         row = self.current_row()

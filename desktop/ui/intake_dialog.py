@@ -2,6 +2,11 @@
 
 Tab (or Enter in a one-line field) moves on; Enter on the last field or Ctrl+Return anywhere
 saves; Esc cancels, asking first if anything has been typed. Saving is one transaction.
+
+Nothing typed is lost: if the window locks, quits or meets an unexpected error while the form
+is open, what was typed is kept as an encrypted draft (desktop.ui.kept_drafts, kind
+"new_client": there is no client number yet) and put back the next time New client is opened,
+with a line saying so. Saving the client forgets it in the same transaction; Cancel forgets it.
 """
 
 from __future__ import annotations
@@ -22,8 +27,14 @@ from PySide6.QtWidgets import (
 
 from desktop.store.errors import StoreError
 from desktop.store.repository import create_client
+from desktop.ui import kept_drafts
 from desktop.ui.client_form import ClientForm
+from desktop.ui.kept_drafts import NEW_CLIENT, closed_by_lock
 from desktop.ui.widgets import form_feedback
+
+RESTORED = (
+    "A new-client form typed earlier and not saved was put back: save it, or Cancel to discard it."
+)
 
 
 class IntakeDialog(QDialog):
@@ -35,6 +46,8 @@ class IntakeDialog(QDialog):
         self._adviser = adviser
         self._today = today
         self._client_id: int | None = None
+        #: Takes part in "nothing typed is lost" (desktop.ui.kept_drafts).
+        self.draft_kind = NEW_CLIENT
         self.setWindowTitle("New client")
         self.setAccessibleName("New client intake")
 
@@ -44,6 +57,10 @@ class IntakeDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.form = ClientForm(self)
+        self.restored_note = QLabel()
+        self.restored_note.setWordWrap(True)
+        self.restored_note.setAccessibleName("About this form")
+        self.restored_note.hide()
 
         self.buttons = QDialogButtonBox()
         self.save_button = QPushButton("Save client")
@@ -62,6 +79,7 @@ class IntakeDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.restored_note)
         layout.addWidget(self.form)
         layout.addWidget(self.buttons)
 
@@ -71,6 +89,7 @@ class IntakeDialog(QDialog):
             widget.installEventFilter(self)
         QWidget.setTabOrder(self.form.last_field(), self.save_button)
         QWidget.setTabOrder(self.save_button, self.cancel_button)
+        self._put_back_kept()
         self.form.first_field().setFocus()
         self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
 
@@ -101,6 +120,37 @@ class IntakeDialog(QDialog):
         """The new client's id once saved, else None."""
         return self._client_id
 
+    # ---- drafts (desktop.ui.kept_drafts) -----------------------------------------------------
+    def draft_payload(self) -> dict | None:
+        """What was typed, for a draft; None when the form is empty or already saved."""
+        if self._client_id is not None or not self.form.has_text():
+            return None
+        return {"fields": self.form.field_texts()}
+
+    def draft_label(self) -> str:
+        return kept_drafts.LABELS[NEW_CLIENT]  # never the typed name
+
+    def restore_draft(self, payload: object) -> bool:
+        """Put a kept New client form back. False when it is not one this form wrote."""
+        fields = payload.get("fields") if isinstance(payload, dict) else None
+        if not isinstance(fields, dict):
+            return False
+        self.form.set_field_texts(fields)
+        self.restored_note.setText(RESTORED)
+        self.restored_note.show()
+        return True
+
+    def _put_back_kept(self) -> None:
+        if self._store is None:
+            return
+        try:
+            with self._store.read_session() as session:
+                payload = kept_drafts.new_client_draft(session)
+        except Exception:  # noqa: BLE001 - a blank form, never a crash
+            return
+        if payload is not None and not self.restore_draft(payload):
+            kept_drafts.forget(self._store, None, NEW_CLIENT)  # not readable: let it go
+
     def save(self) -> None:
         if self._client_id is not None:
             return
@@ -114,6 +164,7 @@ class IntakeDialog(QDialog):
         try:
             with self._store.session() as session:
                 client_id = create_client(session, details, self._adviser)
+                kept_drafts.drop_new_client_draft(session)  # the same transaction
         except StoreError as exc:
             self.form.errors.set_messages([f"The client was not saved: {exc}"])
             return
@@ -126,7 +177,15 @@ class IntakeDialog(QDialog):
         self.accept()
 
     def reject(self) -> None:
-        typed = self._client_id is None and not self.form.is_blank()
+        if closed_by_lock(self):
+            # The window locked or quit: what was typed has just been kept as the draft, so
+            # nothing is asked. A form emptied by hand lets an earlier draft go (what comes
+            # back is what was on screen).
+            if self.draft_payload() is None and self._client_id is None:
+                kept_drafts.forget(self._store, None, NEW_CLIENT)
+            super().reject()
+            return
+        typed = self.draft_payload() is not None
         if typed and not form_feedback.confirm(
             self,
             "Discard this client?",
@@ -134,4 +193,6 @@ class IntakeDialog(QDialog):
             yes="Discard",
         ):
             return
+        if self._client_id is None:
+            kept_drafts.forget(self._store, None, NEW_CLIENT)  # cancelled: the draft goes
         super().reject()

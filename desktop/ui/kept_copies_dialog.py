@@ -120,7 +120,3 @@ def reach_kept_copies(parent: QWidget | None, store, reason: str) -> str:
     except StoreError:
         return failed_line(reason)
     return erasure_line(result)
-
-
-#: The name main_window still calls (it used to ask whether to delete the copies).
-offer_to_delete_kept = reach_kept_copies

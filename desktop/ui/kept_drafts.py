@@ -1,14 +1,20 @@
 """What every editor hands over when the window locks, quits or meets an unexpected error.
 
 The Details and Notes tabs give their unsaved text through `pending_draft()`. A dialog takes
-part by carrying `draft_kind` (set by whoever opens it: a household RecordDialog has none, so
-it is not kept as a History record) and answering `draft_payload()` (None when nothing was
-typed); `draft_context` (set by the opener) is merged in, and `draft_label()` names it in a
-few words with no client data ("an 'Add trip abroad' form"): the lock screen shows these to
-whoever walks up.
+part by carrying `draft_kind` (set by whoever opens it: a RecordDialog made without an opener
+that asks for it has none, so it is not kept) and answering `draft_payload()` (None when
+nothing was typed); `draft_context` (set by the opener) is merged in, and `draft_label()` names
+it in a few words with no client data ("an 'Add trip abroad' form"): the lock screen shows
+these to whoever walks up.
 
 A kept dialog draft is offered back on the client's page (`DraftBanner`: Restore / Discard);
 the Details and Notes tabs put theirs back into the editor at once.
+
+The New client form has no client number yet: its draft (kind "new_client") is kept under a
+key of its own (`NEW_CLIENT_KEY`, beside the clients' drafts and read by the same
+`desktop.store.drafts` rules: JSON object, size cap), named "a new-client form" (never the
+typed name), and put back the next time New client is opened; the status bar says so after
+unlocking. `put` keeps any draft where it belongs.
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.store import drafts
+from desktop.store.models import Setting
+from desktop.store.repository import get_setting, set_setting
+
 DETAILS = "details"
 NOTE = "note"
 HISTORY_RECORD = "history_record"
@@ -36,6 +46,10 @@ CHECKLIST_DATE = "checklist_date"
 CHECKLIST_ITEM = "checklist_item"
 STATEMENT_GRID = "statement_grid"
 FLAG_REVIEW = "flag_review"
+HOUSEHOLD_MEMBER = "household_member"
+PLAN_TRIP = "plan_trip"
+#: The New client form: not tied to a client (there is no client number yet).
+NEW_CLIENT = "new_client"
 
 #: Words for each kind when the draft carries none of its own (no client data in any).
 LABELS = {
@@ -47,6 +61,9 @@ LABELS = {
     CHECKLIST_ITEM: "an 'Add an item' form",
     STATEMENT_GRID: "a paper statement being typed in",
     FLAG_REVIEW: "an explanation of a flagged payment",
+    HOUSEHOLD_MEMBER: "a household member form",
+    PLAN_TRIP: "a 'Plan a trip' form",
+    NEW_CLIENT: "a new-client form",
 }
 #: Kinds that are a dialog, offered back on the client's page (the others go back into their
 #: tab's editor by themselves).
@@ -57,7 +74,13 @@ DIALOG_KINDS = (
     CHECKLIST_ITEM,
     STATEMENT_GRID,
     FLAG_REVIEW,
+    HOUSEHOLD_MEMBER,
+    PLAN_TRIP,
 )
+#: Kinds kept with no client number (`Draft.client_id` None).
+UNATTACHED_KINDS = (NEW_CLIENT,)
+#: Where the New client form's draft is kept (a client's drafts are "draft.<client>.<kind>").
+NEW_CLIENT_KEY = f"{drafts.PREFIX}{NEW_CLIENT}"
 #: The key in a payload that carries its words (a dialog's title can say more than its kind).
 LABEL_KEY = "_label"
 MAX_LABEL = 60
@@ -65,9 +88,9 @@ MAX_LABEL = 60
 
 @dataclass(frozen=True)
 class Draft:
-    """One editor's unsaved work for one client."""
+    """One editor's unsaved work for one client (None: a form not tied to a client yet)."""
 
-    client_id: int
+    client_id: int | None
     kind: str
     payload: dict[str, Any] = field(compare=False)
     label: str = ""
@@ -86,10 +109,14 @@ def label_of(kind: str, payload: dict[str, Any] | None) -> str:
 
 def from_dialog(dialog: QDialog, client_id: int | None) -> Draft | None:
     """The draft an open dialog holds for the client on the page, or None (it takes no part,
-    nothing was typed, or no client is shown)."""
+    nothing was typed, or no client is shown). A New client form's draft has no client."""
     kind = getattr(dialog, "draft_kind", None)
     payload_of = getattr(dialog, "draft_payload", None)
-    if client_id is None or not kind or not callable(payload_of):
+    if kind in UNATTACHED_KINDS:
+        client_id = None
+    elif client_id is None:
+        return None
+    if not kind or not callable(payload_of):
         return None
     payload = payload_of()
     if payload is None:
@@ -107,15 +134,81 @@ def _join(words: Sequence[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def describe(drafts: Iterable[Draft]) -> str:
+def describe(kept: Iterable[Draft]) -> str:
     """ "a case note and an 'Add trip abroad' form for client 12": kinds and client numbers
-    only, never anything typed."""
-    by_client: dict[int, list[str]] = {}
-    for draft in drafts:
+    only, never anything typed. A form with no client yet is named alone ("a new-client
+    form")."""
+    by_client: dict[int | None, list[str]] = {}
+    for draft in kept:
         by_client.setdefault(draft.client_id, []).append(draft.words())
     return "; ".join(
-        f"{_join(words)} for client {client_id}" for client_id, words in by_client.items()
+        _join(words) if client_id is None else f"{_join(words)} for client {client_id}"
+        for client_id, words in by_client.items()
     )
+
+
+def when_back(kept: Iterable[Draft]) -> str:
+    """When the kept drafts are offered back: "when the client is opened", and for a New
+    client form "when New client is opened (Ctrl+N)"."""
+    kinds = [draft.client_id is None for draft in kept]
+    if kinds and all(kinds):
+        return "when New client is opened (Ctrl+N)"
+    if any(kinds):
+        return "when the client is opened; the new-client form when New client is opened (Ctrl+N)"
+    return "when the client is opened"
+
+
+# ---- where a draft is kept --------------------------------------------------------------------
+def put(session, draft: Draft) -> None:
+    """Keep a draft in the store: a client's through desktop.store.drafts, a New client form
+    under NEW_CLIENT_KEY. DraftTooLarge: nothing is written."""
+    if draft.kind in UNATTACHED_KINDS:
+        set_setting(session, NEW_CLIENT_KEY, drafts.encode(draft.payload))
+    else:
+        drafts.put(session, draft.client_id, draft.kind, draft.payload)
+
+
+def new_client_draft(session) -> dict[str, Any] | None:
+    """The kept New client form, or None (none kept, or it cannot be read)."""
+    return drafts.decode(get_setting(session, NEW_CLIENT_KEY))
+
+
+def drop_new_client_draft(session) -> bool:
+    """Forget the kept New client form. True when there was one."""
+    row = session.get(Setting, NEW_CLIENT_KEY)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def keep_now(store, draft: Draft | None) -> bool:
+    """Keep one draft at once, in its own transaction (a form whose save failed). True when
+    kept; False when there was nothing to keep or it could not be kept."""
+    if draft is None or store is None:
+        return False
+    try:
+        with store.session() as session:
+            put(session, draft)
+    except Exception:  # noqa: BLE001 - the caller says it was not kept; never a crash
+        return False
+    return True
+
+
+def forget(store, client_id: int | None, kind: str) -> None:
+    """Forget a kept draft (its form was saved or cancelled); client_id None: the New client
+    form's. A store that cannot be written leaves it to be offered again, never a crash."""
+    if store is None:
+        return
+    try:
+        with store.session() as session:
+            if kind in UNATTACHED_KINDS:
+                drop_new_client_draft(session)
+            elif client_id is not None:
+                drafts.drop(session, client_id, kind)
+    except Exception:  # noqa: BLE001 - a stale draft is offered again, never a crash
+        return
 
 
 def closed_by_lock(dialog: QDialog) -> bool:

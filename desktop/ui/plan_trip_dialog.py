@@ -10,6 +10,9 @@ many days, and the latest safe return date, which "Use latest safe return" puts 
 field. OK ("Add planned trip") is enabled whenever the dates are valid, whether or not the
 trip breaks a rule: the adviser may want it on the calendar to show the client. `absence()`
 gives the new `Absence(..., planned=True)`; the caller saves it.
+
+What is typed takes part in "nothing typed is lost" (desktop.ui.kept_drafts): `draft_payload()`
+gives the three fields as typed (half-typed dates too), `restore_draft()` puts them back.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from shiboken6 import isValid
 
 from desktop.rules.history import ROUTES, Absence, History
 from desktop.rules.what_if import TripPlan
+from desktop.ui.kept_drafts import LABELS, PLAN_TRIP
 from desktop.ui.operations import Operation
 from desktop.ui.record_dialog import EARLIEST, errors_for_record
 from desktop.ui.widgets.date_field import DateField
@@ -250,6 +254,45 @@ class PlanTripDialog(QDialog):
 
     def problems(self) -> dict[str, str]:
         return dict(self._errors)
+
+    # ---- drafts (kept over a lock, a quit or an error: desktop.ui.kept_drafts) ----------------
+    def field_texts(self) -> dict[str, str]:
+        return {
+            "left": self.left_field.text(),
+            "returned": self.returned_field.text(),
+            "reason": self.reason_field.text(),
+        }
+
+    def draft_payload(self) -> dict | None:
+        """The fields as they stand, for a draft; None when all three are empty. Dates put in
+        by a drag on the calendar count: they are kept too."""
+        texts = self.field_texts()
+        if not any(text.strip() for text in texts.values()):
+            return None
+        return {"fields": texts}
+
+    def draft_label(self) -> str:
+        return LABELS[PLAN_TRIP]
+
+    def restore_draft(self, payload: object) -> bool:
+        """Put back what `draft_payload` gave. False when it is not one this dialog wrote;
+        a field of the wrong type is left out."""
+        texts = payload.get("fields") if isinstance(payload, dict) else None
+        if not isinstance(texts, dict):
+            return False
+        for name, field in (
+            ("left", self.left_field),
+            ("returned", self.returned_field),
+            ("reason", self.reason_field),
+        ):
+            value = texts.get(name)
+            if isinstance(value, str):
+                field.setText(value[: field.maxLength()])
+        self._touched |= {"left", "returned"}
+        self._refresh()
+        if self._dates() is not None:
+            self._timer.start()
+        return True
 
     # ---- checking ----------------------------------------------------------------------------
     def _check(self) -> dict[str, str]:

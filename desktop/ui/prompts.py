@@ -70,3 +70,14 @@ def confirm_quit(
     box, quit_button = quit_box(parent, text, quit_label, quit_is_default)
     box.exec()
     return box.clickedButton() is quit_button
+
+
+def store_write_problem(exc: BaseException) -> str:
+    """Why a save did not reach the store, for a status line: the store's own errors carry a
+    sentence that names no client value (locked, busy, the file replaced underneath); anything
+    else gets its kind only."""
+    from desktop.store.errors import StoreError
+
+    if isinstance(exc, StoreError):
+        return str(exc)
+    return f"the store could not be written ({type(exc).__name__})."

@@ -90,7 +90,7 @@ class SettingsDialog(QDialog):
         note = QLabel(
             "The window hides every client detail when it locks. The centre's name and contact "
             "line are printed on the checklists handed to clients. Copies in the backups folder "
-            "hold every client the store held when they were taken, erased ones too."
+            "open with the current passphrase; an erased client is taken out of them too."
         )
         note.setWordWrap(True)
         layout.addWidget(note)

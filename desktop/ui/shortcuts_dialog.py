@@ -29,7 +29,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+E", "Export the client (subject access copy)"),
     ("Ctrl+Shift+A", "Switch adviser"),
     ("Ctrl+L", "Lock the window now"),
-    ("Ctrl+Q", "Quit (asks first)"),
+    ("Ctrl+Q", "Quit (asks only when something typed is not saved)"),
     ("F1", "This list"),
     ("Alt + underlined letter", "Go to that field or press that button"),
 )

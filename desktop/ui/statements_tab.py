@@ -1044,6 +1044,8 @@ class StatementsTab(QWidget):
         )
         dialog = FlagReviewDialog(self._review, explanations, self.save_explanations, self, first)
         self.run_dialog(dialog)
+        if self._review is None:
+            return  # a lock while the dialog was open cleared the tab
         done, total = self._review.progress(self._inputs.explanations)
         self._reload(f"{done} of {total} explained.")
 

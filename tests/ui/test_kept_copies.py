@@ -7,13 +7,11 @@ import json
 import zipfile
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.store import repository
 from desktop.store.database import DB_NAME, HEADER_NAME, Store
 from desktop.store.repository import ClientDetails
-from desktop.ui import details_tab, kept_copies_dialog
+from desktop.ui import details_tab
 from desktop.ui import main_window as main_window_module
 from desktop.ui.settings_dialog import DEFAULT_KEPT_COPIES, KEEP_COPIES_SETTING, SettingsDialog
 from tests.ui.test_main_window import CHEAP_KDF, PASSPHRASE, make_window, unlock, wait_workspace
@@ -44,24 +42,6 @@ def without_copies(tmp_path):
     return _folder_with_kept_copies(tmp_path, 0)
 
 
-class Questions(list):
-    """Each question the replaced confirm was asked; it answers `answer`."""
-
-    answer = True
-
-
-@pytest.fixture
-def questions(monkeypatch):
-    asked = Questions()
-
-    def confirm(parent, title, text):
-        asked.append(text)
-        return asked.answer
-
-    monkeypatch.setattr(kept_copies_dialog, "confirm_delete_kept", confirm)
-    return asked
-
-
 def open_window(qtbot, folder):
     window = make_window(qtbot, folder)
     unlock(qtbot, window)
@@ -78,82 +58,12 @@ def erase(window, monkeypatch, name=ERASED):
     return client_id
 
 
-def test_erasing_a_client_offers_to_delete_the_kept_copies(
-    qtbot, with_copies, monkeypatch, questions
-):
-    window = open_window(qtbot, with_copies)
-    erase(window, monkeypatch)
-    [question] = questions
-    assert "2 copies of the store are kept" in question
-    assert "still hold this client's records" in question
-    assert "USB stick" in question and "cannot be reached from here" in question
-    assert window.store.kept_copies() == []
-    assert not list((with_copies / "backups").iterdir())
-    status = window.statusBar().currentMessage()
-    assert status.startswith("Client deleted. 2 copies deleted from the backups folder.")
-    assert "still hold this client" in status
-
-
-def test_keeping_the_copies_after_an_erasure_leaves_them_and_says_so(
-    qtbot, with_copies, monkeypatch, questions
-):
-    questions.answer = False
-    window = open_window(qtbot, with_copies)
-    erase(window, monkeypatch)
-    assert len(questions) == 1
-    assert len(window.store.kept_copies()) == 2
-    assert "2 copies kept in the backups folder" in window.statusBar().currentMessage()
-
-
-def test_with_no_kept_copies_nothing_is_asked_but_backups_elsewhere_are_named(
-    qtbot, without_copies, monkeypatch, questions
-):
-    window = open_window(qtbot, without_copies)
-    erase(window, monkeypatch)
-    assert questions == []
-    status = window.statusBar().currentMessage()
-    assert "No copies are kept in the backups folder" in status
-    assert "File > Back up to file" in status and "still hold this client" in status
-
-
-def test_a_passphrase_change_offers_to_delete_the_copies_that_open_with_the_old_one(
-    qtbot, with_copies, monkeypatch, questions
-):
-    window = open_window(qtbot, with_copies)
-    with qtbot.waitSignal(
-        window.change_passphrase_to(PASSPHRASE, "the new window passphrase").finished,
-        timeout=10_000,
-    ):
-        pass
-    qtbot.waitUntil(lambda: len(questions) == 1, timeout=5_000)
-    assert "still open with the old passphrase" in questions[0]
-    assert window.store.kept_copies() == []
-    status = window.statusBar().currentMessage()
-    assert "2 copies deleted" in status and "Tell everyone" in status
-
-
 def test_the_delete_dialog_warns_about_backups_before_anything_is_deleted(qtbot):
     dialog = details_tab.DeleteClientDialog(ERASED)
     qtbot.addWidget(dialog)
     labels = " ".join(w.text() for w in dialog.findChildren(details_tab.QLabel))
-    assert "backups folder still hold this client" in labels
+    assert "taken out of the copies kept in the data folder's backups" in labels
     assert "cannot be reached from here" in labels
-
-
-def test_the_confirm_defaults_to_keeping_the_copies(qtbot):
-    """Enter on the question keeps the copies: deleting takes a deliberate click."""
-    seen = []
-
-    def press_enter():
-        box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
-        seen.append(box.defaultButton().text())
-        qtbot.keyClick(box, "\r")
-
-    QTimer.singleShot(200, press_enter)
-    answer = kept_copies_dialog.confirm_delete_kept(None, "Copies", "Delete them?")
-    assert answer is False
-    assert seen == ["&Keep them"]
 
 
 def test_settings_hold_the_number_of_kept_copies_and_apply_it(qtbot, tmp_path, monkeypatch):

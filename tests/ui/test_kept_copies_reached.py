@@ -87,6 +87,7 @@ def test_with_no_kept_copies_the_line_names_backups_elsewhere(
 ):
     window = open_window(qtbot, _folder_with_kept_copies(tmp_path, 0))
     erase(window, monkeypatch)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Client deleted"))
     status = window.statusBar().currentMessage()
     assert status.startswith("Client deleted. No copies are kept in the backups folder.")
     assert "File > Back up to file" in status
@@ -161,3 +162,37 @@ def test_a_stopped_erasure_says_it_is_finished_after_the_next_unlock():
         "Client deleted. Not every copy in the backups folder has been updated yet; this is "
         "finished the next time the store is unlocked."
     )
+
+
+def test_an_erasure_not_yet_in_the_kept_copies_is_finished_after_unlocking(
+    qtbot, tmp_path, nothing_asked
+):
+    """The app stopped between the erasure and the copies: the next unlock finishes it."""
+    folder = _folder_with_kept_copies(tmp_path, 1)
+    store = Store.open(folder, PASSPHRASE)
+    with store.session() as s:
+        [client_id] = [c.id for c in repository.list_summaries(s) if c.full_name == ERASED]
+        repository.delete_client(s, client_id, "Setup")
+    assert client_id in store.pending_kept_erasures()
+    [copy] = store.kept_copies()
+    store.close()
+    assert names_in(copy, PASSPHRASE) == sorted([ERASED, OTHER])
+
+    window = open_window(qtbot, folder)
+    qtbot.waitUntil(lambda: window.store.pending_kept_erasures() == {}, timeout=10_000)
+    assert names_in(copy, PASSPHRASE) == [OTHER]
+
+
+def test_a_data_folder_on_a_network_drive_is_warned_about_once(qtbot, tmp_path, monkeypatch):
+    warned = []
+    monkeypatch.setattr(
+        Store, "network_drive_warning", lambda self: "The data folder is on a network drive."
+    )
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    window = open_window(qtbot, _folder_with_kept_copies(tmp_path, 0))
+    assert warned == ["The data folder is on a network drive."]
+    window.lock()
+    qtbot.waitUntil(lambda: not window.unlocked, timeout=5_000)
+    unlock(qtbot, window)
+    wait_workspace(qtbot, window)
+    assert len(warned) == 1

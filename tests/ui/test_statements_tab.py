@@ -148,6 +148,26 @@ def test_explanations_are_saved_and_counted(qtbot, tab, store, client_id):
 # ---- issue 15: imports off the window thread, bad saved layouts, the column chooser -----------
 
 
+def test_a_lock_while_the_flag_review_is_open_leaves_the_cleared_tab_alone(qtbot, tab):
+    """Issue 15: the lock clears the tab while the review dialog is still open; when the dialog
+    returns, nothing is counted or reloaded for a client no longer shown (and nothing raises)."""
+    add_account(tab, qtbot)
+    tab.import_statement(path=DATA / "monzo.csv")
+    qtbot.waitUntil(lambda: tab.review() is not None and bool(tab.review().flags), timeout=10000)
+    shown = []
+
+    def locked_meanwhile(dialog):
+        shown.append(type(dialog).__name__)
+        tab.clear()  # what the window's lock does to every tab
+        return False
+
+    tab.run_dialog = locked_meanwhile
+    tab.review_flags()
+    assert shown == ["FlagReviewDialog"]
+    assert tab.review() is None and tab.accounts.rowCount() == 0
+    assert tab.status.text() == ""
+
+
 def test_a_bad_saved_layout_does_not_stop_an_import_and_is_named(qtbot, tab, store, client_id):
     folder = store.folder / "bank_formats"
     folder.mkdir()
