@@ -8,21 +8,25 @@ Where the deadlines come from
     follows from it) and the route-dependent rows say so. One run per client, not one per
     route, is what keeps 10,000 clients inside the board's time budget: "the earliest of every
     route they can reach" would cost six runs a client. The engine gives appeal windows (with
-    the r.11 next working day), the 10 working days after a fee-waiver decision, permissions
-    ending, the settlement window opening, section 3C after a refusal and the 39E(2) 14 days,
-    the earliest date to apply, the STP criminality dates and subject access answers.
+    the r.11 next working day) and administrative reviews, the 10 working days after a
+    fee-waiver decision, permissions ending, the settlement window opening, section 3C after a
+    refusal and the late-application windows (39E / SUI 13.1), the earliest date to apply, the
+    STP criminality dates, subject access answers, and the attention items: a record that
+    stops before today ("status unknown") and time known to be without permission.
 
-Kinds
-    `classify` sorts each deadline into one of `KINDS` by its wording and rule.
+Kinds and statuses (data, not wording)
+    Each deadline keeps the engine's `kind` (a key of `desktop.rules.deadlines.
+    DEADLINE_KINDS`, which is the board's `KINDS`, labels included) and its `status`:
+    "attention" (a record that stops before today, time known to be without permission: never
+    ages out until the record is completed), "met" (done in time: `met_on`), or passed /
+    upcoming. Nothing here reads the engine's sentences.
 
-Status
-    `status_of`: a deadline whose last day (the next working day where r.11 moves it) has
-    passed is "overdue" for `OVERDUE_DAYS` days and "passed" after that (hidden unless asked
-    for); "today"; otherwise "upcoming". One already met is "done" (`is_met`: the engine says
-    the appeal was lodged or the full application made in time, or an application for more
-    leave was made before the permission ended). The client list's badge (`BoardData.badges`)
-    marks a client with a deadline not yet met that was missed in the last `BADGE_DAYS` days
-    ("3 d late") or falls due today or in the next `BADGE_DAYS` days ("3 d").
+The one rule for the board, the client list's badge and the client's deadline strip
+    `needs_action`: attention items always; otherwise a deadline not met whose last day (the
+    next working day where r.11 moves it) was missed in the last `OVERDUE_DAYS` days or is
+    still to come (the badge: within `BADGE_DAYS`). The board also keeps deadlines met in that
+    window ("Done in time") and, when asked, older passed ones. `status_of` names a row's state:
+    "attention", "overdue", "today", "upcoming", "passed" or "done".
 
 Cache
     Each client's deadlines are kept under (client id, a digest of the stored history, the day
@@ -34,7 +38,7 @@ Cache
 
 Threads and processes
     `DeadlineBoard.build` runs off the UI thread (desktop.ui.operations). It reads every
-    history in five queries and, when more than `PARALLEL_FROM` clients need the engine, fans
+    history in six queries and, when more than `PARALLEL_FROM` clients need the engine, fans
     the runs out to worker processes (one per core): the engine is pure Python, so threads
     would not help. The workers get the stored values through a pipe and send deadlines back;
     nothing is written to a file or a log. `store_lock` is held whenever a build reads the
@@ -57,12 +61,16 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, fields
+from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
+from desktop.datetext import long_date, short_date
+from desktop.rules.dated import render
+from desktop.rules.deadlines import DEADLINE_KINDS
 from desktop.rules.history import (
+    APPLICATION_FIELDS,
     ROUTES,
     Absence,
     Application,
@@ -70,6 +78,7 @@ from desktop.rules.history import (
     History,
     Permission,
     Question,
+    StatusCheck,
 )
 
 DEFAULT_REGION = "england-and-wales"
@@ -92,40 +101,8 @@ def _quiet(_percent: int, _message: str) -> None:
 
 # ---- kinds -------------------------------------------------------------------------------------
 
-KINDS: dict[str, str] = {
-    "appeal": "Appeal",
-    "fee_waiver": "Fee waiver",
-    "permission_ends": "Permission ends",
-    "apply_from": "Apply from",
-    "earliest": "Earliest date",
-    "section_3c": "3C / 39E",
-    "stp": "Criminality (STP)",
-    "sar": "Subject access request",
-    "other": "Other",
-}
-
-
-def classify(what: str, rule: str) -> str:
-    """The kind of a deadline (a key of KINDS), from the engine's wording and rule."""
-    text = what.casefold()
-    rule_text = rule.casefold()
-    if text.startswith("last day to appeal") or "r.19" in rule_text:
-        return "appeal"
-    if "fee-waiver" in text or "34g" in rule_text:
-        return "fee_waiver"
-    if text.startswith(("window opens", "last month of permission")):
-        return "apply_from"
-    if text.startswith(("permission ends", "mvdac permission ends")):
-        return "permission_ends"
-    if text.startswith("earliest date to apply"):
-        return "earliest"
-    if text.startswith("section 3c") or "39e" in rule_text:
-        return "section_3c"
-    if rule_text.startswith("stp") or text.startswith("custody["):
-        return "stp"
-    if "subject access" in text or "for your file" in text or "gdpr" in rule_text:
-        return "sar"
-    return "other"
+#: Every kind of deadline, with its label: the engine's own list (the filter's choices).
+KINDS: dict[str, str] = DEADLINE_KINDS
 
 
 # ---- the route a client is worked out for ------------------------------------------------------
@@ -170,9 +147,38 @@ def _flag(value: object) -> bool | None:
     return None if value is None else bool(value)
 
 
+def _reader(annotation: object) -> Callable[[object], object] | None:
+    """How a stored application column becomes the Application's value: dates from ISO text,
+    flags from 0/1, text as it is (from the field's annotation, so a new field needs nothing
+    here)."""
+    text = str(annotation)
+    if "date" in text:
+        return _day  # type: ignore[return-value]
+    if "bool" in text:
+        return _flag
+    return None
+
+
+#: (field name, reader) for each stored application column, in `APPLICATION_FIELDS` order.
+_APPLICATION_READERS = tuple(
+    (name, _reader({f.name: f.type for f in fields(Application)}[name]))
+    for name in APPLICATION_FIELDS
+)
+
+
+def _application(values: tuple) -> Application:
+    return Application(
+        **{
+            name: value if read is None else read(value)
+            for (name, read), value in zip(_APPLICATION_READERS, values, strict=True)
+        }
+    )
+
+
 def history_from_records(records: tuple) -> History:
-    """A History from `repository.HistorySource.records()` (the stored values)."""
-    route, target, permissions, applications, absences, custody = records
+    """A History from `repository.HistorySource.records()` (the stored values): every field
+    the client page's `load_history` reads, so the board and the page see the same history."""
+    route, target, permissions, applications, absences, custody, status_checks = records
     return History(
         permissions=tuple(
             Permission(
@@ -184,23 +190,7 @@ def history_from_records(records: tuple) -> History:
             )
             for c, s, e, g, cond in permissions
         ),
-        applications=tuple(
-            Application(
-                kind=a[0],
-                made=_day(a[1]),
-                decided=_day(a[2]),
-                outcome=a[3],
-                late_reason_accepted=_flag(a[4]),
-                fee_waiver_requested=_day(a[5]),
-                fee_waiver_decided=_day(a[6]),
-                fee_waiver_outcome=a[7],
-                appeal_lodged=_day(a[8]),
-                appeal_decided=_day(a[9]),
-                appeal_outcome=a[10],
-                appeal_by=_day(a[11]),
-            )
-            for a in applications
-        ),
+        applications=tuple(_application(a) for a in applications),
         absences=tuple(
             Absence(
                 left=date.fromisoformat(left),
@@ -213,6 +203,9 @@ def history_from_records(records: tuple) -> History:
         ),
         custody=tuple(Custody(date.fromisoformat(s), date.fromisoformat(e)) for s, e in custody),
         question=Question(route, _day(target)) if route else None,
+        status_checks=tuple(
+            StatusCheck(date.fromisoformat(on), outcome) for on, outcome in status_checks
+        ),
     )
 
 
@@ -223,11 +216,12 @@ def digest(records: tuple) -> str:
 
 @lru_cache(maxsize=4)
 def rules_version(region: str = DEFAULT_REGION) -> str:
-    """Changes whenever the figures, the engine's code, the app version or the region do."""
+    """Changes whenever the figures, the engine's code, the app version, the region or the
+    shape of a kept deadline (`ITEM_FORMAT`) do."""
     import desktop
 
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{desktop.__version__}|{region}".encode())
+    h.update(f"{desktop.__version__}|{region}|{ITEM_FORMAT}".encode())
     folders = [desktop.RESOURCES_DIR / "rules", desktop.PACKAGE_DIR / "rules"]
     for folder in folders:
         for path in sorted(folder.rglob("*")):
@@ -239,19 +233,41 @@ def rules_version(region: str = DEFAULT_REGION) -> str:
 
 # ---- one client's deadlines --------------------------------------------------------------------
 
-#: One deadline as the board keeps it: (date, what, rule, next working day or None, kind,
-#: met). `met`: already done (see `is_met`).
-Item = tuple[date, str, str, date | None, str, bool]
 
-#: How the engine says a deadline was met ("An appeal was lodged on ..., in time.").
-MET_MARK = ", in time."
-#: Applications that, made while a permission lasts, keep it going (s3C Immigration Act 1971):
-#: with one of these made in time, "Permission ends" is met, not overdue.
-IN_TIME_KINDS = frozenset({"initial", "extension", "settlement", "human_rights", "mvdac"})
+class Item(NamedTuple):
+    """One deadline as the board keeps it (and the store's cache holds it, as a JSON list)."""
+
+    date: date
+    what: str  # the engine's sentence, ISO dates inside (written at the screen: `words`)
+    rule: str
+    next_working_day: date | None
+    kind: str  # a key of KINDS
+    #: The engine's status on the day it was worked out for: "attention" and "met" hold
+    #: whatever the day; passed/upcoming are worked out again from the dates (`status_of`).
+    status: str
+
+    @property
+    def last_day(self) -> date:
+        return self.next_working_day or self.date
+
+    @property
+    def met(self) -> bool:
+        return self.status == MET
+
+    @property
+    def attention(self) -> bool:
+        return self.status == ATTENTION
+
+
+#: Bumped when `Item` changes shape: the store's cached deadlines of an older shape are not used.
+ITEM_FORMAT = 2
+MET, ATTENTION = "met", "attention"
 
 ASSUMED_NOTE = (
     " (No route asked about yet: worked out for {route}, the route the latest permission leads to.)"
 )
+#: Kinds that depend on the route worked out for: they say so when the route was assumed.
+ROUTE_KINDS = frozenset({"earliest_application", "settlement_window"})
 
 
 def _calendar(history: History, today: date, region: str):
@@ -277,7 +293,8 @@ def _figures():
 
 
 def deadlines_for(history: History, today: date, region: str = DEFAULT_REGION) -> tuple[Item, ...]:
-    """The engine's deadlines for the board's route (see `board_route`), as Items."""
+    """The engine's deadlines for the board's route (see `board_route`), as Items: kind and
+    status straight from the engine."""
     from desktop.rules.residence import assess_deadlines
 
     route, assumed = board_route(history)
@@ -293,33 +310,16 @@ def deadlines_for(history: History, today: date, region: str = DEFAULT_REGION) -
     note = ASSUMED_NOTE.format(route=ROUTES[route].split(" (")[0]) if assumed else ""
     out = []
     for d in deadlines:
-        what, kind = d.what, classify(d.what, d.rule)
-        met = is_met(history, d.date, what, kind)
-        if note and kind in ("earliest", "apply_from"):
-            what += note
-        out.append((d.date, what, d.rule, d.next_working_day, kind, met))
+        what = d.what + note if note and d.kind in ROUTE_KINDS else d.what
+        out.append(Item(d.date, what, d.rule, d.next_working_day, d.kind, d.status))
     return tuple(out)
-
-
-def is_met(history: History, day: date, what: str, kind: str) -> bool:
-    """Whether a deadline is already done: the engine says so ("..., in time."), or it is a
-    permission ending on `day` during which an application for more leave was made."""
-    if MET_MARK in what:
-        return True
-    if kind != "permission_ends":
-        return False
-    return any(
-        p.end == day and a.made is not None and p.start <= a.made <= day and a.kind in IN_TIME_KINDS
-        for p in history.permissions
-        for a in history.applications
-    )
 
 
 def _to_json(items: tuple[Item, ...] | None) -> str | None:
     if items is None:
         return None
     return json.dumps(
-        [[d.isoformat(), w, r, n.isoformat() if n else None, k, m] for d, w, r, n, k, m in items],
+        [[d.isoformat(), w, r, n.isoformat() if n else None, k, st] for d, w, r, n, k, st in items],
         ensure_ascii=False,
     )
 
@@ -328,8 +328,8 @@ def _from_json(text: str | None) -> tuple[Item, ...] | None:
     if text is None:
         return None
     return tuple(
-        (date.fromisoformat(d), w, r, date.fromisoformat(n) if n else None, k, m)
-        for d, w, r, n, k, m in json.loads(text)
+        Item(date.fromisoformat(d), w, r, date.fromisoformat(n) if n else None, k, st)
+        for d, w, r, n, k, st in json.loads(text)
     )
 
 
@@ -348,8 +348,8 @@ def _assess_chunk(
             out.append((client_id, None))
             continue
         items = tuple(
-            (d, strings.setdefault(w, w), strings.setdefault(r, r), n, k, m)
-            for d, w, r, n, k, m in found
+            Item(d, strings.setdefault(w, w), strings.setdefault(r, r), n, k, st)
+            for d, w, r, n, k, st in found
         )
         out.append((client_id, items))
     return out
@@ -358,19 +358,58 @@ def _assess_chunk(
 # ---- the board's data --------------------------------------------------------------------------
 
 
+def needs_action(
+    status: str,
+    last_day: date,
+    today: date,
+    *,
+    missed_within: int = OVERDUE_DAYS,
+    due_within: int | None = None,
+) -> bool:
+    """The one rule the board, the client list's badge and the deadline strip share, from the
+    engine's data only: an attention item always (it never ages out: the record must be
+    completed); a deadline met never; otherwise one whose last day (`Item.last_day`) was
+    missed at most `missed_within` days ago, or is still to come (at most `due_within` days
+    ahead when given: the badge)."""
+    if status == ATTENTION:
+        return True
+    if status == MET:
+        return False
+    ahead = (last_day - today).days
+    if ahead < 0:
+        return -ahead <= missed_within
+    return due_within is None or ahead <= due_within
+
+
+#: Kinds whose few words are their own (`summary_of`), not the first sentence of the engine's.
+SUMMARY_KINDS = frozenset({"status_unknown", "without_permission"})
+
+
+def summary_of(kind: str, day: date, what: str, form: Callable[[date], str] = short_date) -> str:
+    """A deadline in a few words for a list, a badge or a strip: an attention item by what it
+    is ("Permission ended 31 Jan 2025 - nothing recorded since"), any other by the first
+    sentence of the engine's words, its dates written by `form`."""
+    if kind == "status_unknown":
+        return f"Permission ended {form(day)} - nothing recorded since"
+    if kind == "without_permission":
+        return f"No permission since {form(day)}"
+    head, sep, _rest = render(what, form).partition(". ")
+    return head + "." if sep else head
+
+
 class BoardRow(NamedTuple):
     date: date
     client_id: int
     client_name: str
     adviser: str
     kind: str
-    what: str
+    what: str  # the engine's sentence, ISO dates inside: show `words()` or `summary`
     rule: str
     next_working_day: date | None = None
     #: True for the row that says a client's deadlines could not be worked out.
     problem: bool = False
-    #: Already met: the appeal lodged, the full application or one for more leave made in time.
-    met: bool = False
+    #: The engine's status (`Item.status`): "attention" and "met" whatever the day.
+    engine_status: str = "upcoming"
 
     @property
     def last_day(self) -> date:
@@ -379,20 +418,38 @@ class BoardRow(NamedTuple):
         return self.next_working_day or self.date
 
     @property
+    def met(self) -> bool:
+        """Done in time: the appeal or review lodged, the application made (`met_on`)."""
+        return self.engine_status == MET
+
+    @property
+    def attention(self) -> bool:
+        return self.engine_status == ATTENTION
+
+    def words(self, form: Callable[[date], str] = long_date) -> str:
+        """The engine's whole sentence, its dates written by `form`."""
+        return render(self.what, form)
+
+    @property
     def summary(self) -> str:
-        """The first sentence of `what`."""
-        head, sep, _rest = self.what.partition(". ")
-        return head + "." if sep else self.what
+        """What it is, in a few words (`summary_of`)."""
+        if self.problem:
+            return self.what
+        return summary_of(self.kind, self.date, self.what)
 
     def haystack(self) -> str:
         """What the text filter searches, folded."""
+        words = self.words(short_date)
+        # Any other row's summary is the start of its words; an attention item's is its own.
+        own = self.summary if self.kind in SUMMARY_KINDS else ""
         return " ".join(
-            (self.client_name, self.what, self.rule, KINDS[self.kind], self.adviser)
+            (self.client_name, words, own, self.rule, KINDS.get(self.kind, self.kind), self.adviser)
         ).casefold()
 
 
 OVERDUE, TODAY, UPCOMING, PASSED, DONE = "overdue", "today", "upcoming", "passed", "done"
 STATUS_LABELS = {
+    ATTENTION: "Needs attention",
     OVERDUE: "Overdue",
     TODAY: "Today",
     UPCOMING: "Upcoming",
@@ -410,9 +467,11 @@ ALL = None
 
 
 def status_of(row: BoardRow, today: date, overdue_days: int = OVERDUE_DAYS) -> str:
-    """overdue / today / upcoming / passed / done (see the module's docstring)."""
+    """attention / overdue / today / upcoming / passed / done (see the module's docstring)."""
     if row.problem:
         return TODAY
+    if row.attention:
+        return ATTENTION
     if row.met:
         return DONE
     last = row.last_day
@@ -423,18 +482,43 @@ def status_of(row: BoardRow, today: date, overdue_days: int = OVERDUE_DAYS) -> s
     return UPCOMING
 
 
+def in_view(row: BoardRow, today: date, overdue_days: int = OVERDUE_DAYS) -> bool:
+    """Whether the board shows a row without "Show older passed": what `needs_action` keeps,
+    the rows that say a history could not be worked out, and deadlines met no longer ago than
+    the overdue window ("Done in time")."""
+    if row.problem:
+        return True
+    if row.met:
+        return (today - row.last_day).days <= overdue_days
+    return needs_action(row.engine_status, row.last_day, today, missed_within=overdue_days)
+
+
+#: What the badge says for an attention item, after its "!".
+BADGE_WORDS = {"status_unknown": "check status", "without_permission": "no permission"}
+
+
 class Badge(NamedTuple):
-    days: int  # 0 = today; below 0: missed that many days ago
+    #: Days from today to the deadline: 0 today, below 0 missed that many days ago; for an
+    #: attention item, to its date (the end of the record, the first day without permission).
+    days: int
     row: BoardRow
 
     @property
+    def attention(self) -> bool:
+        return self.row.attention
+
+    @property
     def text(self) -> str:
+        if self.attention:
+            return BADGE_WORDS.get(self.row.kind, "check now")
         if self.days < 0:
             return f"{-self.days} d late"
         return "today" if self.days == 0 else f"{self.days} d"
 
     @property
     def accessible(self) -> str:
+        if self.attention:
+            return f"needs attention: {summary_of(self.row.kind, self.row.date, '', long_date)}"
         n = abs(self.days)
         days = f"{n} day{'s' if n != 1 else ''}"
         if self.days < 0:
@@ -460,8 +544,8 @@ class ClientEntry:
             ]
         cid, name = self.client_id, self.name
         return [
-            BoardRow(d, cid, name, adviser, kind, what, rule, nwd, False, met)
-            for d, what, rule, nwd, kind, met in self.deadlines
+            BoardRow(d, cid, name, adviser, kind, what, rule, nwd, False, status)
+            for d, what, rule, nwd, kind, status in self.deadlines
         ]
 
 
@@ -528,55 +612,67 @@ class BoardData:
         show_passed: bool = False,
         overdue_days: int = OVERDUE_DAYS,
     ) -> list[BoardRow]:
-        """Rows to show, in date order. Passed deadlines older than `overdue_days` only with
-        `show_passed`; `text` matches name, wording, rule, kind and adviser (every word)."""
+        """Rows to show, in date order: those `in_view`, or every row with `show_passed`;
+        `text` matches name, wording, rule, kind and adviser (every word)."""
         words = text.casefold().split()
         if words and not self._haystacks:
             self._haystacks.extend(row.haystack() for row in self.rows)
-        oldest = self.today - timedelta(days=overdue_days)
+        today = self.today
         out = []
         for i, row in enumerate(self.rows):
             if adviser is not ALL and row.adviser != adviser:
                 continue
             if kind is not ALL and row.kind != kind:
                 continue
-            if not show_passed and (row.next_working_day or row.date) < oldest:
+            if not show_passed and not in_view(row, today, overdue_days):
                 continue
             if words and not all(w in self._haystacks[i] for w in words):
                 continue
             out.append(row)
         return out
 
-    def badges(self, within: int = BADGE_DAYS) -> dict[int, Badge]:
-        """Client id -> the deadline to flag in the client list: one not yet met that was
-        missed in the last `within` days (the latest such), or else the soonest due today or
-        within the next `within` days."""
+    def badges(
+        self, due_within: int = BADGE_DAYS, missed_within: int = OVERDUE_DAYS
+    ) -> dict[int, Badge]:
+        """Client id -> the deadline to flag in the client list, chosen by `needs_action`
+        (the board's own rule): an attention item first, else the latest one missed in the
+        last `missed_within` days, else the soonest due today or in the next `due_within`."""
         today = self.today
         out: dict[int, Badge] = {}
         for row in self.rows:
-            if row.problem or row.met:
+            if row.problem:
                 continue
             last = row.last_day
-            if last < today:
-                days = (last - today).days  # negative: missed
-                if days < -within:
-                    continue
+            if not needs_action(
+                row.engine_status,
+                last,
+                today,
+                missed_within=missed_within,
+                due_within=due_within,
+            ):
+                continue
+            if row.attention or last < today:
+                days = (row.date if row.attention else last) - today
             else:
-                due = row.date if row.date >= today else last  # r.11: the next working day
-                days = (due - today).days
-                if days > within:
-                    continue
+                days = (row.date if row.date >= today else last) - today  # r.11: next working day
+            badge = Badge(days.days, row)
             best = out.get(row.client_id)
-            if best is None or _more_urgent(days, best.days):
-                out[row.client_id] = Badge(days, row)
+            if best is None or _more_urgent(badge, best):
+                out[row.client_id] = badge
         return out
 
 
-def _more_urgent(days: int, than: int) -> bool:
-    """A missed deadline (the latest) beats any to come; of those to come, the soonest."""
-    if (days < 0) != (than < 0):
+def _more_urgent(badge: Badge, than: Badge) -> bool:
+    """An attention item beats any deadline (the oldest first); then a missed deadline (the
+    latest) beats any to come; of those to come, the soonest."""
+    if badge.attention != than.attention:
+        return badge.attention
+    days, other = badge.days, than.days
+    if badge.attention:
+        return days < other
+    if (days < 0) != (other < 0):
         return days < 0
-    return days > than if days < 0 else days < than
+    return days > other if days < 0 else days < other
 
 
 # ---- building it -------------------------------------------------------------------------------

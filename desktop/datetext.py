@@ -7,14 +7,12 @@ words, on screen and on paper, comes from `long_date`, `short_date` or `weekday_
 `strftime`.
 
 The engine's sentences carry ISO dates (2021-03-03) and write them themselves: pass one of the
-functions here to `Reason.render` / `Deadline.render` (desktop.rules). `rewrite_iso_dates` is
-the older way (rewriting any text); it stays until no screen or print-out calls it.
+functions here to `Reason.render` / `Deadline.render` (desktop.rules). Nothing here rewrites
+text.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from datetime import date
 
 MONTH_NAMES = (
@@ -35,9 +33,6 @@ MONTH_ABBRS = tuple(name[:3] for name in MONTH_NAMES)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAY_ABBRS = tuple(name[:3] for name in WEEKDAY_NAMES)
 
-#: An ISO date standing on its own (not part of a longer run of digits or dashes).
-ISO_IN_TEXT = re.compile(r"(?<![0-9-])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
-
 
 def short_date(value: date) -> str:
     """1 Sep 2024."""
@@ -54,15 +49,3 @@ def weekday_date(value: date, *, short: bool = False) -> str:
     if short:
         return f"{WEEKDAY_ABBRS[value.weekday()]} {short_date(value)}"
     return f"{WEEKDAY_NAMES[value.weekday()]} {long_date(value)}"
-
-
-def rewrite_iso_dates(text: str, form: Callable[[date], str]) -> str:
-    """`text` with every real ISO date written by `form`; anything else left as it was."""
-
-    def one(m: re.Match[str]) -> str:
-        try:
-            return form(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-        except ValueError:
-            return m.group(0)
-
-    return ISO_IN_TEXT.sub(one, text)

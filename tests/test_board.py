@@ -5,27 +5,44 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from desktop import board
+from desktop.assess import assess_history, load_figures
 from desktop.board import (
+    ATTENTION,
     DONE,
     OVERDUE,
     PASSED,
     PROBLEM_TEXT,
     TODAY,
     UPCOMING,
+    BoardData,
     BoardRow,
+    ClientEntry,
     DeadlineBoard,
     board_route,
-    classify,
+    deadlines_for,
     history_from_records,
     status_of,
 )
-from desktop.rules.history import Absence, Question
+from desktop.rules.deadlines import DEADLINE_KINDS
+from desktop.rules.history import (
+    Absence,
+    Application,
+    History,
+    Permission,
+    Question,
+    StatusCheck,
+    validate_history,
+)
+from desktop.rules.residence import assess
 from desktop.store import repository
 from desktop.store.database import Store
-from desktop.store.demo import fill_demo
+from desktop.store.demo import _DEMO_CASES, fill_demo
 from desktop.store.repository import ClientDetails
+from desktop.ui.widgets.deadline_strip import to_show
 from tests.rules.helpers import D, app, history, perm
 
 CHEAP_KDF = {"time_cost": 1, "memory_cost_kib": 8192, "parallelism": 1}
@@ -99,65 +116,20 @@ def rows_of(data, name):
     return [r for r in data.rows if r.client_name == name]
 
 
-# ---- kinds -------------------------------------------------------------------------------------
+# ---- kinds and statuses come from the engine ----------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("what", "rule", "kind"),
-    [
-        (
-            "Last day to appeal to the First-tier Tribunal: 14 days after the refusal was sent.",
-            "FTT (IAC) Rules 2014 r.19(2)",
-            "appeal",
-        ),
-        (
-            "Last day to appeal from outside the UK: 28 days after the refusal was received",
-            "FTT (IAC) Rules 2014 r.19(3)(b)",
-            "appeal",
-        ),
-        (
-            "Make the full application within 10 working days of the fee-waiver decision",
-            "34G(4)",
-            "fee_waiver",
-        ),
-        (
-            "Permission ends (Refugee permission, permissions[0]). Apply before the end",
-            "s3C Immigration Act 1971",
-            "permission_ends",
-        ),
-        ("MVDAC permission ends: apply for settlement", "MVDAC (reference 003)", "permission_ends"),
-        (
-            "Window opens to apply for settlement (28 days before permission ends)",
-            "Appendix Settlement",
-            "apply_from",
-        ),
-        (
-            "Last month of permission starts: apply for settlement from today",
-            "Appendix Settlement Protection",
-            "apply_from",
-        ),
-        ("Earliest date to apply: Long residence", "Long residence 3.1", "earliest"),
-        (
-            "Section 3C leave after the refusal ends, unless an appeal is lodged",
-            "s3C(2)(c)-(d) Immigration Act 1971",
-            "section_3c",
-        ),
-        (
-            "Last day for a further application that is forgiven without a reason",
-            "paragraph 39E(2)",
-            "section_3c",
-        ),
-        ("custody[0]: if the sentence was under 12 months", "STP 2.1(c)", "stp"),
-        (
-            "If you ask the Home Office for your file today, they should answer by this date",
-            "UK GDPR art. 12(3)",
-            "sar",
-        ),
-        ("Something new the engine says", "", "other"),
-    ],
-)
-def test_classify_sorts_each_deadline_into_its_kind(what, rule, kind):
-    assert classify(what, rule) == kind
+def engine_deadlines(hist, today=DAY):
+    """The engine's own structured output for the board's route (the full verdict's deadlines)."""
+    route, _assumed = board_route(hist)
+    on = (hist.question.application_date if hist.question else None) or today
+    return assess(hist, route, on, load_figures(), today=today).deadlines
+
+
+def test_the_boards_kinds_are_the_engines():
+    assert board.KINDS is DEADLINE_KINDS
+    for name in ("classify", "is_met", "MET_MARK"):  # no deadline is read from its wording
+        assert not hasattr(board, name)
 
 
 def test_every_kind_the_engine_gives_here_is_named(store, clients):
@@ -165,14 +137,33 @@ def test_every_kind_the_engine_gives_here_is_named(store, clients):
     kinds = {r.kind for r in data.rows}
     assert kinds == {
         "appeal",
-        "fee_waiver",
-        "permission_ends",
-        "apply_from",
-        "earliest",
-        "section_3c",
-        "stp",
-        "sar",
+        "fee_waiver_followup",
+        "apply_before_expiry",
+        "settlement_window",
+        "earliest_application",
+        "section_3c_ends",
+        "late_application_window",
+        "status_unknown",
+        "criminality",
+        "sar_answer",
     }
+    assert kinds <= set(board.KINDS)
+
+
+@pytest.mark.parametrize("name", list(CLIENTS))
+def test_each_row_is_the_engines_deadline_with_its_kind_status_and_dates(store, clients, name):
+    data = DeadlineBoard().build(store, DAY)
+    expected = {
+        (d.date, d.next_working_day, d.kind, d.status, d.rule)
+        for d in engine_deadlines(CLIENTS[name][1])
+    }
+    rows = {
+        (r.date, r.next_working_day, r.kind, r.engine_status, r.rule) for r in rows_of(data, name)
+    }
+    assert rows == expected
+    for row in rows_of(data, name):
+        assert row.met == (row.engine_status == "met")
+        assert row.attention == (row.engine_status == "attention")
 
 
 # ---- collected across clients ------------------------------------------------------------------
@@ -185,17 +176,18 @@ def test_deadlines_of_every_client_in_date_order_with_kinds_and_advisers(store, 
     (appeal,) = [r for r in rows_of(data, "Amina Appeal") if r.kind == "appeal"]
     assert appeal.date == D("2026-11-24") and appeal.adviser == "Asha Adviser"
     assert appeal.rule == "FTT (IAC) Rules 2014 r.19(2)"
-    (fee,) = [r for r in rows_of(data, "Felix Feewaiver") if r.kind == "fee_waiver"]
+    (fee,) = [r for r in rows_of(data, "Felix Feewaiver") if r.kind == "fee_waiver_followup"]
     assert fee.date == D("2026-11-27") and fee.adviser == "Ben Caseworker"
     chen = {r.kind: r for r in rows_of(data, "Chen Refused")}
     assert chen["appeal"].date == D("2026-11-19")
-    assert {r.date for r in rows_of(data, "Chen Refused") if r.kind == "section_3c"} == {
-        D("2026-11-19"),
-        D("2026-12-03"),  # 39E(2): 14 days after 3C ends
-    }
+    assert chen["section_3c_ends"].date == D("2026-11-19")
+    assert chen["late_application_window"].date == D("2026-12-03")  # 14 days after 3C ends
+    # Nothing is recorded after 3C ended: an attention item, not a what-if earliest date.
+    assert chen["status_unknown"].date == D("2026-11-19")
+    assert "earliest_application" not in chen
     dara = rows_of(data, "Dara Refugee")
-    assert {r.kind for r in dara} >= {"permission_ends", "apply_from", "stp"}
-    (ends,) = [r for r in dara if r.kind == "permission_ends"]
+    assert {r.kind for r in dara} >= {"apply_before_expiry", "settlement_window", "criminality"}
+    (ends,) = [r for r in dara if r.kind == "apply_before_expiry"]
     assert ends.date == D("2026-12-19")
 
 
@@ -206,21 +198,67 @@ def test_statuses_overdue_today_upcoming_passed(store, clients):
         return {status_of(r, DAY) for r in rows_of(data, name) if r.kind == kind}
 
     assert status("Chen Refused", "appeal") == {OVERDUE}  # yesterday
-    assert status("Dara Refugee", "apply_from") == {TODAY}
+    assert status("Dara Refugee", "settlement_window") == {TODAY}
     assert status("Amina Appeal", "appeal") == {UPCOMING}
-    assert status("Ezra Oldstudent", "permission_ends") == {PASSED}  # 14 years ago
+    assert status("Ezra Oldstudent", "apply_before_expiry") == {PASSED}  # 14 years ago
     (late,) = [r for r in rows_of(data, "Chen Refused") if r.kind == "appeal"]
     assert status_of(late, DAY, overdue_days=0) == PASSED
 
 
+def test_a_record_that_stops_is_an_attention_item_that_never_ages_out(store, clients):
+    data = DeadlineBoard().build(store, DAY)
+    (ezra,) = [r for r in rows_of(data, "Ezra Oldstudent") if r.kind == "status_unknown"]
+    assert ezra.date == D("2012-08-31") and status_of(ezra, DAY) == ATTENTION
+    for window in (0, 30, 3650):
+        assert status_of(ezra, DAY, overdue_days=window) == ATTENTION
+        assert ezra in data.visible(overdue_days=window)
+    assert ezra.summary == "Permission ended 31 Aug 2012 - nothing recorded since"
+    # Fourteen years later it is still there, and still the client's badge.
+    later = DeadlineBoard().build(store, DAY + timedelta(days=5000))
+    assert [r.kind for r in later.visible() if r.client_name == "Ezra Oldstudent"] == [
+        "status_unknown"
+    ]
+    assert later.badges()[clients["Ezra Oldstudent"]].text == "check status"
+
+
 def test_permission_ending_after_an_in_time_application_is_done(store, clients):
     data = DeadlineBoard().build(store, DAY)
-    # Chen applied to extend on 20 September, before the permission ended on 1 October.
-    (ends,) = [r for r in rows_of(data, "Chen Refused") if r.kind == "permission_ends"]
+    # Chen applied to extend on 20 September, before the permission ended on 1 October, and
+    # the decision came after it ended (section 3C): met.
+    (ends,) = [r for r in rows_of(data, "Chen Refused") if r.kind == "apply_before_expiry"]
     assert ends.met and status_of(ends, DAY) == DONE
-    # Felix's permission ended on 31 October with only a fee-waiver request: still overdue.
-    (felix,) = [r for r in rows_of(data, "Felix Feewaiver") if r.kind == "permission_ends"]
-    assert not felix.met and status_of(felix, DAY) == OVERDUE
+
+
+def test_an_application_refused_before_the_permission_ended_does_not_meet_it(store):
+    # s3C(1)(c): refused on 6 November, before the permission ended on 30 November: no 3C
+    # leave, so "permission ends" was never met and the client has no permission from 1 Dec.
+    cid = add_client(
+        store,
+        "Ines Early",
+        "Asha Adviser",
+        history(
+            [perm("skilled_worker", "2023-12-01", "2026-11-30")],
+            [
+                app(
+                    "extension",
+                    "2026-10-01",
+                    "2026-11-06",
+                    "refused",
+                    remedy="administrative_review",
+                )
+            ],
+        ),
+    )
+    today = D("2026-12-05")
+    data = DeadlineBoard().build(store, today)
+    rows = {r.kind: r for r in data.rows if r.client_id == cid}
+    assert not rows["apply_before_expiry"].met
+    assert status_of(rows["apply_before_expiry"], today) == OVERDUE
+    without = rows["without_permission"]
+    assert without.date == D("2026-12-01") and status_of(without, today) == ATTENTION
+    assert without.summary == "No permission since 1 Dec 2026"
+    badge = data.badges()[cid]
+    assert badge.row.kind == "without_permission" and badge.text == "no permission"
 
 
 def test_r11_next_working_day_keeps_a_weekend_deadline_open():
@@ -259,10 +297,10 @@ def test_the_route_asked_about_or_the_one_the_latest_permission_leads_to():
 
 def test_an_assumed_route_says_so_on_its_rows(store, clients):
     data = DeadlineBoard().build(store, DAY)
-    (earliest,) = [r for r in rows_of(data, "Chen Refused") if r.kind == "earliest"]
+    (earliest,) = [r for r in rows_of(data, "Felix Feewaiver") if r.kind == "earliest_application"]
     assert "No route asked about yet" in earliest.what
-    assert "Settlement on a work route" in earliest.what
-    asked = [r for r in rows_of(data, "Dara Refugee") if r.kind in ("earliest", "apply_from")]
+    assert "10-year partner, parent or private life route" in earliest.what
+    asked = [r for r in rows_of(data, "Dara Refugee") if r.kind in board.ROUTE_KINDS]
     assert asked and not any("No route asked about" in r.what for r in asked)
 
 
@@ -295,10 +333,18 @@ def test_filters_by_adviser_kind_text_and_passed(store, clients):
     both = data.visible(adviser="Ben Caseworker", kind="appeal")
     assert both == []
     assert {r.client_name for r in data.visible(text="feewaiver")} == {"Felix Feewaiver"}
-    assert {r.kind for r in data.visible(text="chen 39e")} == {"section_3c"}
-    # Ezra's permission ended in 2012: hidden unless passed ones are asked for.
-    assert not [r for r in data.visible() if r.client_name == "Ezra Oldstudent"]
-    assert [r for r in data.visible(show_passed=True) if r.client_name == "Ezra Oldstudent"]
+    # The rule cited follows the date: SUI 13.1 from 11 November 2025 (was 39E).
+    assert {r.kind for r in data.visible(text="chen sui 13.1")} == {
+        "status_unknown",
+        "late_application_window",
+    }
+    assert {r.kind for r in data.visible(text="ezra 31 aug 2012")} == {"status_unknown"}
+    # Ezra's permission ended in 2012: that deadline is hidden unless passed ones are asked
+    # for; the record stopping then is an attention item, always shown.
+    ezra = [r.kind for r in data.visible() if r.client_name == "Ezra Oldstudent"]
+    assert ezra == ["status_unknown"]
+    older = [r.kind for r in data.visible(show_passed=True) if r.client_name == "Ezra Oldstudent"]
+    assert set(older) == {"status_unknown", "apply_before_expiry", "late_application_window"}
     # A recent miss (Chen's appeal, yesterday) stays in the default view as overdue.
     assert [r for r in data.visible() if r.client_name == "Chen Refused" and r.kind == "appeal"]
     assert data.advisers() == ["Asha Adviser", "Ben Caseworker"]
@@ -312,15 +358,67 @@ def test_badge_for_a_deadline_within_14_days_only(store, clients):
     assert amina.row.kind == "appeal"
     assert badges[clients["Dara Refugee"]].text == "today"
     assert badges[clients["Dara Refugee"]].accessible == "deadline today"
-    # Felix's permission ended 20 days ago (outside the 14), his full application is due in 7.
+    # Felix's full application is due in 7 days.
     assert badges[clients["Felix Feewaiver"]].days == 7
-    assert data.badges(within=30)[clients["Felix Feewaiver"]].text == "20 d late"
-    # Chen missed the appeal yesterday: that is flagged before the 39E(2) date to come.
+    assert clients["Amina Appeal"] not in data.badges(due_within=3)
+    # Chen missed the appeal yesterday, but nothing is recorded since 3C ended: the attention
+    # item is the badge (it never ages out), ahead of the missed appeal and the 39E date.
     chen = badges[clients["Chen Refused"]]
-    assert (chen.days, chen.text, chen.row.kind) == (-1, "1 d late", "appeal")
-    assert chen.accessible == "deadline missed 1 day ago"
-    assert clients["Ezra Oldstudent"] not in badges
-    assert clients["Amina Appeal"] not in data.badges(within=3)
+    assert (chen.text, chen.row.kind, chen.attention) == ("check status", "status_unknown", True)
+    assert chen.accessible == (
+        "needs attention: Permission ended 19 November 2026 - nothing recorded since"
+    )
+    assert badges[clients["Ezra Oldstudent"]].row.kind == "status_unknown"
+
+
+def test_a_missed_deadline_is_badged_for_as_long_as_the_board_calls_it_overdue(store):
+    # Issue 16: demo Elif was "Overdue: 22 days" on the board with no badge (the badge
+    # looked back 14 days, the board 30). One rule now (`needs_action`): both use
+    # OVERDUE_DAYS. Refused on 29 October, the appeal was due on 12 November, 24 days ago.
+    cid = add_client(
+        store,
+        "Olu Overdue",
+        "Asha Adviser",
+        history(
+            [perm("immigration_bail", "2025-01-10", "2027-01-09")],
+            [app("asylum", "2025-01-10", "2026-10-29", "refused")],
+        ),
+    )
+    today = D("2026-12-06")
+    data = DeadlineBoard().build(store, today)
+    (appeal,) = [r for r in data.visible() if r.client_id == cid and r.kind == "appeal"]
+    assert status_of(appeal, today) == OVERDUE and (today - appeal.last_day).days == 24
+    badge = data.badges()[cid]
+    assert (badge.row, badge.text) == (appeal, "24 d late")
+    # Past the window it leaves the board's default view and the badge together.
+    later = today + timedelta(days=board.OVERDUE_DAYS - 23)
+    gone = DeadlineBoard().build(store, later)
+    assert not [r for r in gone.visible() if r.client_id == cid and r.kind == "appeal"]
+    assert cid not in gone.badges() or gone.badges()[cid].row.kind != "appeal"
+
+
+def test_demo_elif_is_on_the_board_and_badged_alike(store):
+    ids = dict(zip([c["details"]["full_name"] for c in _DEMO_CASES], fill_demo(store), strict=True))
+    today = D("2026-12-06")
+    data = DeadlineBoard().build(store, today)
+    elif_ = ids["Elif Fictitious"]
+    shown = [r for r in data.visible() if r.client_id == elif_ and not r.met]
+    assert {r.kind for r in shown} == {
+        "status_unknown",
+        "apply_before_expiry",
+        "late_application_window",
+    }
+    (ends,) = [r for r in shown if r.kind == "apply_before_expiry"]
+    assert status_of(ends, today) == OVERDUE and (today - ends.last_day).days == 22
+    badge = data.badges()[elif_]
+    assert badge.row in shown and badge.row.kind == "status_unknown"
+    # Every demo client the board shows a deadline to act on for has a badge, and back.
+    acting = {
+        r.client_id
+        for r in data.visible()
+        if not r.met and (r.attention or r.last_day <= today + timedelta(days=board.BADGE_DAYS))
+    }
+    assert set(data.badges()) == acting
 
 
 def test_badge_counts_to_the_next_working_day_over_a_weekend():
@@ -340,6 +438,62 @@ def test_stored_values_read_back_as_the_same_history(store):
         for cid in ids:
             expected = replace(repository.load_history(s, cid), person=history().person)
             assert history_from_records(sources[cid].records()) == expected
+
+
+def test_every_application_field_and_the_status_checks_read_back_the_same(store):
+    # Issue 16: the board read twelve application columns by position and no status checks,
+    # so it could see another history than the client page.
+    full = History(
+        permissions=(perm("skilled_worker", "2023-01-01", "2026-06-30"),),
+        applications=(
+            app(
+                "extension",
+                "2026-06-01",
+                "2026-06-20",
+                "refused",
+                late_reason_accepted=False,
+                remedy="administrative_review",
+                review_lodged="2026-06-25",
+                review_decided="2026-07-20",
+                review_outcome="maintained",
+                detained=True,
+            ),
+            app(
+                "human_rights",
+                "2026-08-01",
+                "2026-09-01",
+                "refused",
+                remedy="appeal",
+                appeal_lodged="2026-09-30",
+                appeal_time_extended=True,
+            ),
+        ),
+        status_checks=(StatusCheck(D("2026-11-01")),),
+    )
+    assert validate_history(full, today=DAY) == []
+    cid = add_client(store, "Fay Fields", "Asha Adviser", full)
+    with store.read_session() as s:
+        stored = repository.load_history(s, cid)
+        read = history_from_records(repository.history_sources(s, cid)[cid].records())
+    assert stored.applications == full.applications
+    assert stored.status_checks == full.status_checks
+    assert read == replace(stored, person=history().person)
+    assert deadlines_for(read, DAY) == deadlines_for(stored, DAY)
+
+
+def test_the_board_sees_the_advisers_status_check(store):
+    # Nothing recorded after 30 June: status unknown, until the adviser records the check.
+    lapsed = history([perm("skilled_worker", "2023-01-01", "2026-06-30")])
+    cid = add_client(store, "Gil Gone", "Asha Adviser", lapsed)
+    b = DeadlineBoard()
+    before = [r.kind for r in b.build(store, DAY).rows if r.attention]
+    assert before == ["status_unknown"]
+    with store.session() as s:
+        checked = replace(lapsed, status_checks=(StatusCheck(D("2026-11-02")),))
+        repository.save_history(s, cid, checked, "Asha Adviser")
+    after = b.build(store, DAY)
+    assert after.computed == 1  # the check changed the stored history
+    assert not [r for r in after.rows if r.kind == "status_unknown"]
 
 
 def test_cache_is_used_until_a_history_changes(store, clients):
@@ -369,10 +523,9 @@ def test_a_changed_history_changes_the_deadlines_it_gives(store, clients):
         lodged = replace(h.applications[0], appeal_lodged=D("2026-11-15"))
         repository.save_history(s, cid, replace(h, applications=(lodged,)), "Ben Caseworker")
     entry = b.client_entry(store, cid, DAY)
-    (appeal,) = [d for d in entry.deadlines if d[4] == "appeal"]
-    assert appeal[5]  # met
-    assert "An appeal was lodged on 2026-11-15, in time." in appeal[1]
-    assert not [d for d in entry.deadlines if d[4] == "sar"]  # no SAR advice once lodged
+    (appeal,) = [d for d in entry.deadlines if d.kind == "appeal"]
+    assert appeal.status == "met" and appeal.met
+    assert not [d for d in entry.deadlines if d.kind == "sar_answer"]  # no SAR once lodged
     assert entry.adviser == "Ben Caseworker"  # the adviser who changed it last
     data = b.build(store, DAY)
     assert data.computed == 0  # the refresh already did the work
@@ -422,7 +575,7 @@ def test_with_client_keeps_the_date_order(store, clients):
         "Felix Feewaiver",
         "Ben Caseworker",
         (
-            (D("2026-11-21"), "Something new", "", None, "other", False),
+            board.Item(D("2026-11-21"), "Something new", "", None, "other", "upcoming"),
             *entry.deadlines,
         ),
     )
@@ -474,3 +627,92 @@ def test_save_cache_writes_a_few_at_a_time(store, clients):
         kept = repository.deadline_cache(s)
     assert set(kept) == set(clients.values())
     assert {row[1] for row in kept.values()} == {DAY.isoformat()}
+
+
+# ---- strip, badge and board: one rule, the engine's data ---------------------------------------
+
+
+def test_demo_amara_on_the_board_the_badge_and_the_strip_is_the_engines_attention_item(store):
+    ids = dict(zip([c["details"]["full_name"] for c in _DEMO_CASES], fill_demo(store), strict=True))
+    amara = ids["Amara Example"]
+    today = D("2026-12-06")
+    with store.read_session() as s:
+        page_history = repository.load_history(s, amara)
+    verdict = assess_history(page_history, today=today)  # what the client page shows
+    attention = [(d.date, d.kind) for d in verdict.deadlines if d.status == "attention"]
+    assert attention == [(verdict.record_ends, "status_unknown")]
+    assert verdict.status_unknown_since == verdict.record_ends + timedelta(days=1)
+    data = DeadlineBoard().build(store, today)
+    board_rows = [(r.date, r.kind) for r in data.visible() if r.client_id == amara and r.attention]
+    assert board_rows == attention
+    badge = data.badges()[amara]
+    assert badge.attention and (badge.row.date, badge.row.kind) == attention[0]
+    strip = to_show(data.clients[amara].deadlines, today)
+    assert [(i.date, i.kind) for i in strip if i.attention] == attention
+    assert strip[0].attention  # first on the strip
+
+
+CATEGORIES = ("student", "skilled_worker", "partner_5y", "refugee", "private_life_10y")
+
+
+@st.composite
+def histories(draw):
+    """Any history the rules accept: one to three permissions with gaps or none, applications
+    made, decided or not, refused with a remedy brought in time or late, and sometimes the
+    adviser's check."""
+    start = DAY - timedelta(days=draw(st.integers(100, 3000)))
+    perms, cur = [], start
+    for _ in range(draw(st.integers(1, 3))):
+        end = cur + timedelta(days=draw(st.integers(20, 1200)))
+        perms.append(Permission(draw(st.sampled_from(CATEGORIES)), cur, end))
+        cur = end + timedelta(days=draw(st.sampled_from([1, 1, 1, 15, 90])))
+    apps = []
+    for _ in range(draw(st.integers(0, 2))):
+        made = start + timedelta(days=draw(st.integers(0, (DAY - start).days)))
+        decided, outcome, extra = None, None, {}
+        if draw(st.booleans()):
+            decided = min(DAY, made + timedelta(days=draw(st.integers(0, 200))))
+            outcome = draw(st.sampled_from(["granted", "refused", "withdrawn"]))
+            if outcome == "refused":
+                remedy = draw(st.sampled_from([None, "appeal", "administrative_review", "none"]))
+                extra["remedy"] = remedy
+                lodged = draw(st.one_of(st.none(), st.integers(0, 30)))
+                if lodged is not None and decided + timedelta(days=lodged) <= DAY:
+                    on = decided + timedelta(days=lodged)
+                    if remedy == "administrative_review":
+                        extra["review_lodged"] = on
+                    elif remedy != "none":
+                        extra["appeal_lodged"] = on
+        kind = draw(st.sampled_from(["extension", "asylum", "human_rights", "settlement"]))
+        apps.append(Application(kind, made, decided, outcome, **extra))
+    checks = ()
+    if draw(st.booleans()):
+        checks = (StatusCheck(DAY - timedelta(days=draw(st.integers(0, 60)))),)
+    return History(permissions=tuple(perms), applications=tuple(apps), status_checks=checks)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories(), st.integers(0, 200))
+def test_strip_badge_and_board_agree_for_any_history(hist, shift):
+    today = DAY + timedelta(days=shift)
+    assume(validate_history(hist, today=today) == [])
+    items = deadlines_for(hist, today)
+    data = BoardData.from_entries(today, [ClientEntry(1, "Any One", "A", items)])
+    to_act = [r for r in data.visible() if not r.met]  # the board's default view
+
+    def key(x):
+        return (x.date, x.kind, x.what)
+
+    strip = to_show(items, today)
+    assert sorted(map(key, strip)) == sorted(map(key, to_act))
+    soon = today + timedelta(days=board.BADGE_DAYS)
+    due = [r for r in to_act if r.attention or r.last_day <= soon]
+    badge = data.badges().get(1)
+    assert (badge is not None) == bool(due)
+    # Every attention item of the engine's own verdict is on all three, and is the badge.
+    engine = {(d.date, d.kind) for d in engine_deadlines(hist, today) if d.status == "attention"}
+    assert engine == {(r.date, r.kind) for r in to_act if r.attention}
+    assert engine == {(i.date, i.kind) for i in strip if i.attention}
+    if badge is not None:
+        assert badge.row in due
+        assert badge.attention == bool(engine)

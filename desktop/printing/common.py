@@ -26,8 +26,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
-from desktop.datetext import long_date, rewrite_iso_dates
+from desktop.datetext import long_date
 from desktop.files import WriteProblem, writable_target, write_atomically  # noqa: F401 - re-exported
+from desktop.rules.dated import render
 from desktop.status_style import StatusStyle
 
 FONT = "Helvetica"
@@ -58,12 +59,13 @@ def uk_date(value: date | None, empty: str = "") -> str:
     return empty if value is None else long_date(value)
 
 
-def uk_dates_in(text: str) -> str:
-    """`text` with every ISO date (2021-03-03) written the UK way (3 March 2021).
-
-    The engine's sentences carry ISO dates; a client reads "3 March 2021" without doubt about
-    which number is the month."""
-    return rewrite_iso_dates(text, long_date)
+def written_long(text: str) -> str:
+    """One of the engine's sentences with its dates written the UK way (3 March 2021): a
+    `Reason` or `Deadline` writes its own (`render`), any other engine sentence (a breach's or
+    a stretch's why) through the same engine function. A client reads "3 March 2021" without
+    doubt about which number is the month."""
+    own = getattr(text, "render", None)
+    return own(long_date) if callable(own) else render(str(text), long_date)
 
 
 _RECORD_REF = re.compile(r"\b(permissions|applications|absences|custody)\[([0-9]+)\]")
@@ -80,9 +82,10 @@ def plain_records(text: str) -> str:
     return _RECORD_REF.sub(lambda m: f"{_RECORD_WORD[m.group(1)]} {int(m.group(2)) + 1}", text)
 
 
-def sentence(text: str) -> str:
-    """An engine sentence ready for the page: UK dates, plain record names, printable letters."""
-    out = pdf_text(plain_records(uk_dates_in(str(text))))
+def sentence(text) -> str:
+    """An engine sentence (a str, a `Reason`, a `Deadline`) ready for the page: UK dates,
+    plain record names, printable letters."""
+    out = pdf_text(plain_records(written_long(text)))
     return out[:1].upper() + out[1:]  # "absences[1] is …" became "trip 2 is …"
 
 

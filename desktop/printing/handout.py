@@ -49,7 +49,12 @@ from fpdf.enums import Align, XPos, YPos
 
 import desktop
 from desktop.datetext import MONTH_NAMES
-from desktop.printing.common import plain_records, uk_dates_in
+from desktop.printing.client_dates import (  # noqa: F401 - ASSUMED_WORDS re-exported
+    ASSUMED_WORDS,
+    ATTENTION_WORDS,
+    attention_words,
+)
+from desktop.printing.common import plain_records, written_long
 from desktop.rules.checklists import LANGUAGES, PROVIDERS, Checklist
 
 if TYPE_CHECKING:
@@ -230,19 +235,26 @@ def client_lines(checklist: Checklist, items: Sequence[Any], lang: str = "en") -
 
 def client_words(what: str) -> str:
     """An engine deadline's words for a client: UK dates, "permission 1" for `permissions[0]`."""
-    return plain_records(uk_dates_in(_clean(what)))
+    return plain_records(_clean(written_long(what)))
 
 
 def deadline_dates(deadlines: Sequence[Any], today: date) -> list[HandoutDate]:
     """The client's own dates from engine deadlines (desktop.rules.deadlines.Deadline): those
-    still to come (on or after `today`), each once, soonest first. Where a time limit falls
-    on a day that is not a working day the safe date is printed (`Deadline.date`). The
-    engine's sentences are made readable: UK dates, "permission 1" for `permissions[0]`."""
+    still to come (on or after `today`), each once, soonest first, and, first, any item that
+    needs attention whatever its date (status "attention": the record stops, or shows no
+    permission), in words saying so. Where a time limit falls on a day that is not a working
+    day the safe date is printed (`Deadline.date`). The engine's sentences are made readable:
+    UK dates, "permission 1" for `permissions[0]`. No date that rests on an unrecorded
+    assumption is printed without saying so (the engine gives no earliest date then)."""
     seen: dict[tuple[date, str], HandoutDate] = {}
     for d in deadlines:
-        if getattr(d, "status", "upcoming") == "passed" or d.date < today:
+        status = getattr(d, "status", "upcoming")
+        if status == "attention" and getattr(d, "kind", "") in ATTENTION_WORDS:
+            what = attention_words(d.kind, d.date)
+        elif status in ("passed", "attention") or d.date < today:
             continue
-        what = client_words(d.what)
+        else:
+            what = client_words(d.what)
         seen.setdefault((d.date, what), HandoutDate(on=d.date, what=what))
     return sorted(seen.values(), key=lambda d: (d.on, d.what))
 

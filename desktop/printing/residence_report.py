@@ -10,9 +10,16 @@ outside the UK, the worst 12 months and every window over a limit, time not coun
 breaches, deadlines, and the notes and what is missing. Every page has the footer "This is not
 legal advice; check the current Immigration Rules.", the date made and "Page N of M".
 
+A record that stops before today says so on the first page as loudly as the verdict (a box in
+the deadline red under it: the status is unknown, the client may be an overstayer), and every
+date that rests on permission having continued after the record says so where it is printed.
+The days-abroad figures count planned trips inside the period and say how many days those are.
+The calendar's legend has every day status, "waiting for a decision (not counted)" and "status
+unknown" included.
+
 Pure: reads only its arguments (no clock unless `made_on` is left out, no files, no Qt), so it
 can run on a worker thread or from the command line. The engine's sentences are printed as
-they are, with their ISO dates written the UK way ("3 March 2021").
+they are, each writing its own dates the UK way ("3 March 2021").
 """
 
 from __future__ import annotations
@@ -88,12 +95,56 @@ def whole_days(left: date, returned: date) -> int:
     return max(0, (returned - left).days - 1)
 
 
+#: The words after a date that rests on permission having continued after the record.
+ASSUMED = "only if permission continued after {ends}"
+ATTENTION_RED = colors.HexColor(DEADLINE_MARK)
+ATTENTION_FILL = colors.HexColor("#FDECEA")
+
+
+def _assumed(a) -> str:
+    return ASSUMED.format(ends=uk_date(a.record_ends)) if a.record_ends is not None else ""
+
+
+def _dated(a, day: date | None, empty: str = "") -> str:
+    """A date of the verdict, saying so when it falls after the end of a record that stops
+    before today (it then rests on permission having continued)."""
+    if day is None:
+        return empty
+    if a.record_ends is not None and day > a.record_ends:
+        return f"{uk_date(day)} ({_assumed(a)})"
+    return uk_date(day)
+
+
+def days_outside_words(a) -> str:
+    """ "N whole days outside the UK, including P on planned trips" (the planned part only when
+    there is one)."""
+    text = f"{a.absence_days_total} whole days outside the UK"
+    planned = getattr(a, "absence_days_planned", 0)
+    if planned:
+        text += f", including {planned} on planned trips"
+    return text
+
+
 def verdict_words(timeline: DayTimeline) -> str:
     """The verdict in a few words: eligible / not yet (earliest date) / not eligible /
-    already settled."""
+    already settled; a verdict that would rest on permission having continued after the record
+    is never "eligible" on its own: it says what it rests on."""
     a = timeline.assessment
     if a.settled_since is not None:
         return f"Already settled (since {uk_date(a.settled_since)})"
+    what_if = a.if_permission_continued
+    if what_if is not None:
+        if what_if.eligible:
+            return (
+                f"Eligible on {uk_date(a.application_date)} {_assumed(a)}: check the client's "
+                "status now"
+            )
+        if what_if.earliest_application_date is not None:
+            return (
+                "Not yet: the earliest date to apply would be "
+                f"{uk_date(what_if.earliest_application_date)}, {_assumed(a)}"
+            )
+        return "Not eligible on this history"
     if a.eligible:
         return f"Eligible on {uk_date(a.application_date)}"
     if a.earliest_application_date is not None:
@@ -219,9 +270,40 @@ def _yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
 
+def _box(inner: list[Flowable], ink=INK, fill=None) -> Table:
+    box = Table([[inner]], colWidths=[FRAME_WIDTH], hAlign="LEFT")
+    commands = [
+        ("BOX", (0, 0), (-1, -1), 0.8, ink),
+        ("LINEBEFORE", (0, 0), (0, -1), 4, ink),
+        ("LEFTPADDING", (0, 0), (-1, -1), 9),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ]
+    if fill is not None:
+        commands.append(("BACKGROUND", (0, 0), (-1, -1), fill))
+    box.setStyle(TableStyle(commands))
+    return box
+
+
+def status_unknown_words(a) -> tuple[str, str] | None:
+    """The first page's warning for a record that stops before today: (headline, sentence),
+    None when the record does not stop."""
+    if a.status_unknown_since is None or a.record_ends is None:
+        return None
+    ends = uk_date(a.record_ends)
+    return (
+        f"Status unknown since {uk_date(a.status_unknown_since)}: possible overstayer",
+        f"Nothing is recorded after {ends}. Check the client's immigration status now: record "
+        "a new permission or a pending application, or that there is no permission. Every "
+        f"date in this report after {ends} rests on permission having continued, and says so.",
+    )
+
+
 def _verdict(timeline: DayTimeline) -> list[Flowable]:
     a = timeline.assessment
     line = verdict_line(a)
+    resting = a.if_permission_continued is not None
     inner: list[Flowable] = [
         _p(para_text(verdict_words(timeline)), "verdict"),
         _p(para_text(sentence(line)), "lead"),
@@ -229,32 +311,41 @@ def _verdict(timeline: DayTimeline) -> list[Flowable]:
     deciding = None if a.eligible else deciding_reason(a)
     if deciding is not None and str(deciding) not in line:
         inner.append(_p(f"<b>What decides it:</b> {para_text(sentence(deciding))}"))
-    box = Table([[inner]], colWidths=[FRAME_WIDTH], hAlign="LEFT")
-    box.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (-1, -1), 0.8, INK),
-                ("LINEBEFORE", (0, 0), (0, -1), 4, INK),
-                ("LEFTPADDING", (0, 0), (-1, -1), 9),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
+    box = _box(inner, ATTENTION_RED if resting else INK)
+    warning: list[Flowable] = []
+    unknown = status_unknown_words(a)
+    if unknown is not None:
+        head, text = unknown
+        warning = [
+            Spacer(1, 5),
+            _box(
+                [_p(para_text(head), "verdict"), _p(para_text(text), "lead")],
+                ATTENTION_RED,
+                ATTENTION_FILL,
+            ),
+        ]
     period = "Not worked out on this history"
     if a.qualifying_from is not None or a.complete_on is not None:
         period = (
             f"from {uk_date(a.qualifying_from, 'not known')} "
-            f"to complete on {uk_date(a.complete_on, 'not known')}"
+            f"to complete on {_dated(a, a.complete_on, 'not known')}"
         )
     facts = [("Qualifying period", period)]
     if a.counted_back_from is not None and a.counted_back_from != a.qualifying_from:
         facts.append(("Counted back from", uk_date(a.counted_back_from)))
     if a.earliest_application_date is not None:
-        facts.append(("Earliest date to apply", uk_date(a.earliest_application_date)))
+        facts.append(("Earliest date to apply", _dated(a, a.earliest_application_date)))
+    what_if = a.if_permission_continued
+    if what_if is not None:
+        if what_if.earliest_application_date is not None:
+            projected = f"earliest date to apply {uk_date(what_if.earliest_application_date)}"
+        else:
+            projected = "no date can be given"
+        if what_if.complete_on is not None:
+            projected += f"; qualifying period complete on {uk_date(what_if.complete_on)}"
+        facts.append((f"What if (not the verdict): {_assumed(a)}", projected))
     facts.append(("Continuity broken", _yes_no(a.continuity_broken)))
-    facts.append(("Whole days outside the UK in the period", str(a.absence_days_total)))
+    facts.append(("Whole days outside the UK in the period", days_outside_words(a)))
     w = a.max_window
     if w.days and w.start is not None and w.end is not None:
         worst = f"{w.days} days ({uk_date(w.start)} to {uk_date(w.end)})"
@@ -262,7 +353,13 @@ def _verdict(timeline: DayTimeline) -> list[Flowable]:
         worst = f"{w.days} days"
     facts.append(("Worst 12 months", worst))
     if a.record_ends is not None:
-        facts.append(("Record ends", f"{uk_date(a.record_ends)} (later days are projected)"))
+        facts.append(
+            (
+                "Record ends",
+                f"{uk_date(a.record_ends)}: nothing is recorded since, the status is unknown "
+                "(later days are projected as if permission continued, not known)",
+            )
+        )
     rows = [[_cell(k, bold=True), _cell(v)] for k, v in facts]
     table = Table(rows, colWidths=[150, FRAME_WIDTH - 150], hAlign="LEFT")
     table.setStyle(
@@ -280,6 +377,7 @@ def _verdict(timeline: DayTimeline) -> list[Flowable]:
     return [
         *_heading("The verdict"),
         box,
+        *warning,
         Spacer(1, 5),
         table,
         Spacer(1, 4),
@@ -352,8 +450,7 @@ def _absences(history: History, timeline: DayTimeline) -> list[Flowable]:
     if a.qualifying_from is not None:
         note += (
             f" In the qualifying period ({uk_date(a.qualifying_from)} to "
-            f"{uk_date(a.complete_on or a.application_date)}): "
-            f"{a.absence_days_total} whole days outside the UK."
+            f"{_dated(a, a.complete_on or a.application_date)}): {days_outside_words(a)}."
         )
     return [*out, _p(para_text(note), "small"), Spacer(1, 3), table]
 
@@ -472,8 +569,9 @@ def _deadlines(timeline: DayTimeline) -> list[Flowable]:
     rows: list[list] = [
         [_cell("Date", True), _cell("What", True), _cell("Rule", True), _cell("Status", True)]
     ]
+    extra = []
     for d in a.deadlines:
-        what = sentence(d.what)
+        what = sentence(d)
         if d.next_working_day is not None and d.next_working_day != d.date:
             what += (
                 f" (not a working day: in time on the next working day, "
@@ -481,13 +579,27 @@ def _deadlines(timeline: DayTimeline) -> list[Flowable]:
             )
         rows.append(
             [
-                _cell(uk_date(d.date), bold=d.status == "upcoming"),
+                _cell(uk_date(d.date), bold=d.status in ("upcoming", "attention")),
                 _cell(what),
                 _cell(d.rule),
-                _cell("Passed" if d.status == "passed" else "Upcoming", bold=d.status != "passed"),
+                _cell(
+                    DEADLINE_STATUS_WORDS.get(d.status, d.status),
+                    bold=d.status in ("upcoming", "attention"),
+                ),
             ]
         )
-    return [*out, _table(rows, [80, 292, 84, FRAME_WIDTH - 456])]
+        if d.status == "attention":  # never ages out: shaded like the first page's warning
+            extra.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), ATTENTION_FILL))
+    return [*out, _table(rows, [80, 292, 84, FRAME_WIDTH - 456], extra=extra)]
+
+
+#: A deadline's status in the report's Status column.
+DEADLINE_STATUS_WORDS = {
+    "passed": "Passed",
+    "upcoming": "Upcoming",
+    "met": "Done in time",
+    "attention": "Needs attention now",
+}
 
 
 def _notes(timeline: DayTimeline) -> list[Flowable]:

@@ -211,7 +211,14 @@ def save_history(session: Session, client_id: int, history: History, adviser: st
     rows = history_rows(history)
     changed = [
         name
-        for name in ("permissions", "applications", "absences", "custody", "question")
+        for name in (
+            "permissions",
+            "applications",
+            "absences",
+            "custody",
+            "question",
+            "status_checks",
+        )
         if getattr(before, name) != getattr(history, name)
     ]
     if not changed:
@@ -313,12 +320,15 @@ PERMISSION_SOURCE = ("category", "start", "end", "granted_on", "conditions")
 APPLICATION_SOURCE = APPLICATION_FIELDS
 ABSENCE_SOURCE = ("left", "returned", "reason", "exceptional", "planned")
 CUSTODY_SOURCE = ("start", "end")
+#: The adviser's status checks ("checked: no permission"), as the history JSON's keys.
+STATUS_CHECK_SOURCE = ("on", "outcome")
 
 _SOURCE_QUERIES = (
     ("permissions", PERMISSION_SOURCE, "start, id"),
     ("applications", APPLICATION_SOURCE, "position, id"),
     ("absences", ABSENCE_SOURCE, '"left", id'),
     ("custody", CUSTODY_SOURCE, "start, id"),
+    ("status_checks", STATUS_CHECK_SOURCE, '"on", id'),
 )
 
 
@@ -334,6 +344,7 @@ class HistorySource:
     applications: list[tuple] = field(default_factory=list)
     absences: list[tuple] = field(default_factory=list)
     custody: list[tuple] = field(default_factory=list)
+    status_checks: list[tuple] = field(default_factory=list)
 
     def records(self) -> tuple:
         """Everything the history is made of, as one value (what the board's digest covers)."""
@@ -344,6 +355,7 @@ class HistorySource:
             tuple(self.applications),
             tuple(self.absences),
             tuple(self.custody),
+            tuple(self.status_checks),
         )
 
 
@@ -352,7 +364,7 @@ def client_count(session: Session) -> int:
 
 
 def history_sources(session: Session, client_id: int | None = None) -> dict[int, HistorySource]:
-    """Every client's stored history (or one client's), in five queries, keyed by client id.
+    """Every client's stored history (or one client's), in six queries, keyed by client id.
 
     Reads through the driver's cursor: SQLAlchemy's row objects would double the cost of the
     100,000 rows that 10,000 clients have."""

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from desktop.rules.checklists import PROVIDERS, Checklist, Item
 from desktop.store import checklists as cs
 from desktop.store import drafts
+from desktop.ui import prompts
 from desktop.ui.kept_drafts import (
     CHECKLIST_DATE,
     CHECKLIST_ITEM,
@@ -58,7 +59,7 @@ from desktop.ui.operations import Operation
 from desktop.ui.settings_dialog import CENTRE_CONTACT_SETTING, CENTRE_NAME_SETTING
 from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.date_field import DateField
-from desktop.ui.widgets.dates import format_date
+from desktop.ui.widgets.dates import format_date, written
 from desktop.ui.widgets.record_table import RecordGrid
 
 HEADERS = ("Status", "Item", "Who provides it", "Received on", "Note or reason")
@@ -107,8 +108,11 @@ def has_history(history) -> bool:
 
 
 def key_dates(history, routes: Sequence[str], today: date) -> KeyDates:
-    """Off the UI thread: `desktop.assess.assess_history` for each route."""
+    """Off the UI thread: `desktop.assess.assess_history` for each route. No date that rests on
+    an unrecorded assumption is given as the client's own without saying so."""
     from desktop.assess import assess_history
+    from desktop.datetext import long_date
+    from desktop.printing.client_dates import ASSUMED_WORDS, ATTENTION_WORDS, attention_words
     from desktop.rules.history import ROUTES
 
     found: dict[tuple[date, str], KeyDate] = {}
@@ -133,11 +137,32 @@ def key_dates(history, routes: Sequence[str], today: date) -> KeyDates:
             found.setdefault(
                 (deadline.date, deadline.what), KeyDate(deadline.date, deadline.what, route)
             )
+        # What needs attention whatever its date (the record stops, or shows no permission),
+        # in the client's words: the handout prints it too.
+        for deadline in result.deadlines:
+            if deadline.status == "attention" and deadline.kind in ATTENTION_WORDS:
+                what = attention_words(deadline.kind, deadline.date)
+                found.setdefault((deadline.date, what), KeyDate(deadline.date, what, route))
         earliest = result.earliest_application_date
         # The engine usually lists the earliest date among its deadlines; add it when not.
         if earliest is not None and earliest >= today and all(d.date != earliest for d in upcoming):
             what = f"Earliest date to apply: {title}"
             found.setdefault((earliest, what), KeyDate(earliest, what, route))
+        # A record that stops before today gives no earliest date of the client's own; the one
+        # it would be if permission continued is given only with that said.
+        what_if = result.if_permission_continued
+        if (
+            earliest is None
+            and what_if is not None
+            and what_if.earliest_application_date is not None
+            and what_if.earliest_application_date >= today
+            and result.record_ends is not None
+        ):
+            day = what_if.earliest_application_date
+            what = f"Earliest date to apply: {title}, " + ASSUMED_WORDS.format(
+                day=long_date(result.record_ends)
+            )
+            found.setdefault((day, what), KeyDate(day, what, route))
     ordered = sorted(found.values(), key=lambda d: (d.on, d.what))
     return KeyDates(tuple(ordered), tuple(problems))
 
@@ -884,7 +909,7 @@ class ChecklistsTab(QWidget):
             self.dates_label.show()
             self._work_out_dates(routes)
             return
-        lines = [f"{format_date(d.on)}: {d.what}" for d in found.dates]
+        lines = [f"{format_date(d.on)}: {written(d.what)}" for d in found.dates]
         lines.extend(found.problems)
         if not lines:
             lines = ["No upcoming dates from the client's history."]
@@ -933,8 +958,7 @@ class ChecklistsTab(QWidget):
             return False
         except Exception as exc:  # noqa: BLE001 - nothing was changed; say so without data
             self.status.setText(
-                f"Not saved: the store could not be written ({type(exc).__name__}). "
-                "Nothing was changed."
+                f"Not saved: {prompts.store_write_problem(exc)} Nothing was changed."
             )
             return False
         self.load(self._client_id)

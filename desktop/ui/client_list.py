@@ -16,7 +16,8 @@ from desktop.ui.widgets.badge_delegate import BADGE_ROLE, BadgeDelegate
 from desktop.ui.widgets.dates import format_date
 
 ClientIdRole = Qt.ItemDataRole.UserRole + 1
-#: The deadline badge's text ("3 d", "today"), None when there is none (desktop.board.Badge).
+#: The deadline badge's text ("3 d", "today", "check status"), None when there is none
+#: (desktop.board.Badge: chosen by `desktop.board.needs_action`, the board's own rule).
 BadgeRole = BADGE_ROLE
 
 
@@ -27,6 +28,15 @@ def describe(summary: ClientSummary) -> str:
     if summary.home_office_ref:
         parts.append(summary.home_office_ref)
     return "  ·  ".join(parts)
+
+
+def badge_tip(badge) -> str:
+    """The badge in a sentence for the tooltip: what needs attention, or when the deadline is."""
+    row = badge.row
+    if badge.attention:
+        return f"Needs attention: {row.summary}"
+    said = badge.accessible
+    return f"{said[:1].upper()}{said[1:]} ({format_date(row.date)}): {row.summary}"
 
 
 class ClientListModel(QAbstractListModel):
@@ -92,10 +102,7 @@ class ClientListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             tips = [f"Also known as: {summary.other_names}"] if summary.other_names else []
             if badge is not None:
-                row = badge.row
-                tips.append(
-                    f"{badge.accessible.capitalize()} ({format_date(row.date)}): {row.summary}"
-                )
+                tips.append(badge_tip(badge))
             return "\n".join(tips) or None
         return None
 

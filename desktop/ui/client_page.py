@@ -7,8 +7,9 @@ locks); `show_client(None)` shows the empty placeholder.
 
 Unsaved work kept as drafts (desktop.store.drafts) comes back when the client is opened: the
 Details and Notes tabs put theirs back in place, and a banner under the header offers each
-kept form (a History record, a checklist prompt, a paper statement, a flag explanation) with
-Restore and Discard. `pending_drafts()` gives the tabs' unsaved work to the window.
+kept form (a History record, a household member, a planned trip, a checklist prompt, a paper
+statement, a flag explanation) with Restore and Discard. `pending_drafts()` gives the tabs'
+unsaved work to the window.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from desktop.ui.kept_drafts import (
     DIALOG_KINDS,
     FLAG_REVIEW,
     HISTORY_RECORD,
+    HOUSEHOLD_MEMBER,
     NOTE,
+    PLAN_TRIP,
     STATEMENT_GRID,
     DraftBanner,
     closed_by_lock,
@@ -135,6 +138,8 @@ class ClientPage(QWidget):
         self.residence_tab.record_activated.connect(self.show_record)
         self.residence_tab.add_trip_requested.connect(self._add_trip)
         self.household_tab.household_saved.connect(self._household_saved)
+        self.household_tab.drafts_changed.connect(self._offer_drafts)
+        self.residence_tab.drafts_changed.connect(self._offer_drafts)
         self.statements_tab.statements_changed.connect(self._changed)
         self.checklists_tab.checklists_changed.connect(self._changed)
         # The Statements tab's dialogs run through the page, so a kept draft can be put back
@@ -157,6 +162,8 @@ class ClientPage(QWidget):
         header.addWidget(self.name_label)
         header.addWidget(self.facts_label)
         self.deadline_strip = DeadlineStrip()
+        # "Checked: no permission…" on the strip records the check as the History tab does.
+        self.deadline_strip.check_requested.connect(self.history_tab.check_no_permission)
         header.addWidget(self.deadline_strip)
         header.addWidget(self.draft_banner)
         client_layout.addLayout(header)
@@ -366,6 +373,12 @@ class ClientPage(QWidget):
         if kind == HISTORY_RECORD:
             self.tabs.setCurrentWidget(self.history_tab)
             opened = self.history_tab.restore_record_draft(payload)
+        elif kind == HOUSEHOLD_MEMBER:
+            self.tabs.setCurrentWidget(self.household_tab)
+            opened = self.household_tab.restore_draft(payload)
+        elif kind == PLAN_TRIP:
+            self.tabs.setCurrentWidget(self.residence_tab)
+            opened = self.residence_tab.restore_plan_draft(payload)
         elif kind in (CHECKLIST_REASON, CHECKLIST_DATE, CHECKLIST_ITEM):
             self.tabs.setCurrentWidget(self.checklists_tab)
             opened = self.checklists_tab.restore_draft(kind, payload)

@@ -1,9 +1,12 @@
 """The deadlines board: every client's deadlines in date order, the page opened first thing.
 
-Rows come from `desktop.board.BoardData` (worked out off the UI thread by `BoardFeed`).
-Overdue rows (passed in the last N days) are red and say "Overdue"; today's are bold; ones
-already met say "Done in time"; older passed ones are hidden unless "Show older passed" is
-ticked. Filters: text, adviser, kind.
+Rows come from `desktop.board.BoardData` (worked out off the UI thread by `BoardFeed`), each
+with the engine's kind and status; which rows show is `desktop.board.in_view` (the rule the
+client list's badge and the deadline strip share). Attention items (a record that stops before
+today, time known to be without permission) are red and bold, say "Needs attention" and never
+age out; overdue rows (passed in the last N days) are red and say "Overdue"; today's are bold;
+ones already met say "Done in time"; older passed ones are hidden unless "Show older passed" is
+ticked. Filters: text, adviser, kind (the engine's kinds).
 Enter, a double-click or "Open client" emits `open_client(client_id)`; F5 or Refresh asks for a
 new build; Esc or "Back to clients" emits `close_requested`. `clear()` (the app locks) leaves
 nothing of any client on the page.
@@ -41,10 +44,10 @@ from PySide6.QtWidgets import (
 
 from desktop.board import (
     ALL,
+    ATTENTION,
     BADGE_DAYS,
     DONE,
     KINDS,
-    MET_MARK,
     OVERDUE,
     OVERDUE_DAYS,
     PASSED,
@@ -54,7 +57,7 @@ from desktop.board import (
     BoardRow,
     status_of,
 )
-from desktop.datetext import MONTH_ABBRS
+from desktop.datetext import MONTH_ABBRS, WEEKDAY_ABBRS, long_date
 from desktop.status_style import DEADLINE_MARK
 from desktop.ui.widgets.dates import format_date, format_long
 
@@ -63,7 +66,7 @@ StatusRole = Qt.ItemDataRole.UserRole + 2
 RowRole = Qt.ItemDataRole.UserRole + 3
 
 COLUMNS = ("Date", "Status", "Client", "Deadline", "Kind", "Rule", "Adviser")
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = WEEKDAY_ABBRS
 EMPTY = "The deadlines appear here once they are worked out."
 
 
@@ -80,6 +83,8 @@ def status_text(row: BoardRow, today: date, overdue_days: int = OVERDUE_DAYS) ->
     status = status_of(row, today, overdue_days)
     if row.problem:
         return "Check the history"
+    if status == ATTENTION:
+        return "Needs attention now"
     if status == DONE:
         return "Done in time"
     late = (today - row.last_day).days
@@ -137,7 +142,7 @@ class DeadlinesModel(QAbstractTableModel):
         if column == 3:
             return row.summary
         if column == 4:
-            return KINDS[row.kind]
+            return KINDS.get(row.kind, row.kind)
         if column == 5:
             return row.rule
         return row.adviser
@@ -156,9 +161,9 @@ class DeadlinesModel(QAbstractTableModel):
         if role == StatusRole:
             return status
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self._red if status == OVERDUE or row.problem else None
+            return self._red if status in (OVERDUE, ATTENTION) or row.problem else None
         if role == Qt.ItemDataRole.FontRole:
-            if status == TODAY or row.problem:
+            if status in (TODAY, ATTENTION) or row.problem:
                 font = QFont()
                 font.setBold(True)
                 return font
@@ -173,12 +178,16 @@ class DeadlinesModel(QAbstractTableModel):
 
 
 def full_text(row: BoardRow) -> str:
-    """Everything about one row, for the tooltip and the line under the table."""
-    # The engine's wording already explains an r.11 next working day.
-    what = row.what if row.what.endswith((".", "!", "?")) else row.what + "."
+    """Everything about one row, for the tooltip and the line under the table: the engine's
+    sentence with its dates written out, and the rule."""
+    # The engine's wording already explains an r.11 next working day and what was done.
+    what = row.what if row.problem else row.words(long_date)
+    what = what if what.endswith((".", "!", "?")) else what + "."
     parts = [f"{format_long(row.date)}, {row.client_name} ({row.adviser}): {what}"]
-    if row.met and MET_MARK not in row.what:
-        parts.append("Done: an application for more leave was made before this day.")
+    if row.attention:
+        parts.append("This stays on the board until the record is completed.")
+    elif row.met:
+        parts.append("Done in time.")
     if row.rule:
         parts.append(f"Rule: {row.rule}.")
     return " ".join(parts)
@@ -426,7 +435,7 @@ class DeadlinesPage(QWidget):
         data = self._data
         total = len(data.rows)
         today, window = data.today, self.overdue_days.value()
-        tally = {OVERDUE: 0, TODAY: 0, UPCOMING: 0, PASSED: 0, DONE: 0}
+        tally = {ATTENTION: 0, OVERDUE: 0, TODAY: 0, UPCOMING: 0, PASSED: 0, DONE: 0}
         soon = 0
         for row in rows:
             status = status_of(row, today, window)
@@ -434,8 +443,9 @@ class DeadlinesPage(QWidget):
             if status == UPCOMING and (row.date - today).days <= BADGE_DAYS:
                 soon += 1
         self.counts.setText(
-            f"{tally[OVERDUE]} overdue  ·  {tally[TODAY]} today  ·  {soon} in the next "
-            f"{BADGE_DAYS} days  ·  {tally[UPCOMING]} upcoming in all"
+            f"{tally[ATTENTION]} need attention  ·  {tally[OVERDUE]} overdue  ·  "
+            f"{tally[TODAY]} today  ·  {soon} in the next {BADGE_DAYS} days  ·  "
+            f"{tally[UPCOMING]} upcoming in all"
         )
         if not rows:
             self.shown.setText(

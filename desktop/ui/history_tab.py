@@ -1,4 +1,5 @@
-"""The History tab: permissions, applications, absences and custody, with a verdict per route.
+"""The History tab: permissions, applications, absences, custody and the adviser's status
+checks, with a verdict per route.
 
 Every change is checked against the whole history and saved at once as one transaction
 (`save_history` replaces the history whole). A failed check or save leaves the stored history
@@ -9,16 +10,23 @@ change asks for them again, a short single-shot timer lets a burst of changes se
 job, and every request bumps a generation number. A result is shown only if its generation is
 still the current one, so a late result for an earlier history, another client or a locked
 app is dropped. `verdicts_ready` is emitted once the lines show the current history.
+
+A verdict that rests on an assumption (the record stops before today and the verdict needs
+permission to have continued), or on a record that stops or shows no permission, is never
+shown as plain "eligible": the engine's headline says what is assumed, and the line is drawn
+as an attention line (warning colours and a "⚠"), never in the eligible green. While the
+record stops before today, a bar above the verdicts says so, with "Checked: no
+permission…": it records the adviser's check (a status check dated today) through the same
+save as every other change, and the time since becomes the gap it is.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import weakref
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -44,9 +52,13 @@ from desktop.rules.history import (
     DATE_RANGE_TEXT,
     FEE_WAIVER_OUTCOMES,
     PERMISSION_CATEGORIES,
+    REMEDIES,
+    REVIEW_OUTCOMES,
     ROUTES,
+    STATUS_CHECK_OUTCOMES,
     History,
     Question,
+    StatusCheck,
     date_in_range,
     validate_history,
 )
@@ -65,9 +77,16 @@ from desktop.ui.record_dialog import (
 )
 from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.date_field import DateField
-from desktop.ui.widgets.dates import format_date, format_long, uk_dates_in, whole_days_outside
+from desktop.ui.widgets.dates import format_date, format_long, whole_days_outside, written
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 from desktop.ui.widgets.record_table import RecordGrid
+from desktop.ui.widgets.verdict_look import (
+    ATTENTION,
+    ATTENTION_BOX_STYLE,
+    Verdict,
+    line_html,
+    verdict_state,
+)
 
 UNAVAILABLE = "Assessment unavailable"
 FAILED = f"{UNAVAILABLE} for this history."
@@ -82,20 +101,24 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "permission": ("&Permissions", ("Category", "From", "To", "Granted", "Conditions")),
     "application": (
         "Appli&cations",
-        ("Kind", "Made", "Decided", "Outcome", "Fee waiver", "Appeal"),
+        ("Kind", "Made", "Decided", "Outcome", "Fee waiver", "Appeal or review"),
     ),
     "absence": (
         "A&bsences from the UK",
         ("Left", "Returned", "Whole days outside", "Reason", "Exceptional", "Planned"),
     ),
     "custody": ("Cus&tody", ("From", "To", "Days")),
+    "status_check": ("Status chec&ks", ("Checked on", "Found")),
 }
 NOUNS = {
     "permission": "permission",
     "application": "application",
     "absence": "trip",
     "custody": "custody period",
+    "status_check": "status check",
 }
+CHECKED_BUTTON = "Checked: no permission…"
+CHECKED_NAME = "Checked: no permission"
 
 
 def _yes(flag: bool | None) -> str:
@@ -120,11 +143,19 @@ def _row(kind: str, record: Any) -> list[str]:
                 fee += f"; {FEE_WAIVER_OUTCOMES[record.fee_waiver_outcome].lower()}"
         appeal = ""
         if record.appeal_lodged:
-            appeal = f"lodged {format_date(record.appeal_lodged)}"
+            appeal = f"appeal lodged {format_date(record.appeal_lodged)}"
+            if record.appeal_time_extended:
+                appeal += " (late, admitted)"
             if record.appeal_outcome:
                 appeal += f"; {APPEAL_OUTCOMES[record.appeal_outcome].lower()}"
+        elif record.review_lodged:
+            appeal = f"review asked {format_date(record.review_lodged)}"
+            if record.review_outcome:
+                appeal += f"; {REVIEW_OUTCOMES[record.review_outcome].lower()}"
         elif record.appeal_by:
             appeal = f"deadline {format_date(record.appeal_by)}"
+        elif record.remedy:
+            appeal = REMEDIES[record.remedy].lower()
         return [
             APPLICATION_KINDS.get(record.kind, record.kind),
             format_date(record.made),
@@ -132,6 +163,11 @@ def _row(kind: str, record: Any) -> list[str]:
             APPLICATION_OUTCOMES.get(record.outcome, "") if record.outcome else "",
             fee,
             appeal,
+        ]
+    if kind == "status_check":
+        return [
+            format_date(record.on),
+            STATUS_CHECK_OUTCOMES.get(record.outcome, record.outcome),
         ]
     if kind == "absence":
         return [
@@ -149,13 +185,30 @@ def _row(kind: str, record: Any) -> list[str]:
     ]
 
 
-_uk_dates = uk_dates_in
-
-
 def _names_route(text: str, code: str) -> bool:
     """True when the verdict already starts with the route's name ("Long residence: ...")."""
     head = text.split(": ", 1)[0]
     return ": " in text and bool(head) and ROUTES[code].startswith(head)
+
+
+def engine_verdict(
+    history: History,
+    route: str,
+    on: date,
+    region: str = "england-and-wales",
+    today: date | None = None,
+) -> Verdict:
+    """The engine's verdict line for a route, with how it should look: from the assessment
+    itself (`verdict_state`), never from the words."""
+    from desktop.assess import assess_history
+    from desktop.rules.residence import verdict_line
+
+    assessment = assess_history(history, route, on, region, today)
+    return Verdict(
+        verdict_line(assessment),
+        state=verdict_state(assessment),
+        unknown_since=assessment.status_unknown_since,
+    )
 
 
 def _verdict_function() -> Callable[..., str] | None:
@@ -163,30 +216,40 @@ def _verdict_function() -> Callable[..., str] | None:
         from desktop.assess import verdict_line
     except Exception:  # noqa: BLE001 - the engine is optional here; the tab must still work
         return None
-    return verdict_line
+    try:
+        from desktop.assess import assess_history  # noqa: F401 - is the whole engine there?
+    except Exception:  # noqa: BLE001 - a stand-in engine gives its lines only
+        return verdict_line
+    return engine_verdict
 
 
 def compute_verdicts(
     verdict_line: Callable[..., str], history: History, on: date, today: date
-) -> dict[str, str]:
-    """Route code -> verdict sentence (UK dates) for every route, `on` the assessment date.
+) -> dict[str, Verdict]:
+    """Route code -> verdict sentence (UK dates, a `Verdict`: its look and the first day the
+    record says nothing about) for every route, `on` the assessment date.
 
     Runs on a pool thread: it reads only the immutable `history` and the dates it is given,
     never a widget or the store. One failing route says so and does not hide the others.
     """
-    verdicts: dict[str, str] = {}
+    verdicts: dict[str, Verdict] = {}
     for code in ROUTES:
         try:
-            text = str(verdict_line(history, code, on, today=today))
+            result = verdict_line(history, code, on, today=today)
+            text = tidy(written(result))
         except Exception:  # noqa: BLE001 - one failing route must not hide the others
-            text = FAILED
-        verdicts[code] = tidy(_uk_dates(text))
+            result, text = None, FAILED
+        verdicts[code] = Verdict(
+            text,
+            state=getattr(result, "state", ""),
+            unknown_since=getattr(result, "unknown_since", None),
+        )
     return verdicts
 
 
 def _verdict_work(
     verdict_line: Callable[..., str], history: History, on: date, today: date, _progress
-) -> dict[str, str]:
+) -> dict[str, Verdict]:
     return compute_verdicts(verdict_line, history, on, today)
 
 
@@ -370,6 +433,9 @@ class HistoryTab(QWidget):
         verdict_layout.addWidget(self.unavailable)
         self.verdict_labels: dict[str, QLabel] = {}
         self._verdicts: dict[str, str] = {}
+        self._states: dict[str, str] = {}
+        #: The first day the record says nothing about (from the engine), when before today.
+        self._unknown_since: date | None = None
         for code in ROUTES:
             line = QLabel()
             line.setWordWrap(True)
@@ -377,6 +443,27 @@ class HistoryTab(QWidget):
             line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.verdict_labels[code] = line
             verdict_layout.addWidget(line)
+
+        # The record stops before today: says so, with the adviser's "checked" action.
+        self.unknown_label = QLabel()
+        self.unknown_label.setObjectName("statusUnknown")
+        self.unknown_label.setWordWrap(True)
+        self.unknown_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.unknown_label.setAccessibleName("Status unknown")
+        self.unknown_label.setStyleSheet(f"#statusUnknown {{ {ATTENTION_BOX_STYLE} }}")
+        self.check_button = QPushButton(CHECKED_BUTTON)
+        self.check_button.setAccessibleName(CHECKED_NAME)
+        self.check_button.setToolTip(
+            "You checked the client's status and found no permission: record the check, "
+            "dated today (it is listed under Status checks)"
+        )
+        self.check_button.clicked.connect(self.check_no_permission)
+        self.unknown_box = QWidget()
+        unknown_row = QHBoxLayout(self.unknown_box)
+        unknown_row.setContentsMargins(0, 0, 0, 0)
+        unknown_row.addWidget(self.unknown_label, 1)
+        unknown_row.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.unknown_box.hide()
 
         self.problems = FormErrors(self)
         self.problems.setAccessibleName("History problems")
@@ -399,6 +486,7 @@ class HistoryTab(QWidget):
         content = QWidget()
         content_layout = QVBoxLayout(content)
         content_layout.addLayout(question_row)
+        content_layout.addWidget(self.unknown_box)
         content_layout.addWidget(self.verdict_box)
         content_layout.addWidget(self.status)
         content_layout.addWidget(self.problems)
@@ -455,9 +543,7 @@ class HistoryTab(QWidget):
         )
         self.question_date.setDate(question.application_date if question else None)
         mark_invalid(self.question_date, None)
-        existing = [
-            humanise(p.message, history) for p in validate_history(history, today=self.today())
-        ]
+        existing = [humanise(p, history) for p in validate_history(history, today=self.today())]
         self.problems.set_messages([f"Check this history: {m}" for m in existing])
         self.refresh_verdicts()
 
@@ -528,6 +614,7 @@ class HistoryTab(QWidget):
         asked = self._history.question.route if self._history.question else None
         self.unavailable.setVisible(verdicts is None)
         self._verdicts = {}
+        self._states = {}
         for code, label in self.verdict_labels.items():
             label.setEnabled(True)
             label.setVisible(verdicts is not None)
@@ -537,21 +624,48 @@ class HistoryTab(QWidget):
                 label.setAccessibleName("")
                 continue
             text = verdicts.get(code, FAILED)
-            self._verdicts[code] = text
-            line = text if _names_route(text, code) else f"{ROUTES[code]}: {text}"
-            shown = html.escape(line)
-            if code == asked:
-                shown = f"<b>{shown} (the route asked about)</b>"
-            label.setText(shown)
-            label.setAccessibleName(line)
+            state = getattr(text, "state", "")
+            self._verdicts[code] = str(text)
+            self._states[code] = state
+            line = str(text) if _names_route(text, code) else f"{ROUTES[code]}: {text}"
+            label.setText(line_html(line, state, asked=code == asked))
+            label.setAccessibleName(f"Attention: {line}" if state == ATTENTION else line)
+        found = (getattr(v, "unknown_since", None) for v in (verdicts or {}).values())
+        since = [day for day in found if day is not None]
+        self._show_unknown(min(since) if since else None)
         self.verdict_busy.hide()
         self.verdicts_ready.emit()
+
+    def _show_unknown(self, since: date | None) -> None:
+        """The bar saying the record stops before today (None: hide it)."""
+        self._unknown_since = since
+        if since is None:
+            self.unknown_label.clear()
+            self.unknown_box.hide()
+            return
+        self.unknown_label.setText(
+            f"⚠ Nothing is recorded after {format_long(since - timedelta(days=1))}: the "
+            "client's status since is unknown (possible overstayer). Check it now, then record "
+            "a new permission or a pending application, or that you checked and there is no "
+            "permission."
+        )
+        self.unknown_box.show()
+
+    def verdict_states(self) -> dict[str, str]:
+        """Route code -> how its line is shown: "attention", "eligible" or "" (plain)."""
+        return dict(self._states)
+
+    def status_unknown_since(self) -> date | None:
+        """The first day nothing is recorded for (the bar above the verdicts), or None."""
+        return self._unknown_since
 
     def _clear_verdicts(self) -> None:
         """Forget the verdicts shown and any being worked out (a late result is dropped)."""
         self._generation += 1
         self._verdict_timer.stop()
         self._verdicts = {}
+        self._states = {}
+        self._show_unknown(None)
         for label in self.verdict_labels.values():
             label.clear()
             label.setAccessibleName("")
@@ -713,6 +827,39 @@ class HistoryTab(QWidget):
         gone = records.pop(index)
         new = replace(self._history, **{coll: tuple(records)})
         return self._save(new, f"Deleted {describe(kind, gone)}.")
+
+    def check_no_permission(self) -> list[str]:
+        """ "Checked: no permission…": after the adviser confirms, record a status check dated
+        today (the History save path: one transaction, checked by the rules). Returns the
+        problems (nothing saved then), or [] when saved or not confirmed."""
+        if self._client_id is None:
+            return []
+        today = self.today()
+        after = (
+            f" after {format_long(self._unknown_since - timedelta(days=1))}"
+            if self._unknown_since is not None
+            else ""
+        )
+        if not form_feedback.confirm(
+            self,
+            CHECKED_NAME,
+            f"Record that you checked the client's status today ({format_long(today)}) and "
+            f"found no permission{after}? From then the time is shown as without permission "
+            "(overstaying), not as a record that stops. You can delete the check under "
+            "Status checks.",
+            yes="Record the check",
+        ):
+            return []
+        return self.record_status_check(StatusCheck(today, "no_permission"))
+
+    def record_status_check(self, check: StatusCheck) -> list[str]:
+        """Add `check` to the history and save it (nothing saved when the rules refuse it)."""
+        if self._client_id is None:
+            return []
+        if check in self._history.status_checks:
+            self.status.setText(f"Already recorded: {describe('status_check', check)}.")
+            return []
+        return self.apply_record("status_check", None, check)
 
     def save_question(self) -> list[str]:
         if self._client_id is None:

@@ -10,8 +10,9 @@ State machine:
 Nothing typed is lost: on a lock, a quit or an unexpected error every open editor (the Details
 and Notes tabs, and any open dialog that takes part: see desktop.ui.kept_drafts) hands over its
 unsaved work, which is kept in the store as drafts (desktop.store.drafts) in one transaction,
-and offered back when the client is opened again. The lock screen says what was kept, by kind
-and client number only.
+and offered back when the client is opened again (a New client form, which has no client
+number yet, when New client is opened again). The lock screen says what was kept, by kind and
+client number only.
 
 A lock while dialogs are open is done in two steps: the drafts are kept, the dialogs closed and
 the unlock page shown at once; the client data is cleared and the key forgotten once the
@@ -109,18 +110,19 @@ def fit_size(available: QSize | None) -> QSize:
 
 
 LOCKED = "Locked."
-KEPT_AT_LOCK = (
-    "Kept as unsaved drafts, encrypted: {what}. They come back when the client is opened."
-)
+KEPT_AT_LOCK = "Kept as unsaved drafts, encrypted: {what}. They come back {when}."
 LOST_AT_LOCK = "Could not be kept, so not saved: {what}."
 QUIT_KEEPING = (
     "Quit Drop-in Desk?\n\nNot saved yet: {what}. It is kept as an encrypted draft and comes "
-    "back when the client is opened."
+    "back {when}."
 )
 QUIT_LOSING = (
     "These could not be kept (the store could not be written): {what}. Quit anyway and lose them?"
 )
 DRAFTS_WAITING = "Unsaved drafts are kept for {clients}: open the client to get them back."
+NEW_CLIENT_WAITING = (
+    "An unsaved new-client form is kept: File > New client (Ctrl+N) brings it back."
+)
 #: A lock waits at most this long for open dialogs to return before it clears everything.
 LOCK_UNWIND_MS = 3_000
 
@@ -137,7 +139,9 @@ def lock_message(kept: list[Draft] | tuple = (), lost: list[Draft] | tuple = ())
     by kind and client number only (whoever walks up can read it)."""
     parts = [LOCKED]
     if kept:
-        parts.append(KEPT_AT_LOCK.format(what=kept_drafts.describe(kept)))
+        parts.append(
+            KEPT_AT_LOCK.format(what=kept_drafts.describe(kept), when=kept_drafts.when_back(kept))
+        )
     if lost:
         parts.append(LOST_AT_LOCK.format(what=kept_drafts.describe(lost)))
     return " ".join(parts)
@@ -158,9 +162,10 @@ def user_message(exc: BaseException) -> str:
     return f"Something went wrong ({exc.__class__.__name__}). Nothing was changed."
 
 
-def _session_start_data(store: Store) -> tuple[list[str], int, ClientIndex, list[int]]:
+def _session_start_data(store: Store) -> tuple[list[str], int, ClientIndex, list[int], bool]:
     """What the window needs after unlocking, read off the UI thread (building the search
-    index for 10,000 clients takes a few hundred milliseconds)."""
+    index for 10,000 clients takes a few hundred milliseconds); last, whether a New client
+    form is kept as a draft."""
     with store.read_session() as session:
         names = repository.adviser_names(session)
         minutes = int(
@@ -168,7 +173,8 @@ def _session_start_data(store: Store) -> tuple[list[str], int, ClientIndex, list
         )
         index = ClientIndex(repository.list_summaries(session))
         waiting = drafts.clients_with_drafts(session)
-    return names, minutes, index, waiting
+        new_client_kept = kept_drafts.new_client_draft(session) is not None
+    return names, minutes, index, waiting, new_client_kept
 
 
 class MainWindow(QMainWindow):
@@ -193,6 +199,7 @@ class MainWindow(QMainWindow):
         self.adviser = ""
         self._busy = 0
         self._lock_pending = False
+        self._network_warned = False
         #: Between the two steps of a lock (see the module's docstring).
         self._locking = False
         self._closing_dialogs: list[QDialog] = []
@@ -443,7 +450,12 @@ class MainWindow(QMainWindow):
         self.run("Unlocking", work, done, failed, show_progress=False)
 
     def _after_unlock(
-        self, names: list[str], minutes: int, index: ClientIndex, waiting: list[int] = ()
+        self,
+        names: list[str],
+        minutes: int,
+        index: ClientIndex,
+        waiting: list[int] = (),
+        new_client_kept: bool = False,
     ) -> None:
         assert self.store is not None
         if not self.adviser:
@@ -461,10 +473,24 @@ class MainWindow(QMainWindow):
         self.board_feed.start(self.store, self.today)
         self._show_page(self.workspace)
         self.activateWindow()  # the adviser dialog had the focus
-        if waiting:
-            self.statusBar().showMessage(
-                DRAFTS_WAITING.format(clients=clients_words(list(waiting))), 30000
-            )
+        said = [DRAFTS_WAITING.format(clients=clients_words(list(waiting)))] if waiting else []
+        if new_client_kept:
+            said.append(NEW_CLIENT_WAITING)
+        if said:
+            self.statusBar().showMessage(" ".join(said), 30000)
+        self._warn_network_drive()
+        if self.store.pending_kept_erasures():
+            self.reach_kept_copies()  # an erasure not yet carried into every kept copy
+
+    def _warn_network_drive(self) -> None:
+        """Once a run: a data folder on a network drive is not protected by the one-copy lock
+        (other computers cannot see it) and SQLite's own locks are unreliable there."""
+        if self._network_warned or self.store is None:
+            return
+        self._network_warned = True
+        warning = self.store.network_drive_warning()
+        if warning:
+            QMessageBox.warning(self, "Data folder on a network drive", warning)
 
     def _ask_adviser(self, names: list[str]) -> bool:
         dialog = AdviserDialog(names, self.adviser, self)
@@ -484,13 +510,12 @@ class MainWindow(QMainWindow):
     # ---- drafts: nothing typed is lost ---------------------------------------------------------
     def collect_drafts(self) -> list[Draft]:
         """Every open editor's unsaved work for the client shown: the tabs' and any open
-        dialog's that takes part (desktop.ui.kept_drafts). Nothing typed: []."""
+        dialog's that takes part (desktop.ui.kept_drafts), and an open New client form's
+        (which needs no client shown). Nothing typed: []."""
         if not self.unlocked:
             return []
         client_id = self.client_page.current_client_id()
-        if client_id is None:
-            return []
-        found = self.client_page.pending_drafts()
+        found = self.client_page.pending_drafts() if client_id is not None else []
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
                 try:
@@ -515,7 +540,7 @@ class MainWindow(QMainWindow):
             with self.store.session() as session:
                 for draft in pending:
                     try:
-                        drafts.put(session, draft.client_id, draft.kind, draft.payload)
+                        kept_drafts.put(session, draft)
                     except drafts.DraftTooLarge:
                         lost.append(draft)
                     else:
@@ -717,15 +742,28 @@ class MainWindow(QMainWindow):
         self.client_list.refresh()
         self.board_feed.client_removed(client_id)
         self.client_page.show_client(None)
-        self.offer_to_delete_kept(kept_copies_dialog.ERASURE)
+        self.reach_kept_copies()
 
-    def offer_to_delete_kept(self, reason: str) -> str:
-        """After an erasure or a passphrase change: say that the copies in backups/ still hold
-        the old records (and open with the old passphrase), offer to delete them, and say that
-        backup files made elsewhere are out of reach. Returns the status line shown."""
-        line = kept_copies_dialog.offer_to_delete_kept(self, self.store, reason)
-        self.statusBar().showMessage(line, 30000)
-        return line
+    def reach_kept_copies(self) -> Operation | None:
+        """Take every erased client out of the copies kept in backups/ (each copy rewritten
+        without them, or deleted when it cannot be), off the window thread. Runs after an
+        erasure and after unlocking while an earlier one is still owed (the store notes each
+        erasure in the same transaction, so a lock or crash in between loses nothing)."""
+        store = self.store
+        if store is None or store.locked:
+            return None
+
+        def work(progress):
+            return store.erase_from_kept_copies(None, progress)
+
+        def done(result) -> None:
+            self.statusBar().showMessage(kept_copies_dialog.erasure_line(result), 30000)
+
+        def failed(_exc: BaseException) -> None:
+            line = kept_copies_dialog.failed_line(kept_copies_dialog.ERASURE)
+            self.statusBar().showMessage(line, 30000)
+
+        return self.run("Updating the kept copies", work, done, failed)
 
     def new_client(self) -> None:
         from desktop.ui.intake_dialog import IntakeDialog
@@ -891,7 +929,9 @@ class MainWindow(QMainWindow):
                 store.change_passphrase(old, new, progress)
 
         def done(_result) -> None:
-            line = self.offer_to_delete_kept(kept_copies_dialog.PASSPHRASE)
+            # The store re-keyed the copies in backups/ with the new passphrase (or deleted
+            # those it could not open): say what was done, and what is out of reach.
+            line = kept_copies_dialog.passphrase_line(store.last_kept_rekey)
             self.statusBar().showMessage(f"{line} Tell everyone who uses this computer.", 30000)
 
         return self.run("Changing the passphrase", work, done)
@@ -977,7 +1017,8 @@ class MainWindow(QMainWindow):
         if not pending:
             return True
         what = kept_drafts.describe(pending)
-        if not prompts.confirm_quit(self, QUIT_KEEPING.format(what=what)):
+        question = QUIT_KEEPING.format(what=what, when=kept_drafts.when_back(pending))
+        if not prompts.confirm_quit(self, question):
             return False
         _kept, lost = self.keep_drafts(pending)
         if not lost:

@@ -5,11 +5,17 @@ field as it is typed (impossible dates, order of dates, dates that cannot be in 
 then checks the record against the rest of the history by running `validate_history` on the
 history as it would be after saving, so an overlapping trip or permission is caught here and
 shown next to the field, not after saving.
+
+The rules' problems are read as data (`HistoryError.code`, `collection`, `index`, `field`,
+`dates`, `other`), never by matching their text: the record they concern, the field to mark,
+and for an overlap the other record. The sentence shown is the rules' own, without the JSON
+path, its dates written the UK way (`problem_sentence`). An application's remedy (appeal or
+administrative review), the review's dates and outcome, detention when the decision was made
+and a late appeal the Tribunal admitted are checked by the rules alone.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -28,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.datetext import long_date
+from desktop.rules.dated import render
 from desktop.rules.history import (
     APPEAL_OUTCOMES,
     APPLICATION_KINDS,
@@ -35,18 +43,22 @@ from desktop.rules.history import (
     FEE_WAIVER_OUTCOMES,
     INDEFINITE_CATEGORIES,
     PERMISSION_CATEGORIES,
+    REMEDIES,
+    REVIEW_OUTCOMES,
+    STATUS_CHECK_OUTCOMES,
     Absence,
     Application,
     Custody,
     History,
     HistoryError,
     Permission,
+    StatusCheck,
     validate_history,
 )
 from desktop.rules.timeline import permission_words
 from desktop.store.repository import HouseholdEntry
 from desktop.ui.widgets.date_field import DateField
-from desktop.ui.widgets.dates import format_long, uk_dates_in, whole_days_outside
+from desktop.ui.widgets.dates import format_long, whole_days_outside
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 
 NRPF = "no_recourse_to_public_funds"
@@ -58,6 +70,7 @@ COLLECTIONS = {
     "application": "applications",
     "absence": "absences",
     "custody": "custody",
+    "status_check": "status_checks",
 }
 #: JSON field names used by validate_history -> dataclass attribute names.
 _JSON_TO_ATTR = {"from": "start", "to": "end"}
@@ -143,7 +156,21 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
             choices=FEE_WAIVER_OUTCOMES,
             none_label="Not decided or not known",
         ),
-        FieldSpec("appeal_section", "Appeal", "section"),
+        FieldSpec("remedy_section", "Appeal or administrative review", "section"),
+        # What the refusal letter offers: the deadline and section 3C follow it. Checked by
+        # the rules only (validate_history): refused applications, no clash with what was
+        # lodged.
+        FieldSpec(
+            "remedy",
+            "Remed&y the letter gives",
+            "optional_choice",
+            "Remedy",
+            choices=REMEDIES,
+            none_label="Not recorded",
+        ),
+        FieldSpec(
+            "detained", "Detai&ned when decided", "tristate", "Detained when the decision was made"
+        ),
         # Not past_only: the deadline may still be to come. Refused applications only (checked
         # by validate_history); the engine reads it for section 3C leave after a refusal.
         FieldSpec(
@@ -163,6 +190,33 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
             choices=APPEAL_OUTCOMES,
             none_label="Not decided or not known",
         ),
+        FieldSpec(
+            "appeal_time_extended",
+            "Late appeal admitted (&time extended)",
+            "tristate",
+            "Late appeal admitted",
+        ),
+        FieldSpec(
+            "review_lodged",
+            "Administrative re&view asked for",
+            "date",
+            "Administrative review date",
+            past_only=True,
+        ),
+        FieldSpec(
+            "review_decided",
+            "Review dec&ided",
+            "date",
+            "Review decision date",
+            past_only=True,
+        ),
+        FieldSpec(
+            "review_outcome",
+            "Review outcome",
+            "optional_choice",
+            choices=REVIEW_OUTCOMES,
+            none_label="Not decided or not known",
+        ),
     ),
     "absence": (
         FieldSpec("left", "&Left the UK", "date", "Departure date", required=True),
@@ -174,6 +228,18 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
     "custody": (
         FieldSpec("start", "&From", "date", "Start date", required=True, past_only=True),
         FieldSpec("end", "&To (release)", "date", "Release date", required=True),
+    ),
+    # The adviser checked the client's status (the rules refuse a date after today).
+    "status_check": (
+        FieldSpec("on", "Checked &on", "date", "Date checked", required=True),
+        FieldSpec(
+            "outcome",
+            "&Found",
+            "choice",
+            "What was found",
+            choices=STATUS_CHECK_OUTCOMES,
+            required=True,
+        ),
     ),
     "household": (
         FieldSpec("name", "&Name", "text", "Name", required=True),
@@ -192,6 +258,7 @@ TITLES = {
     "application": "application",
     "absence": "trip abroad",
     "custody": "custody period",
+    "status_check": "status check",
     "household": "household member",
 }
 
@@ -207,29 +274,50 @@ def describe(kind: str, record: Any) -> str:
         return f"the custody period {format_long(record.start)} to {format_long(record.end)}"
     if kind == "application":
         return APPLICATION_KINDS.get(record.kind, record.kind).lower()
+    if kind == "status_check":
+        found = STATUS_CHECK_OUTCOMES.get(record.outcome, record.outcome).split(": ", 1)[-1]
+        return f"the status check of {format_long(record.on)} ({found})"
     return str(record)
 
 
-_RECORD_REF = re.compile(r"\b(permissions|applications|absences|custody)\[(\d+)\]")
+def _kind_of(collection: str | None) -> str | None:
+    return next((k for k, c in COLLECTIONS.items() if c == collection), None)
 
 
-def humanise(message: str, history: History) -> str:
-    """Turn a validate_history message into a sentence: no JSON paths, dates in UK words."""
-    if ": " in message and _RECORD_REF.match(message):
-        message = message.split(": ", 1)[1]
+def problem_sentence(problem: HistoryError) -> str:
+    """The rules' own sentence for a problem, for a person: without the JSON path it starts
+    with (the record and field are known from the problem's data), its dates in UK words."""
+    where = ".".join(part for part in (problem.record, problem.field) if part)
+    text = problem.message
+    if where and text.startswith(where + ": "):
+        text = text[len(where) + 2 :]
+    text = render(text, long_date)
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
 
-    def _ref(m: re.Match[str]) -> str:
-        coll, index = m.group(1), int(m.group(2))
-        records = getattr(history, coll)
-        if index >= len(records):
-            return "another record"
-        kind = next(k for k, c in COLLECTIONS.items() if c == coll)
-        return describe(kind, records[index])
 
-    message = _RECORD_REF.sub(_ref, message)
-    message = uk_dates_in(message, long=True)
-    message = message[:1].upper() + message[1:]
-    return message if message.endswith(".") else message + "."
+def record_name(history: History, collection: str | None, index: int | None) -> str | None:
+    """The record a problem is about, as a phrase ("the trip 10 January 2020 to ..."), or None
+    when it is not a record of the history (the file, the question) or no longer there."""
+    kind = _kind_of(collection)
+    if kind is None or index is None:
+        return None
+    records = getattr(history, COLLECTIONS[kind])
+    return describe(kind, records[index]) if 0 <= index < len(records) else None
+
+
+def humanise(problem: HistoryError, history: History) -> str:
+    """A problem with the whole history as a sentence naming the record it is about."""
+    if problem.code == "overlap" and problem.other is not None:
+        kind = _kind_of(problem.collection)
+        mine, other = problem.index, problem.other[1]
+        if kind is not None and mine is not None:
+            return _overlap_message(kind, history, mine, other, on_mine=True)
+    text = problem_sentence(problem)
+    name = record_name(history, problem.collection, problem.index)
+    if name is None and problem.collection == "status_checks":
+        name = "the status check"
+    return f"{name[:1].upper()}{name[1:]}: {text[:1].lower()}{text[1:]}" if name else text
 
 
 class RecordDialog(QDialog):
@@ -502,6 +590,10 @@ class RecordDialog(QDialog):
             if v("start") is None or v("end") is None:
                 return None
             return Custody(v("start"), v("end"))
+        if self.kind == "status_check":
+            if v("on") is None or v("outcome") is None:
+                return None
+            return StatusCheck(v("on"), v("outcome"))
         if not v("name"):
             return None
         return HouseholdEntry(
@@ -713,26 +805,19 @@ def _overlap_message(kind: str, history: History, mine: int, other: int, on_mine
 def errors_for_record(history: History, kind: str, mine: int, today: date) -> dict[str, str]:
     """validate_history's problems that concern record `mine` of `kind`, as field -> sentence.
 
-    An overlap is reported by validate_history on the later record; when that is another record
-    but the message names this one, it is still this record's problem.
-    """
+    Read from each problem's data: its `collection` and `index` (this record), or, for an
+    overlap the rules put on the other record, its `other` (this one)."""
     coll = COLLECTIONS[kind]
-    key = f"{coll}[{mine}]"
-    mention = re.compile(re.escape(key) + r"(?!\d)")
     found: dict[str, str] = {}
     problem: HistoryError
     for problem in validate_history(history, today=today):
-        ours = problem.record == key
-        if not ours and not (
-            problem.record
-            and problem.record.startswith(coll + "[")
-            and mention.search(problem.message)
-        ):
+        ours = problem.collection == coll and problem.index == mine
+        overlap = problem.code == "overlap" and problem.other is not None
+        theirs = overlap and problem.other == (coll, mine) and problem.collection == coll
+        if not (ours or theirs):
             continue
-        is_overlap = "overlaps" in problem.message or "still running" in problem.message
-        if is_overlap:
-            other_ref = _RECORD_REF.search(problem.message.split(": ", 1)[-1]) if ours else None
-            other = int(other_ref.group(2)) if other_ref else int(problem.record.split("[")[1][:-1])
+        if overlap and problem.index is not None and problem.other is not None:
+            other = problem.other[1] if ours else problem.index
             field = "start" if kind in ("permission", "custody") else "left"
             message = _overlap_message(kind, history, mine, other, on_mine=ours)
             if not ours:
@@ -741,6 +826,6 @@ def errors_for_record(history: History, kind: str, mine: int, today: date) -> di
                     field = "category"
         else:
             field = _JSON_TO_ATTR.get(problem.field or "", problem.field or "")
-            message = humanise(problem.message, history)
+            message = problem_sentence(problem)
         found.setdefault(field, message)
     return found

@@ -13,7 +13,13 @@ another client or after the app has locked.
 Clicking a day or a bar asks the client page to show that record in the History tab
 (`record_activated`); dragging across days asks it to add a trip with those dates
 (`add_trip_requested`); a planned trip from the Plan a trip dialog is saved through the History
-tab's own checks (`apply_record`), so nothing here writes the store itself.
+tab's own checks (`apply_record`), so nothing here writes the client's records itself.
+
+What is typed into Plan a trip is never lost: if the window locks, quits or meets an unexpected
+error while it is open, it is kept as the client's encrypted draft (desktop.ui.kept_drafts,
+kind "plan_trip", with the route shown) and offered back on the client's page
+(`restore_plan_draft`). The draft goes when the trip is saved or the dialog cancelled; a save
+that fails keeps what was typed as the draft (`drafts_changed`).
 """
 
 from __future__ import annotations
@@ -44,13 +50,17 @@ from desktop.assess import load_figures, timeline_for
 from desktop.rules.history import ROUTES, Absence, History
 from desktop.rules.residence import verdict_line
 from desktop.store.repository import get_client, load_history
+from desktop.ui import kept_drafts
+from desktop.ui.kept_drafts import PLAN_TRIP, closed_by_lock
 from desktop.ui.operations import Operation
-from desktop.ui.widgets.dates import format_long, uk_dates_in
+from desktop.ui.widgets.dates import format_long, written
 from desktop.ui.widgets.permission_timeline import PermissionTimeline
 from desktop.ui.widgets.residence_calendar import ResidenceCalendar
 from desktop.ui.widgets.rolling_chart import RollingAbsenceChart
+from desktop.ui.widgets.verdict_look import ATTENTION, ATTENTION_MARK, label_style, verdict_state
 
 WORKING = "Working out…"
+KEPT_AFTER_FAILED_SAVE = " What was typed is kept as a draft: Restore it above."
 DEFAULT_ROUTE = "long_residence"
 
 
@@ -82,6 +92,8 @@ class ResidenceTab(QWidget):
     add_trip_requested = Signal(object)
     #: The calendar, timeline and chart now show the current history.
     timeline_ready = Signal()
+    #: A draft was kept by the tab itself (a save that failed): the page offers it again.
+    drafts_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -238,6 +250,8 @@ class ResidenceTab(QWidget):
         self.timeline_view.clear()
         self.chart.clear()
         self.verdict.clear()
+        self.verdict.setStyleSheet("")
+        self.verdict.setProperty("verdictState", None)
         self.verdict.setAccessibleDescription("")
         self.on_label.clear()
         self.busy.hide()
@@ -288,12 +302,17 @@ class ResidenceTab(QWidget):
         if generation != self._generation or self._client_id is None:
             return  # a late result for an earlier history, client or session
         timeline, line = result
-        line = uk_dates_in(line)
+        line = written(line)
+        # A verdict resting on an unrecorded assumption is an attention line, never "eligible"
+        # in green: its look comes from the assessment (desktop.ui.widgets.verdict_look).
+        state = verdict_state(timeline.assessment)
         self._timeline = timeline
         today = self.today()
         self.busy.hide()
-        self.verdict.setText(line)
-        self.verdict.setAccessibleDescription(line)
+        self.verdict.setText(f"{ATTENTION_MARK} {line}" if state == ATTENTION else line)
+        self.verdict.setStyleSheet(label_style(state))
+        self.verdict.setProperty("verdictState", state)
+        self.verdict.setAccessibleDescription(f"Attention: {line}" if state == ATTENTION else line)
         self.calendar.set_timeline(timeline, today)
         self.timeline_view.set_data(self._history, timeline, today)
         self.chart.set_data(
@@ -319,12 +338,21 @@ class ResidenceTab(QWidget):
         """Show a dialog modally; tests replace this to drive it without a modal loop."""
         return dialog.exec() == QDialog.DialogCode.Accepted
 
-    def plan_trip(self, left: date | None = None, returned: date | None = None) -> list[str]:
-        """The Plan a trip dialog; an accepted trip is saved as planned. Returns problems."""
+    def plan_trip(
+        self,
+        left: date | None = None,
+        returned: date | None = None,
+        *,
+        typed: dict | None = None,
+    ) -> list[str]:
+        """The Plan a trip dialog; an accepted trip is saved as planned. Returns problems.
+        What is typed is kept as a draft if the window locks meanwhile; `typed` (a kept
+        draft) puts it back."""
         from desktop.ui.plan_trip_dialog import PlanTripDialog
 
         if self._client_id is None or self._apply_record is None:
             return []
+        client_id = self._client_id
         dialog = PlanTripDialog(
             self._history,
             self.route_code(),
@@ -334,14 +362,41 @@ class ResidenceTab(QWidget):
             left=left if isinstance(left, date) else None,
             returned=returned if isinstance(returned, date) else None,
         )
-        if not self.run_dialog(dialog):
-            return []
-        absence = dialog.absence()
+        dialog.draft_kind = PLAN_TRIP
+        dialog.draft_context = {"route": self.route_code()}
+        if typed is not None:
+            dialog.restore_draft(typed)
+        accepted = self.run_dialog(dialog)
+        if closed_by_lock(dialog) or self._client_id != client_id:
+            return []  # locked meanwhile: what was typed is the kept draft
+        absence = dialog.absence() if accepted else None
         if absence is None:
+            kept_drafts.forget(self._store, client_id, PLAN_TRIP)  # cancelled
             return []
         problems = self._apply_record("absence", None, absence)
-        self.status.setText("Not saved: " + problems[0] if problems else "Saved the planned trip.")
+        if not problems:
+            kept_drafts.forget(self._store, client_id, PLAN_TRIP)
+            self.status.setText("Saved the planned trip.")
+            return problems
+        message = "Not saved: " + problems[0]
+        if kept_drafts.keep_now(self._store, kept_drafts.from_dialog(dialog, client_id)):
+            message += KEPT_AFTER_FAILED_SAVE
+            self.drafts_changed.emit()
+        self.status.setText(message)
         return problems
+
+    def restore_plan_draft(self, payload: dict) -> bool:
+        """Open Plan a trip kept as a draft, on the route it was for, with what was typed.
+        False when it cannot be opened (no client, or not a draft this tab wrote)."""
+        fields = payload.get("fields") if isinstance(payload, dict) else None
+        if not isinstance(fields, dict) or self._client_id is None or self._apply_record is None:
+            return False
+        route = payload.get("route")
+        index = self.route.findData(route) if isinstance(route, str) else -1
+        if index >= 0 and index != self.route.currentIndex():
+            self.route.setCurrentIndex(index)  # the plan's answer depends on the route
+        self.plan_trip(typed=payload)
+        return True
 
     def _dragged(self, first: date, last: date) -> None:
         """Drag from the day of leaving to the day of coming back. Trips still to come are

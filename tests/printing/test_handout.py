@@ -596,3 +596,25 @@ def test_letters_no_face_has_become_question_marks_and_nothing_is_logged(caplog)
     assert "Client: ??? Łukasz Testperson" in text
     assert not [r for r in caplog.records if r.levelno >= 30]  # no warning names the letters
     assert "王" not in caplog.text
+
+
+def test_an_attention_item_is_printed_as_such_and_never_as_a_plain_date():
+    # Issue 16: a record that stops before today. Its date is in the past but it is the most
+    # important thing on the handout; it says what it is, not "Permission ended on ... check".
+    today = date(2026, 12, 6)
+    deadlines = [
+        Deadline(
+            date(2026, 10, 19),
+            "Permission ended on 2026-10-19 and nothing is recorded since: check the client's "
+            "status now",
+            "SUI 13.1",
+            status="attention",
+            kind="status_unknown",
+        ),
+        Deadline(date(2026, 11, 2), "Last day for a late application", "SUI 13.1", status="passed"),
+    ]
+    (only,) = deadline_dates(deadlines, today)
+    assert only.on == date(2026, 10, 19)
+    assert only.what.startswith("Your permission to stay ended on 19 October 2026")
+    assert "we need to check your immigration status" in only.what.lower()
+    assert "2026-10-19" not in only.what

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop.assess import assess_history, timeline_for
-from desktop.printing import common
-from desktop.printing.common import DISCLAIMER, pdf_text, sentence, uk_date, uk_dates_in
+from desktop.printing import common, residence_report
+from desktop.printing.common import DISCLAIMER, pdf_text, sentence, uk_date, written_long
 from desktop.printing.residence_report import (
     build_residence_report,
     verdict_words,
@@ -137,9 +137,9 @@ def test_the_facts_agree_with_the_engine(report):
     total = sum((t.returned - t.left).days - 1 for t in trips)
     count = f"{len(trips)} trip" + ("s" if len(trips) != 1 else "")
     assert f"Total: {count} {total} whole days outside the UK" in text
-    # Each deadline with its date and whether it has passed.
+    # Each deadline with its date and its status (passed, upcoming, done in time, attention).
     for d in a.deadlines:
-        status = "Passed" if d.status == "passed" else "Upcoming"
+        status = residence_report.DEADLINE_STATUS_WORDS[d.status]
         assert re.search(re.escape(uk_date(d.date)) + r" .{0,400}?" + status, text), d
     for note in a.notes:
         assert flat(sentence(note)) in text
@@ -321,10 +321,10 @@ def test_long_free_text_is_shortened_not_a_layout_error():
 def test_dates_and_letters_for_the_page():
     assert uk_date(date(2021, 3, 3)) == "3 March 2021"
     assert (
-        uk_dates_in("from 2014-09-01 to 2024-11-19.")
+        written_long("from 2014-09-01 to 2024-11-19.")
         == "from 1 September 2014 to 19 November 2024."
     )
-    assert uk_dates_in("ref 12014-09-01x") == "ref 12014-09-01x"
+    assert written_long("ref 12014-09-01x") == "ref 12014-09-01x"
     assert pdf_text("Łucja Żak, Ștefan, Zoë £5") == "Lucja Zak, Stefan, Zoë £5"
     assert pdf_text("名前") == "??"
     assert common.plain_records("(Student, permissions[0])") == "(Student, permission 1)"
@@ -359,3 +359,96 @@ def test_every_status_pattern_is_drawn_as_lines(status):
         assert strokes >= 4, style.pattern
     with pytest.raises(ValueError, match="no drawing"):
         common.draw_pattern(canvas, "zigzag", "#000000", [(0, 0, 5, 5)])
+
+
+# ---- issue 16: never look safe when it is not ---------------------------------------------------
+
+LAPSED_TODAY = date(2026, 12, 6)
+#: Like demo Amara: permission ended on 19 October 2026 and nothing is recorded since; long
+#: residence asked about on a date to come, with a trip planned inside the period.
+LAPSED = {
+    "format": "dropin-desk.history/1",
+    "permissions": [
+        {"category": "student", "from": "2015-09-01", "to": "2018-10-19"},
+        {"category": "skilled_worker", "from": "2018-10-20", "to": "2026-10-19"},
+    ],
+    "absences": [
+        {"left": "2022-07-01", "returned": "2022-08-15", "reason": "wedding"},
+        {"left": "2027-01-05", "returned": "2027-01-16", "reason": "visit", "planned": True},
+    ],
+    "question": {"route": "long_residence", "application_date": "2027-02-01"},
+}
+
+
+def lapsed_report():
+    history = parse_history(LAPSED)
+    timeline = timeline_for(history, today=LAPSED_TODAY)
+    pdf = build_residence_report(
+        history, timeline, client_name="Amara Example", made_on=LAPSED_TODAY
+    )
+    return timeline, page_texts(pdf)
+
+
+def test_a_record_that_stops_says_so_on_the_first_page_as_loudly_as_the_verdict():
+    timeline, pages = lapsed_report()
+    a = timeline.assessment
+    assert a.status_unknown_since == date(2026, 10, 20) and a.if_permission_continued
+    first = pages[0]
+    assert "Status unknown since 20 October 2026: possible overstayer" in first
+    assert (
+        "Nothing is recorded after 19 October 2026. Check the client's immigration status" in first
+    )
+    # The verdict in a few words is never a plain "Eligible on ...".
+    words = verdict_words(timeline)
+    assert words == (
+        "Eligible on 1 February 2027 only if permission continued after 19 October 2026: check "
+        "the client's status now"
+    )
+    assert words in first
+    # Every date after the end of the record that is printed as the verdict's says so.
+    assert "What if (not the verdict): only if permission continued after 19 October 2026" in first
+    assert "Record ends 19 October 2026: nothing is recorded since" in first
+    # The attention item is in the deadlines as such.
+    assert "Needs attention now" in " ".join(pages)
+
+
+def test_the_days_abroad_line_counts_planned_trips_and_says_so():
+    timeline, pages = lapsed_report()
+    a = timeline.assessment
+    assert a.absence_days_planned == 10  # 5 to 16 January 2027: ten whole days
+    line = f"{a.absence_days_total} whole days outside the UK, including 10 on planned trips"
+    assert f"Whole days outside the UK in the period {line}" in pages[0]
+    assert f"{line}." in " ".join(pages)
+
+
+def test_a_record_that_does_not_stop_has_no_warning_and_no_planned_part():
+    timeline, pdf = make(parse_history(RICH))
+    a = timeline.assessment
+    assert a.status_unknown_since is None and a.absence_days_planned == 0
+    text = " ".join(page_texts(pdf))
+    assert "Status unknown since" not in text and "only if permission continued" not in text
+    assert f"in the period {a.absence_days_total} whole days outside the UK Worst" in text
+
+
+def test_the_legend_has_waiting_for_a_decision_and_status_unknown():
+    from desktop.printing.residence_report import Legend
+
+    labels = [text for kind, _style, text in Legend()._items if kind == "status"]
+    assert "Waiting for a decision (not counted)" in labels
+    assert "Status unknown (nothing recorded)" in labels
+    # Waiting for an asylum decision is drawn in its own style, not the orange gap.
+    assert STYLES["awaiting_decision"].fill != STYLES["gap"].fill
+    history = parse_history(
+        {
+            "format": "dropin-desk.history/1",
+            "permissions": [{"category": "student", "from": "2015-09-01", "to": "2019-08-31"}],
+            "applications": [{"kind": "asylum", "made": "2019-08-01"}],
+        }
+    )
+    timeline = timeline_for(history, "long_residence", today=LAPSED_TODAY)
+    assert "awaiting_decision" in {s.status for s in timeline.stretches}
+    assert "gap" not in {s.status for s in timeline.stretches}
+    pdf = build_residence_report(history, timeline, made_on=LAPSED_TODAY)
+    text = " ".join(page_texts(pdf))
+    assert "Waiting for a decision (not counted)" in text  # the legend
+    assert "Waiting for a decision on the protection claim of 1 August 2019" in text

@@ -200,3 +200,30 @@ def test_erasing_a_client_takes_their_unsaved_details_draft_too(store):
     with store.session() as s:
         assert repository.get_setting(s, f"{repository.DETAILS_DRAFT_PREFIX}{cid}") is None
         assert repository.get_setting(s, f"{repository.DETAILS_DRAFT_PREFIX}{cid + 1}") == "other"
+
+
+def test_save_history_keeps_the_advisers_status_checks_and_the_board_reads_them(store):
+    # Issue 16: "checked: no permission" is a status check saved with the history; a save that
+    # only adds one must not be skipped as "nothing changed", and the board's one-pass reader
+    # must see it as the client page does.
+    from desktop.rules.history import StatusCheck
+
+    with store.session() as s:
+        cid = import_case(s, parse_case(CASE), "Tester")
+    with store.read_session() as s:
+        history = repository.load_history(s, cid)
+    check = StatusCheck(dt.date(2026, 11, 2), "no_permission")
+    with store.session() as s:
+        repository.save_history(s, cid, replace(history, status_checks=(check,)), "Tester")
+    with store.read_session() as s:
+        assert repository.load_history(s, cid).status_checks == (check,)
+        last = repository.audit_of(s, cid)[-1]
+        assert last.action == "history.update" and "status_checks" in last.summary
+        source = repository.history_sources(s, cid)[cid]
+        assert source.status_checks == [("2026-11-02", "no_permission")]
+        assert source.records()[-1] == (("2026-11-02", "no_permission"),)
+    with store.session() as s:
+        repository.save_history(s, cid, history, "Tester")  # taken out again
+    with store.read_session() as s:
+        assert repository.load_history(s, cid).status_checks == ()
+        assert repository.history_sources(s, cid)[cid].status_checks == []

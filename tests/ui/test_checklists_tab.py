@@ -417,3 +417,46 @@ def test_a_task_checklist_without_a_route_shows_the_clients_own_dates(qtbot, sto
     own_route = board_route(parse_history(REFUGEE_HISTORY))[0]
     assert tab.key_dates() == key_dates(parse_history(REFUGEE_HISTORY), (own_route,), TODAY)
     assert tab.key_dates().dates and tab.dates_label.isVisibleTo(tab)
+
+
+def test_a_key_date_resting_on_an_unrecorded_assumption_says_so():
+    # Issue 16: permission ended on 19 October 2026, nothing since. Long residence would be
+    # complete in 2028 only if permission continued: that date is never the client's own
+    # without saying so, and the status check comes first.
+    from desktop.rules.history import History, Permission
+
+    today = date(2026, 12, 6)
+    lapsed = History(
+        permissions=(
+            Permission("student", date(2018, 9, 1), date(2021, 10, 19)),
+            Permission("skilled_worker", date(2021, 10, 20), date(2026, 10, 19)),
+        )
+    )
+    found = key_dates(lapsed, ("long_residence",), today)
+    assert [d.on for d in found.dates] == [date(2026, 10, 19), date(2028, 8, 4)]
+    first, earliest = (d.what for d in found.dates)
+    assert first.startswith("Your permission to stay ended on 19 October 2026")
+    assert earliest == (
+        "Earliest date to apply: Long residence (10 years' lawful residence), only if your "
+        "permission continued after 19 October 2026; we need to check your status"
+    )
+    # The handout prints the same words.
+    calls = []
+    build = lambda checklist, **kw: calls.append(kw) or b"%PDF-stub"  # noqa: E731
+    from desktop.ui.checklists_tab import handout_bytes
+
+    handout_bytes(
+        Checklist("x", 1, "X", "", ("long_residence",), {}, (), {}),
+        [],
+        lang="en",
+        large_print=False,
+        client_name="",
+        centre_name="",
+        centre_contact="",
+        adviser="",
+        made_on=today,
+        history=lapsed,
+        routes=("long_residence",),
+        build=build,
+    )
+    assert [d.what for d in calls[0]["dates"]] == [first, earliest]

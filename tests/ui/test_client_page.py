@@ -291,7 +291,7 @@ def test_appeal_deadline_is_saved_and_shown_in_the_table(page, store, client_id)
     assert table.item(0, 5).text() == "deadline 8 Jul 2022"
     lodged = replace(saved, appeal_lodged=date(2022, 7, 1))
     assert tab.apply_record("application", 0, lodged) == []
-    assert table.item(0, 5).text() == "lodged 1 Jul 2022"
+    assert table.item(0, 5).text() == "appeal lodged 1 Jul 2022"
 
 
 def test_a_date_after_2100_is_refused_and_nothing_is_saved(page, store, client_id):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from desktop.board import OVERDUE_DAYS
+from desktop.board import OVERDUE_DAYS, Item
 from desktop.rules.history import History, Permission, Question
 from desktop.store.repository import ClientDetails, create_client, save_history
 from desktop.ui.client_page import ClientPage
@@ -21,8 +21,9 @@ from desktop.ui.widgets.deadline_strip import (
 TODAY = date(2026, 12, 1)
 
 
-def item(day, kind="permission_ends", met=False, next_working=None, what="Permission ends"):
-    return (day, what, "s3C Immigration Act 1971", next_working, kind, met)
+def item(day, kind="apply_before_expiry", met=False, next_working=None, what="Permission ends"):
+    status = "met" if met else ("passed" if day < TODAY else "upcoming")
+    return Item(day, what, "s3C Immigration Act 1971", next_working, kind, status)
 
 
 def test_strip_shows_missed_then_coming_deadlines_and_leaves_out_met_and_old_ones():
@@ -31,12 +32,14 @@ def test_strip_shows_missed_then_coming_deadlines_and_leaves_out_met_and_old_one
         item(date(2026, 11, 30)),  # yesterday, not met: missed
         item(date(2026, 12, 10), kind="appeal", met=True),  # done
         item(date(2018, 10, 19)),  # long gone: the board calls it "passed" and hides it
-        item(date(2026, 12, 15), kind="fee_waiver"),
+        item(date(2026, 12, 15), kind="fee_waiver_followup"),
     )
     shown = to_show(items, TODAY)
     assert [i[0] for i in shown] == [date(2026, 11, 30), date(2026, 12, 15), date(2027, 3, 1)]
     assert deadline_line(shown[0], TODAY) == "Permission ends: 30 Nov 2026 (MISSED 1 day ago)"
-    assert deadline_line(shown[1], TODAY) == "Fee-waiver follow-up: 15 Dec 2026 (in 14 days)"
+    assert deadline_line(shown[1], TODAY) == (
+        "Fee waiver: full application: 15 Dec 2026 (in 14 days)"
+    )
     edge = item(TODAY - timedelta(days=OVERDUE_DAYS))
     assert to_show((edge,), TODAY) == [edge]
     assert to_show((item(TODAY - timedelta(days=OVERDUE_DAYS + 1)),), TODAY) == []
@@ -128,3 +131,46 @@ def test_a_late_result_after_clear_is_dropped(qtbot, page, client_id):
         pass
     assert page.deadline_strip.lines() == []
     assert page.deadline_strip.deadlines.text() == ""
+
+
+# ---- issue 16: attention items first, never ageing out ------------------------------------------
+
+
+def attention(day, kind="status_unknown"):
+    return Item(
+        day, f"Permission ended on {day.isoformat()} ...", "SUI 13.1", None, kind, "attention"
+    )
+
+
+def test_an_attention_item_comes_first_and_never_ages_out():
+    old = attention(date(2012, 8, 31))  # fourteen years ago: still there
+    items = (item(date(2026, 12, 15), kind="appeal"), old, item(date(2026, 11, 30)))
+    shown = to_show(items, TODAY)
+    assert shown[0] is old
+    assert deadline_line(old, TODAY) == (
+        "Status unknown: permission ended 31 Aug 2012 - nothing recorded since"
+    )
+    assert to_show((old,), date(2100, 1, 1)) == [old]
+    without = attention(date(2026, 12, 1), "without_permission")
+    assert deadline_line(without, TODAY) == "Without permission: no permission since 1 Dec 2026"
+
+
+def test_the_strip_draws_attention_items_apart_with_the_check_button(qtbot):
+    strip = DeadlineStrip()
+    qtbot.addWidget(strip)
+    strip.show()
+    strip.set_deadlines((item(date(2027, 1, 5)), attention(date(2026, 10, 19))), TODAY)
+    assert strip.attention_lines() == [
+        "Status unknown: permission ended 19 Oct 2026 - nothing recorded since"
+    ]
+    assert strip.attention.isVisible() and strip.check_button.isVisible()
+    assert "until the record is completed" in strip.attention.toolTip()
+    assert "2026-10-19" not in strip.attention.toolTip()  # dates written out
+    assert strip.deadlines.text().startswith("Deadlines: Permission ends: 5 Jan 2027")
+    with qtbot.waitSignal(strip.check_requested):
+        strip.check_button.click()
+    # Time known to be without permission: attention, but nothing for the adviser to check.
+    strip.set_deadlines((attention(date(2026, 12, 1), "without_permission"),), TODAY)
+    assert strip.attention.isVisible() and not strip.check_button.isVisible()
+    strip.clear()
+    assert not strip.attention.isVisible() and strip.lines() == []

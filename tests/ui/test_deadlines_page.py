@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
-from desktop.board import BoardData, ClientEntry
+from desktop.board import BoardData, ClientEntry, Item
 from desktop.status_style import DEADLINE_MARK
 from desktop.store import repository
 from desktop.store.repository import ClientDetails
@@ -24,8 +24,9 @@ def entry(cid, name, adviser, *items):
     return ClientEntry(cid, name, adviser, tuple(items))
 
 
-def item(days, what, kind, rule="rule", nwd=None):
-    return (DAY + timedelta(days=days), what, rule, nwd, kind, False)
+def item(days, what, kind, rule="rule", nwd=None, status=None):
+    status = status or ("passed" if days < 0 else "upcoming")
+    return Item(DAY + timedelta(days=days), what, rule, nwd, kind, status)
 
 
 @pytest.fixture
@@ -39,14 +40,21 @@ def data():
                 "Yusuf Overdue",
                 "Ben Caseworker",
                 item(
-                    -3, "Permission ends (Student, permissions[0]). Apply before", "permission_ends"
+                    -3,
+                    "Permission ends (Student, permissions[0]). Apply before",
+                    "apply_before_expiry",
                 ),
                 item(
-                    -400, "Permission ends (Visitor, permissions[1]). Long ago", "permission_ends"
+                    -400,
+                    "Permission ends (Visitor, permissions[1]). Long ago",
+                    "apply_before_expiry",
                 ),
             ),
             entry(
-                3, "Xena Today", "Asha Adviser", item(0, "Make the full application", "fee_waiver")
+                3,
+                "Xena Today",
+                "Asha Adviser",
+                item(0, "Make the full application", "fee_waiver_followup"),
             ),
         ],
     )
@@ -82,7 +90,9 @@ def test_rows_in_date_order_with_every_column(page):
         "Asha Adviser",
     ]
     assert page.shown.text() == "Showing 3 of 4 deadlines"
-    assert page.counts.text().startswith("1 overdue  ·  1 today  ·  1 in the next 14 days")
+    assert page.counts.text().startswith(
+        "0 need attention  ·  1 overdue  ·  1 today  ·  1 in the next 14 days"
+    )
 
 
 def test_overdue_rows_are_red_and_say_so_today_is_bold(page):
@@ -113,13 +123,13 @@ def test_filter_by_adviser_kind_and_text(qtbot, page):
     page.kind_filter.setCurrentIndex(page.kind_filter.findData("appeal"))
     assert names(page) == ["Zara Later"]
     adviser.setCurrentIndex(0)
-    page.kind_filter.setCurrentIndex(page.kind_filter.findData("permission_ends"))
+    page.kind_filter.setCurrentIndex(page.kind_filter.findData("apply_before_expiry"))
     assert names(page) == ["Yusuf Overdue"]
     page.kind_filter.setCurrentIndex(0)
     qtbot.keyClicks(page.text_filter, "xena")
     assert names(page) == ["Xena Today"]
     page.text_filter.clear()
-    page.kind_filter.setCurrentIndex(page.kind_filter.findData("sar"))
+    page.kind_filter.setCurrentIndex(page.kind_filter.findData("sar_answer"))
     assert names(page) == [] and page.shown.text() == "No deadlines match the filters."
 
 
@@ -308,3 +318,45 @@ def test_feed_runs_one_build_at_a_time_and_catches_up(qtbot, store):
     assert feed.data.badges()[later].days == 6
     idle(qtbot)
     feed.close()
+
+
+# ---- issue 16: attention rows --------------------------------------------------------------
+
+
+def test_an_attention_row_is_red_bold_says_so_and_never_ages_out(qtbot):
+    widget = DeadlinesPage()
+    qtbot.addWidget(widget)
+    lapsed = item(
+        -5000,
+        f"Permission ended on {(DAY - timedelta(days=5000)).isoformat()} and nothing is "
+        "recorded since: check the client's status now",
+        "status_unknown",
+        "SUI 13.1",
+        status="attention",
+    )
+    widget.set_data(BoardData.from_entries(DAY, [entry(5, "Vic Vanished", "A", lapsed)]))
+    widget.overdue_days.setValue(0)
+    assert widget.model.rowCount() == 1  # whatever the overdue window
+    status = widget.model.index(0, 1)
+    assert status.data() == "Needs attention now" and status.data(StatusRole) == "attention"
+    assert status.data(Qt.ItemDataRole.ForegroundRole).color() == QColor(DEADLINE_MARK)
+    assert status.data(Qt.ItemDataRole.FontRole).bold()
+    assert widget.model.index(0, 3).data() == (
+        "Permission ended 13 Mar 2013 - nothing recorded since"
+    )
+    assert widget.model.index(0, 4).data() == "Status unknown"
+    assert widget.counts.text().startswith("1 need attention")
+    widget.table.selectRow(0)
+    detail = widget.detail.text()
+    assert "13 March 2013" in detail and "2013-03-13" not in detail
+    assert "until the record is completed" in detail
+
+
+def test_the_kind_filter_offers_the_engines_kinds():
+    from desktop.rules.deadlines import DEADLINE_KINDS
+
+    widget = DeadlinesPage()
+    combo = widget.kind_filter
+    assert [combo.itemData(i) for i in range(1, combo.count())] == list(DEADLINE_KINDS)
+    assert [combo.itemText(i) for i in range(1, combo.count())] == list(DEADLINE_KINDS.values())
+    widget.deleteLater()

@@ -284,9 +284,9 @@ def with_deadlines(tmp_path):
     store = Store.create(folder, PASSPHRASE, CHEAP_KDF)
     with store.session() as s:
         calm = repository.create_client(s, ClientDetails(full_name="Quentin Placeholder"), "Setup")
-        repository.save_history(
-            s, calm, history([perm("student", "2010-09-01", "2012-08-31")]), "Setup"
-        )
+        # Indefinite leave since 2010: nothing is due (a record that stopped in 2012 would be
+        # an attention item now, badged and on the board for good).
+        repository.save_history(s, calm, history([perm("ilr", "2010-09-01", None)]), "Setup")
         urgent = repository.create_client(s, ClientDetails(full_name="Rhiannon Example"), "Asha")
         refused = history(
             [perm("immigration_bail", "2025-01-10", "2027-01-09")],
@@ -336,7 +336,7 @@ def test_open_the_board_and_a_client_from_it(qtbot, with_deadlines):
     assert window.stack.currentWidget() is page
     assert window.new_client_action.isEnabled()  # still unlocked
     rows = [page.model.index(r, 2).data() for r in range(page.model.rowCount())]
-    assert "Rhiannon Example" in rows and "Quentin Placeholder" not in rows  # 2012: hidden
+    assert "Rhiannon Example" in rows and "Quentin Placeholder" not in rows  # nothing due
     page.table.selectRow(rows.index("Rhiannon Example"))
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.workspace

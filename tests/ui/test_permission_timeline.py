@@ -213,3 +213,31 @@ def test_clear_and_paint_cache_at_device_pixel_ratio(qtbot, widget):
     assert widget.items() == []
     assert widget.accessibleDescription() == "No history to show."
     widget.grab()  # paints with nothing to show
+
+
+# ---- issue 16: waiting for a decision and unknown status have their own bars ---------------------
+
+
+def test_waiting_for_a_decision_is_its_own_bar_and_legend_entry_not_a_gap(qtbot):
+    waiting = history([perm("student", "2015-09-01", "2019-08-31")], [app("asylum", "2019-08-01")])
+    timeline = timeline_for(waiting, "long_residence", today=TODAY)
+    leave = [i for i in build_items(waiting, timeline, TODAY) if i.lane == "leave"]
+    assert leave and {i.label for i in leave} == {"Waiting for a decision"}
+    assert all(i.description.startswith("Waiting for a decision (not counted):") for i in leave)
+    assert not any("Gap" in i.description for i in leave)
+    assert all("2019-08-01" not in i.description for i in leave)
+    widget = PermissionTimeline()
+    qtbot.addWidget(widget)
+    statuses = [
+        value for line in widget._legend_layout(2000) for kind, value in line if kind == "status"
+    ]
+    assert "awaiting_decision" in statuses and "status_unknown" in statuses
+
+
+def test_days_after_a_record_that_stops_are_a_status_unknown_bar():
+    lapsed = history([perm("skilled_worker", "2018-03-01", "2025-03-31")])
+    timeline = timeline_for(lapsed, "long_residence", today=TODAY)
+    leave = [i for i in build_items(lapsed, timeline, TODAY) if i.lane == "leave"]
+    unknown = [i for i in leave if i.label == "Status unknown"]
+    assert unknown and unknown[0].start == D("2025-04-01")
+    assert unknown[0].description.startswith("Status unknown (nothing recorded): 1 Apr 2025")

@@ -208,7 +208,7 @@ def test_household_member_needs_a_name_and_a_real_client_number(qtbot):
 
 
 def test_every_field_has_an_accessible_name(qtbot):
-    for kind in ("permission", "application", "absence", "custody", "household"):
+    for kind in ("permission", "application", "absence", "custody", "status_check", "household"):
         dlg = dialog(qtbot, kind)
         for name, widget in dlg.widgets.items():
             assert widget.accessibleName(), f"{kind}.{name} has no accessible name"
@@ -227,7 +227,8 @@ def test_appeal_deadline_field_is_labelled_and_named(qtbot):
     assert widget.accessibleName() == "Appeal deadline"
     # It sits with the appeal fields, before the appeal was lodged.
     names = list(dlg.widgets)
-    assert names[-4:] == ["appeal_by", "appeal_lodged", "appeal_decided", "appeal_outcome"]
+    at = names.index("appeal_by")
+    assert names[at : at + 4] == ["appeal_by", "appeal_lodged", "appeal_decided", "appeal_outcome"]
 
 
 def test_appeal_deadline_is_set_and_read(qtbot):
@@ -350,3 +351,143 @@ def test_last_day_of_2100_is_accepted(qtbot):
     fill(dlg, category="student", start="01/09/2024", end="31/12/2100")
     assert dlg.problems() == {}
     assert dlg.record().end == date(2100, 12, 31)
+
+
+# ---- issue 16: remedies and reviews, checked by the rules; problems read as data ---------------
+
+
+def test_the_remedy_review_detention_and_late_appeal_fields_are_there_and_named(qtbot):
+    dlg = dialog(qtbot, "application")
+    for name, accessible in (
+        ("remedy", "Remedy"),
+        ("detained", "Detained when the decision was made"),
+        ("appeal_time_extended", "Late appeal admitted"),
+        ("review_lodged", "Administrative review date"),
+        ("review_decided", "Review decision date"),
+        ("review_outcome", "Review outcome"),
+    ):
+        widget = dlg.widgets[name]
+        assert dlg.labels[name].buddy() is widget
+        assert widget.accessibleName() == accessible
+    remedies = dlg.widgets["remedy"]
+    assert [remedies.itemData(i) for i in range(remedies.count())] == [
+        None,
+        "appeal",
+        "administrative_review",
+        "none",
+    ]
+
+
+def test_an_administrative_review_is_recorded_whole(qtbot):
+    dlg = dialog(qtbot, "application")
+    fill(
+        dlg,
+        kind="extension",
+        made="01/03/2024",
+        decided="10/04/2024",
+        outcome="refused",
+        remedy="administrative_review",
+        detained=True,
+        review_lodged="15/04/2024",
+        review_decided="20/05/2024",
+        review_outcome="maintained",
+    )
+    assert dlg.problems() == {}
+    assert dlg.record() == Application(
+        "extension",
+        date(2024, 3, 1),
+        date(2024, 4, 10),
+        "refused",
+        remedy="administrative_review",
+        review_lodged=date(2024, 4, 15),
+        review_decided=date(2024, 5, 20),
+        review_outcome="maintained",
+        detained=True,
+    )
+
+
+def test_a_remedy_on_an_application_not_refused_is_refused_by_the_rules(qtbot):
+    dlg = dialog(qtbot, "application")
+    fill(dlg, made="01/03/2024", decided="10/04/2024", outcome="granted", remedy="appeal")
+    dlg.accept()
+    assert dlg.result() == 0
+    assert dlg.problems() == {
+        "remedy": "Appeal rights and administrative review are only for refused applications; "
+        "set the outcome to refused, or leave this empty."
+    }
+    assert is_marked_invalid(dlg.widgets["remedy"])
+
+
+def test_a_review_decided_before_it_was_asked_for_is_refused_by_the_rules(qtbot):
+    dlg = dialog(qtbot, "application")
+    fill(
+        dlg,
+        made="01/03/2024",
+        decided="10/04/2024",
+        outcome="refused",
+        remedy="administrative_review",
+        review_lodged="15/05/2024",
+        review_decided="20/04/2024",
+    )
+    message = dlg.problems()["review_decided"]
+    # The rules' own sentence, its dates written out (no ISO dates, no JSON path).
+    assert message == (
+        "The review decision date 20 April 2024 is before the date the review was asked for "
+        "15 May 2024."
+    )
+
+
+def test_an_appeal_and_a_review_on_one_refusal_clash(qtbot):
+    dlg = dialog(qtbot, "application")
+    fill(
+        dlg,
+        made="01/03/2024",
+        decided="10/04/2024",
+        outcome="refused",
+        appeal_lodged="15/04/2024",
+        review_lodged="16/04/2024",
+    )
+    assert "not both" in dlg.problems()["review_lodged"]
+
+
+def test_problems_are_placed_from_their_data_not_their_words(qtbot, monkeypatch):
+    # An overlap the rules put on the later trip, with a message that names no record at all:
+    # the earlier trip still shows it, found from `other`, not from the text.
+    from desktop.rules.history import HistoryError
+    from desktop.ui import record_dialog
+
+    problem = HistoryError(
+        "something overlaps",
+        record="absences[1]",
+        field="left",
+        code="overlap",
+        other=("absences", 0),
+    )
+    monkeypatch.setattr(record_dialog, "validate_history", lambda history, today=None: [problem])
+    two = History(
+        absences=(
+            Absence(date(2020, 1, 10), date(2020, 2, 1)),
+            Absence(date(2020, 1, 20), date(2020, 1, 25)),
+        )
+    )
+    earlier = record_dialog.errors_for_record(two, "absence", 0, TODAY)
+    assert list(earlier) == ["returned"]
+    assert "overlaps the trip 20 January 2020 to 25 January 2020" in earlier["returned"]
+    later = record_dialog.errors_for_record(two, "absence", 1, TODAY)
+    assert list(later) == ["left"]
+    assert "overlaps the trip 10 January 2020 to 1 February 2020" in later["left"]
+    # A problem about another record of another kind is nobody's here.
+    assert record_dialog.errors_for_record(two, "custody", 0, TODAY) == {}
+
+
+def test_a_status_check_in_the_future_is_refused_by_the_rules(qtbot):
+    dlg = dialog(qtbot, "status_check")
+    fill(dlg, on="02/06/2024", outcome="no_permission")
+    dlg.accept()
+    assert dlg.result() == 0
+    assert "in the future" in dlg.problems()["on"]
+    fill(dlg, on="01/06/2024")
+    assert dlg.problems() == {}
+    from desktop.rules.history import StatusCheck
+
+    assert dlg.record() == StatusCheck(date(2024, 6, 1), "no_permission")

@@ -523,3 +523,30 @@ def test_the_tooltip_is_the_hover_text(cal, qtbot):
     assert QToolTip.text() == cal.hover_text(day)
     assert "day 12 of 40" in QToolTip.text()
     QToolTip.hideText()
+
+
+# ---- issue 16: waiting for a decision is not a gap ------------------------------------------------
+
+
+def test_waiting_for_an_asylum_decision_is_described_as_such_not_as_a_gap(qtbot):
+    waiting = history([perm("student", "2015-09-01", "2019-08-31")], [app("asylum", "2019-08-01")])
+    widget = ResidenceCalendar()
+    qtbot.addWidget(widget)
+    widget.set_timeline(make_timeline(waiting, "long_residence", TODAY), TODAY)
+    text = widget.hover_text(D("2021-03-01"))
+    assert "[W] Waiting for a decision (not counted)" in text
+    assert "Gap" not in text and "gap" not in text.split("[W]")[1].split(";")[0]
+    assert "1 Aug 2019" in text and "2019-08-01" not in text
+    legend = CalendarLegend()
+    qtbot.addWidget(legend)
+    assert "W: Waiting for a decision (not counted)" in legend.accessibleDescription()
+    assert "?: Status unknown (nothing recorded)" in legend.accessibleDescription()
+
+
+def test_a_deadline_on_a_day_says_its_status_in_words(qtbot):
+    lapsed = history([perm("skilled_worker", "2018-03-01", "2023-03-31")])
+    widget = ResidenceCalendar()
+    qtbot.addWidget(widget)
+    widget.set_timeline(make_timeline(lapsed, "long_residence", TODAY), TODAY)
+    text = widget.hover_text(D("2023-03-31"))
+    assert "deadline (needs attention now): Permission ended on 31 Mar 2023" in text

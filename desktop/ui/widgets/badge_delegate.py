@@ -1,8 +1,11 @@
-"""A list item with a small deadline badge on its right ("! 3 d"), for the client list.
+"""A list item with a small deadline badge on its right ("! 3 d", "! check status"), for the
+client list.
 
-The badge text comes from the model's `BADGE_ROLE` (None: no badge). It is drawn in the
+The badge text comes from the model's `BADGE_ROLE` (None: no badge); which client has one, and
+which deadline it names, is `desktop.board.BoardData.badges` (the board's own rule: attention
+items such as a record that stops before today first, never ageing out). It is drawn in the
 deadline red of `desktop.status_style` with white text, and always carries words as well as
-colour (the model's accessible text says "deadline in 3 days").
+colour (the model's accessible text says "deadline in 3 days" or "needs attention: ...").
 """
 
 from __future__ import annotations

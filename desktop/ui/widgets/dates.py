@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from desktop.datetext import MONTH_NAMES, long_date, rewrite_iso_dates, short_date
+from desktop.datetext import MONTH_NAMES, long_date, short_date
+from desktop.rules.dated import render
 
 _MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(MONTH_NAMES, start=1):
@@ -80,7 +81,10 @@ def whole_days_outside(left: date, returned: date) -> int:
     return max(0, (returned - left).days - 1)
 
 
-def uk_dates_in(text: str, *, long: bool = False) -> str:
-    """The engine writes ISO dates in its sentences; screens show them as 1 Sep 2024 (or,
-    `long`, 1 September 2024)."""
-    return rewrite_iso_dates(text, long_date if long else short_date)
+def written(sentence: str, *, long: bool = False) -> str:
+    """One of the engine's sentences with its dates written for a screen, 1 Sep 2024 (or,
+    `long`, 1 September 2024): a `Reason` or `Deadline` writes its own (`render`); any other
+    engine sentence (a stretch's or a breach's why) through the same engine function."""
+    form = long_date if long else short_date
+    own = getattr(sentence, "render", None)
+    return own(form) if callable(own) else render(str(sentence), form)

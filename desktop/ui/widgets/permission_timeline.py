@@ -1,5 +1,7 @@
 """A client's history as one horizontal timeline: permissions, section 3C leave and gaps,
-applications, refusals and appeals, and custody, in lanes over a year axis.
+applications, refusals and appeals, and custody, in lanes over a year axis. Waiting for a
+decision on a protection claim is its own bar, "Waiting for a decision (not counted)", never an
+orange "Gap"; days after a record that stops before today are "Status unknown".
 
 The widget reads a `History` (and, when there is one, the `DayTimeline` of the route asked
 about, for the 3C and gap stretches and the qualifying period) and builds a flat list of
@@ -52,7 +54,7 @@ from desktop.rules.history import (
     History,
 )
 from desktop.status_style import PERIOD_MARK, TODAY_MARK, style_for
-from desktop.ui.widgets.dates import format_date, uk_dates_in
+from desktop.ui.widgets.dates import format_date, written
 from desktop.ui.widgets.painting import BRUSH_STYLES, StaticLayerMixin
 
 ONE_DAY = timedelta(days=1)
@@ -60,7 +62,7 @@ ONE_DAY = timedelta(days=1)
 #: Lane code -> the name shown at the left.
 LANES: dict[str, str] = {
     "permissions": "Permissions",
-    "leave": "3C leave and gaps",
+    "leave": "Leave and gaps",
     "applications": "Applications",
     "appeals": "Refusals and appeals",
     "custody": "Custody",
@@ -218,9 +220,18 @@ def _dates(start: date, end: date | None, open_text: str = "no end date") -> str
 
 
 def uk_dates(text: str, *, long: bool = False) -> str:
-    """The engine's ISO dates in a sentence, written the UK way: 1 Dec 2009 (or, `long`,
+    """An engine sentence with its dates written the UK way: 1 Dec 2009 (or, `long`,
     1 December 2009)."""
-    return uk_dates_in(text, long=long)
+    return written(text, long=long)
+
+
+#: Day statuses drawn in the leave lane: status -> (name in the hover text, label on the bar).
+LEAVE_STATUSES: dict[str, tuple[str, str]] = {
+    "section_3c": ("Section 3C leave", "3C leave"),
+    "gap": ("Gap or overstay", "Gap"),
+    "awaiting_decision": ("Waiting for a decision (not counted)", "Waiting for a decision"),
+    "status_unknown": ("Status unknown (nothing recorded)", "Status unknown"),
+}
 
 
 def _with_record(text: str, record: str | None) -> str:
@@ -409,7 +420,8 @@ def _short_kind(kind: str) -> str:
 
 
 def _leave_items(timeline: DayTimeline) -> list[TimelineItem]:
-    """3C leave and gap stretches; a stretch broken only by trips abroad is one bar."""
+    """3C leave, gaps, waiting for a decision and unknown status (`LEAVE_STATUSES`); a stretch
+    broken only by trips abroad is one bar."""
     runs: list[list] = []  # [status, start, end, record, rule, reason, days abroad in between]
     pending_abroad = 0
     last_status: str | None = None
@@ -417,7 +429,7 @@ def _leave_items(timeline: DayTimeline) -> list[TimelineItem]:
         if s.status in ("abroad", "planned"):
             pending_abroad += s.days
             continue
-        if s.status in ("section_3c", "gap"):
+        if s.status in LEAVE_STATUSES:
             prev = runs[-1] if runs else None
             if (
                 prev is not None
@@ -435,7 +447,7 @@ def _leave_items(timeline: DayTimeline) -> list[TimelineItem]:
     items = []
     for status, start, end, record, rule, reason, abroad, assumed in runs:
         style = style_for(status)
-        name = "Section 3C leave" if status == "section_3c" else "Gap or overstay"
+        name, label = LEAVE_STATUSES[status]
         text = f"{name}: {_dates(start, end)}"
         if assumed:
             text += " (after the end of the record: assumed)"
@@ -450,7 +462,7 @@ def _leave_items(timeline: DayTimeline) -> list[TimelineItem]:
                 "bar",
                 start,
                 end,
-                "3C leave" if status == "section_3c" else "Gap",
+                label,
                 _with_record(text, record),
                 record,
                 style.fill,
@@ -690,7 +702,7 @@ class PermissionTimeline(StaticLayerMixin, QWidget):
         entries: list[tuple[str, object, float]] = []
         for group in GROUPS:
             entries.append(("group", group, 26 + fm.horizontalAdvance(group.label) + 14))
-        for status in ("section_3c", "gap", "custody"):
+        for status in (*LEAVE_STATUSES, "custody"):
             text = style_for(status).label
             entries.append(("status", status, 26 + fm.horizontalAdvance(text) + 14))
         entries.append(("refusal", None, 18 + fm.horizontalAdvance("Refusal") + 14))

@@ -108,7 +108,7 @@ from desktop.status_style import (
     legend,
     style_for,
 )
-from desktop.ui.widgets.dates import format_date, format_long, uk_dates_in
+from desktop.ui.widgets.dates import format_date, format_long, written
 from desktop.ui.widgets.painting import BRUSH_STYLES
 
 ZOOM_LEVELS = ("decade", "year", "month")
@@ -130,8 +130,17 @@ TILE_BUDGET_PIXELS = 16_000_000
 
 
 def _uk_dates(text: str) -> str:
-    """The engine's sentences write ISO dates; the UI writes 1 Sep 2024."""
-    return uk_dates_in(text)
+    """An engine sentence with its dates as the UI writes them: 1 Sep 2024."""
+    return written(text)
+
+
+#: A deadline's status in the hover text.
+DEADLINE_STATUS_WORDS = {
+    "passed": "passed",
+    "upcoming": "upcoming",
+    "met": "done in time",
+    "attention": "needs attention now",
+}
 
 
 def _add_years(day: date, years: int) -> date:
@@ -785,8 +794,8 @@ class ResidenceCalendar(QAbstractScrollArea):
             parts.append("the earliest date to apply")
         for d in a.deadlines:
             if d.date == day:
-                status = "passed" if d.status == "passed" else "upcoming"
-                parts.append(f"deadline ({status}): {_uk_dates(d.what)} ({d.rule})")
+                status = DEADLINE_STATUS_WORDS.get(d.status, d.status)
+                parts.append(f"deadline ({status}): {written(d)} ({d.rule})")
         return "; ".join(parts)
 
     # ----------------------------------------------------------------- layout
