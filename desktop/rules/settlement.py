@@ -42,6 +42,7 @@ from desktop.rules.days import (
 from desktop.rules.deadlines import (
     Deadline,
     application_deadlines,
+    fee_waiver_deadline,
     last_month_window_opens,
     with_status,
 )
@@ -769,6 +770,14 @@ class SettlementAssessment:
         if self.spec.no_fee_waiver:
             self.notes.append(wording.no_fee_waiver_note())
 
+    def _fee_waiver_followup_missed(self, app) -> bool:  # noqa: ANN001 - an Application
+        """34G(4): the full application did not follow the fee-waiver decision within its
+        working days, and today is past them."""
+        if app.fee_waiver_decided is None:
+            return False
+        due = fee_waiver_deadline(app.fee_waiver_decided, self.figures, self.bank_holidays)
+        return due.last_day < self.today
+
     def _deadlines(self, complete: int | None, earliest: int | None) -> list[Deadline]:
         today = self.today
         t = today.toordinal()
@@ -783,7 +792,7 @@ class SettlementAssessment:
         for ci, c in enumerate(self.cover.covers):
             if c.source != "permission" or c.expiry is None or c.end != c.expiry:
                 continue
-            met = permission_met_on(self.history, c)
+            met = permission_met_on(self.history, c, self._fee_waiver_followup_missed)
             out.append(
                 Deadline(
                     d(c.expiry),

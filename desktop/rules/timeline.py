@@ -812,17 +812,27 @@ def _tail(
 KEEPS_PERMISSION = THREE_C_KINDS | {"mvdac"}
 
 
-def permission_met_on(history: History, c: Cover) -> date | None:
+def permission_met_on(
+    history: History,
+    c: Cover,
+    followup_missed: Callable[[Application], bool] = lambda _app: False,
+) -> date | None:
     """When the "apply before the permission ends" deadline of permission cover `c` was met:
     the day an application made during it was made, if it kept the permission (undecided when
     the permission ended, so section 3C followed, or granted); or the grant date of the next
     permission following on. None: not met (nothing made, or refused or withdrawn before the
-    permission ended, s3C(1)(c))."""
+    permission ended, s3C(1)(c)).
+
+    A fee-waiver request with no full application yet counts from the request's date only
+    while the full application can still follow in time (34G(4)): `followup_missed(app)` says
+    when its 10 working days have passed, and then it meets nothing."""
     if c.expiry is None:
         return None
     start, expiry = d(c.start), d(c.expiry)
     found: list[date] = []
     for app in history.applications:
+        if app.made is None and followup_missed(app):
+            continue
         made = app.fee_waiver_requested if app.made is None else app.made
         if made is None or not start <= made <= expiry or app.kind not in KEEPS_PERMISSION:
             continue

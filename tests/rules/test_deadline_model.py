@@ -304,3 +304,34 @@ def test_history_error_to_dict_has_no_text_but_the_message():
     out = problem.to_dict()
     assert out["code"] == "date_order" and out["collection"] == "absences" and out["index"] == 0
     assert out["dates"] == {"returned": "2020-01-01", "left": "2020-01-10"}
+
+
+def _fee_waiver_only(today):
+    """Permission to 31 Oct 2026; a fee waiver asked for on 20 Oct and granted on 13 Nov, so
+    the full application was due by 27 Nov (10 working days); none is recorded."""
+    from desktop.rules.history import Application, History, Permission
+
+    history = History(
+        permissions=(Permission("private_life_10y", date(2024, 5, 1), date(2026, 10, 31)),),
+        applications=(
+            Application(
+                "extension",
+                None,
+                fee_waiver_requested=date(2026, 10, 20),
+                fee_waiver_decided=date(2026, 11, 13),
+                fee_waiver_outcome="granted",
+            ),
+        ),
+    )
+    result = assess(history, "long_residence", date(2027, 1, 1), F, today=today)
+    (ends,) = [x for x in result.deadlines if x.kind == "apply_before_expiry"]
+    return ends
+
+
+def test_34g4_a_fee_waiver_request_keeps_permission_only_while_the_full_application_can_follow():
+    """34G(4): the request date is the application date only if the full application follows
+    within 10 working days of the fee-waiver decision. Before the 27 Nov it still can; after
+    it, with nothing made, the "permission ends" deadline was not met."""
+    assert _fee_waiver_only(date(2026, 11, 20)).status == "met"
+    missed = _fee_waiver_only(date(2026, 12, 6))
+    assert missed.status == "passed" and missed.met_on is None
