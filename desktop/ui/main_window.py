@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
 
         self.board_feed = BoardFeed(self)
         self.board_feed.data_changed.connect(self._board_changed)
+        self.deadlines_page.overdue_days.valueChanged.connect(self._refresh_badges)
         self.board_feed.progress.connect(self.deadlines_page.set_progress)
         self.board_feed.failed.connect(self.deadlines_page.show_error)
         self.deadlines_page.open_client.connect(self.open_client_from_board)
@@ -718,7 +719,14 @@ class MainWindow(QMainWindow):
 
     def _board_changed(self, data) -> None:
         self.deadlines_page.set_data(data)
-        self.client_list.set_badges(data.badges() if data is not None else {})
+        self._refresh_badges()
+
+    def _refresh_badges(self, *_args) -> None:
+        """The client list's badges from the board's data, with the board's own "Overdue for"
+        days, so a badge and a board row never disagree about a missed deadline."""
+        data = self.board_feed.data
+        missed = self.deadlines_page.overdue_days.value()
+        self.client_list.set_badges(data.badges(missed_within=missed) if data is not None else {})
 
     def _refresh_summary(self, client_id: int) -> None:
         with self.store.read_session() as session:

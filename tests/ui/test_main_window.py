@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from desktop import board
 from desktop.store import repository
 from desktop.store.database import Store
 from desktop.store.errors import StoreInUse
@@ -422,3 +423,21 @@ def test_the_calculators_open_from_the_tools_menu_even_when_locked(qtbot, seeded
     window.finance_action.trigger()
     window.fees_action.trigger()
     assert opened == ["finance", "fees"]
+
+
+def test_the_badges_follow_the_boards_overdue_days(qtbot, with_deadlines, monkeypatch):
+    """Issue 16: the badge and the board agree, also when the adviser changes "Overdue for"."""
+    folder, _calm, _urgent = with_deadlines
+    window = board_window(qtbot, folder)
+    data = window.board_feed.data
+    asked = []
+    real = type(data).badges
+
+    def spy(self, due_within=board.BADGE_DAYS, missed_within=board.OVERDUE_DAYS):
+        asked.append(missed_within)
+        return real(self, due_within, missed_within)
+
+    monkeypatch.setattr(type(data), "badges", spy)
+    window.deadlines_page.overdue_days.setValue(90)
+    assert asked[-1] == 90
+    window.close()
