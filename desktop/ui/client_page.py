@@ -139,6 +139,7 @@ class ClientPage(QWidget):
         self.residence_tab.add_trip_requested.connect(self._add_trip)
         self.household_tab.household_saved.connect(self._household_saved)
         self.household_tab.drafts_changed.connect(self._offer_drafts)
+        self.history_tab.drafts_changed.connect(self._offer_drafts)
         self.residence_tab.drafts_changed.connect(self._offer_drafts)
         self.statements_tab.statements_changed.connect(self._changed)
         self.checklists_tab.checklists_changed.connect(self._changed)

@@ -65,6 +65,7 @@ from desktop.rules.history import (
 from desktop.rules.wording import tidy
 from desktop.store import drafts
 from desktop.store.repository import load_history, save_history
+from desktop.ui import kept_drafts
 from desktop.ui.kept_drafts import HISTORY_RECORD, closed_by_lock
 from desktop.ui.operations import Operation
 from desktop.ui.record_dialog import (
@@ -368,8 +369,13 @@ class RecordTable(QWidget):
             self.delete_requested.emit(self.kind, row)
 
 
+KEPT_AFTER_FAILED_SAVE = " What was typed is kept as a draft: Restore it above."
+
+
 class HistoryTab(QWidget):
     history_saved = Signal()
+    #: A record whose save failed was kept as a draft (the page offers it again).
+    drafts_changed = Signal()
     #: The verdict lines now show the current history (emitted on the UI thread).
     verdicts_ready = Signal()
     #: A verdict result arrived for an earlier history, client or session and was dropped.
@@ -732,8 +738,12 @@ class HistoryTab(QWidget):
             return  # locked meanwhile: what was typed is the kept draft
         if accepted:
             record = dialog.record()
-            if record is not None:
-                self.apply_record(kind, index, record)
+            if record is not None and self.apply_record(kind, index, record):
+                # Not saved (the store could not be written): what was typed is kept.
+                if kept_drafts.keep_now(self._store, kept_drafts.from_dialog(dialog, client_id)):
+                    self.status.setText(self.status.text() + KEPT_AFTER_FAILED_SAVE)
+                    self.drafts_changed.emit()
+                return
         self._forget_record_draft(client_id)
         self.tables[kind].table.setFocus()
 

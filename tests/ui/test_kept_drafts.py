@@ -682,3 +682,35 @@ def test_switching_adviser_keeps_a_typed_note(qtbot, world, monkeypatch):
     monkeypatch.setattr(window, "_ask_adviser", lambda _names: True)
     window.switch_adviser()
     assert window.client_page.notes_tab.editor.toPlainText() == "Typed, then the adviser changed"
+
+
+def test_a_trip_whose_save_fails_is_kept_as_a_draft(qtbot, world, monkeypatch):
+    """The store could not be written when the trip was saved: what was typed is kept and
+    offered again, never dropped with the closed dialog."""
+    from desktop.ui import history_tab as history_module
+
+    folder, first, _second = world
+    window = open_window(qtbot, folder)
+    show(window, first)
+    history = window.client_page.history_tab
+
+    def broken(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(history_module, "save_history", broken)
+
+    def fill(dialog):
+        dialog.widgets["left"].setText("03/03/2019")
+        dialog.widgets["returned"].setText("20/03/2019")
+        dialog.widgets["reason"].setText("funeral of an aunt")
+        dialog.accept()
+        return True
+
+    history.run_dialog = fill
+    history.add_record("absence")
+    assert history.status.text().startswith("Not saved")
+    assert "kept as a draft" in history.status.text()
+    assert window.client_page.draft_banner.kinds() == ["history_record"]
+    with window.store.read_session() as s:
+        kept = drafts.get(s, first, "history_record")
+    assert "funeral of an aunt" in str(kept)
