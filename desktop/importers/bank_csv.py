@@ -12,7 +12,8 @@ Reading a CSV file:
   line. Commas, tabs or semicolons may separate the cells.
 - For the column chooser, `sniff_csv` guesses the header from the first SNIFF_ROWS rows: the
   first row of the commonest width, unless it holds a date in any of the formats the chooser
-  offers (COMMON_DATE_FORMATS: "12 Jun 25" too), when the file has no header row and that row,
+  offers (COMMON_DATE_FORMATS: "12 Jun 25" too, and a date with its time such as
+  "2026-06-03 10:44:18" or "03/06/2026 10:44"), when the file has no header row and that row,
   and any dated rows just before it, are transactions. `with_header` reads the same lines the
   other way when the adviser says so.
 - A cell that runs on over the next lines (a quote mark never closed, which would swallow the
@@ -130,6 +131,12 @@ COMMON_DATE_FORMATS = (
     "%d.%m.%Y",
     "%d %b %y",
     "%d-%b-%y",
+    # Date and time in one cell (Revolut's "2026-06-03 10:44:18"): the day is the date part.
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
 )
 #: The column chooser looks at the first lines only: sniffing a 250,000-line file reads this
 #: many rows, not all of them.
@@ -171,7 +178,8 @@ _SORT_AND_NUMBER = re.compile(r"(?<!\d)(\d{6})[- ]?(\d{8})(?!\d)")
 _LABEL = re.compile(r"\s*([A-Za-z][A-Za-z /()#]*?)\s*:(.*)\Z", re.DOTALL)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PERIOD = re.compile(r"from\s*:?\s*(\S+)\s+to\s+(\S+)", re.IGNORECASE)
-_EXAMPLE_DAY = date(2025, 6, 13)
+#: The example in "expected like ..." messages: a time too, for date-and-time formats.
+_EXAMPLE_MOMENT = datetime(2025, 6, 13, 10, 44, 18)
 _MONTH_NAMES = (
     "january february march april may june july august september october november december"
 ).split()
@@ -865,6 +873,16 @@ def _parse_table(name: str, table: _Table) -> ParsedStatement:
             _check_run_on(name, row, table)  # first: it is why the cells are too few
             _check_width(name, row, width, table)
 
+        for needed_column, values in fmt.only_when:
+            value = " ".join(cell(needed_column).split())
+            if value.upper() not in {v.upper() for v in values}:
+                line, column = where(needed_column)
+                raise StatementFileError(
+                    f"{name}, line {line}, column {column!r}: {quote(value, 20)} is not "
+                    f"{' or '.join(values)}: this line is not money that moved yet. Download "
+                    "the statement again once it has completed (nothing was imported)"
+                )
+
         date_text = cell(cols.date)
         line, column = where(cols.date)
         if not date_text:
@@ -1025,6 +1043,9 @@ def _money(name: str, text: str, line: int, column: str) -> Decimal | None:
 def parse_date(text: str, formats: Sequence[str]) -> date | None:
     """The date in a cell, in the first of `formats` (`strptime` codes) that reads it; None.
 
+    A format may hold a time as well ("%Y-%m-%d %H:%M:%S" reads "2026-06-03 10:44:18", and
+    "2026-06-03 6:11:59" too): the day is the date part, whatever the time.
+
     English month names ("Jun", "June", "Sept") are read whatever the computer's language:
     %b and %B are not left to `strptime`, which follows the locale (Qt sets it from the
     system, and a Welsh or Polish desktop would not read "13 Jun 2025" otherwise).
@@ -1055,7 +1076,7 @@ def _example(formats: Sequence[str]) -> str:
     june = _MONTH_NAMES[5].capitalize()
     examples = list(
         dict.fromkeys(
-            _EXAMPLE_DAY.strftime(f.replace("%B", june).replace("%b", june[:3])) for f in formats
+            _EXAMPLE_MOMENT.strftime(f.replace("%B", june).replace("%b", june[:3])) for f in formats
         )
     )
     return " or ".join(examples[:3])

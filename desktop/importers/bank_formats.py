@@ -72,6 +72,7 @@ _TOP_KEYS = {
     "layout",
     "columns",
     "type_codes",
+    "only_when",
 }
 _COLUMN_KEYS = {
     "date",
@@ -197,17 +198,24 @@ class BankFormat:
     account_number_column: str | None = None
     sort_code_column: str | None = None
     type_codes: tuple[tuple[str, str], ...] = field(default=())
+    #: (column, the values a line must have there): a line with another value is not money
+    #: that moved (Revolut's State PENDING, DECLINED, REVERTED), so the file is refused,
+    #: naming the line, rather than read with it or without it unseen.
+    only_when: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "header", tuple(self.header))
         object.__setattr__(self, "type_codes", tuple((a, b) for a, b in self.type_codes))
+        object.__setattr__(self, "only_when", tuple((c, tuple(v)) for c, v in self.only_when))
 
     @property
     def has_header(self) -> bool:
         return bool(self.header)
 
     def identity_columns(self) -> tuple[str, ...]:
-        return tuple(c for c in (self.account_number_column, self.sort_code_column) if c)
+        return tuple(c for c in (self.account_number_column, self.sort_code_column) if c) + tuple(
+            c for c, _values in self.only_when
+        )
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -353,6 +361,16 @@ def format_from_dict(doc: dict[str, Any], where: str = "bank format") -> BankFor
         isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in codes.items()
     ):
         raise fail("type_codes", "must be a table of bank wording = code")
+    only_when = doc.get("only_when", {})
+    if not isinstance(only_when, dict) or not all(
+        isinstance(k, str)
+        and k.strip()
+        and isinstance(v, list)
+        and v
+        and all(isinstance(x, str) and x.strip() for x in v)
+        for k, v in only_when.items()
+    ):
+        raise fail("only_when", "must be a table of column = [the values a line must have]")
 
     fmt = BankFormat(
         key=key,
@@ -368,6 +386,7 @@ def format_from_dict(doc: dict[str, Any], where: str = "bank format") -> BankFor
         account_number_column=_text(cols, "account_number", cfail) or None,
         sort_code_column=_text(cols, "sort_code", cfail) or None,
         type_codes=tuple(codes.items()),
+        only_when=tuple((k, tuple(v)) for k, v in only_when.items()),
     )
     _check_columns_in_header(fmt, fail)
     return fmt
@@ -476,6 +495,12 @@ def format_to_toml(fmt: BankFormat) -> str:
     if fmt.type_codes:
         lines += ["", "[type_codes]"]
         lines += [f"{_q(wording)} = {_q(code)}" for wording, code in fmt.type_codes]
+    if fmt.only_when:
+        lines += ["", "[only_when]"]
+        lines += [
+            f"{_q(column)} = [{', '.join(_q(v) for v in values)}]"
+            for column, values in fmt.only_when
+        ]
     return "\n".join(lines) + "\n"
 
 

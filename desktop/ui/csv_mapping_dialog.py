@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -76,12 +76,14 @@ from desktop.rules.history import DATE_RANGE_TEXT, date_in_range
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 
 CUSTOM = "Custom"
-#: How dates are written in bank files: the Date format list shows 13 June 2025 in each form.
+#: How dates are written in bank files: the Date format list shows 13 June 2025 in each form
+#: (at 10:44:18 in the forms with a time: "2025-06-13 10:44:18", "13/06/2025 10:44").
 #: The same list the header guess uses (a line with a date in any of them is not a header).
 DATE_FORMATS: tuple[tuple[str, ...], ...] = tuple((code,) for code in COMMON_DATE_FORMATS)
 #: A cell of the preview shows at most this many characters.
 PREVIEW_CELL_CHARS = 200
 SAMPLE_DAY = date(2025, 6, 13)  # a day after the 12th, so day and month cannot be confused
+SAMPLE_TIME = time(10, 44, 18)  # shown by the formats that hold a time as well
 ROLES = {
     "date": "Date",
     "description": "Description",
@@ -114,11 +116,13 @@ _ENCODINGS = {
 
 def format_sample(codes: Sequence[str], day: date = SAMPLE_DAY) -> str:
     """How `day` looks in each of `codes`: '13/06/2025', '13 Jun 2025' (English month names,
-    whatever the computer's language)."""
+    whatever the computer's language); a code with a time shows SAMPLE_TIME (or the time of
+    a datetime `day`): '2025-06-13 10:44:18'."""
+    moment = day if isinstance(day, datetime) else datetime.combine(day, SAMPLE_TIME)
 
     def one(code: str) -> str:
-        month = MONTH_NAMES[day.month - 1]
-        return day.strftime(code.replace("%B", month).replace("%b", month[:3]))
+        month = MONTH_NAMES[moment.month - 1]
+        return moment.strftime(code.replace("%B", month).replace("%b", month[:3]))
 
     return " or ".join(dict.fromkeys(one(c) for c in codes))
 
@@ -886,7 +890,8 @@ class CsvMappingDialog(QDialog):
     # ---- changes -----------------------------------------------------------------------------
     def _date_column_chosen(self, *_args: object) -> None:
         """A date column chosen by hand: if its dates do not read in the format chosen, pick
-        the first format they all read in."""
+        the first format they all read in ("2026-06-03 10:44:18" picks the date-and-time one),
+        and check the choice again with it."""
         if self._filling:
             return
         name = self.combos["date"].currentData()
@@ -903,6 +908,9 @@ class CsvMappingDialog(QDialog):
                     self.date_format.setCurrentIndex(index)
                 finally:
                     self._filling = False
+                # The check ran (on the column's change) with the old format: run it again,
+                # or the sample would still say the dates do not read.
+                self._changed()
                 return
 
     def date_codes(self) -> tuple[str, ...]:

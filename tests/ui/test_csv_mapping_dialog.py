@@ -325,6 +325,101 @@ def test_dates_read_as_read_csv_reads_them_and_samples_show_13_june():
     assert format_sample(("%d-%b-%Y",)) == "13-Jun-2025"
 
 
+# ---- issue 17: dates written with their time -------------------------------------------------
+
+
+def test_the_date_format_list_offers_dates_with_their_time(qtbot, tmp_path, user_dir):
+    dlg = open_dialog(qtbot, write(tmp_path, "card.csv", CARD), user_dir)
+    offered = {
+        dlg.date_format.itemText(i): tuple(dlg.date_format.itemData(i).split("\n"))
+        for i in range(dlg.date_format.count())
+    }
+    assert offered["2025-06-13 10:44:18"] == ("%Y-%m-%d %H:%M:%S",)
+    assert offered["2025-06-13T10:44:18"] == ("%Y-%m-%dT%H:%M:%S",)
+    assert offered["13/06/2025 10:44"] == ("%d/%m/%Y %H:%M",)
+    assert offered["13 Jun 2025"] == ("%d %b %Y",)  # the dates alone are still there
+    assert format_sample(("%Y-%m-%d %H:%M:%S",), date(2026, 6, 3)) == "2026-06-03 10:44:18"
+    assert read_date(" 2026-06-03 10:44:18 ", ("%Y-%m-%d %H:%M:%S",)) == date(2026, 6, 3)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "codes", "shown"),
+    [
+        (
+            "2026-06-03 10:44:18",
+            "2026-06-04 23:59:59",
+            ("%Y-%m-%d %H:%M:%S",),
+            "2025-06-13 10:44:18",
+        ),
+        (
+            "2026-06-03T10:44:18",
+            "2026-06-04T00:00:01",
+            ("%Y-%m-%dT%H:%M:%S",),
+            "2025-06-13T10:44:18",
+        ),
+        ("03/06/2026 10:44", "04/06/2026 07:05", ("%d/%m/%Y %H:%M",), "13/06/2025 10:44"),
+    ],
+)
+def test_a_date_time_column_is_read_as_its_day(
+    qtbot, tmp_path, user_dir, first, second, codes, shown
+):
+    text = f"Booked at,Payee,Value\n{first},Corner shop,-1.10\n{second},Night bus,-2.00\n"
+    path = write(tmp_path, "payments.csv", text)
+    dlg = open_dialog(qtbot, path, user_dir)
+    assert dlg.preview.header_line == 1  # the header guess is not fooled by the times
+    choose(dlg, "date", "Booked at")
+    choose(dlg, "description", "Payee")
+    choose(dlg, "amount", "Value")
+    assert dlg.date_codes() == codes  # picked because the dates read in it
+    assert dlg.date_format.currentText() == shown
+    assert dlg.date_sample.text() == "First date reads as 3 June 2026"
+    assert dlg.check().problems == ()
+    assert dlg.ok_button.isEnabled()
+    rows = read_csv(path, columns=dlg.result_columns()).rows
+    assert [(r.on, r.amount) for r in rows] == [
+        (date(2026, 6, 3), D("-1.10")),
+        (date(2026, 6, 4), D("-2.00")),
+    ]
+
+
+def test_a_format_picked_for_a_date_column_chosen_by_hand_is_checked_at_once(
+    qtbot, tmp_path, user_dir
+):
+    # Before, the check ran with the old format and was not run again once the format was
+    # picked: "does not read as a date" stayed on screen and OK stayed off.
+    text = "Booked,Payee,Value\n13 Jun 2025,Corner shop,-1.10\n14 Jun 2025,Night bus,-2.00\n"
+    dlg = open_dialog(qtbot, write(tmp_path, "payments.csv", text), user_dir)
+    choose(dlg, "description", "Payee")
+    choose(dlg, "amount", "Value")
+    assert dlg.date_codes() == ("%d/%m/%Y",)
+    choose(dlg, "date", "Booked")
+    assert dlg.date_codes() == ("%d %b %Y",)
+    assert dlg.date_sample.text() == "First date reads as 13 June 2025"
+    assert dlg.check().date_problem is None
+    assert dlg.ok_button.isEnabled()
+
+
+def test_a_headerless_file_of_date_times_keeps_its_first_line(qtbot, tmp_path, user_dir):
+    text = "2026-06-03 10:44:18,Corner shop,-1.10\n2026-06-04 23:59:59,Night bus,-2.00\n"
+    dlg = open_dialog(qtbot, write(tmp_path, "plain.csv", text), user_dir)
+    assert dlg.preview.header_line == 0
+    assert not dlg.header_box.isChecked()
+    assert dlg.table.rowCount() == 2
+    assert dlg.table.item(0, 1).text() == "Corner shop"
+
+
+def test_a_revolut_file_fills_its_columns_from_the_layout(qtbot, user_dir):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "statements" / "revolut.csv"
+    dlg = open_dialog(qtbot, path, user_dir)
+    assert dlg.layout_combo.currentData() == "revolut"
+    assert dlg.combos["date"].currentData() == "Completed Date"
+    assert dlg.date_sample.text() == "First date reads as 1 June 2026"
+    assert "not checked against a description from the bank" in dlg.note.text()
+    assert dlg.ok_button.isEnabled()
+
+
 # ---- issue 15: the header line said and chosen; layouts without a line of the statement -------
 
 HEADERLESS = (
