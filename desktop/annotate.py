@@ -163,10 +163,11 @@ def _periods(periods) -> list[list[str]]:
 
 def flags_json(review: StatementReview) -> dict[str, Any]:
     """What `dropin-desk annotate --json` prints: every flag with its line and reasons, the
-    coverage of each account, and how many flags are explained (by the app's own matched
-    transfers: a file carries no explanations). Money is a string ("-12.50"), dates ISO."""
+    coverage of each account, how many flags are explained (by the app's own matched
+    transfers: a file carries no explanations), and whether the sheet is final and why not. Money is a string ("-12.50"), dates ISO."""
     labels = {a.key: a.label() for a in review.accounts}
-    explained, flagged = review.progress({})
+    ready = review.readiness({})
+    explained, flagged = ready.explained, ready.flagged
     flags = []
     for flag in review.flags:
         t = flag.txn
@@ -225,7 +226,10 @@ def flags_json(review: StatementReview) -> dict[str, Any]:
         "flags": flags,
         "coverage": coverage,
         "progress": {"explained": explained, "flagged": flagged},
-        "final": review.is_final({}),
+        "final": ready.final,
+        #: What stops the sheet being final (unexplained flags, missing statements, a possibly
+        #: undeclared account), one sentence each, as on the sheet's first page.
+        "draft_reasons": list(ready.reasons),
         "holders_without_accounts": list(review.holders_without_accounts),
         "warnings": list(review.warnings),
     }

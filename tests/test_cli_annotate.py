@@ -138,6 +138,12 @@ def test_json_lists_the_flags_and_coverage(capsys, files):
     flagged = len(data["flags"])
     assert data["progress"] == {"explained": 2, "flagged": flagged}  # the matched transfers
     assert data["final"] is False
+    # why not final: the unexplained lines and the savings statements that stop in February
+    reasons = data["draft_reasons"]
+    assert reasons[0] == f"{flagged - 2} of {flagged} flagged lines are not explained yet."
+    assert any(
+        r.startswith(coverage["nationwide"]["label"] + ": no statements from") for r in reasons
+    )
     assert "sheet" not in data
 
 

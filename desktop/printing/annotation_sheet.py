@@ -16,8 +16,13 @@ In this order:
   household's accounts, closed, dormant and children's accounts included;
 * the client's copy, in larger type: what is still missing and what to bring back.
 
-While a flagged line is unexplained (`review.is_final(explanations)` is False) every page says
-"DRAFT" in its header and carries a light diagonal "DRAFT — n of m explained" mark.
+* when `review.warnings` has notes for the adviser, a last page headed "Adviser's page: do not
+  send": they never appear on the pages for the Home Office.
+
+Unless `review.readiness(explanations).final` (every flag explained, every declared account's
+statements cover the whole period, no possibly undeclared account open) every page says "DRAFT"
+in its header and carries a light diagonal "DRAFT — n of m explained" mark, and the first page
+lists every reason under "Why this sheet is a draft".
 
 Pure: reads only its arguments (no clock, no files, no Qt). Money is Decimal throughout and
 printed "£1,234.56".
@@ -60,7 +65,9 @@ from desktop.printing.common import (
     MUTED,
     RULE_GREY,
     ZEBRA_FILL,
+    RtlParagraph,
     document,
+    draw_text,
     numbered_canvas,
     para_text,
     pdf_text,
@@ -70,6 +77,7 @@ from desktop.printing.common import (
     table_style_commands,
     uk_date,
 )
+from desktop.printing.sheet_words import SheetWords
 from desktop.rules.statement_types import (
     CATEGORIES,
     ESSENTIAL_CATEGORIES,
@@ -81,14 +89,19 @@ from desktop.rules.statement_types import (
     Flag,
     FlagKind,
     MonthSummary,
+    Readiness,
     StatementReview,
     Txn,
 )
+from desktop.rules.statements import Vocabulary, accounts_for_declaration
 
 __all__ = [
+    "ADVISER_HEADING",
     "PAGE_SIZE",
     "TITLE",
+    "WHY_DRAFT",
     "build_annotation_sheet",
+    "sheet_readiness",
     "draft_mark",
     "money",
     "why_flagged",
@@ -111,6 +124,11 @@ WRITE_BOX_HEIGHT = 40.0
 MONTHS_PER_TABLE = 8
 #: Payments listed by date under a person who needs to write a letter (then "and n more").
 LETTER_DATES = 6
+
+#: The heading of the first page's list of what stops the sheet being final.
+WHY_DRAFT = "Why this sheet is a draft"
+#: The heading of the last page, which holds the notes for the adviser only.
+ADVISER_HEADING = "Adviser's page: do not send"
 
 DRAFT_GREY = colors.Color(0.45, 0.45, 0.45, alpha=0.16)
 PENNY = Decimal("0.01")
@@ -155,9 +173,13 @@ def _pounds(value: Decimal) -> str:
     return money(q)
 
 
-def draft_mark(explained: int, total: int) -> str:
-    """The words of the DRAFT mark."""
-    return f"DRAFT — {explained} of {total} explained"
+def draft_mark(explained: int, total: int, others: int = 0) -> str:
+    """The words of the DRAFT mark; `others`: the points other than unexplained lines that stop
+    the sheet being final (missing statements, a possibly undeclared account)."""
+    mark = f"DRAFT — {explained} of {total} explained"
+    if others:
+        mark += f", {others} other point{'s' if others != 1 else ''} open"
+    return mark
 
 
 _KIND_WORDS = {
@@ -166,6 +188,7 @@ _KIND_WORDS = {
     FlagKind.CASH: "Cash",
     FlagKind.FROM_PERSON: "Money from a person",
     FlagKind.BALANCE_REDUCTION: "Large payment before applying",
+    FlagKind.UNDECLARED_ACCOUNT: "Possibly an account not declared",
 }
 
 #: What each reason means, in a sentence for the key on the first page (the engine's own
@@ -180,6 +203,8 @@ _KIND_MEANING = {
     FlagKind.FROM_PERSON: "money from a friend or relative: a letter from them is needed",
     FlagKind.BALANCE_REDUCTION: "a large payment out shortly before the application: "
     "say what it was for",
+    FlagKind.UNDECLARED_ACCOUNT: "money to or from what looks like the holder's own account "
+    "(savings, a pot, an ISA) that is not on this sheet: add that account",
 }
 
 
@@ -250,7 +275,7 @@ def _sheet_canvas(made_on: date, running: str, draft: str | None):
     watermark when `draft` is set."""
     base = numbered_canvas(made_on, running)
     made = f"Made on {uk_date(made_on)}"
-    header = pdf_text(running)
+    header = " ".join(running.split())  # drawn by draw_text: a name in any script
     mark = pdf_text(draft) if draft else ""
 
     class SheetCanvas(base):
@@ -270,8 +295,7 @@ def _sheet_canvas(made_on: date, running: str, draft: str | None):
             self.drawString(MARGIN_LEFT, y - 10, made)
             top = height - MARGIN_TOP + 9
             if header and number > 1:
-                self.setFont(FONT, 7.5)
-                self.drawString(MARGIN_LEFT, top, header)
+                draw_text(self, MARGIN_LEFT, top, header, FONT, 7.5)
             if mark:
                 self.setFillColor(INK)
                 self.setFont(FONT_BOLD, 9)
@@ -306,20 +330,31 @@ def build_annotation_sheet(
     client_name: str,
     made_on: date,
     adviser: str = "",
+    language: str = "en",
+    vocabulary: Vocabulary | None = None,
 ) -> bytes:
     """The annotation sheet as PDF bytes (write them with `common.write_atomically`).
 
     `txns` are every line of the statements (for the line counts and to name the other side of
-    a matched transfer); `explanations` maps Txn.key to what the client said."""
+    a matched transfer); `explanations` maps Txn.key to what the client said. `language`: the
+    client's copy ("What is still missing") in English, Arabic ("ar") or Farsi ("fa"); the
+    pages for the Home Office stay in English. `vocabulary`: the statement checks' words (to
+    find accounts the explanations name); the bundled ones when not given."""
     explanations = dict(explanations)
     name = shorten(client_name, NAME_LIMIT)
     adviser = shorten(adviser, NAME_LIMIT)
-    done, total = review.progress(explanations)
-    final = review.is_final(explanations)
-    draft = None if final else draft_mark(done, total)
+    ready, named = sheet_readiness(review, explanations, vocabulary)
+    reasons = ready.reasons
+    done, total = ready.explained, ready.flagged
+    final = ready.final
+    others = len(reasons) - (1 if done < total else 0)
+    draft = None if final else draft_mark(done, total, max(others, 0))
     buffer = io.BytesIO()
     doc = document(buffer, TITLE, TITLE, pagesize=PAGE_SIZE)
     sheet = _Sheet(review, txns, explanations, name, made_on, adviser, (done, total), final)
+    sheet.reasons = tuple(reasons)
+    sheet.named_accounts = tuple(named)
+    sheet.words = SheetWords(language)
     story: list[Flowable] = []
     story += sheet.title_block()
     for i, account in enumerate(review.accounts):
@@ -331,9 +366,41 @@ def build_annotation_sheet(
     story += sheet.declaration()
     story.append(PageBreak())
     story += sheet.client_copy()
+    if review.warnings:
+        # Notes for the adviser are never on the pages that go to the Home Office: a last page
+        # of their own, headed so it is taken out before the sheet is sent.
+        story.append(PageBreak())
+        story += sheet.adviser_page()
     running = f"{TITLE} · {name}" if name else TITLE
     doc.build(story, canvasmaker=_sheet_canvas(made_on, running, draft))
     return buffer.getvalue()
+
+
+def sheet_readiness(
+    review: StatementReview,
+    explanations: Mapping[str, Explanation],
+    vocabulary: Vocabulary | None = None,
+) -> tuple[Readiness, tuple[str, ...]]:
+    """(whether the sheet prints as final and why not, the accounts the explanations name that
+    are not declared). `review.readiness`, plus one reason per account an explanation names
+    that is not declared: it goes on the declaration, but with no statements on the sheet it
+    cannot be final. The Statements tab and the review screen use this too, so they never say
+    "final" when the sheet would not."""
+    if vocabulary is None:
+        from desktop.assess import statement_vocabulary
+
+        vocabulary = statement_vocabulary()
+    explanations = dict(explanations)
+    ready = review.readiness(explanations)
+    listed = accounts_for_declaration(review, explanations, vocabulary)
+    named = tuple(listed[len(review.accounts) :])
+    if not named:
+        return ready, ()
+    reasons = (
+        *ready.reasons,
+        *(f"An explanation names an account not declared: {n}." for n in named),
+    )
+    return Readiness(False, reasons, ready.explained, ready.flagged), named
 
 
 def _p(text: str, style: str | ParagraphStyle = "body") -> Paragraph:
@@ -584,6 +651,10 @@ class _Sheet:
         self.adviser = adviser
         self.progress = progress
         self.final = final
+        self.reasons: tuple[str, ...] = ()  # why it is not final (Readiness.reasons)
+        #: Accounts the explanations name that are not declared (for the declaration).
+        self.named_accounts: tuple[str, ...] = ()
+        self.words = SheetWords("en")  # the client copy's language (build_annotation_sheet)
         self.by_key: dict[str, Txn] = {t.key: t for t in txns}
         self.lines: dict[str, int] = {}
         for t in txns:
@@ -598,7 +669,11 @@ class _Sheet:
     def title_block(self) -> list[Flowable]:
         r = self.review
         done, total = self.progress
-        state = "Final: every flagged line is explained" if self.final else "Draft"
+        state = (
+            "Final: every flagged line is explained and the statements are complete"
+            if self.final
+            else "Draft: not ready to send (see below)"
+        )
         facts = [
             ("Client", self.name or "Not given", "Application date", uk_date(r.application_date)),
             (
@@ -624,8 +699,11 @@ class _Sheet:
             ),
             _facts_table(facts, [78, 260, 160, FRAME_WIDTH - 498]),
             Spacer(1, 8),
-            self._overview(),
         ]
+        if not self.final:
+            out.append(self._why_draft())
+            out.append(Spacer(1, 8))
+        out.append(self._overview())
         kinds = []
         for flag in r.flags:
             for reason in flag.reasons:
@@ -645,13 +723,37 @@ class _Sheet:
                 )
                 for k, rule in kinds
             ]
-        if r.warnings:
-            out.append(_p("Notes for the adviser", "h2"))
-            out += [
-                Paragraph(para_text(sentence(w)), _S["bullet"], bulletText="•") for w in r.warnings
-            ]
         out.append(Spacer(1, 4))
         return out
+
+    def _why_draft(self) -> Flowable:
+        """What stops the sheet being final, boxed on the first page."""
+        reasons = list(self.reasons) or ["Not every check is complete yet."]
+        inner: list[Flowable] = [
+            _p(f"<b>{WHY_DRAFT}</b>"),
+            *[Paragraph(para_text(sentence(why)), _S["bullet"], bulletText="•") for why in reasons],
+            _p(
+                "Do not send it or sign the declaration until each of these is dealt with and "
+                "the sheet is printed again without the DRAFT mark."
+            ),
+        ]
+        return _notice(inner)
+
+    # the adviser's page
+    def adviser_page(self) -> list[Flowable]:
+        return [
+            _p(ADVISER_HEADING, "title"),
+            _p(
+                "Notes for the adviser from the checks. This page is not part of the sheet for "
+                "the Home Office: take it out before the sheet is sent.",
+                "subtitle",
+            ),
+            _p("Notes for the adviser", "h2"),
+            *[
+                Paragraph(para_text(sentence(w)), _S["bullet"], bulletText="•")
+                for w in self.review.warnings
+            ],
+        ]
 
     def _overview(self) -> Flowable:
         """One row per account: the contents of the pages that follow."""
@@ -875,8 +977,29 @@ class _Sheet:
                 "subtitle",
             ),
         ]
+        gaps = [c.label for c in self.review.coverage if c.missing or not c.ok]
+        if gaps:
+            out.append(
+                _notice(
+                    [
+                        _p(
+                            "<b>Not complete:</b> statements are missing for "
+                            f"{para_text(_and_list(gaps))}, so money in and out in the "
+                            "missing days is not counted here (see the first page)."
+                        )
+                    ]
+                )
+            )
+            out.append(Spacer(1, 6))
         if not months:
             return [*out, _p("There are no months to summarise.")]
+        if any(m.part_month for m in months):
+            out.append(
+                _p(
+                    "A month marked <b>part</b> is only partly inside the period (the days "
+                    "counted are shown): its figures are for those days, not a whole month's."
+                )
+            )
         chunks = [months[i : i + MONTHS_PER_TABLE] for i in range(0, len(months), MONTHS_PER_TABLE)]
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
@@ -892,7 +1015,7 @@ class _Sheet:
             columns.append(("Monthly average", average))
         label_w = 190.0
         col_w = min(80.0, (FRAME_WIDTH - label_w) / max(1, len(columns)))
-        header = [_cell("", _CELL_BOLD)] + [_cell(c, _CELL_RIGHT_BOLD) for c, _ in columns]
+        header = [_cell("", _CELL_BOLD)] + [_month_heading(c, m) for c, m in columns]
         rows: list[list] = [header]
         bold_rows: list[int] = []
         section_rows: list[int] = []
@@ -925,13 +1048,13 @@ class _Sheet:
         line("Total other outgoings", [m.total_other for _, m in columns], True, False)
         line(
             "Total outgoings",
-            [m.total_essential + m.total_other for _, m in columns],
+            [m.total_out for _, m in columns],
             True,
             False,
         )
         line(
             "Income minus outgoings",
-            [m.total_income - m.total_essential - m.total_other for _, m in columns],
+            [m.net for _, m in columns],
             True,
             False,
         )
@@ -969,7 +1092,11 @@ class _Sheet:
                 bulletText="–",
             )
             for a in r.accounts
-        ] or [Paragraph("No accounts are listed.", bullet, bulletText="–")]
+        ]
+        accounts += [
+            Paragraph(para_text(named), bullet, bulletText="–") for named in self.named_accounts
+        ]
+        accounts = accounts or [Paragraph("No accounts are listed.", bullet, bulletText="–")]
         points = [
             "The explanations on this sheet are true and complete. Where I have said money "
             "came from or went to someone, I have said who they are.",
@@ -1036,6 +1163,17 @@ class _Sheet:
                 "the sheet is complete.",
                 "subtitle",
             ),
+            *(
+                []
+                if self.final
+                else [
+                    _p(
+                        "<b>Do not sign yet:</b> this sheet is a draft (see the first page for "
+                        "why).",
+                        "lead",
+                    )
+                ]
+            ),
             _notice(inner),
             Spacer(1, 14),
             lines,
@@ -1043,16 +1181,37 @@ class _Sheet:
             _p(prepared, "lead"),
         ]
 
-    # the client's copy
+    # the client's copy, in the client's language (self.words: English, Arabic or Farsi)
+    def _big(self, text: str, style: ParagraphStyle = _BIG) -> Flowable:
+        """A paragraph of the client's copy: reportlab's Paragraph in English, right to left
+        in Arabic and Farsi (common.RtlParagraph)."""
+        if not self.words.rtl:
+            return _p(para_text(text), style)
+        return RtlParagraph(
+            text,
+            style.fontSize,
+            style.leading,
+            bold=style.fontName == FONT_BOLD,
+            space_after=style.spaceAfter,
+            space_before=style.spaceBefore,
+        )
+
+    def _bullet(self, text: str) -> Flowable:
+        if not self.words.rtl:
+            return _big_bullet(text)
+        return RtlParagraph(text, _BIG.fontSize, _BIG.leading, bullet="•", space_after=3)
+
     def client_copy(self) -> list[Flowable]:
         r = self.review
+        w = self.words
         out: list[Flowable] = [
-            _p("What is still missing", _BIG_TITLE),
-            _p(
-                f"For {para_text(self.name or 'the client')} to take home. Bring these back "
-                "with this sheet "
-                f"before the application on {uk_date(r.application_date)}.",
-                _BIG,
+            self._big(w("title"), _BIG_TITLE),
+            self._big(
+                w(
+                    "intro",
+                    name=self.name or w("the_client"),
+                    date=w.long_date(r.application_date),
+                )
             ),
         ]
         bring: list[str] = []
@@ -1065,61 +1224,55 @@ class _Sheet:
             who = f"({a.kind}{' ••' + a.last_four if a.last_four else ''}, {a.holder})"
             for start, end in cov.missing:
                 gaps.append(
-                    f"Get {a.bank} statements from {uk_date(start)} to {uk_date(end)} {who}"
+                    w(
+                        "get_statements",
+                        bank=a.bank,
+                        start=w.long_date(start),
+                        end=w.long_date(end),
+                        account=who,
+                    )
                 )
-        out.append(_p("Statements to get", _BIG_H2))
+        out.append(self._big(w("statements_heading"), _BIG_H2))
         if gaps:
-            out += [_big_bullet(g) for g in gaps]
-            bring.append("The statements listed above, every page")
+            out += [self._bullet(g) for g in gaps]
+            bring.append(w("bring_statements"))
         else:
-            out.append(_p("None: the statements held cover the period for every account.", _BIG))
+            out.append(self._big(w("statements_none")))
         # 2. lines not yet explained
         unexplained = [f for f in r.flags if _explained(f, self.explanations)[0] is None]
-        out.append(_p("Payments still to explain", _BIG_H2))
+        out.append(self._big(w("payments_heading"), _BIG_H2))
         if unexplained:
             count = len(unexplained)
             out.append(
-                _p(
-                    f"{count} of {len(r.flags)} flagged line{'s' if len(r.flags) != 1 else ''} "
-                    f"still need{'s' if count == 1 else ''} an explanation. Write what each one "
-                    "was in the box beside it on the sheet:",
-                    _BIG,
+                self._big(
+                    w(
+                        "payments_count",
+                        count=count,
+                        total=len(r.flags),
+                        lines="lines" if len(r.flags) != 1 else "line",
+                        need="needs" if count == 1 else "need",
+                    )
                 )
             )
             out.append(self._unexplained_table(unexplained))
-            bring.append("This sheet, with an explanation written beside every line")
+            bring.append(w("bring_this_sheet"))
         else:
-            out.append(_p("None: every flagged line is explained.", _BIG))
+            out.append(self._big(w("payments_none")))
         # 3. letters
         letters = self._letters()
-        out.append(_p("Letters from people who gave you money", _BIG_H2))
+        out.append(self._big(w("letters_heading"), _BIG_H2))
         if letters:
-            out.append(
-                _p(
-                    "The Home Office may say that a person who gives you money could lend you "
-                    "the fee. Ask each of these people for a signed, dated letter saying who "
-                    "they are, how they know you, how much they gave and how often, and whether "
-                    "it is a gift or a loan:",
-                    _BIG,
-                )
-            )
-            out += [_big_bullet(line) for line in letters]
-            bring.append("A letter from each person listed above")
+            out.append(self._big(w("letters_intro")))
+            out += [self._bullet(line) for line in letters]
+            bring.append(w("bring_letters"))
         else:
-            out.append(_p("None needed.", _BIG))
+            out.append(self._big(w("none_needed")))
         # 4. people with no statements
         if r.holders_without_accounts:
-            out.append(_p("People in your household with no statements", _BIG_H2))
-            out.append(
-                _p(
-                    "The Home Office checks the credit record of everyone in the household. "
-                    "Bring statements for every account these people hold, or tell us they "
-                    "have none:",
-                    _BIG,
-                )
-            )
-            out += [_big_bullet(name) for name in r.holders_without_accounts]
-            bring.append("Statements for the people listed above, or a note that they have none")
+            out.append(self._big(w("people_heading"), _BIG_H2))
+            out.append(self._big(w("people_intro")))
+            out += [self._bullet(name) for name in r.holders_without_accounts]
+            bring.append(w("bring_people"))
         # 5. what to bring back
         documents = sorted(
             {
@@ -1131,25 +1284,35 @@ class _Sheet:
         if documents:
             listed = "; ".join(documents[:LETTER_DATES])
             if len(documents) > LETTER_DATES:
-                listed += f" and {len(documents) - LETTER_DATES} more (see the sheet)"
-            bring.append(f"The documents you mentioned: {listed}")
-        bring.append(
-            "Statements for any other account held by anyone in your household, including "
-            "closed, dormant, savings and children's accounts"
+                listed += " " + w("more_documents", count=len(documents) - LETTER_DATES)
+            bring.append(w("bring_documents", listed=listed))
+        bring.append(w("bring_other_accounts"))
+        bring.append(w("bring_declaration"))
+        out.append(
+            KeepTogether([self._big(w("bring_heading"), _BIG_H2), _checklist(bring, rtl=w.rtl)])
         )
-        bring.append("The declaration on this sheet, signed and dated")
-        out.append(KeepTogether([_p("What to bring back", _BIG_H2), _checklist(bring)]))
         return out
 
     def _unexplained_table(self, flags: list[Flag]) -> Table:
-        rows: list[list] = [
-            [
-                _cell("Date", _BIG_CELL_BOLD),
-                _cell("Account", _BIG_CELL_BOLD),
-                _cell("Amount", ParagraphStyle("h", parent=_BIG_CELL_BOLD, alignment=2)),
-                _cell("Description", _BIG_CELL_BOLD),
-            ]
+        w = self.words
+        head_right = ParagraphStyle("h", parent=_BIG_CELL_BOLD, alignment=2)
+        header = [
+            _cell(w("column_date"), head_right if w.rtl else _BIG_CELL_BOLD),
+            _cell(w("column_account"), head_right if w.rtl else _BIG_CELL_BOLD),
+            _cell(w("column_amount"), head_right),
+            _cell(w("column_description"), head_right if w.rtl else _BIG_CELL_BOLD),
         ]
+        if w.rtl:  # headings in Arabic script: shaped, right to left, set to the right
+            header = [
+                RtlParagraph(text, _BIG_CELL.fontSize, _BIG_CELL.leading, bold=True, space_after=0)
+                for text in (
+                    w("column_date"),
+                    w("column_account"),
+                    w("column_amount"),
+                    w("column_description"),
+                )
+            ]
+        rows: list[list] = [header]
         # The lines of one regular series are one row: the client explains them once.
         groups: dict[str, list[Flag]] = {}
         for f in flags:
@@ -1162,34 +1325,47 @@ class _Sheet:
                 where += f" ••{acc.last_four}"
             description = shorten(t.description, DESCRIPTION_LIMIT)
             if len(group) == 1:
-                when = short_date(t.on)
+                when = w.short_date(t.on)
                 amount = _signed(t.amount)
             else:
-                when = f"{short_date(t.on)} to {short_date(group[-1].txn.on)}"
+                when = f"{w.short_date(t.on)} – {w.short_date(group[-1].txn.on)}"
+                if not w.rtl:
+                    when = f"{short_date(t.on)} to {short_date(group[-1].txn.on)}"
                 amounts = {f.txn.amount for f in group}
-                amount = _signed(t.amount) if len(amounts) == 1 else f"about {_signed(t.amount)}"
-                description += f" (regular: {len(group)} times)"
+                amount = (
+                    _signed(t.amount) if len(amounts) == 1 else w("about", amount=_signed(t.amount))
+                )
+                description += " " + w("regular_times", count=len(group))
+            when_cell = (
+                RtlParagraph(when, _BIG_CELL.fontSize, _BIG_CELL.leading, space_after=0)
+                if w.rtl
+                else _cell(when, _BIG_CELL)
+            )
+            amount_cell = (
+                RtlParagraph(amount, _BIG_CELL.fontSize, _BIG_CELL.leading, space_after=0)
+                if w.rtl and len(group) > 1 and len(amounts) > 1
+                else _cell(amount, _BIG_CELL_RIGHT)
+            )
             rows.append(
-                [
-                    _cell(when, _BIG_CELL),
-                    _cell(where, _BIG_CELL),
-                    _cell(amount, _BIG_CELL_RIGHT),
-                    _cell(description, _BIG_CELL),
-                ]
+                [when_cell, _cell(where, _BIG_CELL), amount_cell, _cell(description, _BIG_CELL)]
             )
         widths = [130.0, 190.0, 120.0]
         widths.append(FRAME_WIDTH - sum(widths))
+        if w.rtl:  # read from the right: the date in the rightmost column
+            rows = [list(reversed(row)) for row in rows]
+            widths.reverse()
         table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
         commands = table_style_commands()
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA_FILL]))
         commands.append(("TOPPADDING", (0, 0), (-1, -1), 4))
-        commands.append(("LEFTPADDING", (3, 0), (3, -1), 14))
+        commands.append(("LEFTPADDING", (0 if w.rtl else 3, 0), (0 if w.rtl else 3, -1), 14))
         commands.append(("BOTTOMPADDING", (0, 0), (-1, -1), 4))
         table.setStyle(TableStyle(commands))
         return table
 
     def _letters(self) -> list[str]:
         """Money from people, grouped by who gave it, where no letter is recorded yet."""
+        w = self.words
         people: dict[str, list[Flag]] = {}
         names: dict[str, str] = {}
         for f in self.review.flags:
@@ -1206,13 +1382,24 @@ class _Sheet:
         for key, flags in people.items():
             total = sum((f.txn.amount for f in flags), Decimal(0))
             when = ", ".join(
-                f"{money(f.txn.amount)} on {short_date(f.txn.on)}" for f in flags[:LETTER_DATES]
+                w("amount_on", amount=money(f.txn.amount), date=w.short_date(f.txn.on))
+                for f in flags[:LETTER_DATES]
             )
             if len(flags) > LETTER_DATES:
-                when += f" and {len(flags) - LETTER_DATES} more"
-            times = f"{len(flags)} payments" if len(flags) > 1 else "1 payment"
-            lines.append(f"{names[key]}: {money(total)} in all ({times}: {when})")
+                when += " " + w("and_more", count=len(flags) - LETTER_DATES)
+            times = w("payments", count=len(flags)) if len(flags) > 1 else w("one_payment")
+            lines.append(
+                w("letter_line", who=names[key], total=money(total), payments=times, when=when)
+            )
         return lines
+
+
+def _month_heading(title: str, m: MonthSummary) -> Paragraph:
+    """ "Oct 2025", and under it "part: 17 of 31 days" for a month only partly in the period."""
+    text = para_text(title)
+    if m.part_month:
+        text += f'<br/><font size="6.5">part: {m.days} of {m.days_in_month} days</font>'
+    return Paragraph(text, _CELL_RIGHT_BOLD)
 
 
 def _signed(amount: Decimal) -> str:
@@ -1238,7 +1425,25 @@ class _TickBox(Flowable):
         self.canv.rect(0, 0, self.SIZE, self.SIZE, stroke=1, fill=0)
 
 
-def _checklist(items: Sequence[str]) -> Table:
+def _checklist(items: Sequence[str], rtl: bool = False) -> Table:
+    """Tick boxes; in Arabic and Farsi the box is at the right, where a line starts."""
+    if rtl:
+        rows = [
+            [RtlParagraph(item, _BIG_CELL.fontSize, _BIG_CELL.leading, space_after=0), _TickBox()]
+            for item in items
+        ]
+        table = Table(rows, colWidths=[FRAME_WIDTH - 22, 22], hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (1, 0), (1, -1), 5),
+                    ("LEFTPADDING", (1, 0), (1, -1), 8),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        return table
     rows = [[_TickBox(), Paragraph(para_text(item), _BIG_CELL)] for item in items]
     table = Table(rows, colWidths=[22, FRAME_WIDTH - 22], hAlign="LEFT")
     table.setStyle(

@@ -179,7 +179,7 @@ def build_residence_report(
     label = route_label or ROUTES.get(timeline.route, timeline.route)
     buffer = io.BytesIO()
     doc = document(buffer, TITLE, f"{TITLE}: {pdf_text(label)}")
-    running = " · ".join(p for p in (TITLE, pdf_text(name), pdf_text(reference)) if p)
+    running = " · ".join(p for p in (TITLE, name, reference) if p)  # any script: draw_text
     story: list[Flowable] = []
     story += _header(timeline, name, reference, adviser, made_on, label)
     story += _verdict(timeline)

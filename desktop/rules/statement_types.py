@@ -7,10 +7,13 @@ Money is `Decimal` throughout, never float: money in is positive, money out nega
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+
+from desktop.datetext import long_date
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ class FlagKind(StrEnum):
     CASH = "cash"  # cash paid in or withdrawn
     FROM_PERSON = "from_person"  # money in from a person: needs a letter from them
     BALANCE_REDUCTION = "balance_reduction"  # large money out shortly before the application
+    #: Money to or from the holder's own name or an own product ("TO NATIONWIDE SAVINGS", "Pot")
+    #: that no declared account shows: the account may be missing from the declaration.
+    UNDECLARED_ACCOUNT = "undeclared_account"
 
 
 @dataclass(frozen=True)
@@ -162,30 +168,106 @@ class Coverage:
     sentences: tuple[str, ...]  # plain English: what is missing and what to get
 
 
+_PENNY = Decimal("0.01")
+
+
+def _to_penny(amount: Decimal) -> Decimal:
+    return amount.quantize(_PENNY, ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class MonthSummary:
     month: date  # the first day of the month
     income: dict[str, Decimal]  # INCOME_CATEGORIES key -> total (positive)
     essential: dict[str, Decimal]  # ESSENTIAL_CATEGORIES key -> total (positive)
     other: dict[str, Decimal]  # OTHER_CATEGORIES key -> total (positive)
+    #: Days of this month inside the statement window, and days in the month: a part-month at
+    #: either end of the period has fewer (3 to 31 December: 29 of 31). 0 and 0 for the average.
+    days: int = 0
+    days_in_month: int = 0
+    #: For the average: (income, essential, other) worked out from unrounded figures, so its
+    #: totals are those of a hand count (the total over the period divided by the months), not
+    #: the sum of the rounded categories. None for a calendar month (whole pennies already).
+    exact: tuple[Decimal, Decimal, Decimal] | None = None
+
+    @property
+    def part_month(self) -> bool:
+        """A month only partly inside the period: its figures are not a whole month's."""
+        return 0 < self.days < self.days_in_month
 
     @property
     def total_income(self) -> Decimal:
+        if self.exact is not None:
+            return _to_penny(self.exact[0])
         return sum(self.income.values(), Decimal(0))
 
     @property
     def total_essential(self) -> Decimal:
+        if self.exact is not None:
+            return _to_penny(self.exact[1])
         return sum(self.essential.values(), Decimal(0))
 
     @property
     def total_other(self) -> Decimal:
+        if self.exact is not None:
+            return _to_penny(self.exact[2])
         return sum(self.other.values(), Decimal(0))
+
+    @property
+    def total_out(self) -> Decimal:
+        """Essential and other outgoings together (from unrounded figures for the average)."""
+        if self.exact is not None:
+            return _to_penny(self.exact[1] + self.exact[2])
+        return self.total_essential + self.total_other
+
+    @property
+    def net(self) -> Decimal:
+        """Income less all outgoings (from unrounded figures for the average)."""
+        if self.exact is not None:
+            return _to_penny(self.exact[0] - self.exact[1] - self.exact[2])
+        return self.total_income - self.total_out
 
 
 @dataclass(frozen=True)
 class IncomeExpenditure:
-    months: tuple[MonthSummary, ...]  # oldest first, every month of the window
-    average: MonthSummary  # month = the first month; amounts are the monthly mean, to the penny
+    #: oldest first, every month of the window; the first and last are usually part-months
+    #: (MonthSummary.days of days_in_month), not a whole month's income and spending
+    months: tuple[MonthSummary, ...]
+    #: month = the first month; each category is the total over the period divided by the
+    #: months of the period (statements.months), to the penny; its totals come from the
+    #: unrounded figures (MonthSummary.exact)
+    average: MonthSummary
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether the annotation sheet may print as final, and why not."""
+
+    final: bool  # the sheet may print as final
+    reasons: tuple[str, ...]  # why not, each one sentence for the first page (empty when final)
+    explained: int  # flags explained
+    flagged: int  # flags in all
+
+
+def _money_signed(amount: Decimal) -> str:
+    sign = "-" if amount < 0 else "+"
+    return f"{sign}£{abs(amount):,.2f}"
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+_NOT_WORD = re.compile(r"[^\w&]+")
+
+
+def _plain(text: str) -> str:
+    """Case-folded words with single spaces, punctuation gone ("Co-op Bank" -> "co op bank")."""
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+
+
+def _gap_span(a: date, b: date) -> str:
+    return f"on {long_date(a)}" if a == b else f"from {long_date(a)} to {long_date(b)}"
 
 
 @dataclass(frozen=True)
@@ -215,6 +297,65 @@ class StatementReview:
         )
         return done, len(self.flags)
 
-    def is_final(self, explanations: dict[str, Explanation]) -> bool:
+    def readiness(self, explanations: dict[str, Explanation]) -> Readiness:
+        """Final only when every flag is explained, every declared account has statements for
+        the whole period (its Coverage is ok) and no "possibly undeclared account" flag is open.
+
+        An undeclared-account flag stays open even when explained, unless the explanation
+        names another declared account (its bank and kind, "my Halifax savings", or its last
+        four digits). Declaring the account closes it too: the review, run
+        again with it, then finds the line's other side or names the declared account instead."""
         done, total = self.progress(explanations)
-        return done == total
+        reasons: list[str] = []
+        if done < total:
+            lines = "flagged line is" if total == 1 else "flagged lines are"
+            reasons.append(f"{total - done} of {total} {lines} not explained yet.")
+        for cover in self.coverage:
+            if cover.ok:
+                continue
+            if not cover.missing:
+                reasons.append(f"{cover.label}: the statements do not cover the whole period.")
+            for a, b in cover.missing:
+                days = (b - a).days + 1
+                reasons.append(f"{cover.label}: no statements {_gap_span(a, b)} ({_days(days)}).")
+        # One sentence for each description (a monthly standing order to the same savings
+        # account is one account), naming the first line and how many more there are.
+        undeclared: dict[str, list[Flag]] = {}
+        for flag in self.flags:
+            if FlagKind.UNDECLARED_ACCOUNT in flag.kinds and not self._names_declared(
+                flag, explanations.get(flag.txn.key)
+            ):
+                said = " ".join(flag.txn.description.split())
+                undeclared.setdefault(said.casefold(), []).append(flag)
+        for same in undeclared.values():
+            first = same[0].txn
+            more = len(same) - 1
+            also = ""
+            if more:
+                also = f" (and {more} more line{'s' if more > 1 else ''} like it)"
+            reasons.append(
+                f"Possibly an account not declared: '{' '.join(first.description.split())}' "
+                f"{_money_signed(first.amount)} on {long_date(first.on)}{also}."
+            )
+        return Readiness(not reasons, tuple(reasons), done, total)
+
+    def _names_declared(self, flag: Flag, explanation: Explanation | None) -> bool:
+        """Whether an explanation says the money went to (or came from) another declared
+        account, by its bank's name and kind ("Halifax savings") or its last four digits: then
+        the account is declared. The bank alone is not enough ("my Barclays ISA" with only a
+        Barclays current account declared names an account not declared)."""
+        if explanation is None or not explanation.given:
+            return False
+        text = f" {_plain(explanation.text)} "
+        for account in self.accounts:
+            if account.key == flag.txn.account:
+                continue
+            bank, kind = _plain(account.bank), _plain(account.kind)
+            if bank and kind and f" {bank} " in text and f" {kind} " in text:
+                return True
+            if len(account.last_four) == 4 and f" {account.last_four} " in text:
+                return True
+        return False
+
+    def is_final(self, explanations: dict[str, Explanation]) -> bool:
+        return self.readiness(explanations).final

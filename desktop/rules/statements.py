@@ -13,14 +13,24 @@ to children or ones that are rarely used".
 `review` runs the checks in this order:
 1. coverage of each account over the 6 months before the application;
 2. own-account transfers: an out line in one household account matched to the in line of the
-   same amount in another, within a few days (greedy and one-to-one: by reference first, then
-   the closest dates, then the earliest); lines that look like transfers and match nothing are
-   possibly undeclared accounts;
+   same amount in another, within a few days, when both LOOK like transfers (transfer, faster
+   payment or standing order wording or codes, the other account's sort code, number, bank or
+   kind, a household member's own name; never a card payment, direct debit or cash unless it
+   names the other account): a British Gas direct debit and an Amazon refund of the same amount
+   stay two ordinary lines (issue 17). Greedy and one-to-one: by reference first, then the
+   closest dates, then the earliest. Lines that look like transfers and match nothing are
+   unmatched transfers; money to or from an own name or an own savings product ("TO NATIONWIDE
+   SAVINGS", "Pot", "ISA") that names no declared account is "possibly an undeclared account",
+   which keeps the sheet from being final (`StatementReview.readiness`);
 3. recurring payments (per account, payee and direction; weekly, fortnightly, four-weekly or
-   monthly), leaving matched transfers out;
+   monthly, told apart when they share a payee; weekly and fortnightly keep to 2 days and may
+   miss payments, so a weekly shop with missed weeks is one weekly series), leaving matched
+   transfers out;
 4. the other flags: over the threshold, cash, money from a person, large money out shortly
    before the application;
-5. income and outgoings per calendar month of the window and the monthly average.
+5. income and outgoings per calendar month of the window (the months at the ends marked as
+   part-months, with the days covered) and the monthly average (its totals from unrounded
+   figures, as a hand count gives them).
 
 Only lines dated inside the window (from 6 months before the application to the day before it)
 are flagged and counted; lines outside it are left alone and counted in a warning. Transfers are
@@ -36,8 +46,8 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from types import MappingProxyType
@@ -78,6 +88,8 @@ THRESHOLD = "statements.threshold"
 THRESHOLD_CAUTIOUS = "statements.threshold_cautious"
 TRANSFER_WINDOW_DAYS = "statements.transfer_window_days"
 DAY_TOLERANCE = "statements.recurrence_day_tolerance"
+WEEKLY_DAY_TOLERANCE = "statements.recurrence_weekly_day_tolerance"
+WEEKLY_AMOUNT_PERCENT = "statements.recurrence_weekly_amount_percent"
 AMOUNT_PERCENT = "statements.recurrence_amount_percent"
 AMOUNT_FLOOR = "statements.recurrence_amount_floor"
 MIN_OCCURRENCES = "statements.recurrence_min_occurrences"
@@ -150,6 +162,12 @@ class Vocabulary:
     person_words: tuple[str, ...] = ()
     company_words: tuple[str, ...] = ()
     account_words: tuple[str, ...] = ()
+    payment_codes: tuple[str, ...] = ()
+    payment_words: tuple[str, ...] = ()
+    not_transfer_codes: tuple[str, ...] = ()
+    not_transfer_words: tuple[str, ...] = ()
+    own_product_words: tuple[str, ...] = ()
+    bank_names: tuple[str, ...] = ()
     # Compiled once from the lists above.
     _patterns: dict[str, re.Pattern[str] | None] = field(
         init=False, repr=False, compare=False, default_factory=dict
@@ -194,6 +212,11 @@ class Vocabulary:
         """`text` without the words of list `name`."""
         pattern = self._patterns[name]
         return text if pattern is None else pattern.sub(" ", text)
+
+    def found(self, name: str, text: str) -> list[str]:
+        """The words of list `name` in `text` (case-folded), in order."""
+        pattern = self._patterns[name]
+        return [] if pattern is None else pattern.findall(text)
 
     def codes(self, name: str) -> frozenset[str]:
         return self._codes[name]
@@ -276,6 +299,26 @@ class _Settings:
     amount_floor: Decimal
     min_occurrences: int
     reduction_days: int
+    weekly_day_tolerance: int = 2
+    weekly_amount_percent: Decimal = Decimal(25)
+    #: For weekly and fortnightly (set by for_cadence): how far a payment may be from the
+    #: first payment's weekday; day_tolerance is then how far from a week after the last.
+    anchor_tolerance: int | None = None
+
+    def for_cadence(self, cadence: str) -> _Settings:
+        """The settings a series of `cadence` is searched with: weekly and fortnightly series
+        keep to 2 days either side of a week (or two) after the last payment and of the first
+        payment's weekday (3 days either side of a weekly date would be any day of the week);
+        a weekly series' amount may vary more (a weekly shop)."""
+        if cadence not in ("weekly", "fortnightly"):
+            return self
+        percent = self.weekly_amount_percent if cadence == "weekly" else self.amount_percent
+        return replace(
+            self,
+            day_tolerance=min(self.day_tolerance, self.weekly_day_tolerance),
+            amount_percent=max(self.amount_percent, percent),
+            anchor_tolerance=min(self.day_tolerance, self.weekly_day_tolerance),
+        )
 
     @classmethod
     def read(cls, figures: Figures, on: date, threshold: Decimal | None) -> _Settings:
@@ -297,6 +340,8 @@ class _Settings:
             amount_floor=_money_figure(figures, AMOUNT_FLOOR, on),
             min_occurrences=max(2, figures.int_(MIN_OCCURRENCES, on)),
             reduction_days=figures.int_(BALANCE_REDUCTION_DAYS, on),
+            weekly_day_tolerance=figures.int_(WEEKLY_DAY_TOLERANCE, on),
+            weekly_amount_percent=Decimal(figures.int_(WEEKLY_AMOUNT_PERCENT, on)),
         )
 
 
@@ -540,6 +585,13 @@ class _Line:
         "refs",
         "looks_transfer",
         "in_window",
+        "transferish",
+        "not_transfer",
+        "own_name",
+        "product",
+        "banks",
+        "kinds_named",
+        "any_bank",
     )
 
     def __init__(self, txn: Txn, order: int, account_order: int, text: str, in_window: bool):
@@ -551,6 +603,13 @@ class _Line:
         self.refs: frozenset[str] = frozenset()  # keys of household accounts the text mentions
         self.looks_transfer = False
         self.in_window = in_window
+        self.transferish = False  # transfer or payment wording or code, or an own name
+        self.not_transfer = False  # a card payment, direct debit or cash
+        self.own_name = False  # a household member's own name stands in the text
+        self.product = False  # an own savings product word ("savings", "Pot", "ISA")
+        self.banks: tuple[str, ...] = ()  # other household accounts whose bank it names
+        self.kinds_named: tuple[str, ...] = ()  # other accounts whose kind it names ("current")
+        self.any_bank = False  # it names a bank (statement_words.toml bank_names), any bank
 
 
 #: A sort code in a description; not a date written "on 28-08-25".
@@ -580,6 +639,89 @@ def _account_patterns(
         if parts:
             out.append((account.key, re.compile("|".join(parts))))
     return out
+
+
+def _own_names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole-word regex for the household's own names as banks write them: 'nadia testcase',
+    'n testcase', 'testcase nadia', 'testcase n' (and the full name with middle names)."""
+    variants: set[str] = set()
+    for name in names:
+        tokens = [t for t in _NOT_WORD.sub(" ", name.casefold()).split() if t]
+        if len(tokens) < 2:
+            continue
+        first, last = tokens[0], tokens[-1]
+        variants.update((" ".join(tokens), f"{first} {last}", f"{first[0]} {last}"))
+        variants.update((f"{last} {first}", f"{last} {first[0]}"))
+    return _words_pattern(variants)
+
+
+class _AccountWords:
+    """Which household accounts a text names by one word of theirs (the bank, or the kind):
+    one regex for all the accounts, not one search each."""
+
+    def __init__(self, accounts: Sequence[Account], word_of: Callable[[Account], str]):
+        self.words = [(a.key, " ".join(word_of(a).casefold().split())) for a in accounts]
+        self.words = [(key, word) for key, word in self.words if word]
+        self.pattern = _words_pattern(word for _, word in self.words)
+
+    def named(self, text: str, exclude: str) -> tuple[str, ...]:
+        if self.pattern is None:
+            return ()
+        found = set(self.pattern.findall(text))
+        if not found:
+            return ()
+        return tuple(key for key, word in self.words if key != exclude and word in found)
+
+
+def _facts_for_pairs(
+    line: _Line,
+    vocabulary: Vocabulary,
+    own_names: re.Pattern[str] | None,
+    bank_words: _AccountWords,
+    kind_words: _AccountWords,
+) -> None:
+    """What a line says about being a transfer (for matching pairs and undeclared accounts)."""
+    txn, text = line.txn, line.text
+    line.not_transfer = vocabulary.matches("not_transfer_words", text) or _has_code(
+        txn, vocabulary.codes("not_transfer_codes")
+    )
+    line.own_name = own_names is not None and own_names.search(text) is not None
+    line.product = vocabulary.matches("own_product_words", text)
+    line.banks = bank_words.named(text, txn.account)
+    line.any_bank = vocabulary.matches("bank_names", text)
+    line.kinds_named = kind_words.named(text, txn.account)
+    line.transferish = (
+        line.looks_transfer
+        or line.own_name
+        or line.product
+        or vocabulary.matches("payment_words", text)
+        or _has_code(txn, vocabulary.codes("payment_codes"))
+    )
+
+
+def _side_ok(line: _Line, other_account: str) -> bool:
+    """Whether one side of a pair looks like a transfer with `other_account`: it names that
+    account (sort code, number or bank), or it has transfer wording, an own name or the other
+    account's kind ("from current") and is not a card payment, direct debit or cash."""
+    if other_account in line.refs or other_account in line.banks:
+        return True
+    if line.not_transfer:
+        return False
+    return line.transferish or other_account in line.kinds_named
+
+
+def _pair_ok(out: _Line, inn: _Line, by_reference: bool) -> bool:
+    """A pair of the same amount and date is an own transfer only when both lines look like
+    transfers; a line naming the other account (sort code, number or bank) is enough for both,
+    unless the other line is a card payment, direct debit or cash (issue 17: a British Gas
+    direct debit and an Amazon refund of the same amount are not a transfer)."""
+    out_ok = _side_ok(out, inn.txn.account)
+    in_ok = _side_ok(inn, out.txn.account)
+    if out_ok and in_ok:
+        return True
+    if by_reference or inn.txn.account in out.banks or out.txn.account in inn.banks:
+        return (out_ok or not out.not_transfer) and (in_ok or not inn.not_transfer)
+    return False
 
 
 def _looks_like_transfer(line: _Line, vocabulary: Vocabulary) -> bool:
@@ -640,7 +782,7 @@ class _Words:
 
 def _match_transfers(lines: Sequence[_Line], window_days: int) -> list[tuple[_Line, _Line, bool]]:
     """Greedy one-to-one matching of out lines to in lines of the same amount in another account
-    within `window_days`: by reference first, then pairs where a side looks like a transfer,
+    within `window_days`, when both look like transfers (`_pair_ok`): by reference first, then pairs where a side looks like a transfer,
     then the closest dates, then the earliest, then statement order. The in lines are indexed
     by amount, account and date, so an out line looks only at other accounts' lines of its
     amount within the window: O(n log n) however many lines share an amount in one account."""
@@ -667,6 +809,8 @@ def _match_transfers(lines: Sequence[_Line], window_days: int) -> list[tuple[_Li
             hi = bisect_right(days, out.day + window_days)
             for inn in bucket[lo:hi]:
                 by_reference = inn.txn.account in out.refs or out.txn.account in inn.refs
+                if not _pair_ok(out, inn, by_reference):
+                    continue
                 rank = 0 if by_reference else (1 if out.looks_transfer or inn.looks_transfer else 2)
                 apart = abs(inn.day - out.day)
                 candidates.append(
@@ -696,10 +840,18 @@ def _match_transfers(lines: Sequence[_Line], window_days: int) -> list[tuple[_Li
 # ---- recurrences -------------------------------------------------------------------------------
 
 
-#: Cadences where one missed payment still continues the series (a bill that was different
-#: once, a month the payment bounced). Not weekly or fortnightly: frequent spending at one shop
-#: would too easily look regular.
-SKIP_ONE = frozenset({"monthly", "four-weekly"})
+#: How far the next payment of a series may be, in payments: 2 for monthly, four-weekly and
+#: fortnightly (one missed: a bill that was different once, a month the payment bounced), 3 for
+#: weekly (two weeks missed in a row: a weekly shop skipped on holiday). Never as far as the
+#: next coarser cadence: a weekly chain cannot step 4 weeks, nor a fortnightly one 6 weeks. With
+#: a day's tolerance for weekly and fortnightly, spending on random days does not look regular.
+STEPS = {
+    "monthly": (1, 2),
+    "four-weekly": (1, 2),
+    "fortnightly": (1, 2),
+    "weekly": (1, 2, 3),
+}
+SKIP_ONE = frozenset(c for c, steps in STEPS.items() if 2 in steps)
 
 
 class _Chain:
@@ -785,8 +937,8 @@ def _chains(
     bands: dict[Decimal, _Band] | None = None,
 ) -> list[_Chain]:
     """Series of `cadence` among lines of one payee (date order): each line joins the open chain
-    whose next expected day is nearest (for monthly and four-weekly, the next but one too: one
-    payment may be missed), when its amount is within tolerance of the chain's median;
+    whose next expected day is nearest (the next but one too, and for weekly the one after:
+    `STEPS`; settings by `_Settings.for_cadence`), when its amount is within tolerance of the chain's median;
     otherwise it starts a chain. Anchored on the first payment, so a four-weekly payment drifts
     out of a monthly chain. On a tie of days, the earlier payment of its chain wins, then the
     longer chain, then the one started first.
@@ -795,8 +947,10 @@ def _chains(
     by median: a line looks only at the chains expecting it within the day tolerance whose
     median is near its amount (those that could take it), not at every open chain of the payee,
     which made a busy payee quadratic. `bands` caches `_amount_band` by amount across calls."""
+    s = s.for_cadence(cadence)
     tol = s.day_tolerance
-    steps = (1, 2) if cadence in SKIP_ONE else (1,)
+    drift = s.anchor_tolerance
+    steps = STEPS[cadence]
     every = CADENCE_DAYS.get(cadence)  # None: monthly
     bands = {} if bands is None else bands
     month_days: dict[tuple[int, int], list[int]] = {}  # (anchor day, k) -> _expected_days
@@ -824,6 +978,8 @@ def _chains(
                 chain = by_seq[chain_seq]
                 if day <= chain.lines[-1].day or abs(amount - chain.median) > chain.tolerance:
                     continue
+                if drift is not None and abs(day - chain.lines[0].day - every * k) > drift:
+                    continue
                 key = (abs(day - expected), k, -len(chain.lines), chain_seq)
                 if best is None or key < best[0]:
                     best = (key, chain, k)
@@ -839,11 +995,12 @@ def _chains(
                 del bucket[bisect_left(bucket, (median, chain.seq, k_expected))]
             chain.add(line, amount, k, s)
         first = chain.lines[0].day
+        last = chain.lines[-1].day
         expect = []
         for step in steps:
             k = chain.k + step
             if every is not None:
-                expect.append((first + every * k, k))
+                expect.append((first + every * k if drift is None else last + every * step, k))
                 continue
             days = month_days.get((first, k))
             if days is None:
@@ -854,6 +1011,15 @@ def _chains(
         for expected, k in expect:
             insort(waiting.setdefault(expected, []), (median, chain.seq, k))
     return chains
+
+
+def _mostly_missed(chain: _Chain, cadence: str) -> bool:
+    """A weekly or fortnightly chain missing more than one payment for every three it has
+    (visits to a cafe on random days make a "weekly" chain with most weeks missed)."""
+    if cadence not in ("weekly", "fortnightly"):
+        return False
+    missed = chain.k + 1 - len(chain.lines)
+    return 3 * missed > len(chain.lines)
 
 
 def _recurrences(
@@ -875,12 +1041,14 @@ def _recurrences(
             continue
         remaining = sorted(members, key=lambda ln: ln.order)
         series: list[tuple[str, list[_Line]]] = []
-        bands: dict[Decimal, _Band] = {}
+        # _amount_band depends on the amount tolerance only: cadences that share it share a cache
+        by_percent: dict[Decimal, dict[Decimal, _Band]] = {}
+        bands = {c: by_percent.setdefault(s.for_cadence(c).amount_percent, {}) for c in CADENCES}
         while len(remaining) >= s.min_occurrences:
             candidates = []
             for rank, cadence in enumerate(CADENCES):
-                for chain in _chains(remaining, cadence, s, bands):
-                    if len(chain.lines) >= s.min_occurrences:
+                for chain in _chains(remaining, cadence, s, bands[cadence]):
+                    if len(chain.lines) >= s.min_occurrences and not _mostly_missed(chain, cadence):
                         candidates.append(
                             (-len(chain.lines), rank, chain.lines[0].order, cadence, chain)
                         )
@@ -920,6 +1088,105 @@ def _recurrences(
     return found
 
 
+# ---- undeclared accounts -----------------------------------------------------------------------
+
+
+def _possibly_undeclared(line: _Line, by_account: Mapping[str, Account]) -> bool:
+    """Money to or from a household member's own name or an own savings product ("TO
+    NATIONWIDE SAVINGS", "J SMITH SAVINGS", "Pot", "ISA") that matched no line of a declared
+    account, and names no declared account either (by sort code, number or bank; "to savings"
+    with no bank named, or a Pot with a declared savings account at the same bank, names that). Card payments, direct debits and
+    cash are left out ("SPACE NK" is a shop)."""
+    if line.not_transfer or not (line.own_name or line.product):
+        return False
+    if line.refs or line.banks:
+        return False  # names a declared account: an unmatched transfer, said as such
+    if line.kinds_named and not line.any_bank:
+        return False  # "to savings" with a savings account declared: that one, most likely
+    own = by_account[line.txn.account]
+    bank = " ".join(own.bank.casefold().split())
+    return not (
+        line.product
+        and any(
+            a.key != own.key and a.kind != "current" and " ".join(a.bank.casefold().split()) == bank
+            for a in by_account.values()
+        )
+    )
+
+
+_SHORT_PRODUCTS = frozenset({"isa", "lisa", "cash isa"})
+_ACCOUNT_WORD = re.compile(r"(?<![a-z0-9])account(?![a-z0-9])")
+
+
+def _declared_at(bank: str, savings: bool, accounts: Sequence[Account]) -> bool:
+    for account in accounts:
+        pattern = _words_pattern([account.bank])
+        named = pattern is not None and pattern.search(bank) is not None
+        if not named:
+            words = _words_pattern([bank])
+            named = words is not None and words.search(_folded(account.bank)) is not None
+        if named and (not savings or account.kind != "current"):
+            return True
+    return False
+
+
+def undeclared_account_named(
+    explanation_text: str, accounts: Sequence[Account], vocabulary: Vocabulary
+) -> str | None:
+    """The account an explanation names that the household has not declared, for the review
+    screen to ask "Add this account?": a bank (statement_words.toml bank_names) with a savings
+    word ("savings", "ISA", "Pot": own_product_words) or "account". 'Nationwide savings' for "to
+    my Nationwide savings account" when no Nationwide account other than a current one is
+    declared; None when it names none or only declared ones. Pure: no I/O."""
+    text = _folded(explanation_text)
+    banks = vocabulary.found("bank_names", text)
+    if not banks:
+        return None
+    products = vocabulary.found("own_product_words", text)
+    has_account_word = _ACCOUNT_WORD.search(text) is not None
+    if not products and not has_account_word:
+        return None
+    for bank in banks:
+        if _declared_at(bank, bool(products), accounts):
+            continue
+        name = " ".join(w.upper() if len(w) <= 4 else w.capitalize() for w in bank.split())
+        if not products:
+            return f"{name} account"
+        product = products[0].removesuffix(" account")
+        return f"{name} {product.upper() if product in _SHORT_PRODUCTS else product}"
+    return None
+
+
+def accounts_for_declaration(
+    review: StatementReview, explanations: Mapping[str, Explanation], vocabulary: Vocabulary
+) -> tuple[str, ...]:
+    """Every declared account (its label), then every account the explanations name that is
+    not declared ('Nationwide savings (named in the explanation of the line of 3 May 2026; not
+    declared yet)'), once each, in flag order: the declaration must list them all."""
+    out = [a.label() for a in review.accounts]
+    seen: set[str] = set()
+    for flag in review.flags:
+        explanation = explanations.get(flag.txn.key)
+        if explanation is None or not explanation.given:
+            continue
+        named = undeclared_account_named(explanation.text, review.accounts, vocabulary)
+        if named is None or named.casefold() in seen:
+            continue
+        seen.add(named.casefold())
+        out.append(
+            f"{named} (named in the explanation of the line of {long_date(flag.txn.on)}; "
+            "not declared yet)"
+        )
+    return tuple(out)
+
+
+def _unmatched_transfer(line: _Line) -> bool:
+    """A line with no other side that looks like money moved between accounts: transfer
+    wording or codes, or an own name or savings word that is not a card payment, direct debit
+    or cash ("N TESTCASE SAVINGS" with a savings account declared that does not show it)."""
+    return line.looks_transfer or ((line.own_name or line.product) and not line.not_transfer)
+
+
 # ---- money from a person -----------------------------------------------------------------------
 
 _NAME_TOKEN = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*")
@@ -955,13 +1222,18 @@ def _prepared_lines(
     vocabulary: Vocabulary,
     required_from: date,
     required_to: date,
+    own_names: re.Pattern[str] | None = None,
 ) -> list[_Line]:
     """The lines in `ordered` order, each with its words, the household accounts it names and
     whether it looks like a transfer. These are worked out once for each description and type
     code (and account): a long statement repeats the same shops many times."""
     patterns = _account_patterns(accounts, vocabulary)
+    bank_words = _AccountWords(accounts, lambda a: a.bank)
+    kind_words = _AccountWords(
+        [a for a in accounts if a.kind not in ("other", "prepaid")], lambda a: a.kind
+    )
     texts: dict[tuple[str, str], str] = {}
-    transfer_facts: dict[tuple[str, str, str], tuple[frozenset[str], bool]] = {}
+    transfer_facts: dict[tuple[str, str, str], tuple[Any, ...]] = {}
     lines: list[_Line] = []
     for position, i in enumerate(ordered):
         txn = txns[i]
@@ -984,12 +1256,30 @@ def _prepared_lines(
                     if key != txn.account and pattern.search(line.text)
                 )
             line.looks_transfer = _looks_like_transfer(line, vocabulary)
+            _facts_for_pairs(line, vocabulary, own_names, bank_words, kind_words)
             transfer_facts[txn.description, txn.type_code, txn.account] = (
                 line.refs,
                 line.looks_transfer,
+                line.transferish,
+                line.not_transfer,
+                line.own_name,
+                line.product,
+                line.banks,
+                line.kinds_named,
+                line.any_bank,
             )
         else:
-            line.refs, line.looks_transfer = facts
+            (
+                line.refs,
+                line.looks_transfer,
+                line.transferish,
+                line.not_transfer,
+                line.own_name,
+                line.product,
+                line.banks,
+                line.kinds_named,
+                line.any_bank,
+            ) = facts
         lines.append(line)
     return lines
 
@@ -1035,8 +1325,9 @@ def review(
     ordered = sorted(
         range(len(txns)), key=lambda i: (txns[i].on, account_order[txns[i].account], i)
     )
+    own_names = _own_names_pattern([a.holder for a in accounts] + list(household))
     lines = _prepared_lines(
-        txns, ordered, accounts, account_order, vocabulary, required_from, required_to
+        txns, ordered, accounts, account_order, vocabulary, required_from, required_to, own_names
     )
     words = _Words(vocabulary)
 
@@ -1093,8 +1384,23 @@ def review(
                 category="own_transfer",
                 auto=True,
             )
-        elif line.looks_transfer and txn.amount != 0:
+        undeclared = other is None and txn.amount != 0 and _possibly_undeclared(line, by_account)
+        if undeclared:
+            reasons.append(
+                FlagReason(
+                    FlagKind.UNDECLARED_ACCOUNT,
+                    undeclared_account(txn.amount < 0, txn.description),
+                    RULE_FEE_WAIVER,
+                )
+            )
+        elif other is None and txn.amount != 0 and _unmatched_transfer(line):
             named = [by_account[k].label() for k in sorted(line.refs, key=account_order.get)]
+            for also in (line.banks, line.kinds_named):
+                named += [
+                    label
+                    for k in sorted(also, key=account_order.get)
+                    if (label := by_account[k].label()) not in named
+                ]
             reasons.append(
                 FlagReason(
                     FlagKind.UNMATCHED_TRANSFER,
@@ -1130,6 +1436,7 @@ def review(
         if (
             txn.amount > 0
             and other is None
+            and not undeclared
             and words.category(line) == "other_income"
             and words.person(line)
         ):
@@ -1235,24 +1542,37 @@ def _income_expenditure(
         else:
             key = category if category in OTHER_CATEGORIES else "other_out"
             other[key] += -txn.amount
-    summaries = tuple(MonthSummary(m, *table[m]) for m in firsts)
+    summaries = []
+    for m in firsts:
+        in_month = calendar.monthrange(m.year, m.month)[1]
+        last = m.replace(day=in_month)
+        days = (min(last, required_to) - max(m, required_from)).days + 1
+        summaries.append(MonthSummary(m, *table[m], days=days, days_in_month=in_month))
     divisor = Decimal(max(months, 1))
+
+    def total(part: int, key: str) -> Decimal:
+        return sum((table[m][part][key] for m in firsts), ZERO)
 
     def mean(part: int, categories: Mapping[str, str]) -> dict[str, Decimal]:
         return {
-            key: (sum((table[m][part][key] for m in firsts), ZERO) / divisor).quantize(
-                PENNY, ROUND_HALF_UP
-            )
-            for key in categories
+            key: (total(part, key) / divisor).quantize(PENNY, ROUND_HALF_UP) for key in categories
         }
 
+    # The average's totals from the unrounded sums (a hand count), not the rounded categories.
+    exact = tuple(
+        sum((total(part, key) for key in categories), ZERO) / divisor
+        for part, categories in enumerate(
+            (INCOME_CATEGORIES, ESSENTIAL_CATEGORIES, OTHER_CATEGORIES)
+        )
+    )
     average = MonthSummary(
         firsts[0] if firsts else _month_start(required_from),
         mean(0, INCOME_CATEGORIES),
         mean(1, ESSENTIAL_CATEGORIES),
         mean(2, OTHER_CATEGORIES),
+        exact=(exact[0], exact[1], exact[2]),
     )
-    return IncomeExpenditure(summaries, average)
+    return IncomeExpenditure(tuple(summaries), average)
 
 
 # ---- running balances --------------------------------------------------------------------------
@@ -1414,6 +1734,16 @@ def unmatched_transfer(out: bool, named: str | None, s: _Settings) -> str:
     return (
         f"Money moved {where} an account not on this list: possibly an undeclared account. Add "
         "the account's statements or explain."
+    )
+
+
+def undeclared_account(out: bool, description: str) -> str:
+    where = "to" if out else "from"
+    said = " ".join(description.split())
+    return (
+        f"Money moved {where} '{said}', and no declared account shows it: possibly an account "
+        "not declared. Declare the account and add its statements (the Home Office "
+        "credit-checks for accounts not declared)."
     )
 
 

@@ -434,6 +434,9 @@ class ReviewInputs:
     settings: CheckSettings
     periods: dict[str, tuple[tuple[int, dt.date, dt.date, str, int], ...]]  # account key -> rows
     client_name: str
+    #: The client's recorded languages (the Details field, as typed): the sheet's client copy
+    #: is in the first one it has words for (desktop.printing.sheet_words).
+    client_languages: str = ""
 
 
 def review_inputs(session: Session, client_id: int) -> ReviewInputs:
@@ -518,6 +521,7 @@ def review_inputs(session: Session, client_id: int) -> ReviewInputs:
         settings=check_settings(session, client_id),
         periods=periods,
         client_name=client.full_name,
+        client_languages=client.languages or "",
     )
 
 

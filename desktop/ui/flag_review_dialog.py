@@ -2,7 +2,12 @@
 
 Keyboard first: the explanation box has the focus; Enter (or Ctrl+Return anywhere) saves and
 moves to the next flag, Page Down / Page Up move without saving, Alt+1..9 fill a quick pick,
-Ctrl+Shift+U jumps to the next unexplained flag. A line in a recurring series can be explained
+Ctrl+Shift+U jumps to the next unexplained flag. Tab goes from the explanation to the quick picks,
+then to the optional fields. A quick pick never overwrites what was typed: it is added after it,
+and Ctrl+Z puts back the explanation as it was before the pick. "(letter attached)" is said only
+when a document is recorded. An explanation that names an account the household has not
+declared ("my Barclays ISA") asks "Add this account?"; "Add" records it in `accounts_to_add` and
+the Statements tab opens the add-account flow for it when the dialog closes. A line in a recurring series can be explained
 once for the whole series. Every save is one transaction in the store (through `save`); the
 dialog never touches the store itself.
 
@@ -15,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,6 +47,7 @@ from desktop.rules.statement_types import (
     FlagKind,
     StatementReview,
 )
+from desktop.rules.statements import Vocabulary, undeclared_account_named
 from desktop.ui.kept_drafts import FLAG_REVIEW, LABELS
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.dates import format_date
@@ -49,7 +55,8 @@ from desktop.ui.widgets.dates import format_date
 #: The form's fields kept in a draft, as typed (the repayment date as its text).
 _DRAFT_FIELDS = ("text", "counterparty", "relationship", "document", "repayment")
 
-#: Quick picks: (button text, explanation, category, loan or gift). Words, not figures.
+#: Quick picks: (button text, explanation, category, loan or gift). Words, not figures. A gift
+#: or loan says "(letter attached)" only when a document is recorded (see `pick_text`).
 QUICK_PICKS: tuple[tuple[str, str, str, str], ...] = (
     ("Wages", "Wages from my employer", "wages", ""),
     ("Benefits", "Benefit payment", "benefits", ""),
@@ -58,9 +65,11 @@ QUICK_PICKS: tuple[tuple[str, str, str, str], ...] = (
     ("Food", "Food and household shopping", "food", ""),
     ("Travel", "Travel (bus, train, fuel)", "travel", ""),
     ("Children", "For the children (school, clothes, childcare)", "children", ""),
-    ("Gift", "Gift from family or a friend (letter attached)", "support", "gift"),
-    ("Loan", "Loan from family or a friend (letter attached)", "loan", "loan"),
+    ("Gift", "Gift from family or a friend", "support", "gift"),
+    ("Loan", "Loan from family or a friend", "loan", "loan"),
 )
+#: Added to a gift's or loan's quick pick when the Document field records the letter.
+LETTER_ATTACHED = " (letter attached)"
 
 #: Short words for why a line is flagged (the list and the sheet use these).
 KIND_WORDS = {
@@ -71,7 +80,12 @@ KIND_WORDS = {
     FlagKind.CASH: "cash",
     FlagKind.FROM_PERSON: "from a person",
     FlagKind.BALANCE_REDUCTION: "just before the application",
+    FlagKind.UNDECLARED_ACCOUNT: "possibly an account not declared",
 }
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def money(amount: Decimal) -> str:
@@ -100,8 +114,18 @@ class FlagReviewDialog(QDialog):
         save: Callable[[Sequence[str], Explanation | None], str | None],
         parent: QWidget | None = None,
         start_at: int = 0,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         super().__init__(parent)
+        if vocabulary is None:
+            from desktop.assess import statement_vocabulary
+
+            vocabulary = statement_vocabulary()
+        self._vocabulary = vocabulary
+        #: Accounts an explanation named that the adviser chose to add (the tab opens the
+        #: add-account flow for each when the dialog closes).
+        self.accounts_to_add: list[str] = []
+        self._asked: set[str] = set()  # named accounts already asked about
         self.setWindowTitle("Explain flagged transactions")
         self.setAccessibleName("Explain flagged transactions")
         self.resize(1000, 600)
@@ -171,10 +195,35 @@ class FlagReviewDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Message")
+        # "Add this account?": asked when a saved explanation names an account not declared.
+        self.add_question = QWidget()
+        self.add_question.setAccessibleName("Add this account?")
+        question_row = QHBoxLayout(self.add_question)
+        question_row.setContentsMargins(0, 0, 0, 0)
+        self.add_question_label = QLabel()
+        self.add_question_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.add_question_label.setWordWrap(True)
+        self.add_account_button = QPushButton("&Add this account")
+        self.add_account_button.setAccessibleName("Add this account")
+        self.add_account_button.setAutoDefault(False)
+        self.not_now_button = QPushButton("Not n&ow")
+        self.not_now_button.setAccessibleName("Do not add this account now")
+        self.not_now_button.setAutoDefault(False)
+        question_row.addWidget(self.add_question_label, 1)
+        question_row.addWidget(self.add_account_button)
+        question_row.addWidget(self.not_now_button)
+        self.add_account_button.clicked.connect(self.add_named_account)
+        self.not_now_button.clicked.connect(self._hide_question)
+        self.add_question.hide()
+        self._named_account: str | None = None
 
         form = QFormLayout()
+        explanation_label = QLabel("&Explanation")
+        explanation_label.setBuddy(self.text)
+        form.addRow(explanation_label, self.text)
+        picks = QGroupBox("Quick picks (Alt+1 to Alt+9)")
+        form.addRow(picks)  # straight under the explanation: the next stop after it on Tab
         for label, widget in (
-            ("&Explanation", self.text),
             ("Cate&gory", self.category),
             ("&Who", self.counterparty),
             ("&Relationship", self.relationship),
@@ -186,7 +235,6 @@ class FlagReviewDialog(QDialog):
             buddy.setBuddy(widget)
             form.addRow(buddy, widget)
 
-        picks = QGroupBox("Quick picks (Alt+1 to Alt+9)")
         picks_layout = QHBoxLayout(picks)
         picks_layout.setContentsMargins(6, 2, 6, 2)
         self.pick_buttons: list[QPushButton] = []
@@ -230,6 +278,12 @@ class FlagReviewDialog(QDialog):
             ("Ctrl+Shift+U", self.next_unexplained),
         ):
             QShortcut(QKeySequence(keys), self, activated=slot)
+        # Ctrl+Z with the focus off the explanation (on a quick pick just pressed) undoes the
+        # pick; in the explanation box the event filter below does it.
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_pick)
+        self.text.installEventFilter(self)
+        #: Forms as they were before each quick pick, newest last (Ctrl+Z puts them back).
+        self._before_picks: list[dict] = []
 
         detail = QWidget()
         right = QVBoxLayout(detail)
@@ -238,8 +292,8 @@ class FlagReviewDialog(QDialog):
         right.addWidget(self.reasons)
         right.addLayout(form)
         right.addWidget(self.whole_series)
-        right.addWidget(picks)
         right.addWidget(self.message)
+        right.addWidget(self.add_question)
         right.addStretch(1)
         left_widget = QWidget()
         left = QVBoxLayout(left_widget)
@@ -268,6 +322,7 @@ class FlagReviewDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
 
+        self._set_tab_order()
         self._fill_list()
         self._update_progress()
         if review.flags:
@@ -277,6 +332,39 @@ class FlagReviewDialog(QDialog):
             for widget in (self.text, self.save_button, self.clear_button):
                 widget.setEnabled(False)
         self.text.setFocus()
+
+    def _set_tab_order(self) -> None:
+        """Explanation -> quick picks -> the optional fields -> the series box -> the buttons:
+        a space typed after Tab lands on a quick pick only after the explanation is left."""
+        chain: list[QWidget] = [
+            self.text,
+            *self.pick_buttons,
+            self.category,
+            self.counterparty,
+            self.relationship,
+            self.loan_or_gift,
+            self.repayment,
+            self.document,
+            self.whole_series,
+            self.save_button,
+            self.clear_button,
+            self.prev_button,
+            self.next_button,
+            self.close_button,
+        ]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if (
+            watched is self.text
+            and event.type() == QEvent.Type.KeyPress
+            and event.matches(QKeySequence.StandardKey.Undo)
+            and self._before_picks
+        ):
+            self.undo_pick()
+            return True
+        return super().eventFilter(watched, event)
 
     # ---- state -------------------------------------------------------------------------------
     def explanations(self) -> dict[str, Explanation]:
@@ -313,12 +401,26 @@ class FlagReviewDialog(QDialog):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
 
     def _update_progress(self) -> None:
-        done, total = self._review.progress(self._explanations)
-        self.progress_label.setText(
-            f"{done} of {total} explained" + (" — ready to print as final" if done == total else "")
-        )
+        ready = self._readiness()
+        done, total = ready.explained, ready.flagged
+        if ready.final:
+            state = " — ready to print as final"
+        elif done == total:
+            others = len(ready.reasons)
+            state = f" — still a draft: {others} other point{'s' if others != 1 else ''} open"
+        else:
+            state = ""
+        self.progress_label.setText(f"{done} of {total} explained{state}")
+        self.progress_label.setToolTip("\n".join(ready.reasons))
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done if total else 1)
+
+    def _readiness(self):
+        """As the sheet says: final, or a draft and why (an account an explanation names
+        counts too)."""
+        from desktop.printing.annotation_sheet import sheet_readiness
+
+        return sheet_readiness(self._review, self._explanations, self._vocabulary)[0]
 
     def _filter(self, only: bool) -> None:
         for i, flag in enumerate(self._review.flags):
@@ -330,6 +432,7 @@ class FlagReviewDialog(QDialog):
     # ---- showing one flag -------------------------------------------------------------------
     def _show(self, index: int) -> None:
         self._index = index
+        self._before_picks.clear()
         flag = self.current_flag()
         if flag is None:
             return
@@ -444,12 +547,57 @@ class FlagReviewDialog(QDialog):
         )
 
     # ---- actions -----------------------------------------------------------------------------
+    def pick_text(self, text: str, kind: str) -> str:
+        """A quick pick's words: a gift or loan says "(letter attached)" only when the Document
+        field records it."""
+        if kind in ("gift", "loan") and self.document.text().strip():
+            return text + LETTER_ATTACHED
+        return text
+
     def quick_pick(self, text: str, category: str, kind: str) -> None:
-        self.text.setText(text)
+        """Fill the explanation from a quick pick. Words already in the box (typed, or saved
+        before) are kept and the pick is added after them; only an empty box or one holding
+        another quick pick's words is replaced. Ctrl+Z undoes it."""
+        before = self._typed()
+        words = self.pick_text(text, kind)
+        current = self.text.text().strip()
+        if current and not self._is_pick_text(current):
+            if words.casefold() in current.casefold():
+                words = current
+            else:
+                words = f"{current.rstrip(' .;,')}; {_lower_first(words)}"
+            self.message.setText(
+                "Quick pick added after what was there (Ctrl+Z puts it back as it was)."
+            )
+        self._before_picks.append(before)
+        self.text.setText(words)
         self.category.setCurrentIndex(max(0, self.category.findData(category)))
         self.loan_or_gift.setCurrentIndex(max(0, self.loan_or_gift.findData(kind)))
         self.text.setFocus()
         self.text.end(False)
+
+    def _is_pick_text(self, text: str) -> bool:
+        for _label, words, _category, _kind in QUICK_PICKS:
+            if text in (words, words + LETTER_ATTACHED):
+                return True
+        return False
+
+    def undo_pick(self) -> bool:
+        """Put back the explanation, category and loan-or-gift as they were before the last
+        quick pick. False when there is no pick to undo."""
+        if not self._before_picks:
+            return False
+        before = self._before_picks.pop()
+        self.text.setText(before["text"])
+        self.category.setCurrentIndex(max(0, self.category.findData(before["category"])))
+        self.loan_or_gift.setCurrentIndex(
+            max(0, self.loan_or_gift.findData(before["loan_or_gift"]))
+        )
+        self._loan_changed()
+        self.message.setText("Quick pick undone.")
+        self.text.setFocus()
+        self.text.end(False)
+        return True
 
     def _targets(self, flag: Flag) -> list[str]:
         series = self._series.get(flag.series) if flag.series else None
@@ -468,12 +616,52 @@ class FlagReviewDialog(QDialog):
             )
             self.text.setFocus()
             return
+        if LETTER_ATTACHED.strip() in explanation.text and not explanation.document:
+            self.message.setText(
+                'Document: record the letter here, or take "(letter attached)" out of the '
+                "explanation."
+            )
+            self.document.setFocus()
+            return
         if self.repayment.isEnabled() and self.repayment.error():
             self.message.setText(self.repayment.error())
             self.repayment.setFocus()
             return
         if self._write(self._targets(flag), explanation):
+            named = undeclared_account_named(
+                explanation.text, self._review.accounts, self._vocabulary
+            )
             self.next_unexplained()
+            if named is not None and named.casefold() not in self._asked:
+                self._ask_to_add(named)
+
+    # ---- an explanation naming an account not declared ---------------------------------------
+    def _ask_to_add(self, named: str) -> None:
+        self._asked.add(named.casefold())
+        self._named_account = named
+        self.add_question_label.setText(
+            f"The explanation names {named}, which is not on the list of the household's "
+            "accounts. Add this account? Every account must be declared, with its statements."
+        )
+        self.add_question.show()
+
+    def add_named_account(self) -> None:
+        """The answer "Add": record the account to add; the Statements tab opens the
+        add-account flow for it when this dialog closes."""
+        if self._named_account is None:
+            return
+        if self._named_account not in self.accounts_to_add:
+            self.accounts_to_add.append(self._named_account)
+        self.message.setText(
+            f"{self._named_account} will be added when you close this window "
+            "(then import its statements)."
+        )
+        self._hide_question()
+
+    def _hide_question(self) -> None:
+        self._named_account = None
+        self.add_question.hide()
+        self.text.setFocus()
 
     def clear_explanation(self) -> None:
         flag = self.current_flag()
@@ -516,5 +704,12 @@ class FlagReviewDialog(QDialog):
             if explanation_for(flags[index], self._explanations) is None:
                 self.list.setCurrentRow(index)
                 return
-        self.message.setText("Every flag is explained: the sheet prints as final.")
+        ready = self._readiness()
+        if ready.final:
+            self.message.setText("Every flag is explained: the sheet prints as final.")
+        else:
+            self.message.setText(
+                "Every flag is explained, but the sheet is still a draft: "
+                + " ".join(ready.reasons)
+            )
         self._filter(self.only_unexplained.isChecked())

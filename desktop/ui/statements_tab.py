@@ -183,12 +183,20 @@ def sniff_work(path: Path, formats_dirs: Sequence[Path], _progress):
     return sniff_csv(path, formats), formats, tuple(warnings)
 
 
-def sheet_bytes(review, txns, explanations, client_name, adviser, made_on) -> bytes:
-    """On a pool thread: the printed annotation sheet."""
+def sheet_bytes(
+    review, txns, explanations, client_name, adviser, made_on, language: str = "en"
+) -> bytes:
+    """On a pool thread: the printed annotation sheet (its client copy in `language`)."""
     from desktop.printing.annotation_sheet import build_annotation_sheet
 
     return build_annotation_sheet(
-        review, txns, explanations, client_name=client_name, made_on=made_on, adviser=adviser
+        review,
+        txns,
+        explanations,
+        client_name=client_name,
+        made_on=made_on,
+        adviser=adviser,
+        language=language,
     )
 
 
@@ -587,16 +595,22 @@ class StatementsTab(QWidget):
     def _show_summary(self) -> None:
         review = self._review
         explanations = self._inputs.explanations if self._inputs else {}
-        done, total = review.progress(explanations)
+        from desktop.printing.annotation_sheet import sheet_readiness
+
+        ready, _named = sheet_readiness(review, explanations)
+        done, total = ready.explained, ready.flagged
+        # Final only when every flag is explained, the statements cover the whole period and
+        # no possibly undeclared account is open or named: as the sheet says, never more.
+        final = "ready to print as final" if ready.final else "the sheet prints as DRAFT"
         if not review.accounts:
             self.progress.setText(
                 "No accounts yet: add every account held by anyone in the household."
             )
         elif total == 0:
-            self.progress.setText("No transactions need explaining.")
+            self.progress.setText(f"No transactions need explaining — {final}")
         else:
-            final = "ready to print as final" if done == total else "the sheet prints as DRAFT"
             self.progress.setText(f"{done} of {total} explained — {final}")
+        self.progress.setToolTip("\n".join(ready.reasons))
         lines = [
             f"Checked against {format_date(review.application_date)}; "
             f"large means over £{review.threshold:,.2f}."
@@ -1048,8 +1062,15 @@ class StatementsTab(QWidget):
             return  # a lock while the dialog was open cleared the tab
         done, total = self._review.progress(self._inputs.explanations)
         self._reload(f"{done} of {total} explained.")
+        # "Add this account?" answered "Add" on the review screen: the add-account flow, once
+        # for each account named (the declaration must list it, with its statements).
+        for named in dialog.accounts_to_add:
+            self.status.setText(f"Add the account named in an explanation: {named}.")
+            self.add_account()
 
     def _sheet_factory(self):
+        from desktop.printing.sheet_words import client_copy_language
+
         return partial(
             sheet_bytes,
             self._review,
@@ -1058,6 +1079,7 @@ class StatementsTab(QWidget):
             self._inputs.client_name,
             self._adviser,
             self.today(),
+            client_copy_language(self._inputs.client_languages),
         )
 
     def save_sheet(self) -> None:

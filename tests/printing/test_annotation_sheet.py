@@ -12,7 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from desktop.printing.annotation_sheet import (
+    ADVISER_HEADING,
     PAGE_SIZE,
+    WHY_DRAFT,
     build_annotation_sheet,
     draft_mark,
     money,
@@ -359,8 +361,14 @@ def test_draft_on_every_page_while_a_line_is_unexplained(long_sheet):
         assert mark in text
 
 
+def complete(review: StatementReview) -> StatementReview:
+    """The same review with every account's statements covering the whole period."""
+    return replace(review, coverage=tuple(cover(a) for a in review.accounts))
+
+
 def test_no_draft_mark_once_everything_is_explained():
     review, txns, explanations = sample(count=8)
+    review = complete(review)
     assert review.is_final(explanations)
     texts = page_texts(build(review, txns, explanations))
     assert all("draft" not in t.lower() for t in texts)
@@ -564,3 +572,148 @@ def test_an_unexplained_series_gets_one_writing_box_and_the_rest_point_to_it():
     # Every line that is not in the series still has a box of its own.
     loose = [f for f in review.flags if f.series is None and f.suggested is None]
     assert text.count("Same as") == 2 and len(loose) > 0
+
+
+# ---- never final when incomplete (issue 17) --------------------------------------------------
+
+MISSING_ALL = Account("hsbc", "Amina Testperson", "HSBC", "current", "40-47-01", "4821")
+
+
+def test_an_account_with_no_statements_makes_every_page_draft_and_page_one_says_why():
+    """Every line explained, but one account has no statements at all: never final."""
+    review, txns, explanations = sample(count=6)
+    review = complete(review)
+    review = replace(
+        review,
+        accounts=(*review.accounts, MISSING_ALL),
+        coverage=(*review.coverage, cover(MISSING_ALL, [(FROM, TO)])),
+    )
+    ready = review.readiness(explanations)
+    assert ready.explained == ready.flagged and not ready.final
+    texts = page_texts(build(review, txns, explanations))
+    mark = draft_mark(ready.explained, ready.flagged, 1)
+    assert mark.endswith(f"{ready.flagged} of {ready.flagged} explained, 1 other point open")
+    assert all(mark in t for t in texts)
+    assert WHY_DRAFT in texts[0]
+    for why in ready.reasons:
+        assert " ".join(why.split()) in texts[0]
+    assert "HSBC current ••4821 (Amina Testperson): no statements from" in texts[0]
+    assert "(182 days)" in texts[0]
+    assert "Final" not in texts[0]
+    declaration = next(t for t in texts if "I confirm that" in t)
+    assert "Do not sign yet" in declaration
+    summary = next(t for t in texts if "Monthly average" in t)
+    assert "Not complete: statements are missing for HSBC current ••4821" in summary
+
+
+def test_a_gap_in_one_account_is_listed_as_a_reason():
+    review, txns, explanations = sample(count=6)  # Nationwide ends on 28 February
+    texts = page_texts(build(review, txns, explanations))
+    ready = review.readiness(explanations)
+    assert ready.reasons and all(draft_mark(ready.explained, ready.flagged, 1) in t for t in texts)
+    gap = "Nationwide savings ••9876 (Amina Testperson): no statements from 1 March 2026"
+    assert gap in texts[0]
+
+
+def test_an_open_undeclared_account_keeps_the_sheet_a_draft_even_when_explained():
+    review, txns, explanations = sample(count=6)
+    review = complete(review)
+    hidden = Txn(
+        "monzo:h", "monzo", date(2026, 2, 3), "TO NATIONWIDE SAVINGS", D("-400.00"), None, "FPO"
+    )
+    flag = Flag(hidden, (reason(FlagKind.LARGE), reason(FlagKind.UNDECLARED_ACCOUNT)))
+    review = replace(review, flags=(*review.flags, flag))
+    explanations[hidden.key] = Explanation("Put aside for the fee", "other_out")
+    ready = review.readiness(explanations)
+    assert ready.explained == ready.flagged and not ready.final
+    texts = page_texts(build(review, [*txns, hidden], explanations))
+    assert all(draft_mark(ready.explained, ready.flagged, 1) in t for t in texts)
+    assert WHY_DRAFT in texts[0]
+    assert (
+        "Possibly an account not declared: 'TO NATIONWIDE SAVINGS' -£400.00 on 3 February 2026."
+        in texts[0]
+    )
+    assert "Possibly an account not declared" in " ".join(texts[1:])  # why the line is flagged
+
+
+def test_a_complete_sheet_has_no_draft_anywhere_and_no_reasons():
+    review, txns, explanations = sample(count=6)
+    review = complete(review)
+    assert review.readiness(explanations).final
+    texts = page_texts(build(review, txns, explanations))
+    assert all("draft" not in t.lower() for t in texts)
+    assert WHY_DRAFT not in " ".join(texts)
+    assert "Do not sign yet" not in " ".join(texts)
+    assert "Not complete" not in " ".join(texts)
+    assert "Final: every flagged line is explained and the statements are complete" in texts[0]
+
+
+# ---- notes for the adviser never go to the Home Office ----------------------------------------
+
+
+def test_notes_for_the_adviser_are_on_a_last_page_of_their_own():
+    review, txns, explanations = sample(count=6)
+    note = "Amina Testperson's brother also sends money by Western Union: ask about it"
+    review = replace(complete(review), warnings=(note,))
+    texts = page_texts(build(review, txns, explanations))
+    last = texts[-1]
+    assert ADVISER_HEADING in last and "take it out before the sheet is sent" in last
+    assert "Western Union" in last
+    for page in texts[:-1]:
+        assert "Western Union" not in page
+        assert "Notes for the adviser" not in page
+        assert ADVISER_HEADING not in page
+    # and with no notes there is no adviser's page
+    plain = page_texts(build(replace(review, warnings=()), txns, explanations))
+    assert len(plain) == len(texts) - 1
+    assert all(ADVISER_HEADING not in t for t in plain)
+
+
+# ---- the declaration lists every account the explanations name -------------------------------
+
+
+def test_the_declaration_lists_an_account_an_explanation_names():
+    review, txns, explanations = sample(count=6)
+    review = complete(review)
+    explanations["monzo:1"] = Explanation("Moved to my Barclays ISA", "other_out")
+    texts = page_texts(build(review, txns, explanations))
+    declaration = next(t for t in texts if "I confirm that" in t)
+    for account in review.accounts:
+        assert account.label() in declaration
+    assert (
+        "Barclays ISA (named in the explanation of the line of 17 October 2025; not declared"
+        in (declaration)
+    )
+    # and the sheet is not final until that account is added
+    assert "An explanation names an account not declared: Barclays ISA" in texts[0]
+    assert all("DRAFT" in t for t in texts)
+    # an explanation naming a declared account adds nothing
+    explanations["monzo:1"] = Explanation("Food", "food")
+    texts = page_texts(build(review, txns, explanations))
+    assert all("Barclays" not in t for t in texts)
+    assert all("draft" not in t.lower() for t in texts)
+
+
+# ---- part-months and averages from unrounded figures ------------------------------------------
+
+
+def test_part_months_at_the_ends_are_marked_and_the_average_is_from_unrounded_figures():
+    review, txns, explanations = sample(count=6)
+    months = list(MONTHS)
+    months[0] = replace(months[0], days=17, days_in_month=31)  # 15 to 31 October
+    months[-1] = replace(months[-1], days=14, days_in_month=30)  # 1 to 14 April
+    whole = (30, 31, 31, 28, 31)  # November to March
+    months[1:-1] = [
+        replace(m, days=d, days_in_month=d) for m, d in zip(months[1:-1], whole, strict=True)
+    ]
+    # a hand count of the period: essential 960.554 and other 120.104 a month, unrounded
+    average = replace(AVERAGE, exact=(D("1650.004"), D("960.554"), D("120.104")))
+    review = replace(review, income_expenditure=IncomeExpenditure(tuple(months), average))
+    texts = page_texts(build(review, txns, explanations))
+    page = next(t for t in texts if "Monthly average" in t)
+    assert "Oct 2025 part: 17 of 31 days Nov 2025" in page
+    assert "Mar 2026 Apr 2026 part: 14 of 30 days Monthly average" in page
+    assert page.count("part:") == 2  # the whole months are not marked
+    assert "A month marked part is only partly inside the period" in page
+    # the average's totals come from the unrounded figures, not the rounded categories
+    assert "Total outgoings" + " £1,080.65" * 7 + " £1,080.66" in page

@@ -263,9 +263,14 @@ def two_accounts(**b):
     return [acct("a"), acct("b", **(SAVINGS | b))]
 
 
+# Issue 17: a pair is an own transfer only when both lines look like transfers; the plain
+# "Payment" lines these tests used before now stay ordinary lines (see test_statements_trust.py).
+XFER_OUT, XFER_IN = "Transfer to savings", "Transfer from current"
+
+
 def test_transfer_two_days_apart_matches_and_explains_itself():
-    out = t("a", "2026-03-01", "Payment", "-120.00", key="out")
-    inn = t("b", "2026-03-03", "Payment", "120.00", key="in")
+    out = t("a", "2026-03-01", XFER_OUT, "-120.00", key="out")
+    inn = t("b", "2026-03-03", XFER_IN, "120.00", key="in")
     result = run(two_accounts(), [out, inn])
     (match,) = result.transfers
     assert (match.out_key, match.in_key, match.amount, match.days_apart) == ("out", "in", M(120), 2)
@@ -293,8 +298,8 @@ def test_transfer_three_days_apart_does_not_match():
 
 
 def test_transfer_window_comes_from_the_figures():
-    out = t("a", "2026-03-01", "Payment", "-120.00")
-    inn = t("b", "2026-03-04", "Payment", "120.00")
+    out = t("a", "2026-03-01", XFER_OUT, "-120.00")
+    inn = t("b", "2026-03-04", XFER_IN, "120.00")
     changed = figures_with(transfer_window_days=3)
     assert len(review(two_accounts(), [out, inn], APP, changed, WORDS).transfers) == 1
 
@@ -338,15 +343,21 @@ def test_last_four_without_an_account_word_is_not_a_reference():
     out = t("a", "2026-03-01", "Shop 9012", "-80.00", key="out")
     in_b = t("b", "2026-03-01", "Payment", "80.00", key="in_b")
     in_c = t("c", "2026-03-01", "Payment", "80.00", key="in_c")
+    # Issue 17: before, "Shop 9012" matched "Payment" by amount and date; neither looks like a
+    # transfer, so now nothing matches.
+    assert run(accounts, [out, in_b, in_c]).transfers == ()
+    out = t("a", "2026-03-01", "Transfer 9012", "-80.00", key="out")
+    in_b = t("b", "2026-03-01", "Transfer in", "80.00", key="in_b")
+    in_c = t("c", "2026-03-01", "Transfer in", "80.00", key="in_c")
     (match,) = run(accounts, [out, in_b, in_c]).transfers
     assert match.by == "amount_and_date" and match.in_key == "in_b"  # statement order
 
 
 def test_matching_is_one_to_one_and_closest_date_first():
-    near = t("b", "2026-03-02", "Payment", "50.00", key="near")
-    far = t("b", "2026-03-03", "Payment", "50.00", key="far")
-    first = t("a", "2026-03-01", "Payment", "-50.00", key="first")
-    second = t("a", "2026-03-02", "Payment", "-50.00", key="second")
+    near = t("b", "2026-03-02", XFER_IN, "50.00", key="near")
+    far = t("b", "2026-03-03", XFER_IN, "50.00", key="far")
+    first = t("a", "2026-03-01", XFER_OUT, "-50.00", key="first")
+    second = t("a", "2026-03-02", XFER_OUT, "-50.00", key="second")
     result = run(two_accounts(), [far, near, first, second])
     pairs = {(m.out_key, m.in_key) for m in result.transfers}
     assert pairs == {("second", "near"), ("first", "far")}
@@ -384,8 +395,8 @@ def test_transfer_naming_a_household_account_that_shows_nothing_says_so():
 
 def test_progress_counts_own_transfers_as_explained_by_the_app():
     lines = [
-        t("a", "2026-03-01", "Payment", "-120.00", key="out"),
-        t("b", "2026-03-01", "Payment", "120.00", key="in"),
+        t("a", "2026-03-01", XFER_OUT, "-120.00", key="out"),
+        t("b", "2026-03-01", XFER_IN, "120.00", key="in"),
         t("a", "2026-03-05", "ATM", "-20.00", "ATM", key="cash"),
     ]
     result = run(two_accounts(), lines)
@@ -419,7 +430,7 @@ def _brute_force_max_matching(lines, window=2):
 
 def _lines(draw_list):
     return [
-        Txn(f"{acc}:{n}", "abc"[acc], APP - timedelta(days=20 + day), "Payment", M(sign * amount))
+        Txn(f"{acc}:{n}", "abc"[acc], APP - timedelta(days=20 + day), "Transfer", M(sign * amount))
         for n, (acc, day, amount, sign) in enumerate(draw_list)
     ]
 
@@ -666,8 +677,8 @@ def test_large_payment_out_shortly_before_the_application():
         t("a", "2026-05-25", "Bright Sofa Co", "-900.00", key="close"),
         t("a", "2026-04-20", "Bright Sofa Co", "-900.00", key="earlier"),
         t("a", "2026-05-25", "Bright Sofa Co", "900.00", key="money_in"),
-        t("a", "2026-05-26", "Payment", "-700.00", key="transfer"),
-        t("b", "2026-05-26", "Payment", "700.00", key="transfer_in"),
+        t("a", "2026-05-26", XFER_OUT, "-700.00", key="transfer"),
+        t("b", "2026-05-26", XFER_IN, "700.00", key="transfer_in"),
     ]
     rent = [t("a", f"2026-{m:02d}-20", "Lambeth Lettings", "-650.00", "SO") for m in (3, 4, 5)]
     result = run(two_accounts(), lines + rent)
@@ -730,8 +741,8 @@ def test_income_and_outgoings_per_month_and_the_average_to_the_penny():
         t("a", "2026-01-07", "Bright Sofa Co", "-0.03"),
         t("a", "2026-01-08", "DWP UC", "300.00", "BGC"),
         t("a", "2026-01-09", "Mystery", "12.00"),
-        t("a", "2026-02-01", "Payment", "-100.00"),  # an own transfer: left out
-        t("b", "2026-02-01", "Payment", "100.00"),
+        t("a", "2026-02-01", XFER_OUT, "-100.00"),  # an own transfer: left out
+        t("b", "2026-02-01", XFER_IN, "100.00"),
         t("a", "2025-11-30", "ACME PAYROLL", "999.00", "BGC"),  # before the window
     ]
     ie = run(two_accounts(), lines).income_expenditure
@@ -871,6 +882,8 @@ def _old_match_transfers(lines: Sequence, window_days: int) -> list[tuple]:
             if inn.txn.account == out.txn.account:
                 continue
             by_reference = inn.txn.account in out.refs or out.txn.account in inn.refs
+            if not S._pair_ok(out, inn, by_reference):  # issue 17: both must look like transfers
+                continue
             rank = 0 if by_reference else (1 if out.looks_transfer or inn.looks_transfer else 2)
             apart = abs(inn.day - out.day)
             candidates.append(
@@ -894,8 +907,10 @@ def _old_chains(lines: Sequence, cadence: str, s) -> list:
     payment may be missed), when its amount is within tolerance of the chain's median;
     otherwise it starts a chain. Anchored on the first payment, so a four-weekly payment drifts
     out of a monthly chain."""
+    s = s.for_cadence(cadence)  # issue 17: weekly keeps to a day, and may miss two weeks
     tol = s.day_tolerance
-    steps = (1, 2) if cadence in S.SKIP_ONE else (1,)
+    steps = S.STEPS[cadence]
+    every = S.CADENCE_DAYS.get(cadence)
     active: list = []
     finished: list = []
     for seq, line in enumerate(lines):
@@ -910,6 +925,9 @@ def _old_chains(lines: Sequence, cadence: str, s) -> list:
                 continue
             for expected, k in chain.expect:
                 diff = abs(day - expected)
+                drift = s.anchor_tolerance
+                if drift is not None and abs(day - chain.lines[0].day - every * k) > drift:
+                    continue
                 if diff <= tol:
                     key = (diff, k, -len(chain.lines), chain.seq)
                     if best is None or key < best[0]:
@@ -920,11 +938,14 @@ def _old_chains(lines: Sequence, cadence: str, s) -> list:
         else:
             _, chain, k = best
             chain.add(line, amount, k, s)
-        chain.expect = sorted(
-            (expected, chain.k + step)
-            for step in steps
-            for expected in S._expected_days(chain.anchor, cadence, chain.k + step, tol)
-        )
+        if s.anchor_tolerance is not None:  # issue 17: a week after the last payment
+            chain.expect = [(chain.lines[-1].day + every * step, chain.k + step) for step in steps]
+        else:
+            chain.expect = sorted(
+                (expected, chain.k + step)
+                for step in steps
+                for expected in S._expected_days(chain.anchor, cadence, chain.k + step, tol)
+            )
     return finished + active
 
 
@@ -1013,7 +1034,8 @@ def test_a_line_looks_only_at_the_series_that_could_take_it(monkeypatch):
             search(lines, cadence, _settings())
         per_line[name] = looked["times"] / len(lines)
     assert per_line["old"] > 300, per_line  # every open series of the payee, for each cadence
-    assert per_line["new"] < 15, per_line  # a few for each cadence
+    # issue 17: weekly may miss two weeks and vary 25 per cent, so it looks at a few more (was 15)
+    assert per_line["new"] < 25, per_line  # a few for each cadence
 
 
 TRANSFER = st.tuples(
@@ -1084,6 +1106,12 @@ def test_a_busy_household_reviews_as_with_the_old_searches():
         )  # fmt: skip
         for _ in range(1500)
     ]
+    # Issue 17: random amounts seldom pair two transfer-looking lines, so add real transfers.
+    for _ in range(20):
+        amount = f"{rnd.randrange(100, 3000) / 100:.2f}"
+        day = rnd.randrange(190)
+        drawn.append((0, day, amount, -1, "TFR TO A/C 5678"))
+        drawn.append((1, day + rnd.randrange(2), amount, 1, "TRANSFER FROM 40-11-62"))
     txns = _household_lines(drawn)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(S, "_match_transfers", _old_match_transfers)

@@ -160,3 +160,149 @@ def test_all_explained_says_final(qtbot, review):
     assert widget.progress_label.text() == "5 of 5 explained — ready to print as final"
     widget.next_unexplained()
     assert "Every flag is explained" in widget.message.text()
+
+
+# ---- quick picks never overwrite what was typed (issue 17) -----------------------------------
+
+
+def test_tab_goes_explanation_then_quick_picks_then_the_optional_fields(qtbot, dialog):
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.isActiveWindow())
+    dialog.list.setCurrentRow(3)  # not a series: its box is hidden
+    dialog.loan_or_gift.setCurrentIndex(dialog.loan_or_gift.findData("loan"))  # date enabled
+    dialog.text.setFocus()
+    assert dialog.focusWidget() is dialog.text
+    order = []
+    while len(order) < len(dialog.pick_buttons) + 6:
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        order.append(dialog.focusWidget())
+    picks = len(dialog.pick_buttons)
+    assert order[:picks] == dialog.pick_buttons
+    assert order[picks : picks + 6] == [
+        dialog.category,
+        dialog.counterparty,
+        dialog.relationship,
+        dialog.loan_or_gift,
+        dialog.repayment,
+        dialog.document,
+    ]
+
+
+def test_a_space_typed_after_tab_adds_the_pick_and_keeps_the_typing(qtbot, dialog, saved):
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.isActiveWindow())
+    dialog.list.setCurrentRow(3)
+    qtbot.keyClicks(dialog.text, "Money from my uncle for the rent")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.pick_buttons[0]
+    qtbot.keyClick(dialog.pick_buttons[0], Qt.Key.Key_Space)  # "1 Wages", by mistake
+    assert dialog.text.text() == "Money from my uncle for the rent; wages from my employer"
+    assert "Ctrl+Z" in dialog.message.text()
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.text.text() == "Money from my uncle for the rent"
+    assert dialog.category.currentData() == ""
+    assert saved == []
+
+
+def test_ctrl_z_restores_the_saved_explanation_after_a_pick(qtbot, review):
+    widget = FlagReviewDialog(
+        review, {"4": Explanation("From my uncle", "support")}, lambda *a: None
+    )
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.list.setCurrentRow(3)
+    assert widget.text.text() == "From my uncle"
+    widget.pick_buttons[2].click()  # "Rent": added, not overwriting
+    assert widget.text.text() == "From my uncle; rent for our home"
+    assert widget.category.currentData() == "rent"
+    assert widget.undo_pick()
+    assert (widget.text.text(), widget.category.currentData()) == ("From my uncle", "support")
+    assert not widget.undo_pick()  # nothing more to undo
+
+
+def test_one_pick_after_another_replaces_the_pick_not_the_typing(qtbot, dialog):
+    dialog.pick_buttons[0].click()
+    dialog.pick_buttons[1].click()
+    assert dialog.text.text() == "Benefit payment"
+    dialog.undo_pick()
+    assert dialog.text.text() == "Wages from my employer"
+    dialog.undo_pick()
+    assert dialog.text.text() == ""
+
+
+def test_gift_says_letter_attached_only_when_a_document_is_recorded(qtbot, dialog, saved):
+    dialog.list.setCurrentRow(3)
+    gift = next(b for b in dialog.pick_buttons if "Gift" in b.text())
+    gift.click()
+    assert dialog.text.text() == "Gift from family or a friend"
+    assert "letter attached" not in dialog.text.text()
+    dialog.undo_pick()
+    dialog.document.setText("Letter from Karim Haddad, 21 August")
+    gift.click()
+    assert dialog.text.text() == "Gift from family or a friend (letter attached)"
+    assert dialog.loan_or_gift.currentData() == "gift"
+    # a claim of a letter with no document recorded is not saved
+    dialog.document.clear()
+    dialog.save_and_next()
+    assert saved == []
+    assert dialog.message.text().startswith("Document:")
+    dialog.document.setText("Letter from Karim Haddad, 21 August")
+    dialog.save_and_next()
+    assert saved[-1][1].document == "Letter from Karim Haddad, 21 August"
+
+
+def test_all_explained_but_statements_missing_is_not_called_final(qtbot, review):
+    from dataclasses import replace
+
+    from desktop.rules.statement_types import Coverage
+
+    gap = (date(2026, 3, 1), date(2026, 8, 31))
+    cover = Coverage("2", SAVINGS.label(), gap[0], gap[1], gap[1], (), (gap,), 184, None, False, ())
+    review = replace(review, coverage=(cover,))
+    explanations = {k: Explanation("x") for k in ("1", "2", "3", "4")}
+    widget = FlagReviewDialog(review, explanations, lambda keys, e: None)
+    qtbot.addWidget(widget)
+    assert widget.progress_label.text() == "5 of 5 explained — still a draft: 1 other point open"
+    assert "no statements from 1 March 2026" in widget.progress_label.toolTip()
+    widget.next_unexplained()
+    assert "still a draft" in widget.message.text()
+    assert "prints as final" not in widget.message.text()
+
+
+# ---- an explanation naming an account not declared --------------------------------------------
+
+
+def test_an_explanation_naming_an_undeclared_account_asks_to_add_it(qtbot, dialog, saved):
+    dialog.list.setCurrentRow(3)
+    dialog.text.setText("Paid back from my Barclays ISA")
+    dialog.save_and_next()
+    assert saved[-1][1].text == "Paid back from my Barclays ISA"  # saved as typed
+    assert dialog.add_question.isVisible()
+    assert "Barclays ISA" in dialog.add_question_label.text()
+    assert "Add this account?" in dialog.add_question_label.text()
+    qtbot.mouseClick(dialog.add_account_button, Qt.MouseButton.LeftButton)
+    assert dialog.accounts_to_add == ["Barclays ISA"]
+    assert not dialog.add_question.isVisible()
+
+
+def test_naming_a_declared_account_asks_nothing_and_not_now_records_nothing(qtbot, dialog):
+    dialog.list.setCurrentRow(3)
+    dialog.text.setText("From my Monzo current account")  # Monzo is declared
+    dialog.save_and_next()
+    assert not dialog.add_question.isVisible()
+    dialog.list.setCurrentRow(3)
+    dialog.text.setText("Sent on to my Chase savings account")
+    dialog.save_and_next()
+    assert dialog.add_question.isVisible()
+    dialog.not_now_button.click()
+    assert not dialog.add_question.isVisible() and dialog.accounts_to_add == []
+
+
+def test_a_named_undeclared_account_keeps_the_progress_from_saying_final(qtbot, review):
+    explanations = {k: Explanation("x") for k in ("1", "2", "3")}
+    explanations["4"] = Explanation("Paid back from my Barclays ISA")
+    widget = FlagReviewDialog(review, explanations, lambda keys, e: None)
+    qtbot.addWidget(widget)
+    assert "ready to print as final" not in widget.progress_label.text()
+    assert "still a draft" in widget.progress_label.text()
+    assert "Barclays ISA" in widget.progress_label.toolTip()

@@ -1,12 +1,15 @@
 """The Statements tab: accounts, importing (and re-importing) files, bad files, settings, the
 checks arriving off the UI thread, explanations written through the review screen's writer."""
 
+import io
+import unicodedata
 import threading
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QPushButton
 
@@ -319,3 +322,65 @@ def test_a_failed_import_adds_nothing(qtbot, tab, store, client_id, monkeypatch)
         "Not saved: the store could not be written (RuntimeError). Nothing was added."
     )
     assert stored(store, client_id).txns == ()
+
+
+# ---- issue 17: never "final" while statements are missing ------------------------------------
+
+
+def test_every_flag_explained_with_statements_missing_is_still_a_draft(
+    qtbot, tab, store, client_id
+):
+    from desktop.rules.statement_types import Explanation
+
+    add_account(tab, qtbot)
+    tab.import_statement(path=DATA / "monzo.csv")
+    qtbot.waitUntil(lambda: "added" in tab.status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: tab.review() is not None and bool(tab.review().flags))
+    for flag in tab.review().flags:
+        assert tab.save_explanations([flag.txn.key], Explanation("Explained")) is None
+    done, total = tab.review().progress(tab._inputs.explanations)
+    assert done == total  # every flag explained, but four lines are not six months
+    tab._show_summary()
+    assert tab.progress.text() == f"{total} of {total} explained — the sheet prints as DRAFT"
+    assert "no statements" in tab.progress.toolTip()
+
+
+def test_add_this_account_on_the_review_screen_opens_the_add_account_flow(qtbot, tab):
+    add_account(tab, qtbot)
+    tab.import_statement(path=DATA / "monzo.csv")
+    qtbot.waitUntil(lambda: tab.review() is not None and bool(tab.review().flags), timeout=10000)
+    shown = []
+
+    def answer(dialog):
+        shown.append(type(dialog).__name__)
+        if type(dialog).__name__ == "FlagReviewDialog":
+            dialog.accounts_to_add.append("Barclays ISA")  # the adviser answered "Add"
+            return True
+        return False  # the add-account dialog, cancelled
+
+    tab.run_dialog = answer
+    tab.review_flags()
+    assert shown == ["FlagReviewDialog", "AccountDialog"]
+    assert "Barclays ISA" in tab.status.text()
+
+
+def test_the_sheets_client_copy_is_in_the_clients_recorded_language(qtbot, store):
+    """Issue 17: the client's copy of what is still missing is in the client's language where
+    the sheet has its words (Languages: "Tigrinya, Arabic" -> Arabic)."""
+    from desktop.printing.sheet_words import SheetWords
+
+    with store.session() as s:
+        cid = create_client(
+            s, ClientDetails(full_name="Amal Testperson", languages="Tigrinya, Arabic"), "Setup"
+        )
+    page = ClientPage()
+    qtbot.addWidget(page)
+    page.set_context(store, "Sam Adviser", lambda: TODAY)
+    page.show_client(cid)
+    widget = page.statements_tab
+    qtbot.waitUntil(lambda: widget.review() is not None)
+    factory = widget._sheet_factory()
+    assert factory.args[-1] == "ar"
+    pages = PdfReader(io.BytesIO(factory())).pages
+    text = unicodedata.normalize("NFKC", "".join(page.extract_text() for page in pages))
+    assert SheetWords("ar")("title") in text
