@@ -476,6 +476,7 @@ class StatementsTab(QWidget):
         self.statements.setRowCount(0)
         self.application_date.setDate(None)
         self.progress.clear()
+        self.progress.setToolTip("")  # the reasons name account holders
         self.summary.clear()
         self.status.clear()
         self._update_buttons()

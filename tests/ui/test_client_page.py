@@ -364,7 +364,7 @@ def test_verdicts_use_the_engine_and_survive_its_failures(qtbot, page, monkeypat
             raise RuntimeError("engine bug")
         return f"{route} ok"
 
-    fake = types.ModuleType("desktop.assess")
+    fake = engine_stand_in()
     fake.verdict_line = verdict_line
     monkeypatch.setitem(sys.modules, "desktop.assess", fake)
     tab = page.history_tab
@@ -399,6 +399,17 @@ def test_the_real_engine_gives_a_verdict_per_route(qtbot, page):
     assert not tab.is_working_out_verdicts()
 
 
+def engine_stand_in() -> types.ModuleType:
+    """A stand-in for desktop.assess whose verdicts the test sets; the statement checks'
+    figures and words, which the Statements tab reads from it, are the real ones."""
+    import desktop.assess as real
+
+    module = types.ModuleType("desktop.assess")
+    module.load_figures = real.load_figures
+    module.statement_vocabulary = real.statement_vocabulary
+    return module
+
+
 class GatedEngine:
     """Stands in for desktop.assess: "N trips" per route, held at `gate` when `hold` says so."""
 
@@ -422,7 +433,7 @@ class GatedEngine:
 @pytest.fixture
 def engine(monkeypatch):
     fake = GatedEngine()
-    module = types.ModuleType("desktop.assess")
+    module = engine_stand_in()
     module.verdict_line = fake.verdict_line
     module.load_checklists = dict  # the Checklists tab asks for the templates: none here
     monkeypatch.setitem(sys.modules, "desktop.assess", module)

@@ -2,8 +2,8 @@
 checks arriving off the UI thread, explanations written through the review screen's writer."""
 
 import io
-import unicodedata
 import threading
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
