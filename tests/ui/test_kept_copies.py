@@ -1,5 +1,5 @@
-"""Issue 10 points 2 and 4 in the window: after an erasure and after a passphrase change the
-copies in backups/ are told about and offered for deletion (the confirm is replaced here); the
+"""Issue 10 points 2 and 4 in the window: the delete dialog says what happens to the copies in
+backups/ (issue 15 takes the client out of them: tests/ui/test_kept_copies_reached.py); the
 Settings dialog holds how many copies are kept; a backup from a newer version is refused with
 one clear message."""
 
@@ -9,53 +9,17 @@ import zipfile
 import pytest
 
 from desktop.store import repository
-from desktop.store.database import DB_NAME, HEADER_NAME, Store
-from desktop.store.repository import ClientDetails
+from desktop.store.database import DB_NAME, HEADER_NAME
 from desktop.ui import details_tab
 from desktop.ui import main_window as main_window_module
 from desktop.ui.settings_dialog import DEFAULT_KEPT_COPIES, KEEP_COPIES_SETTING, SettingsDialog
-from tests.ui.test_main_window import CHEAP_KDF, PASSPHRASE, make_window, unlock, wait_workspace
-
-ERASED = "Tamsin Fictional-Erased"
-
-
-def _folder_with_kept_copies(tmp_path, copies):
-    folder = tmp_path / "data"
-    store = Store.create(folder, PASSPHRASE, CHEAP_KDF)
-    with store.session() as s:
-        repository.create_client(s, ClientDetails(full_name=ERASED), "Setup")
-        repository.create_client(s, ClientDetails(full_name="Rhiannon Example"), "Setup")
-    for _ in range(copies):
-        store._keep_copy("before-restore")
-    assert len(store.kept_copies()) == copies
-    store.close()
-    return folder
+from tests.ui.test_kept_copies_reached import ERASED, _folder_with_kept_copies, open_window
+from tests.ui.test_main_window import PASSPHRASE
 
 
 @pytest.fixture
 def with_copies(tmp_path):
     return _folder_with_kept_copies(tmp_path, 2)
-
-
-@pytest.fixture
-def without_copies(tmp_path):
-    return _folder_with_kept_copies(tmp_path, 0)
-
-
-def open_window(qtbot, folder):
-    window = make_window(qtbot, folder)
-    unlock(qtbot, window)
-    wait_workspace(qtbot, window)
-    return window
-
-
-def erase(window, monkeypatch, name=ERASED):
-    with window.store.read_session() as s:
-        [client_id] = [c.id for c in repository.list_summaries(s) if c.full_name == name]
-    window.client_page.show_client(client_id)
-    monkeypatch.setattr(details_tab, "confirm_delete", lambda parent, typed: True)
-    assert window.client_page.details_tab.delete()
-    return client_id
 
 
 def test_the_delete_dialog_warns_about_backups_before_anything_is_deleted(qtbot):
