@@ -236,7 +236,29 @@ def sections_in_order(items: Sequence[cs.ItemState]) -> list[str]:
 # ---- small prompts (tests replace them) -------------------------------------------------------
 
 
-class ReceivedDateDialog(QDialog):
+class _OneFieldDraft:
+    """Drafts (desktop.ui.kept_drafts) for a dialog of one text field, kept as typed (a date
+    even half-typed): `_draft_field` is the field, `_draft_kind_label` its LABELS key, and
+    `_opened_with` the text it opened with (nothing typed, no draft)."""
+
+    _draft_field: QLineEdit
+    _draft_kind_label: str
+    _opened_with: str
+
+    def draft_payload(self) -> dict | None:
+        text = self._draft_field.text()
+        return None if text == self._opened_with else {"text": text}
+
+    def draft_label(self) -> str:
+        return LABELS[self._draft_kind_label]
+
+    def restore_draft(self, payload: dict) -> None:
+        text = payload.get("text")
+        if isinstance(text, str):
+            self._draft_field.setText(text)
+
+
+class ReceivedDateDialog(_OneFieldDraft, QDialog):
     def __init__(self, text: str, current: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Received on")
@@ -257,23 +279,11 @@ class ReceivedDateDialog(QDialog):
         layout.addWidget(label)
         layout.addWidget(self.field)
         layout.addWidget(buttons)
+        self._draft_field, self._draft_kind_label = self.field, CHECKLIST_DATE
         self._opened_with = self.field.text()
 
-    # Drafts (desktop.ui.kept_drafts): the date as typed, even half-typed.
-    def draft_payload(self) -> dict | None:
-        text = self.field.text()
-        return None if text == self._opened_with else {"text": text}
 
-    def draft_label(self) -> str:
-        return LABELS[CHECKLIST_DATE]
-
-    def restore_draft(self, payload: dict) -> None:
-        text = payload.get("text")
-        if isinstance(text, str):
-            self.field.setText(text)
-
-
-class NotNeededDialog(QDialog):
+class NotNeededDialog(_OneFieldDraft, QDialog):
     """N: why an item is not needed for this client (the reason is printed for the adviser)."""
 
     def __init__(self, text: str, reason: str = "", parent: QWidget | None = None) -> None:
@@ -298,22 +308,11 @@ class NotNeededDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(420)
         self.reason.setFocus()
+        self._draft_field, self._draft_kind_label = self.reason, CHECKLIST_REASON
         self._opened_with = reason
 
     def value(self) -> str:
         return self.reason.text()
-
-    def draft_payload(self) -> dict | None:
-        text = self.reason.text()
-        return None if text == self._opened_with else {"text": text}
-
-    def draft_label(self) -> str:
-        return LABELS[CHECKLIST_REASON]
-
-    def restore_draft(self, payload: dict) -> None:
-        text = payload.get("text")
-        if isinstance(text, str):
-            self.reason.setText(text)
 
 
 class NewItemDialog(QDialog):
