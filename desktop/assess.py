@@ -509,6 +509,21 @@ def _phrases(directory: str | None):
     return parse_phrases(doc, name=name, text=text)
 
 
+@lru_cache(maxsize=4)
+def _phrase_reviews(directory: str | None):
+    from desktop.rules.checklists import parse_phrase_reviews
+
+    folder = Path(directory) if directory else checklists_dir()
+    doc, text, name = _read_checklist_toml(folder / PHRASES_FILE)
+    return parse_phrase_reviews(doc, name=name, text=text)
+
+
+def handout_phrase_reviews(directory: str | None = None) -> dict[str, Any]:
+    """lang -> desktop.rules.checklists.Review for each language of the handout's own words a
+    native speaker has checked (`[review.<lang>]` in _phrases.toml; cached)."""
+    return dict(_phrase_reviews(directory))
+
+
 def handout_phrases(directory: str | None = None) -> dict[str, dict[str, Any]]:
     """The handout's own words: lang -> phrase key (desktop.rules.checklists.PHRASE_KEYS) ->
     text; `weekdays` and `months` are tuples of names. From resources/checklists/_phrases.toml

@@ -13,6 +13,14 @@ File format (one TOML file per checklist; files whose names start with "_" are n
     intro = "Bring these papers to your appointment."   # the handout adds "Tick each one ..."
     routes = []                       # engine route codes (desktop.rules.history.ROUTES)
                                       # whose dates the handout shows; may be empty
+    checked_on = 2026-12-06           # when the items were last checked against their sources
+    fee = ["fee.naturalisation", "fee.citizenship_ceremony"]   # figure keys (resources/rules/
+                                      # fees.toml) whose sum is the fee on the day; [] = no fee line
+    closed_on = 2025-09-04T15:00:00   # optional: the route is closed to new applications from then
+    closed_note = "This route is closed. ..."   # required with closed_on: plain words for the client
+    [review.ar]                       # optional, per language: a native speaker checked it
+    by = "Name of the reviewer"
+    on = 2026-12-01
     [circumstances]                   # key -> a plain sentence the adviser ticks
     married_before = "You or your partner were married before"
     [translations.ar]                 # one table per language (ar, fa): all optional keys
@@ -32,15 +40,16 @@ File format (one TOML file per checklist; files whose names start with "_" are n
     ar = "..."
     fa = "..."
 
-Required: `id`, `version` (a whole number from 1), `title`, at least one `[[item]]`, and each
-item's `id`, `text` and `source`. Anything else is refused with a message naming the file and
+Required: `id`, `version` (a whole number from 1), `title`, `checked_on` (a date), at least one
+`[[item]]`, and each item's `id`, `text` and `source`. Anything else is refused with a message naming the file and
 line ("resources/checklists/x.toml, line 41: item 'tb_certificate' has no source"): unknown keys,
 empty text, a duplicate item id, a `provider` or `when` not in the lists above, a route the
 engine does not know, a translation in a language not in LANGUAGES.
 
 `_phrases.toml` holds the handout's own words: `[en]`, `[ar]` and `[fa]` tables with exactly the
-keys of PHRASE_KEYS (`weekdays`: 7 names from Monday, `months`: 12 names from January), and
-`reviewed` (false until a native speaker has checked the translations).
+keys of PHRASE_KEYS (`weekdays`: 7 names from Monday, `months`: 12 names from January), and a
+`[review.<lang>]` table (`by`, `on`) for each language a native speaker has checked. A language
+with no review table is unreviewed: printing it warns the adviser.
 """
 
 from __future__ import annotations
@@ -48,6 +57,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from desktop.rules.history import ROUTES, quote
@@ -117,6 +127,14 @@ class ChecklistError(ValueError):
 
 
 @dataclass(frozen=True)
+class Review:
+    """A native speaker checked the translation into one language: who, and on what date."""
+
+    by: str
+    on: date
+
+
+@dataclass(frozen=True)
 class Item:
     id: str
     text: str  # English, for the client
@@ -140,6 +158,30 @@ class Checklist:
     #: lang -> {"title": ..., "intro": ..., "section:<name>": ..., "circumstance:<key>": ...}
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     source_file: str = ""
+    #: When the items were last checked against their sources (None only for checklists built
+    #: in code; every file must say).
+    checked_on: date | None = None
+    #: Figure keys (resources/rules/fees.toml) whose sum is the application fee; () = none shown.
+    fee: tuple[str, ...] = ()
+    #: The route is closed to new applications from this moment (None: open), and the client's
+    #: words saying so.
+    closed_on: datetime | None = None
+    closed_note: str = ""
+    #: lang -> who checked the translation, and when (a language not here is unreviewed).
+    reviews: Mapping[str, Review] = field(default_factory=dict)
+
+    def closed(self, on: date | datetime) -> bool:
+        """Whether the route is closed to new applications at `on` (a date counts as closed
+        when the closure took effect on or before the end of that day)."""
+        if self.closed_on is None:
+            return False
+        if isinstance(on, datetime):
+            return on >= self.closed_on
+        return on >= self.closed_on.date()
+
+    def reviewed(self, lang: str) -> Review | None:
+        """Who checked the translation into `lang`, or None (English needs no review)."""
+        return self.reviews.get(lang)
 
     def text(self, item: Item, lang: str = "en") -> str:
         return item.text if lang == "en" else item.translations.get(lang, item.text)
@@ -199,7 +241,22 @@ class Checklist:
 # --------------------------------------------------------------------------------------------
 
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
-_TOP_KEYS = ("id", "version", "title", "intro", "routes", "circumstances", "translations", "item")
+_TOP_KEYS = (
+    "id",
+    "version",
+    "title",
+    "intro",
+    "routes",
+    "checked_on",
+    "fee",
+    "closed_on",
+    "closed_note",
+    "review",
+    "circumstances",
+    "translations",
+    "item",
+)
+_FEE_KEY = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\Z")
 _ITEM_KEYS = ("id", "section", "text", "provider", "when", "note", "source", "translations")
 
 _BARE = r"[A-Za-z0-9_-]+"
@@ -343,6 +400,33 @@ class _Parser:
             out[key] = value.strip()
         return out
 
+    def day(self, table: Mapping, key: str, what: str, *path: Any, required: bool) -> date | None:
+        """A TOML date (not a date and time) under `key`."""
+        value = table.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"{what} has no {key} (a date like 2026-12-06)", *path, key)
+            return None
+        if isinstance(value, datetime) or not isinstance(value, date):
+            raise self.fail(
+                f"{what}: {key} must be a date like 2026-12-06, not {value!r}", *path, key
+            )
+        return value
+
+    def reviews(self, doc: Mapping, *path: Any) -> dict[str, Review]:
+        """The `[review.<lang>]` tables: who checked each translation, and when."""
+        out = {}
+        for lang, raw in self.table(doc, "review", "review", *path).items():
+            self.language(lang, "review", *path, "review")
+            where = (*path, "review", lang)
+            if not isinstance(raw, Mapping):
+                raise self.fail(f"review.{lang} must be a table with by and on", *where)
+            self.unknown_keys(raw, ("by", "on"), f"review.{lang}", *where)
+            by = self.text(raw, "by", f"review.{lang}", *where, required=True)
+            on = self.day(raw, "on", f"review.{lang}", *where, required=True)
+            out[lang] = Review(by=by, on=on)
+        return out
+
     def language(self, lang: Any, what: str, *path: Any) -> None:
         if lang not in LANGUAGES or lang == "en":
             others = ", ".join(code for code in LANGUAGES if code != "en")
@@ -392,6 +476,38 @@ def parse_checklist(doc: Mapping, *, name: str, text: str) -> Checklist:
             )
     if len(set(routes)) != len(routes):
         raise p.fail("routes: a route is listed twice", "routes")
+
+    checked_on = p.day(doc, "checked_on", "the checklist", required=True)
+
+    fee = doc.get("fee", [])
+    if isinstance(fee, str):
+        fee = [fee]
+    if not isinstance(fee, list) or not all(isinstance(k, str) for k in fee):
+        raise p.fail('fee must be a list of figure keys, e.g. ["fee.flr_partner"]', "fee")
+    for key in fee:
+        if not _FEE_KEY.match(key):
+            raise p.fail(f"fee: {quote(key)} is not a figure key like fee.flr_partner", "fee")
+    if len(set(fee)) != len(fee):
+        raise p.fail("fee: a figure key is listed twice", "fee")
+
+    closed_on = doc.get("closed_on")
+    if closed_on is not None:
+        if isinstance(closed_on, datetime):
+            if closed_on.tzinfo is not None:
+                raise p.fail("closed_on: give the UK time without a time zone", "closed_on")
+        elif isinstance(closed_on, date):
+            closed_on = datetime(closed_on.year, closed_on.month, closed_on.day)
+        else:
+            raise p.fail(
+                f"closed_on must be a date or date and time like 2025-09-04T15:00:00, "
+                f"not {closed_on!r}",
+                "closed_on",
+            )
+    closed_note = p.text(doc, "closed_note", "the checklist", required=closed_on is not None)
+    if closed_note and closed_on is None:
+        raise p.fail("closed_note needs closed_on: when did the route close?", "closed_note")
+
+    reviews = p.reviews(doc)
 
     circumstances = p.sentences(
         p.table(doc, "circumstances", "circumstances"), "circumstances", "circumstances"
@@ -453,6 +569,11 @@ def parse_checklist(doc: Mapping, *, name: str, text: str) -> Checklist:
         items=tuple(items),
         translations=translations,
         source_file=name,
+        checked_on=checked_on,
+        fee=tuple(fee),
+        closed_on=closed_on,
+        closed_note=closed_note,
+        reviews=reviews,
     )
 
 
@@ -507,9 +628,8 @@ def parse_phrases(doc: Mapping, *, name: str, text: str) -> dict[str, dict[str, 
     p = _Parser(name, text)
     if not isinstance(doc, Mapping):
         raise p.fail("expected a TOML table")
-    p.unknown_keys(doc, ("reviewed", *LANGUAGES), "phrases")
-    if not isinstance(doc.get("reviewed", False), bool):
-        raise p.fail("reviewed must be true or false", "reviewed")
+    p.unknown_keys(doc, ("review", *LANGUAGES), "phrases")
+    p.reviews(doc)
     out: dict[str, dict[str, Any]] = {}
     for lang in LANGUAGES:
         if lang not in doc:
@@ -534,3 +654,34 @@ def parse_phrases(doc: Mapping, *, name: str, text: str) -> dict[str, dict[str, 
                 words[key] = p.text(table, key, f"[{lang}]", lang, required=True)
         out[lang] = words
     return out
+
+
+def parse_phrase_reviews(doc: Mapping, *, name: str, text: str) -> dict[str, Review]:
+    """lang -> who checked the handout's own words in that language, and when, from the
+    `[review.<lang>]` tables of `_phrases.toml` (a language not here is unreviewed)."""
+    p = _Parser(name, text)
+    if not isinstance(doc, Mapping):
+        raise p.fail("expected a TOML table")
+    return p.reviews(doc)
+
+
+def unreviewed_translation(
+    checklist: Checklist, lang: str, phrase_reviews: Mapping[str, Review]
+) -> str:
+    """A warning for the adviser when a handout in `lang` uses words no native speaker has
+    checked (the checklist's translation or the handout's own words); "" when all are checked
+    or `lang` is English."""
+    if lang == "en":
+        return ""
+    parts = []
+    if checklist.reviewed(lang) is None:
+        parts.append("this checklist's translation")
+    if lang not in phrase_reviews:
+        parts.append("the handout's own words")
+    if not parts:
+        return ""
+    name = LANGUAGES.get(lang, (lang, ""))[0]
+    return (
+        f"Not yet checked by a native speaker ({name}): {' and '.join(parts)}. "
+        "Read it with the client, or print in English as well."
+    )

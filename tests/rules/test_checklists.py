@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date, datetime
 
 import pytest
 import textstat
 
-from desktop.assess import checklists_dir, handout_phrases, load_checklists
+from desktop.assess import (
+    checklists_dir,
+    handout_phrase_reviews,
+    handout_phrases,
+    load_checklists,
+)
 from desktop.rules.checklists import (
     LANGUAGES,
     PHRASE_KEYS,
@@ -17,8 +23,11 @@ from desktop.rules.checklists import (
     Checklist,
     ChecklistError,
     Item,
+    Review,
     parse_checklist,
+    parse_phrase_reviews,
     parse_phrases,
+    unreviewed_translation,
 )
 from desktop.rules.history import ROUTES
 
@@ -121,10 +130,26 @@ def test_farsi_uses_persian_letters_not_arabic_ones(checklists):
             assert "\u064a" not in text and "\u0643" not in text, text  # Arabic yeh and kaf
 
 
-@pytest.mark.parametrize("checklist_id", REQUIRED)
-def test_reading_age_of_the_client_text(checklists, checklist_id):
-    grade = textstat.flesch_kincaid_grade(client_text(checklists[checklist_id]))
-    assert grade <= MAX_GRADE, f"{checklist_id}: Flesch-Kincaid grade {grade}"
+def test_reading_age_of_the_client_text_of_every_checklist(checklists):
+    """Every checklist shipped, not only the first ones: a new file is held to the same bar."""
+    grades = {cid: textstat.flesch_kincaid_grade(client_text(c)) for cid, c in checklists.items()}
+    too_hard = {cid: g for cid, g in grades.items() if g > MAX_GRADE}
+    assert not too_hard, f"Flesch-Kincaid grade above {MAX_GRADE}: {too_hard}"
+
+
+def test_every_checklist_says_when_it_was_checked(checklists):
+    for checklist in checklists.values():
+        assert checklist.checked_on is not None, checklist.id
+        assert date(2025, 1, 1) <= checklist.checked_on <= date.today(), checklist.id
+
+
+def test_every_fee_key_of_a_checklist_is_a_figure(checklists):
+    from desktop.assess import load_figures
+
+    known = set(load_figures().keys())
+    for checklist in checklists.values():
+        missing = set(checklist.fee) - known
+        assert not missing, f"{checklist.id}: fee keys not in resources/rules: {missing}"
 
 
 def test_every_circumstance_is_used_by_an_item(checklists):
@@ -195,15 +220,18 @@ def test_handout_phrases_have_every_key_in_every_language():
 
 
 def test_phrases_are_marked_unreviewed():
-    raw = tomllib.loads((checklists_dir() / "_phrases.toml").read_text(encoding="utf-8"))
-    assert raw["reviewed"] is False
+    """Written by an engineer, not a native speaker: no language has a review yet."""
+    path = checklists_dir() / "_phrases.toml"
+    text = path.read_text(encoding="utf-8")
+    assert parse_phrase_reviews(tomllib.loads(text), name=PHRASES_NAME, text=text) == {}
+    assert handout_phrase_reviews() == {}
 
 
 PHRASES_NAME = "resources/checklists/_phrases.toml"
 
 
 def phrases_text(drop: str = "", extra: str = "") -> str:
-    lines = ["reviewed = false"]
+    lines = ["# the handout's words"]
     for lang in LANGUAGES:
         lines.append(f"[{lang}]")
         for key in PHRASE_KEYS:
@@ -238,7 +266,7 @@ def test_phrases_errors_name_the_line():
     assert str(err.value).startswith(f"{PHRASES_NAME}, line {line}: [fa]: unknown key 'colour'")
 
     text = phrases_text().replace('months = ["x", "x"', 'months = ["x"', 1)
-    line = 3 + PHRASE_KEYS.index("months")  # after "reviewed" and "[en]"
+    line = 3 + PHRASE_KEYS.index("months")  # after the comment and "[en]"
     assert text.splitlines()[line - 1].startswith("months = ")
     with pytest.raises(ChecklistError) as err:
         parse_phrases_text(text)
@@ -256,7 +284,7 @@ version = 1
 title = "Sample"
 intro = "Bring these."
 routes = ["long_residence"]
-
+checked_on = 2026-12-01
 [circumstances]
 married_before = "You were married before"
 
@@ -314,6 +342,7 @@ def test_sample_parses_to_the_values_written():
         ),
         translations={"ar": {"title": "عينة"}},
         source_file=NAME,
+        checked_on=date(2026, 12, 1),
     )  # fmt: skip
     assert checklist.languages() == ("en",)  # the passport is not translated
     assert checklist.missing_translations("ar") == ("intro", "section:You", "circumstance:married_before", "item:passport")  # fmt: skip
@@ -457,3 +486,96 @@ def test_phrases_folder_errors_name_the_file(tmp_path):
     (tmp_path / "_phrases.toml").write_text(phrases_text(drop="months"), encoding="utf-8")
     with pytest.raises(ChecklistError, match=r"_phrases\.toml, line \d+: \[fa\] has no months"):
         handout_phrases(str(tmp_path))
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 18: checked_on, fee, closed routes, translation reviews
+# --------------------------------------------------------------------------------------------
+
+
+def test_new_keys_parse_to_the_values_written():
+    text = SAMPLE.replace(
+        "checked_on = 2026-12-01\n",
+        "checked_on = 2026-12-01\n"
+        'fee = ["fee.naturalisation", "fee.citizenship_ceremony"]\n'
+        "closed_on = 2025-09-04T15:00:00\n"
+        'closed_note = "This route is closed."\n'
+        "[review.ar]\n"
+        'by = "A. Reviewer"\n'
+        "on = 2026-11-30\n",
+    )
+    checklist = parse(text)
+    assert checklist.fee == ("fee.naturalisation", "fee.citizenship_ceremony")
+    assert checklist.closed_on == datetime(2025, 9, 4, 15, 0)
+    assert checklist.closed_note == "This route is closed."
+    assert checklist.reviewed("ar") == Review(by="A. Reviewer", on=date(2026, 11, 30))
+    assert checklist.reviewed("fa") is None
+    # Closed from 3pm that day: a date counts as closed, so does 3pm, not 2:59pm.
+    assert checklist.closed(date(2025, 9, 4))
+    assert not checklist.closed(date(2025, 9, 3))
+    assert checklist.closed(datetime(2025, 9, 4, 15, 0))
+    assert not checklist.closed(datetime(2025, 9, 4, 14, 59))
+    # A single key may be written without the list.
+    assert parse(text.replace('fee = ["fee.naturalisation", "fee.citizenship_ceremony"]', 'fee = "fee.euss"')).fee == ("fee.euss",)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("fee = 1321", "fee must be a list of figure keys"),
+        ('fee = ["1321"]', "fee: '1321' is not a figure key"),
+        ('fee = ["fee.ilr", "fee.ilr"]', "fee: a figure key is listed twice"),
+        ("closed_on = 2025-09-04", "the checklist has no closed_note"),
+        ('closed_on = "soon"\nclosed_note = "x"', "closed_on must be a date or date and time"),
+        ('closed_note = "Closed."', "closed_note needs closed_on"),
+        ('closed_on = 2025-09-04T15:00:00Z\nclosed_note = "x"', "closed_on: give the UK time"),
+        ('[review.de]\nby = "x"\non = 2026-01-01', "review: unknown language 'de'"),
+        ("[review.ar]\non = 2026-01-01", "review.ar has no by"),
+        ('[review.ar]\nby = "x"', "review.ar has no on"),
+        ('[review.ar]\nby = "x"\non = "yesterday"', "review.ar: on must be a date"),
+        ('[review.ar]\nby = "x"\non = 2026-01-01\nstars = 5', "review.ar: unknown key 'stars'"),
+    ],
+)
+def test_new_keys_refused_with_the_line(extra, expected):
+    text = SAMPLE.replace("checked_on = 2026-12-01\n", f"checked_on = 2026-12-01\n{extra}\n")
+    message = error_of(text)
+    assert message.startswith(f"{NAME}, line ") and expected in message, message
+
+
+def test_checked_on_is_required_and_a_date():
+    assert error_of(SAMPLE.replace("checked_on = 2026-12-01\n", "\n")) == (
+        f"{NAME}, line 1: the checklist has no checked_on (a date like 2026-12-06)"
+    )
+    message = error_of(SAMPLE.replace("checked_on = 2026-12-01", 'checked_on = "last week"'))
+    assert message.startswith(f"{NAME}, line 6: the checklist: checked_on must be a date")
+    message = error_of(
+        SAMPLE.replace("checked_on = 2026-12-01", "checked_on = 2026-12-01T10:00:00")
+    )
+    assert "checked_on must be a date like 2026-12-06" in message
+
+
+def test_phrase_reviews_are_read_and_checked():
+    text = phrases_text() + '[review.fa]\nby = "N. Speaker"\non = 2026-12-02\n'
+    reviews = parse_phrase_reviews(tomllib.loads(text), name=PHRASES_NAME, text=text)
+    assert reviews == {"fa": Review("N. Speaker", date(2026, 12, 2))}
+    assert parse_phrases_text(text)["fa"]["weekdays"] == ("x",) * 7  # still the same words
+    bad = phrases_text() + '[review.fa]\nby = ""\non = 2026-12-02\n'
+    with pytest.raises(ChecklistError, match=r"line \d+: review.fa: by is empty"):
+        parse_phrases_text(bad)
+    with pytest.raises(ChecklistError, match="unknown key 'reviewed'"):
+        parse_phrases_text("reviewed = true\n" + phrases_text())
+
+
+def test_unreviewed_translation_warns_the_adviser():
+    checklist = parse(SAMPLE)
+    assert unreviewed_translation(checklist, "en", {}) == ""
+    both = unreviewed_translation(checklist, "ar", {})
+    assert both.startswith("Not yet checked by a native speaker (العربية)")
+    assert "this checklist's translation and the handout's own words" in both
+    reviewed = parse(SAMPLE.replace("checked_on = 2026-12-01\n", 'checked_on = 2026-12-01\n[review.ar]\nby = "R"\non = 2026-12-01\n'))  # fmt: skip
+    review = Review("R", date(2026, 12, 1))
+    assert unreviewed_translation(reviewed, "ar", {"ar": review}) == ""
+    assert "the handout's own words" in unreviewed_translation(reviewed, "ar", {})
+    assert "this checklist's translation." in unreviewed_translation(
+        checklist, "ar", {"ar": review}
+    )
