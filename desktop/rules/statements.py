@@ -48,7 +48,7 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
@@ -254,7 +254,10 @@ def vocabulary_from_toml(doc: Mapping[str, Any]) -> Vocabulary:
                     f"(expected one of {', '.join(allowed)})"
                 )
             values[name] = _word_list(value, f"[{table}] {name}")
-    extra = sorted(set(doc) - {"categories", "detect"})
+    checked = doc.get("checked_on")
+    if checked is not None and (isinstance(checked, datetime) or not isinstance(checked, date)):
+        raise VocabularyError(f"checked_on must be a date like 2026-12-06, not {checked!r}")
+    extra = sorted(set(doc) - {"categories", "detect", "checked_on"})
     if extra:
         raise VocabularyError(
             f"[{extra[0]}]: not a table the checks use (expected [categories] and [detect])"

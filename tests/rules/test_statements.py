@@ -1166,3 +1166,13 @@ def test_what_the_words_say_is_worked_out_once_and_the_same_as_each_time(drawn):
         assert words.category(line) == S._auto_category(txn, fresh.text, WORDS)
         assert words.person(line) == S._looks_like_person(fresh, WORDS)
         assert words.payee(txn.description) == normalise_payee(txn.description)
+
+
+def test_statement_words_may_say_when_they_were_checked():
+    from datetime import date as _date
+
+    from desktop.rules.statements import VocabularyError, vocabulary_from_toml
+
+    vocabulary_from_toml({"checked_on": _date(2026, 12, 1), "categories": {}})
+    with pytest.raises(VocabularyError, match="checked_on must be a date"):
+        vocabulary_from_toml({"checked_on": "yesterday"})
