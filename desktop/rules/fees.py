@@ -24,11 +24,17 @@ sponsor gets a disability benefit and the family will be adequately maintained, 
 parent route. There is no fee waiver for permanent stay (fee waiver and long residence sheets);
 the domestic abuse settlement fee can be waived (domestic abuse sheet). Naturalisation is not on
 the list.
+
+Quoting fees for paper (`quote_fees`, `fee_total`, `fees_printable`, `fee_words_for_client`): each
+figure key gives a `FeeQuote` for the date asked about, with its label, source, instrument and
+when it was checked. A quote whose figure is not verified (nobody saw it in its instrument or an
+official fees table) or that has no figure in force is never printed to a client as an amount:
+`fee_words_for_client` then says "Ask your adviser what the fee is on the day you apply."
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -43,6 +49,10 @@ HALF = Decimal("0.5")
 WaiverStatus = Literal["yes", "only_if", "no", "no_fee"]
 
 FEE_WAIVER_SHEET = "Reference 003, fee waiver sheet: The Home Office policy"
+#: What the adviser sees next to a fee figure nobody has seen in its instrument or an official
+#: fees table (`Figure.verified` False). Such an amount is never printed to a client as fact.
+NOT_VERIFIED = "not yet verified: check before telling the client"
+ASK_ADVISER = "Ask your adviser what the fee is on the day you apply."
 IHS_RULE = "Immigration (Health Charge) Order 2015, Schedule 1"
 
 
@@ -75,6 +85,9 @@ class Application:
     note: str = ""
     #: False for an application made from outside the UK (paragraph 34G does not apply).
     in_uk: bool = True
+    #: Further fees each adult pays with the application fee (naturalisation: the citizenship
+    #: ceremony fee, a separate figure from the application fee).
+    extra_fee_keys: tuple[str, ...] = ()
 
 
 APPLICATIONS: Mapping[str, Application] = {
@@ -219,6 +232,7 @@ APPLICATIONS: Mapping[str, Application] = {
                 "No: naturalisation is not on the list of applications that can have a fee waiver."
             ),
             waiver_source=FEE_WAIVER_SHEET,
+            extra_fee_keys=("fee.citizenship_ceremony",),
             children_allowed=False,
             children_reason=(
                 "Children do not naturalise: a child is registered as a British citizen, on a "
@@ -300,7 +314,7 @@ class FeeTotal:
         people = _people_words(self.adults, self.children)
         out.append(f"For {people}.")
         for line in self.lines:
-            mark = "" if line.verified else " [not checked against the reference texts]"
+            mark = "" if line.verified else f" [{NOT_VERIFIED}]"
             out.append(
                 f"{line.person}: {line.what}: {pounds(line.amount)} (in force from "
                 f"{long_date(line.effective_from)}; {line.source}){mark}"
@@ -414,6 +428,7 @@ def household_fees(
 
     fee = _entry(figures, app.fee_key, on, "on")
     fee_amount = Decimal(fee.value).quantize(PENNY)
+    extras = [_entry(figures, key, on, "on") for key in app.extra_fee_keys]
     lines: list[FeeLine] = []
     notes: list[str] = []
     years: Decimal | None = None
@@ -465,6 +480,20 @@ def household_fees(
                 note=fee.note,
             )
         )
+        for extra in extras:
+            lines.append(
+                FeeLine(
+                    person=person,
+                    what=extra.label or extra.key,
+                    amount=Decimal(extra.value).quantize(PENNY),
+                    figure_key=extra.key,
+                    effective_from=extra.effective_from,
+                    source=extra.source,
+                    rule=extra.rule,
+                    verified=extra.verified,
+                    note=extra.note,
+                )
+            )
         if years is not None:
             rate = child_rate if is_child else adult_rate
             assert rate is not None
@@ -534,3 +563,133 @@ def _fee_waiver(app: Application, figures: Figures, on: date) -> FeeWaiver:
             "working days (paragraph 34G(4))."
         )
     return FeeWaiver(status=app.waiver, sentence=sentence, source=app.waiver_source)
+
+
+# ---- quoting fees for paper ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeeQuote:
+    """One fee figure as it stands on `on`."""
+
+    key: str
+    label: str  # the figure's label ("Application fee")
+    amount: Decimal | None  # None when no figure is in force on `on`
+    on: date  # the date asked about
+    effective_from: date | None
+    verified: bool  # False: never print the amount to a client as fact
+    source: str
+    instrument: str
+    checked_on: date | None
+
+
+def quote_fees(figures: Figures, keys: Sequence[str], on: date) -> tuple[FeeQuote, ...]:
+    """A quote for each of `keys` (figure keys such as "fee.naturalisation") on `on`, in order.
+    A key with no figure in force on `on` (its first one takes effect later) gives a quote with
+    no amount; a key that is not a figure at all raises `FeesError` naming it."""
+    if isinstance(keys, str):
+        keys = (keys,)
+    out = []
+    for key in keys:
+        entries = figures.by_key.get(key)
+        if not entries:
+            raise FeesError(f"No fee figure {key!r} in resources/rules.", "keys")
+        first = entries[0]
+        try:
+            entry: Figure | None = figures.entry(key, on, strict=True)
+        except FiguresError:
+            entry = None
+        if entry is None:
+            out.append(
+                FeeQuote(
+                    key=key,
+                    label=first.label or "Fee",
+                    amount=None,
+                    on=on,
+                    effective_from=None,
+                    verified=False,
+                    source="",
+                    instrument="",
+                    checked_on=None,
+                )
+            )
+            continue
+        value = entry.value
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+            raise FeesError(f"Figure {key!r} is not an amount of money.", "keys")
+        try:
+            amount = _money(Decimal(str(value)))
+        except ArithmeticError:
+            raise FeesError(f"Figure {key!r} is not an amount of money.", "keys") from None
+        out.append(
+            FeeQuote(
+                key=key,
+                label=entry.label or "Fee",
+                amount=amount,
+                on=on,
+                effective_from=entry.effective_from,
+                verified=entry.verified,
+                source=entry.source,
+                instrument=entry.instrument or "",
+                checked_on=entry.checked_on,
+            )
+        )
+    return tuple(out)
+
+
+def _money(value: Decimal) -> Decimal:
+    """Whole pounds stay whole (Decimal("1605"), so "{:,}" writes 1,605); pence to the penny."""
+    if not value.is_finite():
+        raise ArithmeticError("not a finite amount")
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.quantize(PENNY)
+
+
+def fee_total(quotes: Iterable[FeeQuote]) -> Decimal | None:
+    """The sum of the amounts; None if any amount is unknown."""
+    total = Decimal(0)
+    for quote in quotes:
+        if quote.amount is None:
+            return None
+        total += quote.amount
+    return _money(total)
+
+
+def fees_printable(quotes: Iterable[FeeQuote]) -> bool:
+    """True when there is at least one quote and every amount is known and verified: only then
+    may the amounts go on client paper as fact."""
+    quotes = tuple(quotes)
+    return bool(quotes) and all(q.amount is not None and q.verified for q in quotes)
+
+
+def _client_label(label: str) -> str:
+    """Lower-case the first letter ("Application fee" -> "application fee"); a name such as
+    "Immigration Health Charge" keeps its capitals."""
+    words = label.split()
+    if len(words) > 1 and words[1][:1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def fee_words_for_client(quotes: Iterable[FeeQuote], on: date) -> str:
+    """The fee line for client paper: "Fee on 6 December 2026: £1,605 application fee + £130
+    citizenship ceremony fee = £1,735 in total.", "There is no fee." when every fee is a
+    verified nought, and "Ask your adviser what the fee is on the day you apply." whenever an
+    amount is unknown or not verified (no amount is printed then)."""
+    quotes = tuple(quotes)
+    if not fees_printable(quotes):
+        return ASK_ADVISER
+    total = fee_total(quotes)
+    assert total is not None
+    if total == 0:
+        return "There is no fee."
+    parts = [
+        f"{pounds(q.amount)} {_client_label(q.label)}"
+        for q in quotes
+        if q.amount  # a nought among real fees is left out
+    ]
+    words = " + ".join(parts)
+    if len(parts) > 1:
+        words += f" = {pounds(total)} in total"
+    return f"Fee on {long_date(on)}: {words}."

@@ -14,6 +14,11 @@ A key may appear several times with different `effective_from` dates (a fee that
 entry in force on D is the one with the latest `effective_from` on or before D. Cut-off dates (for
 example 11 January 2018) are figures too: their value is a date.
 
+A figure may also say where it comes from and when that was checked: `instrument` (the statutory
+instrument that set it), `checked_on` (a date), `checked_how` (one line) and `label` (plain client
+words, "Application fee"). A file may carry a top-level `checked_on` (when its figures were last
+checked); `Figures` ignores it (the content pack reads it).
+
 Paragraphs that were renumbered are data too (`[[renumbered]]` tables: old, new, effective_from,
 source): `Figures.cite(rule, on)` gives the number in force on the date of the event, so a gap
 forgiven in 2024 cites "paragraph 39E(1)" and one in 2026 "SUI 13.1" (HC 1333, 11 November 2025).
@@ -42,6 +47,13 @@ class Figure:
     rule: str | None = None
     note: str | None = None
     verified: bool = True  # False where the figure comes from memory of guidance, not a text here
+    #: The statutory instrument (number, name, where in it) that set the figure.
+    instrument: str | None = None
+    #: When the figure was last checked against its source, and how (one line).
+    checked_on: date | None = None
+    checked_how: str | None = None
+    #: Plain client words for the figure ("Application fee", "Citizenship ceremony fee").
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,19 @@ class Figures:
                     raise FiguresError(f"{where} ({key}): effective_from must be a date")
                 if not isinstance(source, str) or not source.strip():
                     raise FiguresError(f"{where} ({key}): every figure needs a source")
+                checked_on = raw.get("checked_on")
+                if isinstance(checked_on, datetime):
+                    checked_on = checked_on.date()
+                if checked_on is not None and not isinstance(checked_on, date):
+                    raise FiguresError(
+                        f"{where} ({key}): checked_on must be a date like 2026-12-06"
+                    )
+                texts = {}
+                for name in ("instrument", "checked_how", "label"):
+                    text = raw.get(name)
+                    if text is not None and (not isinstance(text, str) or not text.strip()):
+                        raise FiguresError(f"{where} ({key}): {name} must be text")
+                    texts[name] = text
                 grouped.setdefault(key, []).append(
                     Figure(
                         key=key,
@@ -131,6 +156,8 @@ class Figures:
                         rule=raw.get("rule"),
                         note=raw.get("note"),
                         verified=bool(raw.get("verified", True)),
+                        checked_on=checked_on,
+                        **texts,
                     )
                 )
         by_key: dict[str, tuple[Figure, ...]] = {}

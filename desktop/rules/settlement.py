@@ -766,7 +766,9 @@ class SettlementAssessment:
             fee = self.figures.entry(self.spec.fee_key, self.on, strict=True)
         except ValueError:
             return
-        self.notes.append(wording.fee_note(fee.value, self.on, fee.effective_from, fee.source))
+        self.notes.append(
+            wording.fee_note(fee.value, self.on, fee.effective_from, fee.source, fee.verified)
+        )
         if self.spec.no_fee_waiver:
             self.notes.append(wording.no_fee_waiver_note())
 

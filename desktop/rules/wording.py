@@ -389,6 +389,8 @@ def protection_route(figures: Figures, on: date) -> Reason:
     lead = figures.entry("protection.apply_months_before_expiry", on)
     fee = figures.entry("fee.ilr_protection", on)
     fee_words = "there is no fee" if fee.value == 0 else f"the fee is £{fee.value:,}"
+    if not fee.verified:
+        fee_words += f" ({FEE_NOT_VERIFIED})"
     lead_words = "the last month" if lead.value == 1 else f"the last {lead.value} months"
     return Reason(
         f"Protection route: {period_words(months.value)} with refugee or humanitarian protection "
@@ -415,10 +417,18 @@ def leave_outside_rules_note() -> str:
     )
 
 
-def fee_note(amount: int, on: date, effective_from: date, source: str) -> str:
+#: Said to the adviser next to a fee figure nobody has seen in its instrument or an official
+#: fees table (the figure's `verified` is false): never tell it to a client as fact.
+FEE_NOT_VERIFIED = "not yet verified: check before telling the client"
+
+
+def fee_note(
+    amount: int, on: date, effective_from: date, source: str, verified: bool = True
+) -> str:
+    caution = "" if verified else f"{FEE_NOT_VERIFIED}; "
     if amount == 0:
-        return f"No fee for this application ({source})."
-    return f"Fee on {on}: £{amount:,} (in force from {effective_from}; {source})."
+        return f"No fee for this application ({caution}{source})."
+    return f"Fee on {on}: £{amount:,} ({caution}in force from {effective_from}; {source})."
 
 
 def no_fee_waiver_note() -> str:

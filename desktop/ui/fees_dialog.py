@@ -3,7 +3,9 @@
 The adviser picks the application, the date and how many adults and children (under 18) apply
 together; for limited leave, the length of the leave (the usual grant for the route to start
 with). Each line shows who pays it, what it is, the amount, the date that figure took effect and
-where it comes from (figures not found in the reference texts are marked). Then the total and
+where it comes from; a figure nobody has seen in its instrument or an official fees table is
+marked "not yet verified: check before telling the client" (its amount, its total and the
+clipboard text all say so), and the source's tooltip names the instrument and when it was checked. Then the total and
 whether a fee waiver can be asked for, and why. `desktop.rules.fees.household_fees` does the
 sums (pure, Decimal pounds); "Copy result" puts the answer on the clipboard as plain text.
 """
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.datetext import long_date
 from desktop.rules.fees import (
     APPLICATIONS,
+    NOT_VERIFIED,
     FeesError,
     FeeTotal,
     health_charge_years,
@@ -44,7 +47,7 @@ from desktop.ui.widgets.calculator import CalculatorDialog
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 
 COLUMNS = ("Who pays", "What", "Amount", "In force from", "Source")
-UNVERIFIED = " (not checked against the reference texts)"
+UNVERIFIED = f" ({NOT_VERIFIED})"
 _WAIVER_WORDS = {
     "yes": "Fee waiver: can be asked for.",
     "only_if": "Fee waiver: only in some cases.",
@@ -276,10 +279,11 @@ class FeesDialog(CalculatorDialog):
             return
         self.table.setRowCount(len(total.lines))
         for row, line in enumerate(total.lines):
+            figure = self._figure(line.figure_key, line.effective_from)
             cells = (
                 line.person,
                 line.what,
-                pounds(line.amount),
+                pounds(line.amount) + ("" if line.verified else " *"),
                 long_date(line.effective_from),
                 line.source + ("" if line.verified else UNVERIFIED),
             )
@@ -290,16 +294,27 @@ class FeesDialog(CalculatorDialog):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 if column == 4:
-                    item.setToolTip(text)
+                    item.setToolTip(_checked_words(text, figure))
+                if column == 2 and not line.verified:
+                    item.setToolTip("Not yet verified: check before telling the client.")
                 self.table.setItem(row, column, item)
         people = ", ".join(f"{person} {pounds(amount)}" for person, amount in total.per_person())
-        self.total_label.setText(f"Total: {pounds(total.total)} ({people})")
+        text = f"Total: {pounds(total.total)} ({people})"
+        if total.has_unverified():
+            text += f" * includes figures {NOT_VERIFIED}"
+        self.total_label.setText(text)
         waiver = total.fee_waiver
         self.waiver_label.setText(
             f"{_WAIVER_WORDS[waiver.status]} {waiver.sentence} ({waiver.source})"
         )
         self.notes_label.setText("\n".join(total.notes))
         self.copy_button.setEnabled(True)
+
+    def _figure(self, key: str, effective_from: date):  # noqa: ANN202 - a Figure or None
+        for entry in self.figures.by_key.get(key, ()):
+            if entry.effective_from == effective_from:
+                return entry
+        return None
 
     # ---- copying -----------------------------------------------------------------------------
     def result_text(self) -> str:
@@ -309,3 +324,17 @@ class FeesDialog(CalculatorDialog):
         text = self.result_text()
         if text:
             QGuiApplication.clipboard().setText(text)
+
+
+def _checked_words(source: str, figure) -> str:  # noqa: ANN001 - a Figure or None
+    """The source's tooltip: the source, then the instrument and when and how it was checked."""
+    out = [source]
+    if figure is not None:
+        if figure.instrument:
+            out.append(f"Instrument: {figure.instrument}")
+        if figure.checked_on is not None:
+            how = f" ({figure.checked_how})" if figure.checked_how else ""
+            out.append(f"Checked on {long_date(figure.checked_on)}{how}")
+        if figure.note:
+            out.append(figure.note)
+    return "\n".join(out)

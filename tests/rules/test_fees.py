@@ -12,11 +12,16 @@ from hypothesis import strategies as st
 from desktop.assess import load_figures
 from desktop.rules.fees import (
     APPLICATIONS,
+    FeeQuote,
     FeesError,
+    fee_total,
+    fee_words_for_client,
+    fees_printable,
     health_charge_years,
     household_fees,
     leave_words,
     pounds,
+    quote_fees,
 )
 from desktop.rules.figures import Figures
 
@@ -43,7 +48,8 @@ def test_partner_extension_one_adult_matches_reference_003_total():
     total = household_fees("private_life_extension", NOW, 1, 0, FIGURES)
     assert total.total == Decimal("3908.50")
     fee, ihs = total.lines
-    assert fee.amount == 1321 and fee.effective_from == date(2025, 4, 9) and fee.verified
+    assert fee.amount == 1321 and fee.effective_from == date(2025, 4, 9)
+    assert not fee.verified  # reference 003 is an advice sheet: the instrument's row was not seen
     assert ihs.amount == Decimal("2587.50") and ihs.effective_from == date(2024, 2, 6)
     assert "£1035 a year for adults" in ihs.source
     assert ihs.what == "Immigration Health Charge: 2.5 years at £1,035 a year (adult rate)"
@@ -73,18 +79,18 @@ def test_a_household_has_a_line_per_person_and_the_total_adds_up():
 def test_the_fee_in_force_on_the_date_is_used_either_side_of_a_change():
     before = household_fees("private_life_extension", date(2025, 4, 8), 1, 0, FIGURES)
     on = household_fees("private_life_extension", date(2025, 4, 9), 1, 0, FIGURES)
-    assert before.lines[0].amount == 1258 and before.lines[0].effective_from == date(2023, 10, 4)
-    assert not before.lines[0].verified  # not in the reference texts
+    assert before.lines[0].amount == 1258 and before.lines[0].effective_from == date(2024, 7, 24)
+    assert not before.lines[0].verified  # not seen in the instrument
     assert on.lines[0].amount == 1321
     assert on.total - before.total == 1321 - 1258
     # The health charge changed on 6 February 2024.
     old_ihs = household_fees("private_life_extension", date(2024, 2, 5), 1, 1, FIGURES)
     new_ihs = household_fees("private_life_extension", date(2024, 2, 6), 1, 1, FIGURES)
-    assert [line.amount for line in old_ihs.lines] == [1258, Decimal("1560"), 1258, 1175]
+    assert [line.amount for line in old_ihs.lines] == [1048, Decimal("1560"), 1048, 1175]
     assert [line.amount for line in new_ihs.lines] == [
-        1258,
+        1048,
         Decimal("2587.50"),
-        1258,
+        1048,
         Decimal("1940"),
     ]
 
@@ -135,7 +141,8 @@ def test_before_october_2020_children_paid_the_full_health_charge():
 )
 def test_settlement_and_naturalisation_pay_no_health_charge(application):
     total = household_fees(application, NOW, 1, 0, FIGURES)
-    assert [line.what for line in total.lines] == ["Application fee"]
+    extra = ["Citizenship ceremony fee"] if application == "naturalisation" else []
+    assert [line.what for line in total.lines] == ["Application fee", *extra]
     assert total.ihs_years is None
     assert any("No Immigration Health Charge" in n for n in total.notes)
     with pytest.raises(FeesError, match="no health charge") as err:
@@ -153,8 +160,9 @@ def test_protection_settlement_is_free_for_the_whole_family():
 
 
 def test_naturalisation_takes_adults_only():
-    assert household_fees("naturalisation", NOW, 2, 0, FIGURES).total == 2 * 1605
-    assert household_fees("naturalisation", date(2025, 4, 8), 1, 0, FIGURES).total == 1500
+    # The application fee and the £130 ceremony fee, for each adult (RULE-NOTES: naturalisation fee)
+    assert household_fees("naturalisation", NOW, 2, 0, FIGURES).total == 2 * (1605 + 130)
+    assert household_fees("naturalisation", date(2025, 4, 8), 1, 0, FIGURES).total == 1500 + 130
     with pytest.raises(FeesError, match="a child is registered") as err:
         household_fees("naturalisation", NOW, 1, 1, FIGURES)
     assert err.value.field == "children"
@@ -244,7 +252,7 @@ def test_text_has_every_line_the_total_and_the_waiver():
     assert "Child 1: Immigration Health Charge: 2.5 years at £776 a year" in text
     assert "in force from 6 February 2024" in text
     assert "Total: £7,169.50" in text
-    assert "[not checked against the reference texts]" in text  # the FLR(M) fee is from memory
+    assert "[not yet verified: check before telling the client]" in text  # FLR(M): row not seen
     assert text.count("Fee waiver: Only if the sponsor gets a disability benefit") == 1
 
 
@@ -272,3 +280,139 @@ def test_total_is_fee_plus_health_charge_per_person(application, adults, childre
     )
     assert total.total == (adults + children) * fee + years * (1035 * adults + 776 * children)
     assert all(isinstance(line.amount, Decimal) for line in total.lines)
+
+
+# ---- quotes for paper (quote_fees, fee_total, fees_printable, fee_words_for_client) -----------
+
+
+def _figures(*rows):
+    """Figures from (key, value, effective_from, verified, label) rows."""
+    return Figures.from_tables(
+        [
+            {
+                "figure": [
+                    {
+                        "key": key,
+                        "value": value,
+                        "effective_from": eff,
+                        "source": f"source of {key}",
+                        "instrument": f"SI 2099/1 for {key}",
+                        "checked_on": date(2026, 12, 6),
+                        "checked_how": "read",
+                        "label": label,
+                        "verified": verified,
+                    }
+                    for key, value, eff, verified, label in rows
+                ]
+            }
+        ]
+    )
+
+
+MATRIX = _figures(
+    ("fee.app", 1605, date(2025, 4, 9), True, "Application fee"),
+    ("fee.ceremony", 130, date(2024, 4, 10), True, "Citizenship ceremony fee"),
+    ("fee.unchecked", 1407, date(2025, 4, 9), False, "Application fee"),
+    ("fee.later", 99, date(2030, 1, 1), True, "Application fee"),
+    ("fee.none", 0, date(2019, 3, 30), True, "Application fee"),
+    ("fee.none_unchecked", 0, date(2019, 3, 30), False, "Application fee"),
+)
+DAY = date(2026, 12, 6)
+
+
+def test_quote_carries_the_figure_s_label_source_instrument_and_check():
+    (quote,) = quote_fees(MATRIX, ["fee.app"], DAY)
+    assert quote == FeeQuote(
+        key="fee.app",
+        label="Application fee",
+        amount=Decimal("1605"),
+        on=DAY,
+        effective_from=date(2025, 4, 9),
+        verified=True,
+        source="source of fee.app",
+        instrument="SI 2099/1 for fee.app",
+        checked_on=date(2026, 12, 6),
+    )
+
+
+@pytest.mark.parametrize(
+    ("keys", "total", "printable", "words"),
+    [
+        # verified
+        (
+            ["fee.app", "fee.ceremony"],
+            Decimal("1735"),
+            True,
+            "Fee on 6 December 2026: £1,605 application fee + £130 citizenship ceremony fee "
+            "= £1,735 in total.",
+        ),
+        (["fee.app"], Decimal("1605"), True, "Fee on 6 December 2026: £1,605 application fee."),
+        (["fee.none"], Decimal("0"), True, "There is no fee."),
+        # unverified: the amount is known but never printed as fact
+        (
+            ["fee.app", "fee.unchecked"],
+            Decimal("3012"),
+            False,
+            "Ask your adviser what the fee is on the day you apply.",
+        ),
+        (
+            ["fee.none_unchecked"],
+            Decimal("0"),
+            False,
+            "Ask your adviser what the fee is on the day you apply.",
+        ),
+        # missing: no figure in force on the day
+        (
+            ["fee.app", "fee.later"],
+            None,
+            False,
+            "Ask your adviser what the fee is on the day you apply.",
+        ),
+        ([], Decimal("0"), False, "Ask your adviser what the fee is on the day you apply."),
+    ],
+)
+def test_verified_unverified_missing_matrix(keys, total, printable, words):
+    quotes = quote_fees(MATRIX, keys, DAY)
+    assert fee_total(quotes) == total
+    assert fees_printable(quotes) is printable
+    assert fee_words_for_client(quotes, DAY) == words
+    if not printable:
+        assert "£" not in fee_words_for_client(quotes, DAY)
+
+
+def test_a_fee_not_yet_in_force_has_no_amount():
+    (quote,) = quote_fees(MATRIX, ["fee.later"], DAY)
+    assert quote.amount is None and quote.effective_from is None and not quote.verified
+    assert quote.label == "Application fee"
+
+
+def test_a_nought_among_real_fees_is_left_out_of_the_words():
+    quotes = quote_fees(MATRIX, ["fee.none", "fee.app"], DAY)
+    assert fee_words_for_client(quotes, DAY) == "Fee on 6 December 2026: £1,605 application fee."
+
+
+def test_unknown_fee_key_names_the_key():
+    with pytest.raises(FeesError, match="fee.nope") as err:
+        quote_fees(MATRIX, ["fee.app", "fee.nope"], DAY)
+    assert err.value.field == "keys"
+
+
+def test_fee_words_write_the_date_without_the_locale():
+    quotes = quote_fees(MATRIX, ["fee.app"], date(2026, 3, 1))
+    assert fee_words_for_client(quotes, date(2026, 3, 1)).startswith("Fee on 1 March 2026:")
+
+
+def test_naturalisation_household_adds_the_ceremony_fee_for_each_adult():
+    total = household_fees("naturalisation", NOW, 2, 0, FIGURES)
+    assert [line.what for line in _lines(total, "Adult 1")] == [
+        "Application fee",
+        "Citizenship ceremony fee",
+    ]
+    assert total.total == 2 * 1735
+    assert household_fees("naturalisation", date(2024, 6, 1), 1, 0, FIGURES).total == 1630
+
+
+def test_whole_pound_amounts_stay_whole_so_they_format_without_pence():
+    quotes = quote_fees(MATRIX, ["fee.app", "fee.ceremony"], DAY)
+    assert [f"£{q.amount:,}" for q in quotes] == ["£1,605", "£130"]
+    assert f"£{fee_total(quotes):,}" == "£1,735"

@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 
 from desktop.assess import load_figures
-from desktop.rules.fees import household_fees
+from desktop.rules.fees import NOT_VERIFIED, household_fees
+from desktop.rules.figures import Figures
 from desktop.ui.fees_dialog import COLUMNS, UNVERIFIED, FeesDialog
 
 FIGURES = load_figures()
@@ -39,6 +40,7 @@ def test_household_totals_for_a_partner_extension(dialog):
     assert dialog.total() == household_fees("partner_extension", TODAY, 2, 1, FIGURES, months=30)
     assert dialog.total_label.text() == (
         "Total: £11,078 (Adult 1 £3,908.50, Adult 2 £3,908.50, Child 1 £3,261)"
+        f" * includes figures {NOT_VERIFIED}"
     )
     table = rows(dialog)
     assert len(table) == 6
@@ -49,7 +51,8 @@ def test_household_totals_for_a_partner_extension(dialog):
         "6 February 2024",
     ]
     assert table[5][0] == "Child 1" and table[5][2] == "£1,940"
-    assert table[0][4].endswith(UNVERIFIED)  # the FLR(M) fee is not in the reference texts
+    assert table[0][2] == "£1,321 *"  # the FLR(M) fee's row was not seen in the instrument
+    assert table[0][4].endswith(UNVERIFIED)
     assert not table[1][4].endswith(UNVERIFIED)
     assert dialog.waiver_label.text().startswith(
         "Fee waiver: only in some cases. Only if the sponsor gets a disability benefit"
@@ -58,10 +61,10 @@ def test_household_totals_for_a_partner_extension(dialog):
 
 def test_the_fee_in_force_on_the_date_typed_is_used(qtbot, dialog):
     dialog.set_application("private_life_extension")
-    assert rows(dialog)[0][2:4] == ["£1,321", "9 April 2025"]
+    assert rows(dialog)[0][2:4] == ["£1,321 *", "9 April 2025"]
     dialog.date_field.clear()
     qtbot.keyClicks(dialog.date_field, "08/04/2025")
-    assert rows(dialog)[0][2:4] == ["£1,258", "4 October 2023"]
+    assert rows(dialog)[0][2:4] == ["£1,258 *", "24 July 2024"]
     assert dialog.total_label.text().startswith("Total: £3,845.50")
 
 
@@ -77,7 +80,9 @@ def test_settlement_has_no_health_charge_and_no_fee_waiver(dialog):
     assert not dialog.months_spin.isEnabled()
     assert dialog.months_hint.text() == "No health charge for this application."
     assert [row[1] for row in rows(dialog)] == ["Application fee"]
-    assert dialog.total_label.text() == "Total: £3,029 (Adult 1 £3,029)"
+    assert dialog.total_label.text() == (
+        f"Total: £3,029 (Adult 1 £3,029) * includes figures {NOT_VERIFIED}"
+    )
     assert dialog.waiver_label.text().startswith("Fee waiver: not available. No:")
 
 
@@ -97,7 +102,8 @@ def test_children_on_a_naturalisation_are_named_in_place(dialog):
     assert dialog.children_spin.accessibleDescription() == message
     assert dialog.children_spin.isEnabled()  # so it can be put back to 0
     dialog.children_spin.setValue(0)
-    assert dialog.errors.messages() == [] and dialog.total().total == 1605
+    assert dialog.errors.messages() == [] and dialog.total().total == 1605 + 130
+    assert [row[1] for row in rows(dialog)] == ["Application fee", "Citizenship ceremony fee"]
     assert not dialog.children_spin.isEnabled()
 
 
@@ -136,3 +142,36 @@ def test_length_of_leave_zero_months_is_named(dialog):
     assert dialog.months_spin.property("invalid") is True
     dialog.set_application("settlement")
     assert dialog.months_spin.text() == "Not needed" and dialog.errors.messages() == []
+
+
+def test_unverified_fee_is_marked_for_the_adviser_with_its_instrument_and_check(dialog):
+    dialog.set_application("partner_extension")
+    amount = dialog.table.item(0, 2)
+    assert amount.toolTip() == "Not yet verified: check before telling the client."
+    tip = dialog.table.item(0, 4).toolTip()
+    assert "Instrument: SI 2025/363" in tip
+    assert "Checked on 6 December 2026" in tip
+    assert "row was not seen" in tip  # the note says what was not checked
+    assert f"[{NOT_VERIFIED}]" in dialog.result_text()
+
+
+def test_verified_figures_carry_no_warning(qtbot):
+    row = {
+        "label": "Application fee",
+        "instrument": "SI 2099/1",
+        "checked_on": date(2026, 12, 6),
+        "checked_how": "read",
+        "source": "s",
+    }
+    figures = load_figures()
+    by_key = dict(figures.by_key)
+    fee = Figures.from_tables(
+        [{"figure": [{"key": "fee.ilr", "value": 3029, "effective_from": date(2025, 4, 9)} | row]}]
+    )
+    by_key["fee.ilr"] = fee.by_key["fee.ilr"]
+    dlg = FeesDialog(None, figures=Figures(by_key), today=TODAY)
+    qtbot.addWidget(dlg)
+    dlg.set_application("settlement")
+    assert dlg.total_label.text() == "Total: £3,029 (Adult 1 £3,029)"
+    assert rows(dlg)[0][2] == "£3,029" and not rows(dlg)[0][4].endswith(UNVERIFIED)
+    assert "Checked on 6 December 2026 (read)" in dlg.table.item(0, 4).toolTip()

@@ -120,9 +120,10 @@ def assess_domestic_abuse(
     notes = []
     try:
         fee = figures.entry("fee.ilr_domestic_abuse", on, strict=True)
+        caution = "" if fee.verified else f"{wording.FEE_NOT_VERIFIED}; "
         notes.append(
-            f"Fee on {on}: £{fee.value:,} unless waived (refuge, universal credit or low income; "
-            f"{fee.source})."
+            f"Fee on {on}: £{fee.value:,} unless waived ({caution}refuge, universal credit or "
+            f"low income; {fee.source})."
         )
     except ValueError:
         pass
