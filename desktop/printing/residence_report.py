@@ -66,6 +66,7 @@ from desktop.printing.common import (
 from desktop.rules.day_timeline import DayTimeline
 from desktop.rules.history import ROUTES, History
 from desktop.rules.residence import deciding_reason, verdict_line
+from desktop.rules.wording import FEE_NOT_VERIFIED
 from desktop.status_style import (
     ASSUMED_ALPHA,
     DEADLINE_MARK,
@@ -602,11 +603,33 @@ DEADLINE_STATUS_WORDS = {
 }
 
 
+#: What the paper says instead of a fee the data holds but nobody has verified (issue 18: an
+#: unverified figure is never printed on client paper as fact). The screen keeps the figure,
+#: marked, for the adviser.
+UNVERIFIED_FEE_ON_PAPER = (
+    "Fee: the figure we hold has not yet been checked against the law, so it is not printed "
+    "here. Ask your adviser what the fee is on the day you apply."
+)
+
+
+def notes_for_paper(notes: Iterable[str]) -> list[str]:
+    """The engine's notes as the paper prints them: a note stating an unverified fee
+    (desktop.rules.wording.FEE_NOT_VERIFIED) becomes UNVERIFIED_FEE_ON_PAPER, once."""
+    out: list[str] = []
+    for note in notes:
+        if FEE_NOT_VERIFIED in note:
+            note = UNVERIFIED_FEE_ON_PAPER
+        if note not in out:
+            out.append(note)
+    return out
+
+
 def _notes(timeline: DayTimeline) -> list[Flowable]:
     a = timeline.assessment
     out: list[Flowable] = _heading("Notes")
-    if a.notes:
-        out += [Paragraph(para_text(sentence(n)), _S["bullet"], bulletText="•") for n in a.notes]
+    notes = notes_for_paper(a.notes)
+    if notes:
+        out += [Paragraph(para_text(sentence(n)), _S["bullet"], bulletText="•") for n in notes]
     else:
         out.append(_p("No notes."))
     out += _heading("What is missing")

@@ -141,7 +141,7 @@ def test_the_facts_agree_with_the_engine(report):
     for d in a.deadlines:
         status = residence_report.DEADLINE_STATUS_WORDS[d.status]
         assert re.search(re.escape(uk_date(d.date)) + r" .{0,400}?" + status, text), d
-    for note in a.notes:
+    for note in residence_report.notes_for_paper(a.notes):  # unverified fees: "ask your adviser"
         assert flat(sentence(note)) in text
     for gap in a.missing:
         assert flat(sentence(gap)) in text
@@ -452,3 +452,27 @@ def test_the_legend_has_waiting_for_a_decision_and_status_unknown():
     text = " ".join(page_texts(pdf))
     assert "Waiting for a decision (not counted)" in text  # the legend
     assert "Waiting for a decision on the protection claim of 1 August 2019" in text
+
+
+def test_an_unverified_fee_is_not_printed_as_fact():
+    """Issue 18: the settlement fee in force on the application date is unverified in the data
+    (fees.toml); the paper says to ask, and never prints the amount."""
+    from desktop.assess import load_figures
+    from desktop.printing.residence_report import UNVERIFIED_FEE_ON_PAPER, notes_for_paper
+    from desktop.rules.wording import FEE_NOT_VERIFIED
+
+    history = parse_history(RICH)
+    timeline, pdf = make(history)
+    on = history.question.application_date
+    fee = load_figures().entry("fee.ilr_long_residence", on)
+    assert not fee.verified  # the premise: change the case if the figure is ever verified
+    engine_notes = " ".join(timeline.assessment.notes)
+    assert FEE_NOT_VERIFIED in engine_notes and f"£{fee.value:,}" in engine_notes
+    text = " ".join(page_texts(pdf))
+    assert f"£{fee.value:,}" not in text and f"{fee.value:,}" not in text
+    assert flat(UNVERIFIED_FEE_ON_PAPER) in text
+    # A verified fee note passes through untouched; repeats are printed once.
+    assert notes_for_paper(["Fee on 1 May 2025: £3,029.", "x", "x"]) == [
+        "Fee on 1 May 2025: £3,029.",
+        "x",
+    ]
