@@ -46,7 +46,12 @@ REGIONS: dict[str, str] = {
 
 
 def rules_dir() -> Path:
-    return desktop.RESOURCES_DIR / "rules"
+    """The dated figures in use: an installed content update pack's when one is active and
+    newer than the app's own, else resources/rules (desktop.content decides, and clears the
+    caches below when that changes)."""
+    from desktop.content import content_folder
+
+    return content_folder("rules")
 
 
 @lru_cache(maxsize=4)
@@ -446,7 +451,10 @@ PHRASES_FILE = "_phrases.toml"
 
 
 def checklists_dir() -> Path:
-    return desktop.RESOURCES_DIR / "checklists"
+    """The checklists in use: an installed content update pack's or resources/checklists."""
+    from desktop.content import content_folder
+
+    return content_folder("checklists")
 
 
 def _shown_name(path: Path) -> str:

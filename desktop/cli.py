@@ -13,6 +13,10 @@ Sub-commands:
                      and/or the flagged lines as JSON (no store, no passphrase)
   checklist ROUTE    print a client handout: what to bring for a route (A4 PDF);
                      --list shows the checklists
+  update-content FILE  install a signed content update pack (shows the changes, asks)
+  content-status     the content in use and each file's checked-on date
+  content-rollback   go back to the content in use before the last pack
+  build-content-pack (maintainers) make and sign a pack: --key KEYFILE --out FILE
 
 The passphrase comes from DROPIN_DESK_PASSPHRASE or a prompt. Any problem is one line on
 stderr and exit status 2.
@@ -269,7 +273,87 @@ def build_parser() -> argparse.ArgumentParser:
         help="take this date as today: the date made and which of the client's dates are "
         "still to come (default: the computer's date)",
     )
+    _add_content_commands(sub, data_dir)
     return parser
+
+
+def _add_content_commands(sub, data_dir: argparse.ArgumentParser) -> None:
+    """Content update packs (desktop/content.py): install, status, rollback, and the
+    maintainers' build command."""
+    # For tests only: check packs against the public keys in DIR instead of the shipped ones.
+    # A pack installed this way is not used by the app unless a shipped key signed it.
+    keys = argparse.ArgumentParser(add_help=False)
+    keys.add_argument("--trusted-keys", metavar="DIR", help=argparse.SUPPRESS)
+    p_update = sub.add_parser(
+        "update-content",
+        parents=[data_dir, keys],
+        help="install a signed content update pack (.ddpack): checklists, figures, fees, "
+        "wording, bank layouts",
+        description="Check a content update pack (signature, every file, versions, and that "
+        "every file loads), show what it changes compared with the content in use, and "
+        "install it into the data folder's content/ folder. A pack that fails any check is "
+        "refused whole and nothing is changed.",
+    )
+    p_update.add_argument("file", metavar="FILE", help="the .ddpack file (e.g. on a USB stick)")
+    p_update.add_argument(
+        "--yes", action="store_true", help="install without asking (after showing the changes)"
+    )
+    p_status = sub.add_parser(
+        "content-status",
+        parents=[data_dir, keys],
+        help="list the checklists and figures files with the date each was last checked",
+        description="Show which content is in use (the app's own or an installed pack) and "
+        "each checklist and figures file with its 'checked on' date, marking those older "
+        "than --days or with no date.",
+    )
+    p_status.add_argument(
+        "--days",
+        type=_day_count,
+        default=None,
+        metavar="N",
+        help="mark files checked more than N days ago (default: 180)",
+    )
+    p_status.add_argument(
+        "--today", metavar="YYYY-MM-DD", help="take this date as today (default: the computer's)"
+    )
+    sub.add_parser(
+        "content-rollback",
+        parents=[data_dir, keys],
+        help="go back to the content in use before the last content update pack",
+        description="Switch back to the previously installed content pack, or to the "
+        "content that came with the app. The pack rolled back from stays in the data "
+        "folder (the last 3 are kept).",
+    )
+    p_build = sub.add_parser(
+        "build-content-pack",
+        parents=[keys],
+        help="(maintainers) make a signed content update pack from resources/",
+        description="Check the content in desktop/resources (or --content DIR) with the "
+        "app's own loaders, sign it with the private key and write one .ddpack file; then "
+        "stamp content_version.toml there with the pack's version.",
+    )
+    p_build.add_argument(
+        "--key", required=True, metavar="KEYFILE", help="the Ed25519 private key file"
+    )
+    p_build.add_argument("--out", required=True, metavar="FILE", help="where to write the pack")
+    p_build.add_argument(
+        "--pack-version",
+        type=_day_count,
+        metavar="N",
+        help="the pack's version (default: one more than content_version.toml's)",
+    )
+    p_build.add_argument(
+        "--content",
+        metavar="DIR",
+        help="the folder holding rules/, checklists/ and bank_formats/ (default: the app's)",
+    )
+
+
+def _day_count(text: str) -> int:
+    value = text.strip()
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= 100_000:
+        return int(value)
+    raise argparse.ArgumentTypeError(f"{_cut(text)} is not a whole number from 1")
 
 
 def _out_path(value: str, example: str) -> Path:
@@ -803,6 +887,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "report": _cmd_report,
         "annotate": _cmd_annotate,
         "checklist": _cmd_checklist,
+        "update-content": _cmd_update_content,
+        "content-status": _cmd_content_status,
+        "content-rollback": _cmd_content_rollback,
+        "build-content-pack": _cmd_build_content_pack,
     }
     try:
         return handlers[args.command](args)
@@ -830,6 +918,119 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return run_assess_command(
         args.case, route=args.route, on=args.on, region=args.region, today=args.today
     )
+
+
+# ---- content update packs ----------------------------------------------------------------------
+
+#: `update-content` when the person answers no: nothing installed, not a problem.
+EXIT_DECLINED = 1
+
+
+def _trusted_keys(args: argparse.Namespace) -> Path | None:
+    given = getattr(args, "trusted_keys", None)
+    return Path(given) if given else None
+
+
+def _cmd_update_content(args: argparse.Namespace) -> int:
+    """`dropin-desk update-content FILE`: check, show the changes, ask (or --yes), install."""
+    from desktop.content import ContentPackError, check_pack, install_pack, pack_changes
+    from desktop.rules.content_pack import change_lines
+
+    folder = _data_dir(args)
+    keys = _trusted_keys(args)
+    try:
+        checked = check_pack(Path(args.file), folder, keys_folder=keys)
+    except ContentPackError as exc:
+        raise _CliProblem(_clip_lines(str(exc))) from None
+    manifest = checked.manifest
+    for line in change_lines(
+        pack_changes(checked),
+        pack_version=manifest.pack_version,
+        made_on=manifest.made_on,
+        in_use=checked.replaces.label,
+    ):
+        print(line)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise _CliProblem(
+                "update-content: nothing was installed; give --yes to install without asking"
+            )
+        print(f"Install content pack {manifest.pack_version}? [y/N] ", end="", flush=True)
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("y", "yes"):
+            print("Nothing was installed.")
+            return EXIT_DECLINED
+    try:
+        now = install_pack(checked, folder, keys_folder=keys)
+    except ContentPackError as exc:
+        raise _CliProblem(_clip_lines(str(exc))) from None
+    print(
+        f"Installed {now.label}. It is used from now on (undo with: dropin-desk content-rollback)."
+    )
+    return 0
+
+
+def _cmd_content_status(args: argparse.Namespace) -> int:
+    """`dropin-desk content-status`: the content in use and each file's checked-on date."""
+    from datetime import date
+
+    from desktop.assess import parse_date_option
+    from desktop.content import content_status
+    from desktop.rules.content_pack import DEFAULT_STALE_DAYS, FRESH, STALE, stale_files
+
+    today = parse_date_option("--today", args.today) or date.today()
+    days = args.days or DEFAULT_STALE_DAYS
+    status = content_status(today, days, _data_dir(args), keys_folder=_trusted_keys(args))
+    installed = ", ".join(str(v) for v in status.installed) or "none"
+    print(f"In use: {status.in_use.label}")
+    print(f"Installed packs in the data folder: {installed}")
+    if status.in_use.problem:
+        print(f"dropin-desk: warning: {_clip_lines(status.in_use.problem)}", file=sys.stderr)
+    print(f"Checked on  State                   File (older than {days} days is marked)")
+    for age in status.ages:
+        when = age.checked_on.isoformat() if age.checked_on else "-         "
+        state = {FRESH: "ok", STALE: f"OLDER THAN {days} DAYS"}.get(age.state, "NO DATE")
+        print(f"{when}  {state:<22}  {age.path}")
+    stale = stale_files(status.ages)
+    print(
+        f"{len(stale)} of {len(status.ages)} files are older than {days} days or say no date."
+        if stale
+        else f"All {len(status.ages)} files were checked in the last {days} days."
+    )
+    return 0
+
+
+def _cmd_content_rollback(args: argparse.Namespace) -> int:
+    from desktop.content import ContentPackError, rollback
+
+    try:
+        now = rollback(_data_dir(args), keys_folder=_trusted_keys(args))
+    except ContentPackError as exc:
+        raise _CliProblem(_clip_lines(str(exc))) from None
+    print(f"Rolled back: {now.label} is in use now.")
+    return 0
+
+
+def _cmd_build_content_pack(args: argparse.Namespace) -> int:
+    """`dropin-desk build-content-pack`: (maintainers) check, sign and write a pack."""
+    from desktop.content import ContentPackError, build_pack
+
+    out = _out_path(args.out, "content-7.ddpack")
+    try:
+        manifest = build_pack(
+            Path(args.key),
+            out,
+            content_root=Path(args.content) if args.content else None,
+            pack_version=args.pack_version,
+            keys_folder=_trusted_keys(args),
+        )
+    except ContentPackError as exc:
+        raise _CliProblem(_clip_lines(str(exc))) from None
+    print(
+        f"Wrote content pack {manifest.pack_version} ({len(manifest.files)} files) to {out}; "
+        "content_version.toml stamped."
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -43,3 +43,20 @@ def test_every_data_file_is_named_by_the_package_data():
     assert len(files) > 30
     missing = [f.as_posix() for f in files if not any(p.match(f.as_posix()) for p in patterns)]
     assert not missing, missing
+
+
+def test_the_content_signing_public_key_reaches_the_wheel():
+    """The trusted Ed25519 key(s) for content update packs are package data, so a wheel, an
+    install and the bundle can check a pack; the private key never is."""
+    from desktop.content import KEYS_DIR, trusted_keys
+
+    assert KEYS_DIR.parent == desktop.RESOURCES_DIR
+    keys = sorted(KEYS_DIR.glob("*.pub"))
+    assert [k.name for k in keys] == ["maintainer-2026.pub"]
+    patterns = [_glob(p) for p in _package_data()]
+    for key in keys:
+        name = key.relative_to(ROOT).as_posix()
+        assert any(p.match(name) for p in patterns), name
+    assert "maintainer-2026" in {name for name, _raw in trusted_keys().values()}
+    assert not [p for p in ROOT.rglob("*.key")]
+    assert (desktop.RESOURCES_DIR / "content_version.toml").is_file()

@@ -50,7 +50,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import desktop
 from desktop.files import FileReadProblem, read_limited
 from desktop.store.paths import make_private, open_private, private_dir
 
@@ -96,8 +95,11 @@ class BankFormatError(ValueError):
 
 
 def formats_dir() -> Path:
-    """The packaged bank layouts (`resources/bank_formats`), beside `resources/rules`."""
-    return desktop.RESOURCES_DIR / "bank_formats"
+    """The packaged bank layouts: an installed content update pack's `bank_formats` when one
+    is in use (desktop.content), else `resources/bank_formats`, beside `resources/rules`."""
+    from desktop.content import content_folder
+
+    return content_folder("bank_formats")
 
 
 def user_formats_dir(data_folder: Path | str) -> Path:

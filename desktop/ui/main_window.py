@@ -71,9 +71,11 @@ from desktop.ui.settings_dialog import (
     AUTO_LOCK_SETTING,
     CENTRE_CONTACT_SETTING,
     CENTRE_NAME_SETTING,
+    CONTENT_WARN_DAYS_SETTING,
     DEFAULT_AUTO_LOCK_MINUTES,
     KEEP_COPIES_SETTING,
     SettingsDialog,
+    content_warn_days,
 )
 from desktop.ui.unlock_page import UnlockPage
 
@@ -191,6 +193,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.demo = demo
         self.folder = Path(folder)
+        # Guidance content (checklists, figures, bank layouts) comes from an update pack
+        # installed in this data folder, when one is (desktop.content).
+        from desktop import content
+
+        content.use_data_folder(self.folder)
         self.instance_lock = lock
         self.kdf_costs = kdf_costs
         self.ask_adviser = ask_adviser
@@ -248,6 +255,12 @@ class MainWindow(QMainWindow):
         self.adviser_label = QLabel("")
         self.adviser_label.setAccessibleName("Current adviser")
         self.statusBar().addPermanentWidget(self.adviser_label)
+        #: Shown when guidance content is older than the setting, or a pack cannot be used.
+        self.content_warning = QLabel("")
+        self.content_warning.setAccessibleName("Guidance content warning")
+        self.content_warning.setStyleSheet("color: #8a1c1c; font-weight: bold;")
+        self.content_warning.setVisible(False)
+        self.statusBar().addPermanentWidget(self.content_warning)
 
         self.idle = IdleWatcher(DEFAULT_AUTO_LOCK_MINUTES, self)
         self.idle.idle.connect(self.lock)
@@ -299,6 +312,14 @@ class MainWindow(QMainWindow):
         self.restore_action = self._action("&Restore from backup…", self.restore)
         file_menu.addActions([self.backup_action, self.restore_action])
         file_menu.addSeparator()
+        self.content_update_action = self._action(
+            "Install &content update…", self.install_content_update
+        )
+        self.content_update_action.setToolTip(
+            "Install a signed content update pack (.ddpack) from a USB stick"
+        )
+        file_menu.addAction(self.content_update_action)
+        file_menu.addSeparator()
         self.lock_action = self._action("&Lock", self.lock, "Ctrl+L")
         self.quit_action = self._action(
             "&Quit",
@@ -332,7 +353,14 @@ class MainWindow(QMainWindow):
             "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents, False
         )
         self.guide_action = self._action("&Quick guide", self.show_guide, data=False)
+        self.content_status_action = self._action(
+            "Content and &sources…", self.show_content_status, data=False
+        )
+        self.content_status_action.setToolTip(
+            "Which checklists and figures are in use and when each was last checked"
+        )
         help_menu.addActions([self.shortcuts_action, self.guide_action])
+        help_menu.addAction(self.content_status_action)
         help_menu.addSeparator()
         help_menu.addAction(self._action("&About Drop-in Desk", self._about, data=False))
         self._set_data_actions(False)
@@ -480,6 +508,7 @@ class MainWindow(QMainWindow):
         if said:
             self.statusBar().showMessage(" ".join(said), 30000)
         self._warn_network_drive()
+        self.warn_old_content()
         if self.store.pending_kept_erasures():
             self.reach_kept_copies()  # an erasure not yet carried into every kept copy
 
@@ -963,15 +992,93 @@ class MainWindow(QMainWindow):
             contact = repository.get_setting(session, CENTRE_CONTACT_SETTING, "") or ""
             kept = kept_limit(repository.get_setting(session, KEEP_COPIES_SETTING))
         dialog = SettingsDialog(
-            minutes, self, centre_name=name, centre_contact=contact, kept_copies=kept
+            minutes,
+            self,
+            centre_name=name,
+            centre_contact=contact,
+            kept_copies=kept,
+            warn_days=self.content_warn_days(),
         )
         if dialog.exec() == QDialog.DialogCode.Accepted:
             with self.store.session() as session:
                 repository.set_setting(session, CENTRE_NAME_SETTING, dialog.centre_name())
                 repository.set_setting(session, CENTRE_CONTACT_SETTING, dialog.centre_contact())
                 repository.set_setting(session, KEEP_COPIES_SETTING, str(dialog.kept_copies()))
+                repository.set_setting(session, CONTENT_WARN_DAYS_SETTING, str(dialog.warn_days()))
             self.store.prune_kept_copies()  # a lower number applies at once
             self.set_auto_lock_minutes(dialog.auto_lock_minutes())
+            self.warn_old_content()
+
+    # ---- guidance content (desktop.content) -------------------------------------------------
+    def content_warn_days(self) -> int:
+        """The "warn when guidance content is older than N days" setting (default 180)."""
+        if self.store is None or self.store.locked:
+            return content_warn_days(None)
+        with self.store.read_session() as session:
+            return content_warn_days(repository.get_setting(session, CONTENT_WARN_DAYS_SETTING))
+
+    def content_status(self):
+        from desktop.content import content_status
+
+        return content_status(self.today(), self.content_warn_days())
+
+    def warn_old_content(self) -> None:
+        """The status bar's warning: content older than the setting, or a pack not used."""
+        from desktop.rules.content_pack import stale_files
+        from desktop.ui.content_status_dialog import summary_line
+
+        try:
+            status = self.content_status()
+        except Exception as exc:  # noqa: BLE001 - a warning must never stop the window
+            self.content_warning.setText(
+                f"Guidance content could not be checked ({type(exc).__name__})"
+            )
+            self.content_warning.setVisible(True)
+            return
+        said = []
+        if status.in_use.problem:
+            said.append("The installed content update is not used: see Help > Content and sources.")
+        if stale_files(status.ages):
+            said.append(summary_line(status))
+        self.content_warning.setText(" ".join(said))
+        self.content_warning.setToolTip(status.in_use.problem or summary_line(status))
+        self.content_warning.setVisible(bool(said))
+
+    def show_content_status(self):
+        from desktop.ui.content_status_dialog import ContentStatusDialog
+
+        dialog = ContentStatusDialog(self.content_status(), self)
+        dialog.open()
+        return dialog
+
+    def install_content_update(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Install content update",
+            str(start_folder()),
+            "Content update packs (*.ddpack);;All files (*)",
+        )
+        if path:
+            self.install_content_file(Path(path))
+
+    def install_content_file(self, path: Path, keys_folder: Path | None = None):
+        """The dialog that checks `path`, shows its changes and installs it on Install."""
+        from desktop.ui.content_update_dialog import ContentUpdateDialog
+
+        dialog = ContentUpdateDialog(path, self.folder, self, keys_folder=keys_folder)
+
+        def installed(now) -> None:
+            self.statusBar().showMessage(
+                f"Installed {now.label}: it is used from now on. Pages already open show it "
+                "when next opened.",
+                30000,
+            )
+            self.warn_old_content()
+
+        dialog.installed.connect(installed)
+        dialog.open()
+        dialog.start_check()
+        return dialog
 
     def set_auto_lock_minutes(self, minutes: int) -> None:
         with self.store.session() as session:

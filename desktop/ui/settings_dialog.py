@@ -25,6 +25,19 @@ AUTO_LOCK_SETTING = "auto_lock_minutes"
 CENTRE_NAME_SETTING = "centre_name"
 CENTRE_CONTACT_SETTING = "centre_contact"
 CENTRE_FIELD_MAX = 200
+#: Guidance content (checklists, figures) last checked longer ago than this is warned about.
+CONTENT_WARN_DAYS_SETTING = "content_warn_days"
+DEFAULT_CONTENT_WARN_DAYS = 180
+MIN_CONTENT_WARN_DAYS, MAX_CONTENT_WARN_DAYS = 7, 3650
+
+
+def content_warn_days(stored: str | None) -> int:
+    """The setting as stored (text), or the default when it is missing or not a number."""
+    try:
+        value = int(stored) if stored is not None else DEFAULT_CONTENT_WARN_DAYS
+    except ValueError:
+        return DEFAULT_CONTENT_WARN_DAYS
+    return min(max(value, MIN_CONTENT_WARN_DAYS), MAX_CONTENT_WARN_DAYS)
 
 
 def _one_line(text: str) -> str:
@@ -40,6 +53,7 @@ class SettingsDialog(QDialog):
         centre_name: str = "",
         centre_contact: str = "",
         kept_copies: int = DEFAULT_KEPT_COPIES,
+        warn_days: int = DEFAULT_CONTENT_WARN_DAYS,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -69,12 +83,24 @@ class SettingsDialog(QDialog):
             "Copies taken before a restore or an upgrade. The oldest is deleted when a new one "
             "is taken."
         )
+        self.warn_days_field = QSpinBox()
+        self.warn_days_field.setRange(MIN_CONTENT_WARN_DAYS, MAX_CONTENT_WARN_DAYS)
+        self.warn_days_field.setSuffix(" days")
+        self.warn_days_field.setValue(warn_days)
+        self.warn_days_field.setAccessibleName(
+            "Warn when guidance content is older than this many days"
+        )
+        self.warn_days_field.setToolTip(
+            "Checklists and figures last checked against their sources longer ago than this "
+            "are marked in Help > Content and sources, and the status bar says so."
+        )
         form = QFormLayout()
         for text, field in (
             ("&Lock after idle:", self.minutes),
             ("Centre &name:", self.centre_name_field),
             ("Centre &contact:", self.centre_contact_field),
             ("Keep at &most:", self.kept_copies_field),
+            ("&Warn when guidance content is older than:", self.warn_days_field),
         ):
             label = QLabel(text)
             label.setBuddy(field)
@@ -107,3 +133,6 @@ class SettingsDialog(QDialog):
 
     def kept_copies(self) -> int:
         return self.kept_copies_field.value()
+
+    def warn_days(self) -> int:
+        return self.warn_days_field.value()
