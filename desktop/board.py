@@ -219,10 +219,12 @@ def rules_version(region: str = DEFAULT_REGION) -> str:
     """Changes whenever the figures, the engine's code, the app version, the region or the
     shape of a kept deadline (`ITEM_FORMAT`) do."""
     import desktop
+    from desktop.assess import rules_dir
 
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{desktop.__version__}|{region}|{ITEM_FORMAT}".encode())
-    folders = [desktop.RESOURCES_DIR / "rules", desktop.PACKAGE_DIR / "rules"]
+    # The figures in use: an installed content pack's when one is active (desktop.content).
+    folders = [rules_dir(), desktop.PACKAGE_DIR / "rules"]
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".toml", ".py") and path.is_file():

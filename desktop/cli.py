@@ -876,6 +876,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     if args.command is None:
         return _run_gui(args)
+    if getattr(args, "data_dir", None):
+        # Checklists, figures and bank layouts from the content pack installed in that folder.
+        from desktop import content
+
+        content.use_data_folder(args.data_dir)
     from desktop.rules.history import HistoryError
     from desktop.store.errors import StoreError
 

@@ -635,3 +635,48 @@ def test_installed_files_are_readable_by_their_owner_only(tmp_path, data, keys, 
     fees = data / "content" / "packs" / "5" / "rules" / "fees.toml"
     assert stat.S_IMODE(fees.stat().st_mode) == 0o600
     assert stat.S_IMODE((data / "content").stat().st_mode) == 0o700
+
+
+def test_the_board_and_the_sheet_words_follow_an_installed_pack(tmp_path, data, keys, app_reads):
+    """The deadlines kept in the store are re-worked when a pack changes the figures, and the
+    annotation sheet's client words come from the pack too."""
+    from desktop import board
+    from desktop.printing import sheet_words
+
+    before = board.rules_version()
+    files = good_files()
+    text = files["checklists/_sheet_phrases.toml"].decode("utf-8")
+    marker = "Pack words for the sheet"
+    files["checklists/_sheet_phrases.toml"] = re.sub(
+        r'(\[en\][^\[]*?\n)(\w+) = "[^"]*"', rf'\1\2 = "{marker}"', text, count=1
+    ).encode("utf-8")
+    pack = make_pack(tmp_path / "p.ddpack", files, keys[1], version=5)
+    content.install_pack(
+        content.check_pack(pack, data, keys_folder=keys[0]), data, keys_folder=keys[0]
+    )
+    assert board.rules_version() != before
+    assert marker in sheet_words.sheet_phrases()["en"].values()
+    content.rollback(data, keys_folder=keys[0])
+    assert board.rules_version() == before
+    assert marker not in sheet_words.sheet_phrases()["en"].values()
+
+
+def test_the_command_line_reads_the_pack_of_the_data_dir_it_is_given(tmp_path, data, keys):
+    from desktop import cli
+
+    pack = make_pack(tmp_path / "p.ddpack", good_files(), keys[1], version=5)
+    content.use_data_folder(data, keys[0])
+    try:
+        content.install_pack(
+            content.check_pack(pack, data, keys_folder=keys[0]), data, keys_folder=keys[0]
+        )
+    finally:
+        content.use_data_folder(None)
+    assert "pack_test_item" not in {i.id for i in load_checklists()["fee_waiver"].items}
+    # The shipped keys did not sign this pack, so the CLI (which trusts only them) falls back
+    # to the app's own content and says why; with the data folder given, it looks there.
+    cli.main(["--data-dir", str(data), "checklist", "--list"])
+    try:
+        assert content.in_use().problem  # it looked at that folder's pack and refused it
+    finally:
+        content.use_data_folder(None)

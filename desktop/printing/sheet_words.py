@@ -10,7 +10,6 @@ import functools
 import tomllib
 from datetime import date
 
-import desktop
 from desktop.datetext import long_date, short_date
 from desktop.rules.checklists import LANGUAGES
 
@@ -24,7 +23,9 @@ class SheetPhrasesError(ValueError):
 @functools.cache
 def sheet_phrases() -> dict[str, dict[str, str]]:
     """lang -> key -> words, every language with every key the English has."""
-    path = desktop.RESOURCES_DIR / "checklists" / SHEET_PHRASES_FILE
+    from desktop.assess import checklists_dir  # an installed content pack's, when one is active
+
+    path = checklists_dir() / SHEET_PHRASES_FILE
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
