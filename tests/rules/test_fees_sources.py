@@ -128,8 +128,8 @@ def test_appeal_and_administrative_review_fees():
     quotes = quote_fees(
         FIGURES, ["fee.appeal_paper", "fee.appeal_hearing", "fee.administrative_review"], day
     )
-    assert [q.amount for q in quotes] == [Decimal(80), Decimal(140), Decimal(80)]
-    assert all(q.verified for q in quotes)
+    assert [q.amount for q in quotes] == [Decimal(80), Decimal(140), Decimal(154)]
+    assert [q.verified for q in quotes] == [True, True, False]  # the 2026 review fee: see below
     assert fee_words_for_client(quotes[1:2], day) == (
         "Fee on 6 December 2026: £140 appeal fee (with a hearing)."
     )
@@ -199,3 +199,17 @@ def test_protection_route_words_mark_an_unverified_fee():
     )
     words = str(wording.protection_route(Figures(by_key), date(2025, 6, 1)))
     assert "there is no fee (not yet verified: check before telling the client)" in words
+
+
+def test_administrative_review_fee_of_2018_is_not_printed_as_todays_fee():
+    """£80 is verified for 2018 on; a later £154 (April 2026) was reported but not verified, so
+    on 6 December 2026 client paper says to ask rather than print £80 as fact."""
+    from datetime import date
+
+    from desktop.assess import load_figures
+    from desktop.rules.fees import fees_printable, quote_fees
+
+    figures = load_figures()
+    assert fees_printable(quote_fees(figures, ["fee.administrative_review"], date(2025, 6, 1)))
+    today = quote_fees(figures, ["fee.administrative_review"], date(2026, 12, 6))
+    assert not fees_printable(today)
