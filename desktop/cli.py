@@ -13,6 +13,9 @@ Sub-commands:
                      and/or the flagged lines as JSON (no store, no passphrase)
   checklist ROUTE    print a client handout: what to bring for a route (A4 PDF);
                      --list shows the checklists
+  mark-reviewed FILE... --lang ar --by NAME [--on DATE]
+                     (maintainers) record that a native speaker checked a translation: writes
+                     the [review.<lang>] table of _phrases.toml or a checklist file
   update-content FILE  install a signed content update pack (shows the changes, asks)
   content-status     the content in use and each file's checked-on date
   content-rollback   go back to the content in use before the last pack
@@ -274,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
         "still to come (default: the computer's date)",
     )
     _add_content_commands(sub, data_dir)
+    _add_mark_reviewed(sub)
     return parser
 
 
@@ -892,6 +896,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "report": _cmd_report,
         "annotate": _cmd_annotate,
         "checklist": _cmd_checklist,
+        "mark-reviewed": _cmd_mark_reviewed,
         "update-content": _cmd_update_content,
         "content-status": _cmd_content_status,
         "content-rollback": _cmd_content_rollback,
@@ -1035,6 +1040,45 @@ def _cmd_build_content_pack(args: argparse.Namespace) -> int:
         f"Wrote content pack {manifest.pack_version} ({len(manifest.files)} files) to {out}; "
         "content_version.toml stamped."
     )
+    return 0
+
+
+# ---- mark-reviewed (maintainers: a native speaker's review of a translation) -------------------
+
+
+def _add_mark_reviewed(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
+    p = sub.add_parser(
+        "mark-reviewed",
+        help="(maintainers) record a native speaker's review of a translation in a content file",
+        description="Write or replace the [review.LANG] table (by, on) of _phrases.toml or a "
+        "checklist file, leaving every other byte as it was. The result is parsed again; if "
+        "any file would not parse, no file is written.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="_phrases.toml or a checklist file")
+    p.add_argument("--lang", required=True, metavar="CODE", help="the language reviewed: ar or fa")
+    p.add_argument("--by", required=True, metavar="NAME", help="the reviewer's name")
+    p.add_argument(
+        "--on", metavar="YYYY-MM-DD", help="the day it was reviewed (default: the computer's date)"
+    )
+
+
+def _cmd_mark_reviewed(args: argparse.Namespace) -> int:
+    """`dropin-desk mark-reviewed`: every file checked, then all written (or none)."""
+    from datetime import date
+
+    from desktop.content_review import ReviewProblem, mark_reviewed
+
+    try:
+        on = date.fromisoformat(args.on) if args.on else date.today()
+    except ValueError:
+        raise _CliProblem(f"--on: {_quote(args.on)} is not a date like 2026-12-06") from None
+    try:
+        marked = mark_reviewed([Path(f) for f in args.files], args.lang, args.by, on)
+    except ReviewProblem as exc:
+        raise _CliProblem(_clip_lines(str(exc))) from None
+    for item in marked:
+        done = "replaced" if item.replaced else "added"
+        print(f"{item.path.name}: review.{args.lang} {done} (on {on.isoformat()})")
     return 0
 
 

@@ -199,7 +199,9 @@ def test_client_handout_has_their_name_dates_ticks_and_the_centre(
     assert "Your dates" in text
     assert "Tuesday 15 December 2026" in text  # earliest date to apply, from the history
     assert "Thursday 14 January 2027" in text  # permission ends
-    assert "permissions[0]" not in text and "permission 1" in text
+    # In plain words (issue 18), never the engine's record names.
+    assert "permissions[" not in text and "Your permission ends on Thursday 14 January 2027" in text
+    assert "The earliest you can apply to stay for good: Tuesday 15 December 2026" in text
     assert "Received Friday 5 January 2024" in text
     assert text.index("Not needed") < text.index(" ".join(items[1].text.split()))
     # The PDF's metadata does not name the client.

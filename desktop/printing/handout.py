@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -52,10 +52,15 @@ from desktop.datetext import MONTH_NAMES
 from desktop.printing.client_dates import (  # noqa: F401 - ASSUMED_WORDS re-exported
     ASSUMED_WORDS,
     ATTENTION_WORDS,
+    ClientFee,
     attention_words,
+    client_fee,
+    clock_words,
+    date_phrase_key,
 )
 from desktop.printing.common import plain_records, written_long
 from desktop.rules.checklists import LANGUAGES, PROVIDERS, Checklist
+from desktop.rules.history import ROUTES
 
 if TYPE_CHECKING:
     from desktop.rules.finance import FinancialCheck
@@ -106,6 +111,35 @@ ENGLISH: dict[str, str] = {
     "benefits. We will work this out with you.",
     "money_savings_not_counted": "These savings do not count yet: they have not been held "
     "for long enough.",
+    # "Your dates", the fee and a closed route (the phrases file has them in every language).
+    "date_apply_before_expiry": "Your permission ends on {date}. Make your next application by "
+    "the end of that day.",
+    "date_settle": "The earliest you can apply to stay for good: {date}",
+    "date_become_british": "The earliest you can apply to become British: {date}",
+    "date_appeal": "Last day to appeal: {date}",
+    "date_administrative_review": "Last day to ask for an administrative review: {date}",
+    "date_fee_waiver_followup": "Send your full application by {date}",
+    "date_section_3c_ends": "Your right to stay (and to work, if you can work now) ends on "
+    "{date}, unless you appeal or ask for a review by then.",
+    "date_new_application": "Last day to make a new application: {date}",
+    "date_late_application": "Last day for a late application, with a good reason why it is "
+    "late: {date}",
+    "date_file_answer": "If you ask the Home Office for your file today, they should send it by "
+    "{date}",
+    "date_status_unknown": "Your permission to stay ended on {date}, and we have nothing "
+    "recorded since. We need to check your immigration status now: tell us about any "
+    "application you made or any new permission.",
+    "date_without_permission": "Our record shows no permission to stay from {date}: the "
+    "application was refused before your permission ended. Talk to us now.",
+    "about_decision": "This is about the decision of {date}.",
+    "fee": "Fee",
+    "fee_on": "The fee on {date} is {amount}. Fees can change: check it on the day you apply.",
+    "fee_none": "There is no fee.",
+    "fee_ask": "Ask your adviser what the fee is on the day you apply.",
+    "fee_waiver_asked": "You are asking not to pay the fee (a fee waiver). The papers for that "
+    "are in the list below.",
+    "closed_since": "Closed to new applications since {time} on {date}.",
+    "closed_from": "Closed to new applications from {date}.",
 }
 
 # ---- fonts and words -------------------------------------------------------------------------
@@ -155,6 +189,18 @@ class _Words:
         value = self._english.get(key)
         return value.strip() if isinstance(value, str) and value.strip() else ENGLISH[key]
 
+    def phrase(self, key: str, **values: str) -> tuple[str, bool]:
+        """(the sentence of `key` with its "{name}" fields filled, whether it is in this
+        language). A phrase missing here is the English one, with the English date, so it can
+        be set left to right. Fields are replaced by name only: a stray brace in a phrase
+        prints as typed."""
+        mine = self.has(key)
+        words = self if mine else self.in_english()
+        text = words[key]
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", value)
+        return text, mine
+
     def names(self, key: str, english: Sequence[str]) -> Sequence[str]:
         """A list of names (weekdays, months) in this language, else the English ones."""
         for table in (self._mine, self._english):
@@ -189,18 +235,33 @@ class HandoutLine:
     received_on: date | None = None
     not_applicable: bool = False
     section: str = ""  # the checklist's section name (in English: the handout translates it)
+    when: str = ""  # the template item's circumstance key ("" = always, or the adviser's own)
 
 
 @dataclass(frozen=True)
 class HandoutDate:
+    """A client's own date. With a `kind` (desktop.rules.deadlines.DEADLINE_KINDS) that has a
+    phrase (client_dates.DATE_PHRASES) the handout prints that phrase in its language;
+    otherwise `what`, the engine's sentence made readable, in English."""
+
     on: date
-    what: str  # a client's own deadline
+    what: str  # a client's own deadline, in English
+    kind: str = ""
+    facts: tuple[tuple[str, Any], ...] = ()
+    event_date: date | None = None  # the decision an appeal or review is about
+    record: str | None = None  # "applications[2]": which application or permission
+    route: str = ""  # the engine route the date was worked out for
 
 
 def template_lines(checklist: Checklist, lang: str = "en") -> tuple[HandoutLine, ...]:
     """The checklist's always-items as handout lines in `lang` (nothing ticked)."""
     return tuple(
-        HandoutLine(text=checklist.text(item, lang), provider=item.provider, section=item.section)
+        HandoutLine(
+            text=checklist.text(item, lang),
+            provider=item.provider,
+            section=item.section,
+            when=item.when,
+        )
         for item in checklist.items_for(())
     )
 
@@ -228,6 +289,7 @@ def client_lines(checklist: Checklist, items: Sequence[Any], lang: str = "en") -
                 received_on=state.received_on if status == "received" else None,
                 not_applicable=status == "not_applicable",
                 section=state.section,
+                when=item.when if item is not None and not getattr(state, "custom", False) else "",
             )
         )
     return out
@@ -238,6 +300,12 @@ def client_words(what: str) -> str:
     return plain_records(_clean(written_long(what)))
 
 
+#: Deadline kinds that stay off the client's paper: the dates a conviction or sentence stops
+#: counting (Part Suitability / STP) are for the adviser to explain, and a handout taken home
+#: may be read by others.
+ADVISER_ONLY_KINDS = frozenset({"criminality"})
+
+
 def deadline_dates(deadlines: Sequence[Any], today: date) -> list[HandoutDate]:
     """The client's own dates from engine deadlines (desktop.rules.deadlines.Deadline): those
     still to come (on or after `today`), each once, soonest first, and, first, any item that
@@ -245,9 +313,12 @@ def deadline_dates(deadlines: Sequence[Any], today: date) -> list[HandoutDate]:
     permission), in words saying so. Where a time limit falls on a day that is not a working
     day the safe date is printed (`Deadline.date`). The engine's sentences are made readable:
     UK dates, "permission 1" for `permissions[0]`. No date that rests on an unrecorded
-    assumption is printed without saying so (the engine gives no earliest date then)."""
+    assumption is printed without saying so (the engine gives no earliest date then).
+    Criminality dates (ADVISER_ONLY_KINDS) are left off."""
     seen: dict[tuple[date, str], HandoutDate] = {}
     for d in deadlines:
+        if getattr(d, "kind", "") in ADVISER_ONLY_KINDS:
+            continue
         status = getattr(d, "status", "upcoming")
         if status == "attention" and getattr(d, "kind", "") in ATTENTION_WORDS:
             what = attention_words(d.kind, d.date)
@@ -255,7 +326,19 @@ def deadline_dates(deadlines: Sequence[Any], today: date) -> list[HandoutDate]:
             continue
         else:
             what = client_words(d.what)
-        seen.setdefault((d.date, what), HandoutDate(on=d.date, what=what))
+        facts = tuple(getattr(d, "facts", ()) or ())
+        seen.setdefault(
+            (d.date, what),
+            HandoutDate(
+                on=d.date,
+                what=what,
+                kind=getattr(d, "kind", "") or "",
+                facts=facts,
+                event_date=getattr(d, "event_date", None),
+                record=getattr(d, "record", None),
+                route=str(dict(facts).get("route", "") or ""),
+            ),
+        )
     return sorted(seen.values(), key=lambda d: (d.on, d.what))
 
 
@@ -621,6 +704,168 @@ def _draw_money(pdf: _HandoutPDF, money: FinancialCheck) -> None:
     pdf.set_y(bottom)
 
 
+# ---- "Your dates", the fee, a closed route ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _DateText:
+    on: date
+    text: str  # the sentence printed
+    translated: bool  # in the handout's language (else English, set left to right)
+    phrased: bool  # a phrase with the date in it (else the date, then the engine's sentence)
+    key: str | None  # the phrase key
+    which: str = ""  # which application it is about, when two alike dates are side by side
+    which_translated: bool = True
+
+
+def _date_texts(words: _Words, dates: Sequence[HandoutDate]) -> list[_DateText]:
+    """Each date's sentence in the handout's language (by kind), soonest first, each once.
+    Two dates printed with the same phrase but about different applications or routes each
+    say which they are about: the decision's date, else the route."""
+    out: list[_DateText] = []
+    for d in dates:
+        key = date_phrase_key(d.kind, d.facts) if d.kind else None
+        if key is None:
+            out.append(_DateText(d.on, d.what, words.lang == "en", False, None))
+            continue
+        date_words = words if words.has(key) else words.in_english()
+        text, mine = words.phrase(key, date=date_words.long_date(d.on))
+        out.append(_DateText(d.on, text, mine, True, key))
+    by_key: dict[str, list[int]] = {}
+    for n, t in enumerate(out):
+        if t.key is not None:
+            by_key.setdefault(t.key, []).append(n)
+    for numbers in by_key.values():
+        identities = {(dates[n].event_date, dates[n].route, dates[n].record) for n in numbers}
+        if len(identities) < 2:
+            continue
+        for n in numbers:
+            d = dates[n]
+            if d.event_date is not None:
+                decided = words if words.has("about_decision") else words.in_english()
+                which, mine = words.phrase("about_decision", date=decided.long_date(d.event_date))
+            elif d.route:
+                which, mine = f"({ROUTES.get(d.route, d.route)})", False
+            elif d.record:
+                which, mine = f"({plain_records(d.record)})", False
+            else:
+                continue
+            out[n] = replace(out[n], which=which, which_translated=mine)
+    unique = {(t.on, t.text, t.which): t for t in out}
+    return sorted(unique.values(), key=lambda t: (t.on, t.text, t.which))
+
+
+def _draw_dates(pdf: _HandoutPDF, dates: Sequence[HandoutDate]) -> None:
+    """ "Your dates": a phrase per kind in bold, with its date in it (and, under it, which
+    application it is about when two alike dates are side by side); a date without a phrase
+    as before: the date in bold, the engine's sentence under it, in English."""
+    style = pdf.hs
+    words = pdf.words
+    texts = _date_texts(words, dates)
+    if not texts:
+        return
+    _heading(pdf, words["your_dates"], style.h2, pdf.line_height(style.body) * 2)
+    for t in texts:
+        # An English sentence on an Arabic or Farsi page is set left to right.
+        rtl = pdf.rtl and t.translated
+        which_rtl = pdf.rtl and t.which_translated
+        if t.phrased:
+            parts = [(t.text, True, 0.0, rtl)]
+        else:
+            parts = [(words.long_date(t.on), True, 0.0, None), (t.text, False, style.box, rtl)]
+        if t.which:
+            parts.append((t.which, False, style.box, which_rtl))
+        block = sum(
+            pdf.para(text, style.body, bold=b, inset=i, dry_run=True, rtl=r)
+            for text, b, i, r in parts
+        )
+        pdf.ensure_room(block + style.gap)
+        for text, bold, inset, r in parts:
+            pdf.para(text, style.body, bold=bold, inset=inset, rtl=r)
+        pdf.ln(style.gap)
+
+
+def _default_fee(checklist: Checklist, on: date) -> ClientFee | None:
+    """The checklist's fee on `on` from the figures files (None: the checklist names none)."""
+    if not checklist.fee:
+        return None
+    try:
+        from desktop.assess import load_figures
+
+        figures = load_figures()
+    except (ImportError, OSError, ValueError) as exc:  # figures files missing or wrong
+        return ClientFee((), False, None, f"The fee figures could not be read ({exc}).")
+    return client_fee(checklist, on, figures)
+
+
+def fee_sentence(fee: ClientFee, words: _Words, on: date) -> tuple[str, bool]:
+    """The fee line's sentence and whether it is in the handout's language: an amount only
+    when every figure is known and verified; "There is no fee." for a verified nought;
+    otherwise "Ask your adviser ..." (an unverified amount is never printed as fact)."""
+    if not fee.printable or fee.total is None:
+        return words.phrase("fee_ask")
+    if fee.total == 0:
+        return words.phrase("fee_none")
+    if words.lang == "en" and sum(1 for q in fee.quotes if q.amount) > 1:
+        try:  # the parts, "£1,605 application fee + £130 citizenship ceremony fee = ..."
+            from desktop.rules.fees import fee_words_for_client
+
+            return fee_words_for_client(fee.quotes, on), True
+        except ImportError:
+            pass
+    day = words if words.has("fee_on") else words.in_english()
+    return words.phrase("fee_on", date=day.long_date(on), amount=money_text(fee.total))
+
+
+def _draw_fee(pdf: _HandoutPDF, fee: ClientFee, on: date, waiver: bool) -> None:
+    style = pdf.hs
+    words = pdf.words
+    parts = [fee_sentence(fee, words, on)]
+    if waiver:
+        parts.append(words.phrase("fee_waiver_asked"))
+    height = sum(pdf.para(t, style.body, dry_run=True, rtl=pdf.rtl and mine) for t, mine in parts)
+    _heading(pdf, words["fee"], style.h3, height)
+    for text, mine in parts:
+        pdf.para(text, style.body, rtl=pdf.rtl and mine)
+
+
+def closed_sentence(checklist: Checklist, words: _Words) -> tuple[str, bool]:
+    """ "Closed to new applications since 3pm on Thursday 4 September 2025." in the handout's
+    language (the time as 15:00 outside English)."""
+    closed_on = checklist.closed_on
+    assert closed_on is not None
+    key = "closed_since" if (closed_on.hour or closed_on.minute) else "closed_from"
+    mine = words.has(key)
+    day_words = words if mine else words.in_english()
+    clock = clock_words(closed_on) if day_words.lang == "en" else closed_on.strftime("%H:%M")
+    return words.phrase(key, time=clock, date=day_words.long_date(closed_on.date()))
+
+
+def _draw_closed(pdf: _HandoutPDF, checklist: Checklist) -> None:
+    """A closed route: a bordered box at the top of the first page, before anything else,
+    saying since when, then the checklist's closed_note (its translation when there is one,
+    else the English, set left to right)."""
+    style = pdf.hs
+    words = pdf.words
+    note = checklist.translations.get(pdf.hlang, {}).get("closed_note", "") if pdf.rtl else ""
+    parts = [
+        (*closed_sentence(checklist, words), True, style.body),
+        (note or checklist.closed_note, bool(note) or pdf.hlang == "en", False, style.body),
+    ]
+    pad = 3.0 if style is NORMAL else 4.5
+    width = pdf.epw - 2 * pad
+    top = pdf.y
+    pdf.set_y(top + pad)
+    for text, mine, bold, size in parts:
+        pdf.para(text, size, bold=bold, inset=pad, width=width, rtl=pdf.rtl and mine)
+        pdf.ln(style.gap / 2)
+    bottom = pdf.y + pad
+    with pdf.local_context(line_width=1.2 if style is LARGE else 0.9):
+        pdf.rect(pdf.l_margin, top, pdf.epw, bottom - top)
+    pdf.set_y(bottom)
+    pdf.ln(style.gap * 2)
+
+
 def build_handout(
     checklist: Checklist,
     *,
@@ -635,11 +880,15 @@ def build_handout(
     dates: Sequence[HandoutDate] = (),
     money: FinancialCheck | None = None,
     phrases: Mapping[str, Mapping[str, Any]] | None = None,
+    fee: ClientFee | None = None,
 ) -> bytes:
     """The handout as PDF bytes.
 
     `lines` None: the checklist's always-items in `lang`. `dates`: the client's own deadlines
-    (printed soonest first). `phrases`: lang -> key -> words (default: the phrases file)."""
+    (printed soonest first). `phrases`: lang -> key -> words (default: the phrases file).
+    `fee`: the checklist's fee (default: worked out from its `fee` keys and the figures files
+    for `made_on`; no fee line when it names none). A route closed on `made_on` gets the
+    closed box at the top and no fee line."""
     if lang not in LANGUAGES:
         raise ValueError(
             f"no handouts in the language {lang!r}; expected one of {', '.join(LANGUAGES)}"
@@ -657,6 +906,10 @@ def build_handout(
     pdf.set_lang(lang)
     pdf.set_creation_date(datetime(made_on.year, made_on.month, made_on.day, tzinfo=UTC))
     pdf.add_page()
+
+    closed = checklist.closed(made_on)
+    if closed:
+        _draw_closed(pdf, checklist)
 
     # Header: the centre, when known.
     # Everything typed shows as typed: no bidirectional controls, and a value inside a
@@ -685,14 +938,13 @@ def build_handout(
     pdf.para(words["bring_back"], style.body, bold=True)
 
     if dates:
-        _heading(pdf, words["your_dates"], style.h2, pdf.line_height(style.body) * 2)
-        for d in sorted(dates, key=lambda d: (d.on, d.what)):
-            block = pdf.para(words.long_date(d.on), style.body, bold=True, dry_run=True)
-            block += pdf.para(d.what, style.body, inset=style.box, dry_run=True)
-            pdf.ensure_room(block + style.gap)
-            pdf.para(words.long_date(d.on), style.body, bold=True)
-            pdf.para(d.what, style.body, inset=style.box)
-            pdf.ln(style.gap)
+        _draw_dates(pdf, dates)
+
+    if fee is None and not closed:
+        fee = _default_fee(checklist, made_on)
+    if fee is not None and not closed:
+        waiver = any("fee_waiver" in line.when and not line.not_applicable for line in lines)
+        _draw_fee(pdf, fee, made_on, waiver)
 
     if money is not None:
         _draw_money(pdf, money)

@@ -114,6 +114,28 @@ PHRASE_KEYS: tuple[str, ...] = (
     "provider_sponsor",
     "provider_household",
     "provider_third_party",
+    # "Your dates": one sentence per deadline kind (desktop.printing.client_dates.DATE_PHRASES),
+    # "{date}" the date written out.
+    "date_apply_before_expiry",
+    "date_settle",  # the earliest date to apply for settlement
+    "date_become_british",  # the earliest date to apply for naturalisation
+    "date_appeal",
+    "date_administrative_review",
+    "date_fee_waiver_followup",
+    "date_section_3c_ends",
+    "date_new_application",  # a further application that needs no reason
+    "date_late_application",  # a late application that needs a good reason
+    "date_file_answer",  # a subject access request's answer
+    "date_status_unknown",
+    "date_without_permission",
+    "about_decision",  # which of two alike dates: "This is about the decision of {date}."
+    "fee",  # heading of the fee line
+    "fee_on",  # "{date}", "{amount}"
+    "fee_none",
+    "fee_ask",  # the fee is not known or not verified
+    "fee_waiver_asked",
+    "closed_since",  # a closed route: "{time}", "{date}"
+    "closed_from",  # closed from the start of "{date}"
     "weekdays",
     "months",
 )
@@ -194,6 +216,10 @@ class Checklist:
     def title_in(self, lang: str = "en") -> str:
         return self._phrase("title", lang, self.title)
 
+    def closed_note_in(self, lang: str = "en") -> str:
+        """The closed route's words in `lang` (English when not translated; "" when open)."""
+        return self._phrase("closed_note", lang, self.closed_note) if self.closed_note else ""
+
     def intro_in(self, lang: str = "en") -> str:
         return self._phrase("intro", lang, self.intro)
 
@@ -225,6 +251,7 @@ class Checklist:
             return ()
         table = self.translations.get(lang, {})
         wanted = ["title"] + (["intro"] if self.intro else [])
+        wanted += ["closed_note"] if self.closed_note else []
         wanted += [f"section:{s}" for s in self.sections()]
         wanted += [f"circumstance:{k}" for k in self.circumstances]
         missing = [k for k in wanted if k not in table]
@@ -548,12 +575,19 @@ def parse_checklist(doc: Mapping, *, name: str, text: str) -> Checklist:
             circumstance = key[len("circumstance:") :] if key.startswith("circumstance:") else None
             if key in ("title", "intro") or section in sections or circumstance in circumstances:
                 continue
+            if key == "closed_note" and closed_on is not None:
+                continue
             if section is not None:
                 why = f"no item has the section {quote(section)}"
             elif circumstance is not None:
                 why = f"{quote(circumstance)} is not a key of [circumstances]"
             else:
-                why = 'expected "title", "intro", "section:<name>" or "circumstance:<key>"'
+                why = (
+                    "closed_note is only for a checklist with closed_on"
+                    if key == "closed_note"
+                    else 'expected "title", "intro", "section:<name>", "circumstance:<key>" '
+                    'or "closed_note"'
+                )
             raise p.fail(
                 f"translations.{lang}: unknown key {quote(key)}; {why}", "translations", lang, key
             )
@@ -628,7 +662,8 @@ def parse_phrases(doc: Mapping, *, name: str, text: str) -> dict[str, dict[str, 
     p = _Parser(name, text)
     if not isinstance(doc, Mapping):
         raise p.fail("expected a TOML table")
-    p.unknown_keys(doc, ("review", *LANGUAGES), "phrases")
+    p.unknown_keys(doc, ("checked_on", "review", *LANGUAGES), "phrases")
+    p.day(doc, "checked_on", "phrases", required=False)
     p.reviews(doc)
     out: dict[str, dict[str, Any]] = {}
     for lang in LANGUAGES:

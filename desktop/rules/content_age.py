@@ -2,7 +2,7 @@
 
 Every checklist and figures file records when it was last checked against its source
 (`checked_on`). The adviser sees that date, and a warning once it is older than the limit the
-centre sets (Settings; 180 days unless changed). Pure: the caller gives today and the limit.
+centre sets (Settings, kept in the store; 180 days unless changed). Pure: the caller gives today and the limit.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from desktop.datetext import long_date
 
 #: Days after which content counts as old unless the centre sets another limit.
 DEFAULT_MAX_AGE_DAYS = 180
-#: The QSettings key the limit is kept under (desktop.ui.settings_dialog).
-MAX_AGE_SETTING = "content/max_age_days"
 
 
 def is_stale(checked_on: date | None, today: date, max_age_days: int) -> bool:

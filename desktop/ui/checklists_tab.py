@@ -90,8 +90,15 @@ SECTION_FILL = "#EEF2F6"
 @dataclass(frozen=True)
 class KeyDate:
     on: date
-    what: str
+    what: str  # the engine's sentence (the adviser reads it on the tab)
     route: str
+    #: What the handout needs to say it in the client's words and language: the deadline's
+    #: kind (desktop.rules.deadlines.DEADLINE_KINDS; "" = print `what`), facts, the decision
+    #: it is about and the record it comes from.
+    kind: str = ""
+    facts: tuple = ()
+    event_date: date | None = None
+    record: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,19 +142,36 @@ def key_dates(history, routes: Sequence[str], today: date) -> KeyDates:
         upcoming = [d for d in result.deadlines if d.status == "upcoming" and d.date >= today]
         for deadline in upcoming:
             found.setdefault(
-                (deadline.date, deadline.what), KeyDate(deadline.date, deadline.what, route)
+                (deadline.date, deadline.what),
+                KeyDate(
+                    deadline.date,
+                    deadline.what,
+                    route,
+                    kind=deadline.kind,
+                    facts=tuple(deadline.facts),
+                    event_date=deadline.event_date,
+                    record=deadline.record,
+                ),
             )
         # What needs attention whatever its date (the record stops, or shows no permission),
         # in the client's words: the handout prints it too.
         for deadline in result.deadlines:
             if deadline.status == "attention" and deadline.kind in ATTENTION_WORDS:
                 what = attention_words(deadline.kind, deadline.date)
-                found.setdefault((deadline.date, what), KeyDate(deadline.date, what, route))
+                found.setdefault(
+                    (deadline.date, what),
+                    KeyDate(deadline.date, what, route, kind=deadline.kind),
+                )
         earliest = result.earliest_application_date
         # The engine usually lists the earliest date among its deadlines; add it when not.
         if earliest is not None and earliest >= today and all(d.date != earliest for d in upcoming):
             what = f"Earliest date to apply: {title}"
-            found.setdefault((earliest, what), KeyDate(earliest, what, route))
+            found.setdefault(
+                (earliest, what),
+                KeyDate(
+                    earliest, what, route, kind="earliest_application", facts=(("route", route),)
+                ),
+            )
         # A record that stops before today gives no earliest date of the client's own; the one
         # it would be if permission continued is given only with that said.
         what_if = result.if_permission_continued
@@ -206,7 +230,18 @@ def handout_bytes(
         centre_contact=centre_contact,
         adviser=adviser,
         made_on=made_on,
-        dates=[HandoutDate(d.on, client_words(d.what)) for d in found.dates],
+        dates=[
+            HandoutDate(
+                d.on,
+                client_words(d.what),
+                kind=d.kind,
+                facts=d.facts,
+                event_date=d.event_date,
+                record=d.record,
+                route=d.route,
+            )
+            for d in found.dates
+        ],
     )
 
 
@@ -473,6 +508,9 @@ class ChecklistsTab(QWidget):
             self._ask_new_item
         )
         self.build_handout: Callable[..., bytes] | None = None  # None: the real build_handout
+        #: How a message is shown to the adviser (tests replace it).
+        self.tell: Callable[[str], None] = self._tell
+        self._centre_declined = False  # "Print without" the centre's details, once per tab
 
         bold = QFont(self.font())
         bold.setBold(True)
@@ -526,6 +564,13 @@ class ChecklistsTab(QWidget):
         update_layout.addWidget(self.update_button)
         self.update_box.setStyleSheet("background: #FFF4D6; border-radius: 3px;")
         self.update_box.hide()
+        #: For the adviser: when the checklist was checked against its sources (a warning once
+        #: older than the centre's limit) and whether its route is closed.
+        self.content_label = QLabel()
+        self.content_label.setWordWrap(True)
+        self.content_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.content_label.setAccessibleName("When the checklist was checked against its sources")
+        self.content_label.hide()
         self.dates_label = QLabel()
         self.dates_label.setWordWrap(True)
         self.dates_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -605,6 +650,7 @@ class ChecklistsTab(QWidget):
         head.addWidget(self.progress)
         right_layout.addLayout(head)
         right_layout.addWidget(self.update_box)
+        right_layout.addWidget(self.content_label)
         right_layout.addWidget(self.dates_label)
         right_layout.addWidget(items_title)
         right_layout.addWidget(self.items, 1)
@@ -754,6 +800,7 @@ class ChecklistsTab(QWidget):
             )
             self.progress.clear()
             self.update_box.hide()
+            self.content_label.hide()
             self.dates_label.hide()
             self._update_buttons()
             return
@@ -774,8 +821,30 @@ class ChecklistsTab(QWidget):
             self.update_box.show()
         else:
             self.update_box.hide()
+        self._show_content(checklist)
         self._show_dates(checklist)
         self._update_buttons()
+
+    def _show_content(self, checklist: cs.ClientChecklist) -> None:
+        """The checked-on line (a warning when old) and, for a closed route, since when."""
+        from desktop.ui.start_checklist_dialog import (
+            CLOSED_STYLE,
+            WARNING_STYLE,
+            content_age_limit,
+            content_notes,
+        )
+
+        template = self._template_for(checklist)
+        if template is None:
+            self.content_label.hide()
+            return
+        words, stale, closed = content_notes(template, self.today(), content_age_limit(self._store))
+        self.content_label.setText(f"{closed}\n{words}" if closed else words)
+        self.content_label.setStyleSheet(
+            CLOSED_STYLE if closed else WARNING_STYLE if stale else "color: #3A4A5A;"
+        )
+        self.content_label.setProperty("stale", stale)
+        self.content_label.show()
 
     def _show_items(self, checklist: cs.ClientChecklist | None, keep_item: int | None) -> None:
         items = checklist.items if checklist is not None else ()
@@ -974,11 +1043,30 @@ class ChecklistsTab(QWidget):
         if not templates:
             self.status.setText(self._template_problem or "No checklists are installed.")
             return
-        dialog = StartChecklistDialog(templates, self, started={c.template_id for c in self._lists})
+        from desktop.printing.client_dates import closed_words
+        from desktop.ui.start_checklist_dialog import content_age_limit
+
+        dialog = StartChecklistDialog(
+            templates,
+            self,
+            started={c.template_id for c in self._lists},
+            today=self.today(),
+            content_limit=content_age_limit(self._store),
+        )
         if not self.run_dialog(dialog) or (choice := dialog.choice()) is None:
             return
         template, ticked = choice
         client_id, today = self._client_id, self.today()
+        closed = closed_words(template, today)
+        if closed and not form_feedback.confirm(
+            self,
+            "Route closed",
+            f"“{template.title}”: {closed} Start this checklist anyway (for an application made "
+            "before then, or to show the client what changed)?",
+            yes="Start anyway",
+        ):
+            self.status.setText(f"Not started: “{template.title}” is closed.")
+            return
         if self._write(
             lambda s: cs.start_checklist(s, client_id, template, ticked, self._adviser, on=today),
             f"Started “{template.title}”.",
@@ -1200,7 +1288,50 @@ class ChecklistsTab(QWidget):
             build=self.build_handout,
         )
 
+    def centre_details(self) -> tuple[str, str]:
+        from desktop.store.repository import get_setting
+
+        with self._store.read_session() as session:
+            name = get_setting(session, CENTRE_NAME_SETTING, "") or ""
+            contact = get_setting(session, CENTRE_CONTACT_SETTING, "") or ""
+        return name, contact
+
+    def ensure_centre_details(self) -> bool:
+        """Before a handout is saved or printed: when the centre's name or contact is not set,
+        ask for them (saved to the store in one transaction). Going on without them is allowed,
+        after saying the handout will have no contact details (asked once per tab). Always
+        True: the handout prints either way."""
+        from desktop.store.repository import set_setting
+        from desktop.ui.centre_details_dialog import WITHOUT_DETAILS, CentreDetailsDialog
+
+        try:
+            name, contact = self.centre_details()
+        except Exception:  # noqa: BLE001 - the store cannot be read: print as set before
+            return True
+        if (name and contact) or self._centre_declined:
+            return True
+        dialog = CentreDetailsDialog(name, contact, self)
+        if self.run_dialog(dialog):
+            new_name = dialog.centre_name() or name
+            new_contact = dialog.centre_contact() or contact
+            try:
+                with self._store.session() as session:
+                    set_setting(session, CENTRE_NAME_SETTING, new_name)
+                    set_setting(session, CENTRE_CONTACT_SETTING, new_contact)
+            except Exception as exc:  # noqa: BLE001 - nothing saved; say so without data
+                self.status.setText(
+                    f"The centre's details were not saved: {prompts.store_write_problem(exc)}"
+                )
+                return True
+            self.status.setText("Saved the centre's name and contact for handouts.")
+            if new_name and new_contact:
+                return True
+        self._centre_declined = True
+        self.tell(WITHOUT_DETAILS)
+        return True
+
     def handout_dialog(self):
+        from desktop.printing.client_dates import client_fee
         from desktop.ui.handout_dialog import HandoutDialog, suggested_handout_name
 
         checklist = self.selected_list()
@@ -1221,13 +1352,29 @@ class ChecklistsTab(QWidget):
         )
         if self._template_for(checklist) is None:
             summary += " The checklist is no longer installed: the handout is in English only."
+        fee_note = ""
+        if template.fee and not template.closed(self.today()):
+            try:
+                from desktop.assess import load_figures
+
+                fee = client_fee(template, self.today(), load_figures())
+                fee_note = fee.problem if fee is not None else ""
+            except (ValueError, OSError) as exc:  # the figures files cannot be read
+                fee_note = f"The fee figures could not be read ({exc}): the fee is not printed."
         return HandoutDialog(
             template,
             self.handout_factory,
             suggested_handout_name(self._client_id, self.today()),
             self,
             summary=summary,
+            fee_note=fee_note,
+            before_output=self.ensure_centre_details,
         )
+
+    def _tell(self, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(self, "Handout", text)
 
     def print_handout(self) -> None:
         dialog = self.handout_dialog()

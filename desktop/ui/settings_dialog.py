@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 # How many copies (taken before upgrades and restores) backups/ keeps: the store applies it.
+from desktop.rules.content_age import DEFAULT_MAX_AGE_DAYS
 from desktop.store.backups import DEFAULT_KEPT_COPIES as DEFAULT_KEPT_COPIES
 from desktop.store.backups import KEEP_COPIES_SETTING as KEEP_COPIES_SETTING
 from desktop.store.backups import MAX_KEPT_COPIES, MIN_KEPT_COPIES
@@ -27,7 +28,7 @@ CENTRE_CONTACT_SETTING = "centre_contact"
 CENTRE_FIELD_MAX = 200
 #: Guidance content (checklists, figures) last checked longer ago than this is warned about.
 CONTENT_WARN_DAYS_SETTING = "content_warn_days"
-DEFAULT_CONTENT_WARN_DAYS = 180
+DEFAULT_CONTENT_WARN_DAYS = DEFAULT_MAX_AGE_DAYS
 MIN_CONTENT_WARN_DAYS, MAX_CONTENT_WARN_DAYS = 7, 3650
 
 

@@ -579,3 +579,25 @@ def test_unreviewed_translation_warns_the_adviser():
     assert "this checklist's translation." in unreviewed_translation(
         checklist, "ar", {"ar": review}
     )
+
+
+def test_closed_note_is_translated_like_the_title():
+    text = SAMPLE.replace(
+        "checked_on = 2026-12-01\n",
+        'checked_on = 2026-12-01\nclosed_on = 2025-09-04T15:00:00\nclosed_note = "Closed."\n',
+    )
+    assert parse(text).missing_translations("ar")[:2] == ("intro", "closed_note")
+    translated = text.replace('title = "عينة"', 'title = "عينة"\nclosed_note = "مغلق."')
+    checklist = parse(translated)
+    assert checklist.closed_note_in("ar") == "مغلق."
+    assert checklist.closed_note_in("fa") == "Closed."  # English until translated
+    assert "closed_note" not in checklist.missing_translations("ar")
+    open_route = SAMPLE.replace('title = "عينة"', 'title = "عينة"\nclosed_note = "مغلق."')
+    assert "closed_note is only for a checklist with closed_on" in error_of(open_route)
+
+
+def test_family_reunion_closed_note_is_in_arabic_and_farsi(checklists):
+    checklist = checklists["refugee_family_reunion"]
+    for lang in ("ar", "fa"):
+        assert checklist.closed_note_in(lang) != checklist.closed_note
+        assert "closed_note" not in checklist.missing_translations(lang)

@@ -8,10 +8,12 @@ import pytest
 from desktop.assess import load_checklists
 from desktop.rules.checklists import LANGUAGES
 from desktop.store import checklists as cs
-from desktop.store.repository import ClientDetails, create_client
+from desktop.store.repository import ClientDetails, create_client, set_setting
 from desktop.ui import print_report
 from desktop.ui.checklists_tab import ChecklistsTab
 from desktop.ui.handout_dialog import HandoutDialog, suggested_handout_name
+from desktop.ui.settings_dialog import CENTRE_CONTACT_SETTING, CENTRE_NAME_SETTING
+from desktop.ui.widgets import form_feedback
 
 TODAY = date(2025, 12, 1)
 
@@ -23,7 +25,8 @@ def _template():
     return next(iter(checklists.values()))
 
 
-def test_choices_reach_the_factory_and_save_closes_the_dialog(qtbot):
+def test_choices_reach_the_factory_and_save_closes_the_dialog(qtbot, monkeypatch):
+    monkeypatch.setattr(form_feedback, "confirm", lambda *a, **k: True)  # an unchecked translation
     template = _template()
     asked = []
 
@@ -64,7 +67,10 @@ def test_save_pdf_writes_the_real_handout(qtbot, store, tmp_path, monkeypatch, l
     template = _template()
     if lang not in template.languages():
         pytest.skip(f"{template.id} is not translated into {lang}")
+    monkeypatch.setattr(form_feedback, "confirm", lambda *a, **k: True)  # an unchecked translation
     with store.session() as s:
+        set_setting(s, CENTRE_NAME_SETTING, "Riverside Advice Drop-in")
+        set_setting(s, CENTRE_CONTACT_SETTING, "01632 960123")
         cid = create_client(s, ClientDetails(full_name="Hana Testperson"), "Setup")
         list_id = cs.start_checklist(s, cid, template, (), "Setup", on=TODAY)
         first = cs.checklist_of(s, list_id).items[0]
