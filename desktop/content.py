@@ -670,6 +670,28 @@ def _prune(data_folder: Path, keep: int | None) -> None:
             )
 
 
+#: An unpack folder older than this was left by an install that stopped (a crash, a power cut).
+ABANDONED_AFTER_SECONDS = 3600
+
+
+def _remove_abandoned_unpacks(root: Path) -> None:
+    """Delete `.incoming-*` folders an interrupted install left behind (an hour old or more,
+    so an install running now in another window is left alone). Never raises."""
+    import shutil
+    import time
+
+    try:
+        leftovers = list(root.glob(".incoming-*"))
+    except OSError:
+        return
+    for folder in leftovers:
+        try:
+            if time.time() - folder.lstat().st_mtime >= ABANDONED_AFTER_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
 def install_pack(
     checked: CheckedPack, data_folder: Path | str, *, keys_folder: Path | str | None = None
 ) -> ContentInUse:
@@ -688,6 +710,7 @@ def install_pack(
     root = content_dir(data_folder)
     packs = root / PACKS_FOLDER
     made_root = not root.exists()
+    _remove_abandoned_unpacks(root)
     try:
         make_private_dirs(packs)
         temp = Path(tempfile.mkdtemp(prefix=".incoming-", dir=root))

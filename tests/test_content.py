@@ -680,3 +680,20 @@ def test_the_command_line_reads_the_pack_of_the_data_dir_it_is_given(tmp_path, d
         assert content.in_use().problem  # it looked at that folder's pack and refused it
     finally:
         content.use_data_folder(None)
+
+
+def test_an_unpack_left_by_an_interrupted_install_is_cleared_next_time(
+    tmp_path, data, keys, app_reads
+):
+    stale = data / "content" / ".incoming-crashed"
+    stale.mkdir(parents=True)
+    (stale / "half.toml").write_text("x", encoding="utf-8")
+    old = 1_600_000_000
+    os.utime(stale, (old, old))
+    fresh = data / "content" / ".incoming-another-window"
+    fresh.mkdir()  # an install running now elsewhere: left alone
+    pack = make_pack(tmp_path / "p.ddpack", good_files(), keys[1], version=5)
+    content.install_pack(
+        content.check_pack(pack, data, keys_folder=keys[0]), data, keys_folder=keys[0]
+    )
+    assert not stale.exists() and fresh.exists()

@@ -5,6 +5,8 @@ colour."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -12,6 +14,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QMessageBox,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -41,10 +45,19 @@ def summary_line(status) -> str:
 
 
 class ContentStatusDialog(QDialog):
-    def __init__(self, status, parent: QWidget | None = None) -> None:
-        """`status`: a desktop.content.ContentStatus."""
+    def __init__(
+        self,
+        status,
+        parent: QWidget | None = None,
+        *,
+        rollback: Callable[[], object] | None = None,
+    ) -> None:
+        """`status`: a desktop.content.ContentStatus. `rollback`: goes back to the previous
+        content (desktop.content.rollback for the window's data folder) and returns the
+        ContentInUse now; None: no button (nothing to go back from, or no data folder)."""
         super().__init__(parent)
         self.status = status
+        self._rollback = rollback
         self.setWindowTitle("Content and sources")
         self.setAccessibleName("Content and sources")
         self.setMinimumSize(640, 460)
@@ -91,6 +104,19 @@ class ContentStatusDialog(QDialog):
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.rollback_button = QPushButton("Go &back to the previous content…")
+        self.rollback_button.setAccessibleName("Go back to the previous content")
+        self.rollback_button.setToolTip(
+            "Stop using the content pack in use: the one installed before it, or the content "
+            "that came with the app, is used instead. The pack stays on disk."
+        )
+        self.rollback_button.setAutoDefault(False)
+        self.rollback_button.setEnabled(
+            rollback is not None and (status.in_use.source == "pack" or bool(status.in_use.problem))
+        )
+        self.rollback_button.clicked.connect(self.go_back)
+        buttons.addButton(self.rollback_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.rollback_button.setVisible(rollback is not None)  # after addButton, which shows it
         layout = QVBoxLayout(self)
         for widget in (self.in_use, self.problem, self.summary):
             layout.addWidget(widget)
@@ -98,6 +124,36 @@ class ContentStatusDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
         self.table.setFocus()
+
+    def go_back(self) -> bool:
+        """Ask, then roll back; the dialog then says what is in use. False when nothing
+        changed (the adviser said no, or it could not be done: the reason is shown)."""
+        if self._rollback is None:
+            return False
+        answer = QMessageBox.question(
+            self,
+            "Go back to the previous content",
+            f"Stop using {self.status.in_use.label}? The content installed before it (or the "
+            "content that came with the app) is used from now on. You can install the pack "
+            "again later.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            now = self._rollback()
+        except Exception as exc:  # noqa: BLE001 - a ContentPackError or a disk error: say so
+            message = str(exc) if str(exc) else type(exc).__name__
+            self.problem.setText(f"Could not go back: {message}")
+            self.problem.setVisible(True)
+            return False
+        self.in_use.setText(
+            f"In use now: {now.label}. Pages already open show it when next opened."
+        )
+        self.problem.setVisible(False)
+        self.rollback_button.setEnabled(getattr(now, "source", "") == "pack")
+        return True
 
     def marked_rows(self) -> list[str]:
         """The files marked as needing a check (for tests and screen readers alike)."""

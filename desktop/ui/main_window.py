@@ -1047,9 +1047,17 @@ class MainWindow(QMainWindow):
     def show_content_status(self):
         from desktop.ui.content_status_dialog import ContentStatusDialog
 
-        dialog = ContentStatusDialog(self.content_status(), self)
+        dialog = ContentStatusDialog(self.content_status(), self, rollback=self._roll_back_content)
         dialog.open()
         return dialog
+
+    def _roll_back_content(self):
+        """Help > Content and sources > Go back: the previous pack, or the app's own content."""
+        from desktop import content
+
+        now = content.rollback(self.folder)
+        self.warn_old_content()
+        return now
 
     def install_content_update(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

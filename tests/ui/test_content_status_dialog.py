@@ -131,3 +131,47 @@ def test_help_content_and_sources_opens_the_list(qtbot, window):
     assert dialog.in_use.text().startswith("In use: the content that came with the app")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_go_back_asks_then_rolls_back_and_says_what_is_in_use(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    calls = []
+    bundled = ContentInUse(content.KEYS_DIR.parent, "bundled", 1, date(2026, 12, 6))
+
+    def rollback():
+        calls.append("rolled back")
+        return bundled
+
+    dialog = ContentStatusDialog(status(), rollback=rollback)
+    qtbot.addWidget(dialog)
+    assert dialog.rollback_button.isEnabled()
+    assert dialog.rollback_button.accessibleName() == "Go back to the previous content"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    assert not dialog.go_back() and calls == []  # "No" changes nothing
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert dialog.go_back() and calls == ["rolled back"]
+    assert dialog.in_use.text().startswith("In use now: the content that came with the app")
+    assert not dialog.rollback_button.isEnabled()  # nothing further to go back from
+
+
+def test_go_back_that_fails_says_why_and_changes_nothing_shown(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    def rollback():
+        raise content.ContentPackError("there is nothing to roll back")
+
+    dialog = ContentStatusDialog(status(), rollback=rollback)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert not dialog.go_back()
+    assert dialog.problem.text() == "Could not go back: there is nothing to roll back"
+    assert dialog.in_use.text().startswith("In use: content pack 5")
+
+
+def test_no_go_back_button_without_a_way_back(qtbot):
+    bundled = ContentInUse(content.KEYS_DIR.parent, "bundled", 1, date(2026, 12, 6))
+    dialog = ContentStatusDialog(ContentStatus(bundled, (), 180, ()), rollback=lambda: None)
+    qtbot.addWidget(dialog)
+    assert not dialog.rollback_button.isEnabled()  # the app's own content: nothing to leave
+    assert ContentStatusDialog(status()).rollback_button.isHidden()
