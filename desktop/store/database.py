@@ -26,6 +26,7 @@ erased from the store is taken out of them (`Store.erase_from_kept_copies`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import json
@@ -673,6 +674,7 @@ class Store:
             params, key, typed_form = cls._unlock_files(folder, passphrase)
             backups.remove_leftovers(folder)  # temp files of a killed process (lock is held)
             store = cls(folder, params, key, lock)
+            store._settle_kept_params()
             if store._finish_empty():
                 note = "Creating this store had been interrupted; it was finished."
             store._check_application_id()
@@ -772,6 +774,23 @@ class Store:
             os.replace(partial, kept)
             backups.prune(self.backups_dir, self._kept_copies_limit(), newest=kept)
             return kept
+
+    def _settle_kept_params(self) -> None:
+        """A kill between re-encrypting a kept copy and writing its key parameters (see
+        `_rekey_copy`) leaves a copy the store's key opens but whose own parameters say
+        otherwise, so the passphrase alone would not open it: set them right. A copy the
+        store's key does not open (not yet re-encrypted, or older) is left as it is."""
+        with self._kept_gate:
+            for copy in self.kept_copies():
+                params_file = backups.params_of(copy)
+                try:
+                    held = read_header(params_file, label=f"{copy.name}'s key parameters")
+                except StoreError:
+                    held = None
+                if held is not None and held.salt_hex == self.params.salt_hex:
+                    continue
+                with contextlib.suppress(StoreError, OSError):
+                    _open_copy_with(copy, params_file, self._key, self.params)
 
     def _kept_copies_limit(self) -> int:
         """The `kept_copies` setting (a store older than the settings table has the default)."""
@@ -1304,8 +1323,8 @@ def _rekey_copy(
         partial.unlink(missing_ok=True)
         raise
     # A kill here leaves the copy under the new key with the old parameters: it opens with the
-    # store's key all the same, and the next erasure or re-keying sets them right
-    # (_open_copy_with).
+    # store's key all the same, and the next open of the store (Store._settle_kept_params), the
+    # next erasure or the next re-keying sets them right (_open_copy_with).
     write_header(params_file, new_params)
     return True
 

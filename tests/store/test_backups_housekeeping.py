@@ -244,3 +244,22 @@ def test_kill_during_backups_leaves_nothing_after_the_next_open(tmp_path):
             assert client_names(reopened) == [SECRET_NAME]
         finally:
             reopened.close()
+
+
+def test_a_copy_re_encrypted_but_not_yet_given_its_parameters_is_set_right_on_open(folder):
+    """The kill window inside _rekey_copy: the copy is under the new key, its parameters file
+    still the old one, so the passphrase alone does not open it. The next open sets it right
+    (found by the kill test above under load; this makes that moment happen every time)."""
+    from desktop.store.database import Store
+
+    store = Store.create(folder, PASSPHRASE, CHEAP_KDF)
+    add_client(store)
+    kept = store._keep_copy("before-restore")
+    old_params = params_of(kept).read_bytes()
+    store.change_passphrase(PASSPHRASE, NEW_PASSPHRASE)
+    params_of(kept).write_bytes(old_params)  # as if killed before write_header
+    store.close()
+    with pytest.raises(WrongPassphrase):
+        names_in_copy(kept, NEW_PASSPHRASE)
+    Store.open(folder, NEW_PASSPHRASE).close()
+    assert names_in_copy(kept, NEW_PASSPHRASE) == [SECRET_NAME]
