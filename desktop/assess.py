@@ -202,9 +202,22 @@ def assess_case(
 ) -> dict[str, Any]:
     """Parse a history JSON dict and return the issue-3 JSON object (a dict).
 
-    A full export's client_record section is ignored: the engine needs only the history."""
+    A full export's client_record section is ignored: the engine needs only the history. The
+    object's "travel" is `travel_for` on the same route, for the 12 months ending `today`."""
     history = parse_history({k: v for k, v in data.items() if k != CLIENT_RECORD_KEY})
-    return assess_history(history, route, on, region, today).to_dict()
+    today = today or date.today()
+    out = assess_history(history, route, on, region, today).to_dict()
+    out["travel"] = travel_for(history, _resolve(history, route, on, today)[0], today).to_dict()
+    return out
+
+
+def travel_for(history: History, route: str, today: date | None = None):
+    """Can I travel? for the Residence tab and `assess` (desktop.rules.travel): the whole
+    days outside in the 12 months ending `today`, the days left before `route`'s limit and the
+    day each past trip stops counting."""
+    from desktop.rules.travel import can_i_travel
+
+    return can_i_travel(history, route, today or date.today(), load_figures())
 
 
 def timeline_for(

@@ -13,12 +13,13 @@ import pkgutil
 import sys
 from collections.abc import Iterable
 
-#: Not code the app imports: Alembic runs the migration scripts from files, as data.
-SKIP_PREFIXES = ("desktop.migrations",)
+#: Not code the app imports: the data folders a wheel and the bundle carry inside the package
+#: (desktop/resources/, desktop/migrations/; Alembic runs the migration scripts from files).
+SKIP_PREFIXES = ("desktop.migrations", "desktop.resources")
 
 
 def app_modules() -> list[str]:
-    """Every module name under the desktop package, sorted (migrations excluded)."""
+    """Every module name under the desktop package, sorted (the data folders excluded)."""
     import desktop
 
     names = {"desktop"}

@@ -332,7 +332,7 @@ def _add_content_commands(sub, data_dir: argparse.ArgumentParser) -> None:
         "build-content-pack",
         parents=[keys],
         help="(maintainers) make a signed content update pack from resources/",
-        description="Check the content in desktop/resources (or --content DIR) with the "
+        description="Check the content in resources/ (or --content DIR) with the "
         "app's own loaders, sign it with the private key and write one .ddpack file; then "
         "stamp content_version.toml there with the pack's version.",
     )
@@ -518,6 +518,7 @@ def _cmd_checklist(args: argparse.Namespace) -> int:
     }
     if args.client is not None:
         details.update(_client_details(args, checklist, today))
+    from desktop.assess import handout_phrases, load_figures
     from desktop.printing.common import WriteProblem, write_atomically
     from desktop.printing.handout import build_handout
 
@@ -528,6 +529,8 @@ def _cmd_checklist(args: argparse.Namespace) -> int:
             large_print=args.large_print,
             adviser=adviser,
             made_on=today,
+            phrases=handout_phrases(),
+            figures=load_figures,
             **details,
         )
     except ChecklistError as exc:  # the phrases file
@@ -771,7 +774,8 @@ def _store_refusals() -> tuple[type[BaseException], ...]:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from desktop.importers.history_json import import_case, read_case_file
+    from desktop.importers.history_json import read_case_file
+    from desktop.store.case_file import import_case
 
     case = read_case_file(args.case)  # '-': standard input; both limited in size
     from desktop.rules.history import text_problem
@@ -801,7 +805,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     readable by its owner only (0600 on POSIX), whole or not at all. A full copy sent to a
     file by the shell (`> copy.json`) gets the umask's mode (usually readable by everyone):
     a note on stderr says so and points to --out."""
-    from desktop.importers.history_json import dumps, export_case
+    from desktop.importers.history_json import dumps
+    from desktop.store.case_file import export_case
 
     out = _out_path(args.out, "copy.json") if args.out else None  # before the passphrase
     refusals = _store_refusals()

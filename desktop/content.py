@@ -3,7 +3,7 @@ is checked, installed and rolled back (the pure part is desktop.rules.content_pa
 
 The content is three folders: `rules/` (dated figures, fees, statement words), `checklists/`
 (checklists and the handouts' words) and `bank_formats/` (bank statement layouts). The app
-ships one copy in desktop/resources/ (its version in resources/content_version.toml). A
+ships one copy in resources/ (its version in resources/content_version.toml). A
 centre can install a newer copy from a **content update pack** (a `.ddpack` file from a USB
 stick), which lives in the DATA folder, never the program folder:
 
@@ -17,7 +17,7 @@ the app's own content is, and `in_use().problem` says why).
 Checking a pack (`check_pack`) reads it whole into memory with a size limit, and refuses it
 WHOLE, before anything is written, when: it is not a whole zip; an entry escapes (absolute,
 "..", a link, a folder, anything but `<folder>/<name>.toml`); the signature is missing, wrong
-or by a key not in desktop/resources/content_keys/; a file is listed and absent, present and
+or by a key not in resources/content_keys/; a file is listed and absent, present and
 unlisted, or differs in size or SHA-256; the format or app version does not fit; the pack is
 not newer than the content in use; or any file fails the app's own parsers. Installing
 (`install_pack`) unpacks into a temporary folder inside <data>/content, checks it again from
@@ -873,7 +873,7 @@ def build_pack(
     if key_id(public) not in trusted_keys(Path(keys_folder) if keys_folder else None):
         raise ContentPackError(
             f"{shown_name(key_file)} is not the private half of a key the app trusts "
-            f"(desktop/resources/content_keys/*.pub); a pack signed with it would be refused"
+            f"(resources/content_keys/*.pub); a pack signed with it would be refused"
         )
     current, _made = bundled_version(root)
     version = pack_version if pack_version is not None else current + 1

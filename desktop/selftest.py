@@ -14,8 +14,11 @@ exit status 1. The store uses the lowest Argon2id costs the header allows (8 MiB
 so the test takes seconds: real stores keep the default costs (desktop.store.crypto).
 
 Qt is never imported: the test runs on a machine (or CI runner) with no display. Data files
-come through desktop.RESOURCES_DIR and desktop.MIGRATIONS_DIR, so a PyInstaller bundle finds
-its own copies; nothing is read from tests/ or the project root.
+come through desktop.RESOURCES_DIR and desktop.MIGRATIONS_DIR (inside the package in a wheel
+or a bundle, the checkout's resources/ and db/migrations/ in a source tree), so each install
+reads its own copies; nothing is read from tests/. Before the first step, the files every step
+needs are looked for: a missing one gives "FAILED data: ..." naming it (no "ok" line when all
+are there).
 """
 
 from __future__ import annotations
@@ -26,7 +29,15 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-__all__ = ["SelfTestFailed", "STEPS", "pdf_page_count", "run_self_test", "version_text"]
+__all__ = [
+    "DATA_FILES",
+    "SelfTestFailed",
+    "STEPS",
+    "missing_data",
+    "pdf_page_count",
+    "run_self_test",
+    "version_text",
+]
 
 #: The cheapest Argon2id costs the store header accepts (desktop.store.crypto ranges).
 QUICK_KDF = {"time_cost": 1, "memory_cost_kib": 8 * 1024, "parallelism": 1}
@@ -47,6 +58,39 @@ SYNTHETIC_CSV = (
     "tx_SELFTEST03,09/03/2026,08:30:00,Direct Debit,Lanternfield Energy,,Bills,-41.25,GBP,"
     "-41.25,GBP,,,,LANTERNFIELD ENERGY\n"
 )
+
+
+#: Files every install needs, by folder: (desktop attribute, name shown, files below it).
+DATA_FILES = (
+    (
+        "RESOURCES_DIR",
+        "resources",
+        (
+            "content_version.toml",
+            "rules/residence.toml",
+            "rules/fees.toml",
+            "checklists/_phrases.toml",
+            "bank_formats/monzo.toml",
+            "fonts/NotoSans-Regular.ttf",
+            "fonts/NotoNaskhArabic-Regular.ttf",
+        ),
+    ),
+    ("MIGRATIONS_DIR", "migrations", ("env.py", "script.py.mako")),
+)
+
+
+def missing_data() -> list[str]:
+    """The files of DATA_FILES that are not where desktop.RESOURCES_DIR and
+    desktop.MIGRATIONS_DIR say, named from their folder ("resources/rules/fees.toml")."""
+    import desktop
+
+    missing = []
+    for attribute, shown, names in DATA_FILES:
+        folder = Path(getattr(desktop, attribute))
+        missing += [f"{shown}/{name}" for name in names if not (folder / name).is_file()]
+    if not any(Path(desktop.MIGRATIONS_DIR).glob("versions/*.py")):
+        missing.append("migrations/versions/*.py")
+    return missing
 
 
 class SelfTestFailed(Exception):
@@ -216,6 +260,7 @@ def _checklist_with(lang: str):
 
 def _handout(lang: str, large_print: bool) -> Callable[[_Run], str]:
     def step(run: _Run) -> str:
+        from desktop.assess import handout_phrases, load_figures
         from desktop.printing.handout import build_handout
 
         checklist = _checklist_with(lang)
@@ -226,6 +271,8 @@ def _handout(lang: str, large_print: bool) -> Callable[[_Run], str]:
             client_name="Fictional client (self-test)",
             adviser=ADVISER,
             made_on=date.today(),
+            phrases=handout_phrases(),
+            figures=load_figures,
         )
         size = "large-print" if large_print else "normal"
         pages = run.write_pdf(f"handout-{lang}-{size}.pdf", pdf)
@@ -282,6 +329,50 @@ def _reopen(run: _Run) -> str:
 
 
 #: (step name, what it does) in the order they run.
+def _bank_holidays(run: _Run) -> str:
+    """The offline holiday calendar the working-day deadlines use (the bundle keeps only the
+    UK's locale files of the `holidays` package)."""
+    from datetime import date
+
+    from desktop.assess import bank_holidays
+
+    days = bank_holidays("england-and-wales", 2026, 2026)
+    for expected in (date(2026, 12, 25), date(2026, 12, 28)):  # Christmas; Boxing Day moved
+        if expected not in days:
+            raise SelfTestFailed(f"{expected.isoformat()} is not a bank holiday in the calendar")
+    return f"{len(days)} bank holidays in England and Wales in 2026"
+
+
+def _content_signatures(run: _Run) -> str:
+    """Content update packs can be checked: the shipped public key loads and Ed25519
+    (PyNaCl) verifies a signature made here with a throw-away key, and refuses a forged one."""
+    import base64
+    import os
+
+    from nacl.signing import SigningKey
+
+    from desktop import content
+
+    if not content.trusted_keys():
+        raise SelfTestFailed("no public key for content update packs in this install")
+    keys = run.folder / "selftest-keys"
+    keys.mkdir()
+    seed = os.urandom(32)
+    public = bytes(SigningKey(seed).verify_key)
+    (keys / "selftest.pub").write_text(
+        base64.b64encode(public).decode("ascii") + "\n", encoding="ascii"
+    )
+    manifest = b'{"selftest": true}\n'
+    signature, _kid = content.signature_file(manifest, seed)
+    if content.verify_signature(manifest, signature, keys) != "selftest":
+        raise SelfTestFailed("a good signature was not accepted")
+    try:
+        content.verify_signature(manifest + b" ", signature, keys)
+    except content.ContentPackError:
+        return f"{len(content.trusted_keys())} trusted key(s); signatures checked"
+    raise SelfTestFailed("a changed manifest was accepted")
+
+
 STEPS: list[tuple[str, Callable[[_Run], str]]] = [
     ("store", _store),
     ("import", _import),
@@ -291,6 +382,8 @@ STEPS: list[tuple[str, Callable[[_Run], str]]] = [
     ("handout (English)", _handout("en", False)),
     ("handout (Arabic, large print)", _handout("ar", True)),
     ("bank CSV", _bank_csv),
+    ("bank holidays", _bank_holidays),
+    ("content update signatures", _content_signatures),
     ("store reopened", _reopen),
 ]
 
@@ -313,6 +406,15 @@ def _short(exc: BaseException, folder: Path) -> str:
 def run_self_test(print_line: Callable[[str], None] = print) -> int:
     """Run every step in a temporary folder (removed afterwards); 0 when all pass, else 1
     after the "FAILED <step>: ..." line."""
+    missing = missing_data()
+    if missing:
+        shown = ", ".join(missing[:3]) + (
+            f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        )
+        print_line(
+            f"FAILED data: not in this install: {shown}"[: len("FAILED data: ") + MESSAGE_LIMIT]
+        )
+        return 1
     with tempfile.TemporaryDirectory(prefix="dropin-desk-selftest-") as name:
         folder = Path(name)
         run = _Run(folder)

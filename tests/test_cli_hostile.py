@@ -101,14 +101,14 @@ def _refusal(exc_type):
 
 @pytest.mark.parametrize("exc_type", [IntegrityError, StatementError])
 def test_a_store_refusal_prints_only_its_kind(data_dir, tmp_path, monkeypatch, capsys, exc_type):
-    from desktop.importers import history_json
+    from desktop.store import case_file
 
     assert "Amira Testcase" in str(_refusal(exc_type))  # SQLAlchemy's own text has the values
 
     def refuse(session, case, adviser):
         raise _refusal(exc_type)
 
-    monkeypatch.setattr(history_json, "import_case", refuse)
+    monkeypatch.setattr(case_file, "import_case", refuse)
     monkeypatch.setenv(cli.PASSPHRASE_ENV, PASSPHRASE)
     path = write(tmp_path, "case.json", full_case())
     status = cli.main(["import", str(path), "--data-dir", str(data_dir)])
@@ -120,12 +120,12 @@ def test_a_store_refusal_prints_only_its_kind(data_dir, tmp_path, monkeypatch, c
 
 
 def test_an_unexpected_failure_prints_only_its_kind(data_dir, monkeypatch, capsys):
-    from desktop.importers import history_json
+    from desktop.store import case_file
 
     def broken(session, client_id, *, full):
         raise KeyError("Amira Testcase, QQ123456C")
 
-    monkeypatch.setattr(history_json, "export_case", broken)
+    monkeypatch.setattr(case_file, "export_case", broken)
     monkeypatch.setenv(cli.PASSPHRASE_ENV, PASSPHRASE)
     status = cli.main(["export", "--client", "1", "--data-dir", str(data_dir)])
     out, err = capsys.readouterr()

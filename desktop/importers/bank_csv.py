@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import os
 import re
@@ -60,10 +59,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import groupby
 from pathlib import Path
 
-from desktop.files import FileReadProblem, open_regular, read_limited
+from desktop.files import FileReadProblem, open_regular
 from desktop.importers.bank_formats import (
     BankFormat,
     BankFormatError,
@@ -81,11 +79,23 @@ from desktop.importers.bank_formats import (
     save_user_format,
     user_formats_dir,
 )
+from desktop.importers.parsed_statement import (  # re-exported: the names callers know
+    MAX_STATEMENT_BYTES,
+    ParsedRow,
+    ParsedStatement,
+    StatementFileError,
+    fingerprints,
+    join_description,
+    oldest_first,
+    parse_money,
+    read_statement_bytes,
+)
 from desktop.rules.history import DATE_RANGE_TEXT, clip, date_in_range, quote
 from desktop.rules.statement_types import Txn
 
 __all__ = [
     "COMMON_DATE_FORMATS",
+    "MAX_STATEMENT_BYTES",
     "BankFormat",
     "BankFormatError",
     "ColumnMap",
@@ -114,9 +124,6 @@ __all__ = [
     "user_formats_dir",
     "with_header",
 ]
-
-#: A statement download is a few hundred kilobytes; anything bigger is not one.
-MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 
 #: Ways banks write dates: every one the column chooser offers, and the ones used to guess
 #: which row is data (a row holding a date in any of them is not a header).
@@ -167,12 +174,6 @@ _SUMMARY = re.compile(
     + r")(?![^\W\d_])",
     re.IGNORECASE,
 )
-_PENNY = Decimal("0.01")
-_MONEY = re.compile(
-    r"(?P<s1>[+-]?)(?:£|GBP)?(?P<s2>[+-]?)"
-    r"(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?:GBP)?",
-    re.IGNORECASE,
-)
 _SORT_CODE = re.compile(r"(?<!\d)(\d{2})-(\d{2})-(\d{2})(?!\d)")
 _SORT_AND_NUMBER = re.compile(r"(?<!\d)(\d{6})[- ]?(\d{8})(?!\d)")
 _LABEL = re.compile(r"\s*([A-Za-z][A-Za-z /()#]*?)\s*:(.*)\Z", re.DOTALL)
@@ -187,33 +188,6 @@ _MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES, start=1)}
 _MONTHS.update({name[:3]: i for i, name in enumerate(_MONTH_NAMES, start=1)})
 _MONTHS["sept"] = 9
 _MONTH_WORD = re.compile(r"[A-Za-z]+")
-
-
-class StatementFileError(ValueError):
-    """A statement file that cannot be imported. The message names the file, and the line and
-    column where there is one: "statement.csv, line 14, column 'Paid out': '12,3x' is not an
-    amount of money"."""
-
-
-@dataclass(frozen=True)
-class ParsedRow:
-    line: int  # 1-based physical line in the file (OFX: the line of the <STMTTRN>)
-    on: date
-    description: str
-    amount: Decimal  # + money in, - money out
-    balance: Decimal | None
-    type_code: str = ""  # upper case: the bank's code, or the standard one it maps to
-
-
-@dataclass(frozen=True)
-class ParsedStatement:
-    source: str  # the file's name
-    rows: tuple[ParsedRow, ...]  # oldest first
-    period: tuple[date, date] | None  # first and last day the file covers
-    format_key: str | None  # BankFormat.key; None for a custom column mapping or OFX
-    bank: str = ""
-    sort_code: str = ""  # "12-34-56" or ""
-    last_four: str = ""
 
 
 @dataclass(frozen=True)
@@ -358,27 +332,6 @@ def read_csv(
     return _parse_table(path.name, table)
 
 
-def fingerprints(rows: Sequence[ParsedRow]) -> list[str]:
-    """Dedupe keys, one per row: the first 20 hex digits of the SHA-256 of (date, amount,
-    description with case and spacing ignored, balance), then "#k" where k counts that same
-    key within `rows` from 1. An overlapping re-import gives the same keys for the same lines,
-    so a caller that skips keys it holds adds only new lines; two identical coffees on one day
-    are "#1" and "#2" and both stay.
-
-    The canonical string must never change: stored fingerprints depend on it.
-    """
-    seen: Counter[str] = Counter()
-    keys = []
-    for row in rows:
-        balance = "" if row.balance is None else f"{row.balance:.2f}"
-        text = " ".join(row.description.casefold().split())
-        canonical = "\x1f".join((row.on.isoformat(), f"{row.amount:.2f}", text, balance))
-        digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:20]
-        seen[digest] += 1
-        keys.append(f"{digest}#{seen[digest]}")
-    return keys
-
-
 def to_txns(statement: ParsedStatement, account_key: str) -> list[Txn]:
     """The statement's rows as `Txn`s of one account, keyed "<account_key>:<n>" (n from 1,
     oldest first)."""
@@ -394,38 +347,6 @@ def to_txns(statement: ParsedStatement, account_key: str) -> list[Txn]:
         )
         for i, row in enumerate(statement.rows, start=1)
     ]
-
-
-def parse_money(text: str) -> Decimal | None:
-    """A bank's written amount as Decimal to the penny; None for a blank cell.
-
-    Raises ValueError (with the reason) for text that is not an amount of money.
-    """
-    s = text.strip().removeprefix("'").strip()
-    if not s:
-        return None
-    s = "".join(s.replace("\u2212", "-").replace("\u2013", "-").split())
-    marker = s[-2:].upper()
-    if marker in ("CR", "DR"):
-        s = s[:-2]
-    else:
-        marker = ""
-    bracketed = s.startswith("(") and s.endswith(")")
-    if bracketed:
-        s = s[1:-1]
-    match = _MONEY.fullmatch(s)
-    if not match or (match["s1"] and match["s2"]):
-        raise ValueError("not an amount")
-    sign = match["s1"] or match["s2"]
-    if sum((bool(sign), bool(marker), bracketed)) > 1:
-        raise ValueError("it has more than one of a sign, brackets and CR/DR")
-    frac = match["frac"] or ""
-    if len(frac) > 2 and frac[2:].strip("0"):
-        raise ValueError("more than two decimal places")
-    value = Decimal(match["whole"].replace(",", "") + "." + (frac or "0")).quantize(_PENNY)
-    if sign == "-" or marker == "DR" or bracketed:
-        value = -value
-    return value if value else Decimal("0.00")
 
 
 # --- reading the file ------------------------------------------------------------------------
@@ -448,19 +369,6 @@ class _Table:
     fmt: BankFormat | None
     preamble: list[_Row]
     stated_period: tuple[date, date] | None = None
-
-
-def read_statement_bytes(path: Path, name: str) -> bytes:
-    """The bytes of a statement file (CSV or OFX), or StatementFileError naming the file: not a
-    regular file (a pipe, a device, a folder), too big for a statement download (checked
-    before reading it), unreadable, or empty."""
-    try:
-        data = read_limited(path, MAX_STATEMENT_BYTES, "bank statement download")
-    except FileReadProblem as exc:
-        raise StatementFileError(str(exc)) from None
-    if not data.strip():
-        raise StatementFileError(f"{name}: the file is empty")
-    return data
 
 
 def _read_text(path: Path) -> tuple[str, str]:
@@ -1082,22 +990,6 @@ def _example(formats: Sequence[str]) -> str:
     return " or ".join(examples[:3])
 
 
-def join_description(parts: Sequence[str]) -> str:
-    """Several description cells as one: spacing tidied, masked cells ("*****") and parts
-    already inside another part left out, the rest joined by " / "."""
-    kept: list[str] = []
-    for part in parts:
-        part = " ".join(part.split())
-        if not part or set(part) <= {"*"}:
-            continue
-        low = part.casefold()
-        if any(low in k.casefold() for k in kept):
-            continue
-        kept = [k for k in kept if k.casefold() not in low]
-        kept.append(part)
-    return " / ".join(kept)
-
-
 def _type_code(raw: str, codes: Sequence[tuple[str, str]], in_description: bool) -> str:
     low = raw.casefold()
     for wording, code in codes:
@@ -1142,35 +1034,6 @@ def _stated_period(preamble: list[_Row], formats: Sequence[str]) -> tuple[date, 
             if start and end and start <= end:
                 return start, end
     return None
-
-
-def oldest_first(rows: list[ParsedRow]) -> list[ParsedRow]:
-    """Rows in date order, oldest first (see the module docstring: a newest-first file is
-    turned round, one day's lines kept in the order that agrees with the running balance)."""
-    if len(rows) > 1 and rows[0].on > rows[-1].on:
-        rows = rows[::-1]
-    if any(a.on > b.on for a, b in zip(rows, rows[1:], strict=False)):
-        rows = sorted(rows, key=lambda r: r.on)
-    result: list[ParsedRow] = []
-    for _day, group in groupby(rows, key=lambda r: r.on):
-        lines = list(group)
-        before = result[-1].balance if result else None
-        if len(lines) > 1 and not _runs_on(before, lines) and _runs_on(before, lines[::-1]):
-            lines.reverse()
-        result.extend(lines)
-    return result
-
-
-def _runs_on(before: Decimal | None, lines: list[ParsedRow]) -> bool:
-    """True when each line's balance is the one before plus its amount (where both are known)."""
-    previous = before
-    for row in lines:
-        if row.balance is None:
-            return False
-        if previous is not None and previous + row.amount != row.balance:
-            return False
-        previous = row.balance
-    return True
 
 
 def _trim(cells: list[str]) -> list[str]:

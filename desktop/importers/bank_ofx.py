@@ -37,7 +37,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from desktop.importers.bank_csv import (
+from desktop.importers.parsed_statement import (
     ParsedRow,
     ParsedStatement,
     StatementFileError,

@@ -1,9 +1,11 @@
 """Reading and writing client files in the history JSON format (`dropin-desk.history/1`).
 
-A plain export is exactly the history JSON the residence engine reads. A full export (the
-subject access request copy) adds a `client_record` section with everything else held about
-the client: details, household, case notes and the audit trail. Import reads either; the
-`client_record` section is taken off before the history is parsed.
+Reading a case file is here; adding it to the store and exporting a client from the store are
+in `desktop.store.case_file` (`import_case`, `export_case`). A plain export is exactly the
+history JSON the residence engine reads. A full export (the subject access request copy) adds
+a `client_record` section with everything else held about the client: details, household,
+case notes and the audit trail. Import reads either; the `client_record` section is taken off
+before the history is parsed.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from desktop.rules.history import (
     HistoryError,
     JsonRecord,
     clip,
-    history_to_dict,
     parse_history,
 )
+
+# Moved to the store (desktop.store.case_file); named here too for desktop/ui/main_window.py,
+# which imports them from here (.importlinter ignores this one import until it moves).
+from desktop.store.case_file import case_to_dict, export_case, import_case  # noqa: F401
 from desktop.store.repository import ClientDetails, HouseholdEntry
 
 
@@ -146,69 +151,5 @@ def _describe_kind(value: Any) -> str:
     return "empty (null)" if value is None else "a list"
 
 
-def case_to_dict(
-    case: CaseFile,
-    notes: list[dict] | None = None,
-    audit: list[dict] | None = None,
-    full: bool = False,
-) -> dict:
-    out = history_to_dict(case.history)
-    if full:
-        out[CLIENT_RECORD_KEY] = {
-            "details": case.details.to_dict() if case.details else None,
-            "household": [
-                {
-                    "name": m.name,
-                    "relationship": m.relationship_to_client,
-                    "date_of_birth": m.date_of_birth.isoformat() if m.date_of_birth else None,
-                }
-                for m in case.household
-            ],
-            "case_notes": notes or [],
-            "audit_trail": audit or [],
-        }
-    return out
-
-
 def dumps(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def import_case(session, case: CaseFile, adviser: str) -> int:
-    """Add the client in `case` to the store (inside the caller's transaction)."""
-    from desktop.store import repository
-
-    client_id = repository.import_history(session, case.history, adviser, case.details)
-    if case.household:
-        repository.set_household(session, client_id, list(case.household), adviser)
-    return client_id
-
-
-def export_case(session, client_id: int, *, full: bool) -> dict:
-    """The client's history JSON; with `full`, the subject access request copy."""
-    from desktop.store import repository
-
-    client = repository.get_client(session, client_id)
-    case = CaseFile(
-        history=repository.export_history(session, client_id),
-        details=ClientDetails.from_client(client),
-        household=tuple(repository.household_of(session, client_id)),
-    )
-    notes = audit = None
-    if full:
-        notes = [
-            {"written_on": n.written_on.isoformat(), "adviser": n.adviser, "text": n.text}
-            for n in repository.notes_of(session, client_id)
-        ]
-        audit = [
-            {"at": a.at.isoformat(), "adviser": a.adviser, "action": a.action, "summary": a.summary}
-            for a in repository.audit_of(session, client_id)
-        ]
-    out = case_to_dict(case, notes, audit, full=full)
-    if full:
-        from desktop.store.checklists import checklists_record
-        from desktop.store.statements import statements_record
-
-        out[CLIENT_RECORD_KEY]["bank_statements"] = statements_record(session, client_id)
-        out[CLIENT_RECORD_KEY]["checklists"] = checklists_record(session, client_id)
-    return out

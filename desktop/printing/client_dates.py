@@ -16,8 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from desktop.datetext import long_date
 from desktop.rules.checklists import Checklist
+from desktop.rules.datetext import long_date
 
 #: What a client reads for an attention item (desktop.rules.deadlines.ATTENTION_KINDS): a date
 #: in the past that matters until the record is completed. `{day}` is the item's date.

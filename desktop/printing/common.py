@@ -15,7 +15,6 @@ subset to the letters used, Arabic script shaped right to left (see "other scrip
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -33,6 +32,7 @@ from reportlab.platypus import Flowable, SimpleDocTemplate
 from desktop.datetext import long_date
 from desktop.files import WriteProblem, writable_target, write_atomically  # noqa: F401 - re-exported
 from desktop.rules.dated import render
+from desktop.rules.wording import plain_records  # noqa: F401 - re-exported (one copy, in rules)
 from desktop.status_style import StatusStyle
 
 FONT = "Helvetica"
@@ -70,20 +70,6 @@ def written_long(text: str) -> str:
     doubt about which number is the month."""
     own = getattr(text, "render", None)
     return own(long_date) if callable(own) else render(str(text), long_date)
-
-
-_RECORD_REF = re.compile(r"\b(permissions|applications|absences|custody)\[([0-9]+)\]")
-_RECORD_WORD = {
-    "permissions": "permission",
-    "applications": "application",
-    "absences": "trip",
-    "custody": "custody period",
-}
-
-
-def plain_records(text: str) -> str:
-    """`permissions[2]` (the engine's record pointer) as a client reads it: "permission 3"."""
-    return _RECORD_REF.sub(lambda m: f"{_RECORD_WORD[m.group(1)]} {int(m.group(2)) + 1}", text)
 
 
 def sentence(text) -> str:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -48,7 +48,6 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
 import desktop
-from desktop.datetext import MONTH_NAMES
 from desktop.printing.client_dates import (  # noqa: F401 - ASSUMED_WORDS re-exported
     ASSUMED_WORDS,
     ATTENTION_WORDS,
@@ -60,9 +59,11 @@ from desktop.printing.client_dates import (  # noqa: F401 - ASSUMED_WORDS re-exp
 )
 from desktop.printing.common import plain_records, written_long
 from desktop.rules.checklists import LANGUAGES, PROVIDERS, Checklist
+from desktop.rules.datetext import MONTH_NAMES
 from desktop.rules.history import ROUTES
 
 if TYPE_CHECKING:
+    from desktop.rules.figures import Figures
     from desktop.rules.finance import FinancialCheck
 
 #: The vendored faces: (family, style) -> file in resources/fonts/.
@@ -148,18 +149,6 @@ ENGLISH: dict[str, str] = {
 def fonts_dir() -> Path:
     """resources/fonts/ beside the package (see desktop.assess.rules_dir)."""
     return desktop.RESOURCES_DIR / "fonts"
-
-
-def _default_phrases() -> Mapping[str, Mapping[str, Any]]:
-    """The phrases file's words; {} (the English here) when there is no phrases file. A file
-    that is there but wrong raises ChecklistError naming the file and line."""
-    try:
-        from desktop.assess import PHRASES_FILE, checklists_dir, handout_phrases
-    except ImportError:  # no loader for the phrases file: the English here
-        return {}
-    if not (checklists_dir() / PHRASES_FILE).is_file():
-        return {}
-    return handout_phrases()
 
 
 class _Words:
@@ -785,16 +774,18 @@ def _draw_dates(pdf: _HandoutPDF, dates: Sequence[HandoutDate]) -> None:
         pdf.ln(style.gap)
 
 
-def _default_fee(checklist: Checklist, on: date) -> ClientFee | None:
-    """The checklist's fee on `on` from the figures files (None: the checklist names none)."""
-    if not checklist.fee:
+def _fee_from(
+    checklist: Checklist, on: date, figures: Figures | Callable[[], Figures] | None
+) -> ClientFee | None:
+    """The checklist's fee on `on` from `figures` (or what the loader `figures` gives); None
+    when no figures are given or the checklist names no fee."""
+    if figures is None or not checklist.fee:
         return None
-    try:
-        from desktop.assess import load_figures
-
-        figures = load_figures()
-    except (ImportError, OSError, ValueError) as exc:  # figures files missing or wrong
-        return ClientFee((), False, None, f"The fee figures could not be read ({exc}).")
+    if callable(figures):
+        try:
+            figures = figures()
+        except (OSError, ValueError) as exc:  # figures files missing or wrong
+            return ClientFee((), False, None, f"The fee figures could not be read ({exc}).")
     return client_fee(checklist, on, figures)
 
 
@@ -881,19 +872,23 @@ def build_handout(
     money: FinancialCheck | None = None,
     phrases: Mapping[str, Mapping[str, Any]] | None = None,
     fee: ClientFee | None = None,
+    figures: Figures | Callable[[], Figures] | None = None,
 ) -> bytes:
     """The handout as PDF bytes.
 
     `lines` None: the checklist's always-items in `lang`. `dates`: the client's own deadlines
-    (printed soonest first). `phrases`: lang -> key -> words (default: the phrases file).
-    `fee`: the checklist's fee (default: worked out from its `fee` keys and the figures files
-    for `made_on`; no fee line when it names none). A route closed on `made_on` gets the
+    (printed soonest first). `phrases`: lang -> key -> words (`desktop.assess.handout_phrases()`;
+    None: the English here only). `fee`: the checklist's fee (default: worked out from its `fee`
+    keys and `figures` for `made_on`; `figures` may be the loader, `desktop.assess.load_figures`,
+    called only when a fee is needed; no fee line when the checklist names none or no figures
+    are given). The caller passes the phrases and the figures in: printing does not import
+    `desktop.assess` (see `.importlinter`). A route closed on `made_on` gets the
     closed box at the top and no fee line."""
     if lang not in LANGUAGES:
         raise ValueError(
             f"no handouts in the language {lang!r}; expected one of {', '.join(LANGUAGES)}"
         )
-    words = _Words(lang, _default_phrases() if phrases is None else phrases)
+    words = _Words(lang, {} if phrases is None else phrases)
     style = LARGE if large_print else NORMAL
     if lines is None:
         lines = template_lines(checklist, lang)
@@ -941,7 +936,7 @@ def build_handout(
         _draw_dates(pdf, dates)
 
     if fee is None and not closed:
-        fee = _default_fee(checklist, made_on)
+        fee = _fee_from(checklist, made_on, figures)
     if fee is not None and not closed:
         waiver = any("fee_waiver" in line.when and not line.not_applicable for line in lines)
         _draw_fee(pdf, fee, made_on, waiver)

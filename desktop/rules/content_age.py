@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop.datetext import long_date
+from desktop.rules.datetext import long_date
 
 #: Days after which content counts as old unless the centre sets another limit.
 DEFAULT_MAX_AGE_DAYS = 180

@@ -40,7 +40,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from desktop.datetext import long_date
+from desktop.rules.datetext import long_date
 from desktop.rules.figures import Figure, Figures, FiguresError
 
 PENNY = Decimal("0.01")

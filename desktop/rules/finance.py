@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from desktop.datetext import long_date
+from desktop.rules.datetext import long_date
 from desktop.rules.figures import Figures
 
 Stage = Literal["entry_clearance", "extension", "ilr"]

@@ -154,6 +154,24 @@ PERMISSION_CATEGORIES: dict[str, str] = {
     "temporary_admission": "Temporary admission",
 }
 
+#: Categories that are not a grant of permission: said by their label alone ("Immigration
+#: bail", never "Immigration bail permission"; bail is not permission to be in the UK).
+NOT_PERMISSION_CATEGORIES: frozenset[str] = frozenset(
+    {"immigration_bail", "temporary_admission", "british_citizen"}
+)
+
+
+def category_words(category: str | None) -> str:
+    """A permission category in a sentence: "Student (including Tier 4) permission",
+    "Refugee permission" (the word once), "Immigration bail" (not a permission)."""
+    if category is None:
+        return "no permission"
+    text = PERMISSION_CATEGORIES.get(category, category)
+    if category in NOT_PERMISSION_CATEGORIES or text.lower().endswith("permission"):
+        return text
+    return f"{text} permission"
+
+
 #: Categories with no end date: `to` must be null for these and present for every other one.
 INDEFINITE_CATEGORIES: frozenset[str] = frozenset({"ilr", "euss_settled", "british_citizen"})
 

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from desktop.datetext import long_date
+from desktop.rules.datetext import long_date
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
-from desktop.datetext import long_date
+from desktop.rules.datetext import long_date
 from desktop.rules.days import sub_months
 from desktop.rules.figures import Figures, FiguresError
 from desktop.rules.statement_types import (

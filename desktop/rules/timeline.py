@@ -37,7 +37,12 @@ from datetime import date, timedelta
 from desktop.rules.days import AbsenceDays, add_months, trips_and_days
 from desktop.rules.deadlines import Deadline, effective_application_date, fee_waiver_deadline
 from desktop.rules.figures import Figures
-from desktop.rules.history import PERMISSION_CATEGORIES, Application, History
+from desktop.rules.history import (
+    PERMISSION_CATEGORIES,
+    Application,
+    History,
+    category_words,
+)
 
 INF = date.max.toordinal() - 800  # room for window arithmetic past "no end"
 
@@ -68,9 +73,9 @@ def label(category: str | None) -> str:
 
 
 def permission_words(category: str | None) -> str:
-    """'Student (including Tier 4) permission', but 'Refugee permission' only once."""
-    text = label(category)
-    return text if text.lower().endswith("permission") else f"{text} permission"
+    """'Student (including Tier 4) permission', but 'Refugee permission' only once, and
+    'Immigration bail' (not a permission): one copy, desktop.rules.history.category_words."""
+    return category_words(category)
 
 
 @dataclass(frozen=True)

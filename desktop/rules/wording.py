@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from desktop.datetext import long_date
+from desktop.rules.datetext import long_date
 from desktop.rules.figures import Figures
 from desktop.rules.verdict import Breach, Reason
 
@@ -33,6 +33,30 @@ def tidy(sentence: str) -> str:
     text = re.sub(r"\s*\(\s*[;,]?\s*\)", "", sentence)
     text = re.sub(r"\b(permission)\s+permission\b", r"\1", text, flags=re.IGNORECASE)
     return re.sub(r"\s+([.,;:])", r"\1", text)
+
+
+#: The engine's record pointers ("permissions[1]", "absences[2]"): data, never words for a
+#: person. `plain_records` turns them into "permission 2", "trip 3" wherever text leaves the
+#: engine (status bar, tooltips, checklist dates, paper).
+RECORD_WORDS: dict[str, str] = {
+    "permissions": "permission",
+    "applications": "application",
+    "absences": "trip",
+    "custody": "custody period",
+    "status_checks": "status check",
+}
+_RECORD_REF = re.compile(r"\b(" + "|".join(RECORD_WORDS) + r")\[([0-9]+)\]")
+
+
+def record_words(collection: str, index: int) -> str:
+    """("absences", 2) as a person reads it: "trip 3" (counted from 1)."""
+    return f"{RECORD_WORDS.get(collection, collection.replace('_', ' '))} {index + 1}"
+
+
+def plain_records(text: str) -> str:
+    """Every record pointer in `text` in plain words: "In the UK (permissions[1])" becomes
+    "In the UK (permission 2)"."""
+    return _RECORD_REF.sub(lambda m: record_words(m.group(1), int(m.group(2))), str(text))
 
 
 def period_words(months: int) -> str:
@@ -196,11 +220,13 @@ def breach(b: Breach) -> Reason:
 
 def restart(restart_on: date, cause: Breach, *, listed: bool = False) -> Reason:
     """Every restart of the qualifying period says why, when and under which rule. `listed`:
-    the cause is already a breach above, so the sentence points at it instead of repeating."""
+    the cause is also listed as a breach, so its why is not repeated; the sentence names the
+    break by its dates and rule, never by where it is ("above": a screen may show the
+    sentences in another order, or this one alone)."""
     if listed:
         text = (
-            f"The qualifying period starts again on {restart_on}, after the break above "
-            f"({cause.rule}, {cause.start} to {cause.end})."
+            f"The qualifying period starts again on {restart_on}, after the break from "
+            f"{cause.start} to {cause.end} ({cause.rule})."
         )
     else:
         text = (

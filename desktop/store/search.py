@@ -3,7 +3,9 @@
 SQLCipher decrypts every page it reads, so a LIKE scan per keystroke over 10,000 clients is
 slower than it needs to be. The index is built once after unlocking (one query) and kept in
 memory only; it is dropped when the store locks. Matching: every word typed must appear in one
-of name, other names, date of birth (ISO or dd/mm/yyyy) or Home Office reference.
+of name, other names, date of birth or Home Office reference. A date of birth is found as the
+list shows it ("20 Jan 2001"), in words ("20 January 2001"), ISO (2001-01-20) or with slashes
+or dots, with or without the leading zeros (20/01/2001, 20/1/2001, 20.01.2001).
 """
 
 from __future__ import annotations
@@ -12,11 +14,30 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
+from desktop.rules.datetext import MONTH_NAMES
+
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so "Jose" finds "José"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def date_forms(d: dt.date) -> list[str]:
+    """Every way a person may type a date of birth into the search: the list's own form
+    (20 Jan 2001), in words, ISO, and day/month/year with slashes or dots (never the
+    desktop's locale: month names are the app's own)."""
+    month = MONTH_NAMES[d.month - 1]
+    return [
+        d.isoformat(),
+        f"{d.day} {month[:3]} {d.year}",
+        f"{d.day} {month} {d.year}",
+        f"{d.day:02d} {month} {d.year}",
+        f"{d.day:02d}/{d.month:02d}/{d.year}",
+        f"{d.day}/{d.month}/{d.year}",
+        f"{d.day:02d}.{d.month:02d}.{d.year}",
+        f"{d.day}.{d.month}.{d.year}",
+    ]
 
 
 @dataclass(frozen=True)
@@ -31,8 +52,7 @@ class ClientSummary:
     def haystack(self) -> str:
         parts = [self.full_name, self.other_names, self.home_office_ref]
         if self.date_of_birth:
-            d = self.date_of_birth
-            parts += [d.isoformat(), d.strftime("%d/%m/%Y"), d.strftime("%d.%m.%Y")]
+            parts += date_forms(self.date_of_birth)
         return fold(" \x1f ".join(parts))
 
 

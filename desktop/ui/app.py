@@ -8,7 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 
 from desktop.store.errors import StoreInUse
 from desktop.store.lock import InstanceLock
@@ -18,6 +19,39 @@ from desktop.store.paths import default_data_dir
 #: started>" once the unlock page is on screen, then quits (benchmarks/bench_bundle_start.py;
 #: -1 where the start time is not known, i.e. not Linux: the benchmark times it from outside).
 TIME_TO_UNLOCK_ENV = "DROPIN_DESK_TIME_TO_UNLOCK"
+
+
+class EnterPressesButtons(QObject):
+    """Enter (or Return) on a focused button presses it, as Space does. Qt does that only
+    inside dialogs (where a button is "auto-default"); on the main window's pages Enter on a
+    focused button did nothing. Dialogs keep Qt's own rule: there Enter presses the focused
+    button or, from a field, the dialog's default button."""
+
+    _KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QPushButton):
+            return False
+        if event.key() not in self._KEYS or event.isAutoRepeat():
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False  # Ctrl+Return and the like stay shortcuts
+        if watched.autoDefault() or watched.isDefault() or isinstance(watched.window(), QDialog):
+            return False  # Qt presses it itself, or the dialog decides
+        if not (watched.isEnabled() and watched.isVisible() and watched.hasFocus()):
+            return False
+        watched.click()
+        return True
+
+
+def install_enter_presses_buttons(app: QApplication) -> EnterPressesButtons:
+    """Once per application (the window calls it; calling it again changes nothing)."""
+    existing = app.findChild(EnterPressesButtons)
+    if existing is not None:
+        return existing
+    handler = EnterPressesButtons(app)
+    app.installEventFilter(handler)
+    return handler
 
 
 def _prepare_demo_folder() -> Path:

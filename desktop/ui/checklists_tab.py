@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.rules.checklists import PROVIDERS, Checklist, Item
+from desktop.rules.wording import plain_records
 from desktop.store import checklists as cs
 from desktop.store import drafts
 from desktop.ui import prompts
@@ -215,6 +216,7 @@ def handout_bytes(
     build: Callable[..., bytes] | None = None,
 ) -> bytes:
     """Off the UI thread: the client's dates from the engine, then the handout PDF."""
+    from desktop.assess import handout_phrases, load_figures
     from desktop.printing.handout import HandoutDate, client_words
 
     if build is None:
@@ -222,6 +224,8 @@ def handout_bytes(
     found = key_dates(history, routes, made_on)
     return build(
         template,
+        phrases=handout_phrases(),
+        figures=load_figures,
         lang=lang,
         large_print=large_print,
         lines=lines,
@@ -525,9 +529,9 @@ class ChecklistsTab(QWidget):
         lists_title.setBuddy(self.lists)
         self.lists.currentRowChanged.connect(self._list_selected)
 
-        self.start_button = QPushButton("&Start checklist…")
-        self.handout_button = QPushButton("Print &handout…")
-        self.remove_list_button = QPushButton("Remo&ve checklist")
+        self.start_button = QPushButton("Start &checklist…")
+        self.handout_button = QPushButton("&Print handout…")
+        self.remove_list_button = QPushButton("Re&move checklist")
         self.start_button.setToolTip("Start a checklist for this client from a template")
         self.handout_button.setToolTip(
             "The checklist on paper for the client, in English, Arabic or Farsi (Ctrl+P)"
@@ -977,7 +981,7 @@ class ChecklistsTab(QWidget):
             self.dates_label.show()
             self._work_out_dates(routes)
             return
-        lines = [f"{format_date(d.on)}: {written(d.what)}" for d in found.dates]
+        lines = [f"{format_date(d.on)}: {plain_records(written(d.what))}" for d in found.dates]
         lines.extend(found.problems)
         if not lines:
             lines = ["No upcoming dates from the client's history."]

@@ -147,7 +147,11 @@ class ClientListPanel(QWidget):
         self.search.returnPressed.connect(self._open_first)
         self.view.activated.connect(self._on_activated)
         self.view.selectionModel().currentChanged.connect(self._on_current)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        find = QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        find.setWhatsThis(
+            "Search clients (name, other names, date of birth as the list shows it or "
+            "20/01/2001, Home Office reference)"
+        )
         self.search.installEventFilter(self)
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt override

@@ -48,6 +48,7 @@ from desktop.ui.kept_drafts import (
 from desktop.ui.notes_tab import NotesTab
 from desktop.ui.operations import Operation
 from desktop.ui.residence_tab import ResidenceTab
+from desktop.ui.shortcuts_dialog import UNLISTED
 from desktop.ui.statements_tab import StatementsTab
 from desktop.ui.widgets.dates import format_date
 from desktop.ui.widgets.deadline_strip import DeadlineStrip
@@ -129,6 +130,7 @@ class ClientPage(QWidget):
                 # after opening a client from a search.
                 shortcut = QShortcut(QKeySequence(f"{modifier}+{number}"), self)
                 shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+                shortcut.setProperty(UNLISTED, True)  # one row in the F1 list for all 14
                 shortcut.activated.connect(lambda i=index: self.show_tab(i))
 
         self.details_tab.details_saved.connect(self._details_saved)

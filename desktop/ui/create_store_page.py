@@ -7,10 +7,13 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -84,10 +87,30 @@ class CreateStorePage(QWidget):
         inner.addLayout(form)
         inner.addWidget(self.error)
         inner.addWidget(self.create_button, alignment=Qt.AlignmentFlag.AlignRight)
+        # Never shorter than its contents: the fields stay their full height and the labels
+        # whole on a 1366x768 laptop (they were squashed to about 10 px).
+        for field in (self.passphrase, self.confirm):
+            field.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # Centred by stretches, not by an alignment flag: with the flag the box's height was
+        # worked out for the page's width rather than its own 560 px, so the wrapped labels
+        # took fewer lines than they need and everything under them was squashed.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.addStretch(1)
+        column.addLayout(row)
+        column.addStretch(2)
+        # A smaller window (or a larger font) scrolls rather than squashing the form.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setWidget(content)
         outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(box, alignment=Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(2)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
 
         self.passphrase.textChanged.connect(self._update_strength)
         self.passphrase.returnPressed.connect(self.confirm.setFocus)

@@ -290,6 +290,15 @@ class DeadlinesPage(QWidget):
         self.back_button = QPushButton("&Back to clients")
         self.back_button.setAccessibleName("Back to the client list")
         self.back_button.setToolTip("Back to the client list (Esc)")
+        self.export_button = QPushButton("&Print or export…")
+        self.export_button.setAccessibleName("Print or export the deadlines")
+        self.export_button.setToolTip(
+            "Print the deadlines, or save them as a PDF or a CSV file for Excel, with the "
+            "columns you choose"
+        )
+        self.export_button.setEnabled(False)
+        #: The open print/export dialog (closed when the page is cleared: it holds the rows).
+        self._export_dialog = None
 
         heading = QHBoxLayout()
         heading.addWidget(self.title)
@@ -311,6 +320,7 @@ class DeadlinesPage(QWidget):
         busy.addWidget(self.progress_label, 2)
         footer = QHBoxLayout()
         footer.addWidget(self.shown, 1)
+        footer.addWidget(self.export_button)
         footer.addWidget(self.back_button)
         footer.addWidget(self.open_button)
         layout = QVBoxLayout(self)
@@ -330,7 +340,8 @@ class DeadlinesPage(QWidget):
         self.setTabOrder(self.overdue_days, self.refresh_button)
         self.setTabOrder(self.refresh_button, self.table)
         self.setTabOrder(self.table, self.open_button)
-        self.setTabOrder(self.open_button, self.back_button)
+        self.setTabOrder(self.open_button, self.export_button)
+        self.setTabOrder(self.export_button, self.back_button)
 
         self.text_filter.textChanged.connect(self.apply_filters)
         self.adviser_filter.currentIndexChanged.connect(self.apply_filters)
@@ -340,6 +351,7 @@ class DeadlinesPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh_requested)
         self.open_button.clicked.connect(self.open_selected)
         self.back_button.clicked.connect(self.close_requested)
+        self.export_button.clicked.connect(self.open_export)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.table.installEventFilter(self)
@@ -420,6 +432,7 @@ class DeadlinesPage(QWidget):
         )
         self.model.set_rows(rows, data.today, self.overdue_days.value())
         self._update_counts(rows)
+        self.export_button.setEnabled(bool(data.rows))
         if picked is not None:
             self._reselect(picked)
         self._on_current(self.table.currentIndex(), QModelIndex())
@@ -489,8 +502,59 @@ class DeadlinesPage(QWidget):
         self.message.setText(EMPTY)
         self.message.show()
         self.open_button.setEnabled(False)
+        self.export_button.setEnabled(False)
+        self._close_export()
         self._show_progress(False)
         self.refresh_button.setEnabled(True)
+
+    # ---- print and export ----------------------------------------------------------------------
+    def filters_in_words(self) -> list[str]:
+        """The filters applied, for the document's scope line. The text typed is never repeated
+        (it may be a client's name): only that there is one."""
+        out = []
+        if self.adviser_filter.currentData() is not ALL:
+            out.append(f"adviser {self.adviser_filter.currentText()}")
+        if self.kind_filter.currentData() is not ALL:
+            out.append(f"kind {self.kind_filter.currentText()}")
+        if self.text_filter.text().strip():
+            out.append("a text filter")
+        if self.show_passed.isChecked():
+            out.append("older passed deadlines included")
+        return out
+
+    def open_export(self):
+        """The print/export dialog for what the board holds now (None: nothing to export)."""
+        data = self._data
+        if data is None or not data.rows:
+            return None
+        from desktop.ui.board_export_dialog import BoardExportDialog
+
+        self._close_export()
+        window = self.window()
+        dialog = BoardExportDialog(
+            self.model.rows(),
+            data.rows,
+            today=data.today,
+            overdue_days=self.overdue_days.value(),
+            filters=self.filters_in_words(),
+            run=getattr(window, "run", None) if window is not self else None,
+            parent=self,
+        )
+        self._export_dialog = dialog
+        dialog.finished.connect(lambda _result: self._forget_export(dialog))
+        dialog.open()
+        return dialog
+
+    def _forget_export(self, dialog) -> None:
+        if self._export_dialog is dialog:
+            self._export_dialog = None
+        dialog.deleteLater()
+
+    def _close_export(self) -> None:
+        dialog, self._export_dialog = self._export_dialog, None
+        if dialog is not None:
+            dialog.close()
+            dialog.deleteLater()
 
     # ---- rows --------------------------------------------------------------------------------
     def selected_row(self) -> BoardRow | None:

@@ -126,6 +126,20 @@ def confirm_delete(parent: QWidget | None, full_name: str) -> bool:
     return DeleteClientDialog(full_name, parent).exec() == QDialog.DialogCode.Accepted
 
 
+#: The form's labels as the Details tab shows them, under the window's menus: every Alt+letter
+#: in the window is one thing (File, View, Tools, Settings and Help keep F, V, T, S and H;
+#: tests/ui/test_keyboard_words.py checks it). A field left without a letter is one Tab away.
+WINDOW_LABELS: dict[str, str] = {
+    "full_name": "Full &name (required)",
+    "other_names": "Other names &used",
+    "nationality": "Nationalit&y",
+    "home_office_ref": "Home &Office reference",
+    "uan": "UAN",
+    "notes": "Notes",
+    "status_summary": "Status in one line",
+}
+
+
 class DetailsTab(QWidget):
     details_saved = Signal()
     client_deleted = Signal(int)
@@ -141,6 +155,8 @@ class DetailsTab(QWidget):
         self._dirty = False
 
         self.form = ClientForm()
+        for name, text in WINDOW_LABELS.items():
+            self.form.labels[name].setText(text)
         self.form.changed.connect(self._on_changed)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -150,7 +166,7 @@ class DetailsTab(QWidget):
         self.save_button = QPushButton("Save chan&ges")
         self.save_button.setAccessibleName("Save changes")
         self.save_button.setToolTip("Save the client's details (Ctrl+S)")
-        self.revert_button = QPushButton("Re&vert")
+        self.revert_button = QPushButton("&Revert")
         self.revert_button.setAccessibleName("Revert to the saved details")
         self.revert_button.setToolTip("Put back the details as last saved")
         self.delete_button = QPushButton("&Delete client…")

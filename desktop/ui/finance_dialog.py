@@ -16,7 +16,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -58,6 +58,22 @@ _STYLES = {
     "cannot tell": "font-weight: bold;",
     "exempt": "font-weight: bold;",
 }
+#: The calculator's size where the screen has room; a smaller screen gets less (the figures
+#: and the result scroll, the buttons stay in view).
+PREFERRED_SIZE = QSize(780, 660)
+
+
+def fitted_size(available: QSize) -> QSize:
+    """The dialog's first size on a screen with `available` room (less a margin for the
+    title bar and frame): never taller than the screen, never over PREFERRED_SIZE."""
+    if available.isEmpty():
+        return QSize(PREFERRED_SIZE)
+    return QSize(
+        min(PREFERRED_SIZE.width(), available.width() - 16),
+        min(PREFERRED_SIZE.height(), available.height() - 48),
+    )
+
+
 _AMOUNT = re.compile(r"^(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?$")
 
 
@@ -205,11 +221,7 @@ class FinanceDialog(CalculatorDialog):
         box.addWidget(self.client_heading)
         box.addWidget(self.client_text)
         box.addStretch(1)
-        # A long answer scrolls rather than squashing the lines into each other.
-        self.result_scroll = QScrollArea()
-        self.result_scroll.setWidgetResizable(True)
-        self.result_scroll.setWidget(self.result_box)
-        self.result_scroll.setAccessibleName("Result")
+        self.result_box.setFrameShape(QFrame.Shape.StyledPanel)
 
         self.copy_button = QPushButton("&Copy result")
         self.copy_button.setAccessibleName("Copy result")
@@ -221,14 +233,26 @@ class FinanceDialog(CalculatorDialog):
         self.close_button.setAccessibleName("Close")
         self.buttons.rejected.connect(self.reject)
 
+        # The form and the result scroll together; Close and Copy result stay under them,
+        # always in view (at 820 px tall they were off a 1366x768 screen).
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.intro)
+        body_layout.addLayout(form)
+        body_layout.addWidget(self.errors)
+        body_layout.addWidget(self.result_box, 1)
+        self.result_scroll = QScrollArea()
+        self.result_scroll.setWidgetResizable(True)
+        self.result_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.result_scroll.setWidget(body)
+        self.result_scroll.setAccessibleName("Figures and result")
+
         layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(form)
-        layout.addWidget(self.errors)
         layout.addWidget(self.result_scroll, 1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(720)
-        self.resize(780, 820)
+        self.resize(fitted_size(self.screen().availableGeometry().size()))
 
         self.stage_combo.currentIndexChanged.connect(self._update)
         for field in (self.date_field, self.granted_field, self.income_field, self.savings_field):

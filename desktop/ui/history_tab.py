@@ -32,6 +32,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QGroupBox,
@@ -108,7 +109,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         "A&bsences from the UK",
         ("Left", "Returned", "Whole days outside", "Reason", "Exceptional", "Planned"),
     ),
-    "custody": ("Cus&tody", ("From", "To", "Days")),
+    "custody": ("C&ustody", ("From", "To", "Days")),
     "status_check": ("Status chec&ks", ("Checked on", "Found")),
 }
 NOUNS = {
@@ -497,13 +498,13 @@ class HistoryTab(QWidget):
         content_layout.addWidget(self.status)
         content_layout.addWidget(self.problems)
         content_layout.addWidget(tables_widget, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(content)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setWidget(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(self.scroll)
         self.clear()
 
     # ---- context -----------------------------------------------------------------------------
@@ -829,7 +830,26 @@ class HistoryTab(QWidget):
             self.status.setText("Not saved: " + " ".join(problems))
             return problems
         verb = "added" if index is None else "changed"
-        return self._save(new, f"Saved: {describe(kind, record)} {verb}.")
+        problems = self._save(new, f"Saved: {describe(kind, record)} {verb}.")
+        if not problems:
+            self.reveal_record(kind, mine)
+        return problems
+
+    def reveal_record(self, kind: str, index: int) -> None:
+        """Select a record's row and scroll it into view, in its table and in the tab (a
+        permission added at the end of a long table used to stay out of sight)."""
+        table = self.tables[kind].table
+        if not 0 <= index < table.rowCount():
+            return
+        table.selectRow(index)
+        item = table.item(index, 0)
+        table.scrollToItem(item)
+        # The rows just changed and the tables may have grown: let the layouts place them
+        # (the pending layout requests, now) before measuring where the row is.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        rect = table.visualItemRect(item)
+        centre = table.viewport().mapTo(self.scroll.widget(), rect.center())
+        self.scroll.ensureVisible(centre.x(), centre.y(), 0, rect.height())
 
     def delete_record(self, kind: str, index: int) -> list[str]:
         coll = COLLECTIONS[kind]

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.rules.history import HistoryError
+from desktop.rules.wording import plain_records
 from desktop.store import drafts, repository
 from desktop.store.backups import kept_limit
 from desktop.store.database import BACKUP_SUFFIX, Store
@@ -85,19 +86,27 @@ DEMO_BANNER = "DEMO: fictional clients in a throw-away folder. Nothing here is k
 #: Small enough for a 1366x768 screen less its panels (and for 1280x720).
 MINIMUM_SIZE = QSize(900, 560)
 PREFERRED_SIZE = QSize(1200, 780)
-#: A clear keyboard focus mark on inputs and buttons (the platform's own is faint).
+#: A clear keyboard focus mark on inputs and buttons (the platform's own is faint). A focus
+#: change does not lay the window out again, so the mark must fit in the box the unfocused
+#: widget was given: a button's border and padding stay within the platform's own frame and
+#: margin (a padding of 3px 10px clipped the text: "¡tart checklist"), and a check box or
+#: radio button gets a tint behind it instead of a border (which would take room from its text).
 FOCUS_STYLE = """
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QSpinBox:focus,
 QDateEdit:focus, QAbstractItemView:focus {
     border: 2px solid #1a5fb4;
 }
-QPushButton:focus, QToolButton:focus, QCheckBox:focus, QRadioButton:focus {
+QPushButton:focus, QToolButton:focus {
     outline: none;
     border: 2px solid #1a5fb4;
     border-radius: 3px;
-    padding: 3px 10px;
+    padding: 0px 2px;
 }
-QCheckBox:focus, QRadioButton:focus { padding: 1px 3px; }
+QCheckBox:focus, QRadioButton:focus {
+    outline: none;
+    background-color: #c9dcf5;
+    border-radius: 3px;
+}
 """
 
 
@@ -111,6 +120,7 @@ def fit_size(available: QSize | None) -> QSize:
     return QSize(max(width, MINIMUM_SIZE.width()), max(height, MINIMUM_SIZE.height()))
 
 
+QUIT_WORDS = "Quit (asks only when something typed is not saved)"
 LOCKED = "Locked."
 KEPT_AT_LOCK = "Kept as unsaved drafts, encrypted: {what}. They come back {when}."
 LOST_AT_LOCK = "Could not be kept, so not saved: {what}."
@@ -125,6 +135,21 @@ DRAFTS_WAITING = "Unsaved drafts are kept for {clients}: open the client to get 
 NEW_CLIENT_WAITING = (
     "An unsaved new-client form is kept: File > New client (Ctrl+N) brings it back."
 )
+RESTORE_QUESTION = (
+    "The backup opens with that passphrase. Restoring replaces every record on this computer "
+    "with the backup's. A copy of the current records is kept in the data folder's backups "
+    "folder first. A client erased since the backup was made comes back with it: erase them "
+    "again. Go ahead?"
+)
+#: `Store.restore_from` reports this step ("Keeping a copy of the current store") once the
+#: backup has been checked whole and before anything is replaced.
+RESTORE_REPLACING_STEP = 50
+
+
+class _BackupChecked(Exception):
+    """Stops a restore at its first replacing step: the backup passed every check."""
+
+
 #: A lock waits at most this long for open dialogs to return before it clears everything.
 LOCK_UNWIND_MS = 3_000
 
@@ -154,11 +179,33 @@ def clients_words(client_ids: list[int]) -> str:
     return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
 
 
+def history_problem_words(problem: HistoryError) -> str:
+    """A history file's problem for a person: the record in words ("Trip 3 in the file")
+    instead of its JSON path ("absences[2].returned"), dates in UK words."""
+    from desktop.rules.dated import render
+    from desktop.rules.datetext import long_date
+    from desktop.rules.wording import record_words
+
+    text = problem.message
+    where = ".".join(part for part in (problem.record, problem.field) if part)
+    if where and text.startswith(where + ": "):
+        text = text[len(where) + 2 :]
+    text = plain_records(render(text, long_date))
+    if problem.collection is not None and problem.index is not None:
+        name = record_words(problem.collection, problem.index)
+        text = f"{name[:1].upper()}{name[1:]} in the file: {text}"
+    else:
+        text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
 def user_message(exc: BaseException) -> str:
     """What a person is told about a failure: our own errors carry a sentence; anything else
     gets its kind only, never a traceback or data."""
-    if isinstance(exc, (StoreError, HistoryError)):
-        return str(exc)
+    if isinstance(exc, HistoryError):
+        return history_problem_words(exc)
+    if isinstance(exc, StoreError):
+        return plain_records(str(exc))
     if isinstance(exc, OSError):
         return f"The file could not be read or written ({exc.strerror or exc.__class__.__name__})."
     return f"Something went wrong ({exc.__class__.__name__}). Nothing was changed."
@@ -217,6 +264,9 @@ class MainWindow(QMainWindow):
         self._quit_agreed = False  # a quit already answered, waiting for dialogs to close
         self.setWindowTitle(DEMO_TITLE if demo else "Drop-in Desk")
         self.setStyleSheet(FOCUS_STYLE)
+        from desktop.ui.app import install_enter_presses_buttons
+
+        install_enter_presses_buttons(QApplication.instance())
         self.setMinimumSize(MINIMUM_SIZE)
         screen = self.screen() or QGuiApplication.primaryScreen()
         self.resize(fit_size(screen.availableGeometry().size() if screen else None))
@@ -306,6 +356,8 @@ class MainWindow(QMainWindow):
             "&Import client from history JSON…", self.import_client, "Ctrl+I"
         )
         self.export_action = self._action("&Export client…", self.export_client, "Ctrl+E")
+        self.import_action.setWhatsThis("Import a client from a history JSON file")
+        self.export_action.setWhatsThis("Export the client (subject access copy)")
         file_menu.addActions([self.new_client_action, self.import_action, self.export_action])
         file_menu.addSeparator()
         self.backup_action = self._action("&Back up to file…", self.backup)
@@ -321,17 +373,20 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.content_update_action)
         file_menu.addSeparator()
         self.lock_action = self._action("&Lock", self.lock, "Ctrl+L")
+        self.lock_action.setWhatsThis("Lock the window now")
         self.quit_action = self._action(
             "&Quit",
             self.request_quit,
             "Ctrl+Q",
             False,  # StandardKey.Quit is none on Windows
         )
+        self.quit_action.setWhatsThis(QUIT_WORDS)
         file_menu.addActions([self.lock_action, self.quit_action])
 
         view = bar.addMenu("&View")
         self.board_action = self._action("&Deadlines board", self.show_board, "Ctrl+D")
         self.board_action.setToolTip("Every client's deadlines in date order (Ctrl+D)")
+        self.board_action.setWhatsThis("Deadlines board (Esc goes back)")
         view.addAction(self.board_action)
 
         calculators = bar.addMenu("&Tools")
@@ -352,6 +407,7 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = self._action(
             "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents, False
         )
+        self.shortcuts_action.setWhatsThis("This list")
         self.guide_action = self._action("&Quick guide", self.show_guide, data=False)
         self.content_status_action = self._action(
             "Content and &sources…", self.show_content_status, data=False
@@ -913,16 +969,49 @@ class MainWindow(QMainWindow):
         )
         if not ok or not passphrase:
             return
+        # The file and its passphrase are checked first: the question is asked only about a
+        # backup that can be restored (a wrong passphrase is said at once, nothing asked).
+        self.check_backup_file(Path(path), passphrase, self._confirm_restore)
+
+    def _confirm_restore(self, path: Path, passphrase: str) -> None:
         answer = QMessageBox.warning(
             self,
             "Restore from backup",
-            "Restoring replaces every record on this computer with the backup's. A copy of the "
-            "current records is kept in the data folder's backups folder first. A client erased "
-            "since the backup was made comes back with it: erase them again. Go ahead?",
+            RESTORE_QUESTION,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.restore_file(Path(path), passphrase)
+            self.restore_file(path, passphrase)
+
+    def check_backup_file(
+        self, path: Path, passphrase: str, then: Callable[[Path, str], None]
+    ) -> Operation:
+        """Check a backup whole (file, manifest, passphrase, records) without replacing
+        anything, off the window thread; `then(path, passphrase)` once it passed. A problem is
+        said in one message ("That passphrase does not open this backup.")."""
+        store = self.store
+
+        def work(progress):
+            def stop_before_replacing(value: int, text: str) -> None:
+                # `Store.restore_from` checks everything before its first replacing step; it
+                # is stopped there, so nothing is replaced and its staging files are removed.
+                if value >= RESTORE_REPLACING_STEP:
+                    raise _BackupChecked
+                progress(value, text)
+
+            try:
+                store.restore_from(path, passphrase, stop_before_replacing)
+            except _BackupChecked:
+                return True
+            raise StoreError("The backup could not be checked. Nothing was replaced.")
+
+        def failed(exc: BaseException) -> None:
+            message = user_message(exc)
+            if "Nothing was replaced" not in message:
+                message += "\n\nNothing was replaced."
+            QMessageBox.warning(self, "Restore from backup", message)
+
+        return self.run("Checking the backup", work, lambda _ok: then(path, passphrase), failed)
 
     def restore_file(self, path: Path, passphrase: str) -> Operation:
         store = self.store
@@ -1119,7 +1208,15 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from desktop.ui.shortcuts_dialog import ShortcutsDialog
 
-        ShortcutsDialog(self).exec()
+        ShortcutsDialog(self, self.shortcut_rows()).exec()
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """Every shortcut of the window, read from its actions and pages (the F1 list)."""
+        from desktop.ui.shortcuts_dialog import shortcut_rows
+
+        return shortcut_rows(
+            self, {self.deadlines_page: "Deadlines board", self.client_list: "client list"}
+        )
 
     def show_guide(self) -> None:
         from desktop.ui.guide_dialog import GuideDialog

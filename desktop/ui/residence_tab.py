@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -54,12 +53,16 @@ from desktop.ui import kept_drafts
 from desktop.ui.kept_drafts import PLAN_TRIP, closed_by_lock
 from desktop.ui.operations import Operation
 from desktop.ui.widgets.dates import format_long, written
+from desktop.ui.widgets.grip_splitter import GripSplitter
 from desktop.ui.widgets.permission_timeline import PermissionTimeline
 from desktop.ui.widgets.residence_calendar import ResidenceCalendar
-from desktop.ui.widgets.rolling_chart import RollingAbsenceChart
+from desktop.ui.widgets.rolling_chart import ONE_PANEL_MIN_H, RollingAbsenceChart
+from desktop.ui.widgets.travel_panel import TravelPanel
 from desktop.ui.widgets.verdict_look import ATTENTION, ATTENTION_MARK, label_style, verdict_state
 
 WORKING = "Working out…"
+SPLITTER_NAME = "Drag to share the height between the calendar and the timeline and chart"
+CALENDAR_MIN_H = 240
 KEPT_AFTER_FAILED_SAVE = " What was typed is kept as a draft: Restore it above."
 DEFAULT_ROUTE = "long_residence"
 
@@ -85,6 +88,22 @@ def _report_bytes(history, timeline, client_name, reference, adviser, made_on) -
     )
 
 
+class _MessageLine(QLabel):
+    """The tab's message line: hidden while it says nothing, so the calendar has the room."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setVisible(False)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        super().clear()
+        self.setVisible(False)
+
+
 class ResidenceTab(QWidget):
     #: "absences[3]", "permissions[0]"...: show it in the History tab.
     record_activated = Signal(str)
@@ -107,6 +126,8 @@ class ResidenceTab(QWidget):
         self._reference = ""
         self._timeline = None
         self._generation = 0
+        #: The route asked about (History tab) when the client was last loaded.
+        self._asked_route: str | None = None
 
         self.route = QComboBox()
         self.route.setAccessibleName("Route shown")
@@ -128,7 +149,7 @@ class ResidenceTab(QWidget):
         self.busy.setAccessibleName("The calendar is being worked out")
         self.busy.setStyleSheet("color: palette(mid); font-style: italic;")
         self.busy.hide()
-        self.status = QLabel()
+        self.status = _MessageLine()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Residence tab messages")
 
@@ -136,7 +157,7 @@ class ResidenceTab(QWidget):
         self.plan_button.setAccessibleName("Plan a trip")
         self.plan_button.setToolTip("What if the client travels? (Ctrl+T)")
         self.plan_button.clicked.connect(self.plan_trip)
-        self.save_button = QPushButton("Save &PDF…")
+        self.save_button = QPushButton("Save P&DF…")
         self.save_button.setAccessibleName("Save the residence report as PDF")
         self.save_button.setToolTip("Save the residence report for the client's file")
         self.save_button.clicked.connect(self.save_pdf)
@@ -175,7 +196,14 @@ class ResidenceTab(QWidget):
         # its room on a laptop screen; the splitter between them moves.
         self.views = QTabWidget()
         self.views.setAccessibleName("Timeline and chart")
-        for view, title in ((self.timeline_view, "&Timeline"), (self.chart, "12-month &chart")):
+        # "Can I travel?": the question clients ask most (days outside in the 12 months ending
+        # today, days left, when each trip stops counting).
+        self.travel = TravelPanel()
+        for view, title in (
+            (self.timeline_view, "Time&line"),
+            (self.chart, "12-month &chart"),
+            (self.travel, "Ca&n I travel?"),
+        ):
             holder = QScrollArea()  # so the pane can be smaller than the view on a small screen
             holder.setWidgetResizable(True)
             holder.setFrameShape(QFrame.Shape.NoFrame)
@@ -183,14 +211,23 @@ class ResidenceTab(QWidget):
             self.views.addTab(holder, title)
         self.views.setTabToolTip(0, "Permissions, applications, appeals and custody in sequence")
         self.views.setTabToolTip(1, "Days outside the UK in the 12 months ending on each day")
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.views.setTabToolTip(
+            2,
+            "Days outside in the 12 months ending today, days left, and when each trip stops counting",
+        )
+        # A handle that can be seen (a band with a grip); the first share gives the calendar
+        # a whole year and the lower pane room for the whole chart (`share_height`), until
+        # the adviser drags it.
+        self.splitter = GripSplitter(Qt.Orientation.Vertical, SPLITTER_NAME)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.calendar)
         self.splitter.addWidget(self.views)
-        self.calendar.setMinimumHeight(240)
-        self.views.setMinimumHeight(160)
+        self.calendar.setMinimumHeight(CALENDAR_MIN_H)
+        self.views.setMinimumHeight(self._lower_pane_minimum())
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self._split_dragged = False
+        self.splitter.splitterMoved.connect(self._split_moved)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -198,6 +235,36 @@ class ResidenceTab(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.splitter, 1)
         self._set_actions_enabled(False)
+
+    # ---- the calendar's and the lower pane's shares ---------------------------------------------
+    def _lower_pane_minimum(self) -> int:
+        """The timeline and chart pane's least height: its tab bar and the whole chart."""
+        return self.views.tabBar().sizeHint().height() + ONE_PANEL_MIN_H + 6
+
+    def _split_moved(self, _pos: int, _index: int) -> None:
+        self._split_dragged = True  # the adviser's share stays from now on
+
+    def share_height(self) -> None:
+        """The calendar gets one whole year (12 month rows, zoom bar and legend) when the
+        lower pane keeps room for the whole chart; otherwise the lower pane keeps that room
+        and the calendar the rest (it scrolls). Left alone once the adviser drags."""
+        if self._split_dragged:
+            return
+        total = self.splitter.height() - self.splitter.handleWidth()
+        if total <= 0:
+            return
+        lower = self._lower_pane_minimum()
+        calendar = min(self.calendar.one_year_height(self.splitter.width()), total - lower)
+        calendar = max(calendar, CALENDAR_MIN_H)
+        self.splitter.setSizes([calendar, max(lower, total - calendar)])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+        super().resizeEvent(event)
+        self.share_height()
+
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+        super().showEvent(event)
+        self.share_height()
 
     # ---- context -------------------------------------------------------------------------------
     def set_context(
@@ -219,7 +286,8 @@ class ResidenceTab(QWidget):
             history = load_history(session, client_id)
             client = get_client(session, client_id)
             name, ref = client.full_name, client.home_office_ref
-        if client_id != self._client_id:
+        other_client = client_id != self._client_id
+        if other_client:
             self._show_nothing()
         self._client_id = client_id
         self._history = history
@@ -228,10 +296,15 @@ class ResidenceTab(QWidget):
             f"Home Office ref {ref} · Client {client_id}" if ref else f"Client {client_id}"
         )
         asked = history.question.route if history.question else None
-        index = self.route.findData(asked or DEFAULT_ROUTE)
-        self.route.blockSignals(True)
-        self.route.setCurrentIndex(max(0, index))
-        self.route.blockSignals(False)
+        # The same client again (a trip planned or a record saved): the route the adviser
+        # is looking at stays; it follows the route asked about only for another client or
+        # when that route itself was changed (it used to jump back after every save).
+        if other_client or asked != self._asked_route:
+            index = self.route.findData(asked or DEFAULT_ROUTE)
+            self.route.blockSignals(True)
+            self.route.setCurrentIndex(max(0, index))
+            self.route.blockSignals(False)
+        self._asked_route = asked
         self.status.clear()
         self.refresh()
 
@@ -239,6 +312,7 @@ class ResidenceTab(QWidget):
         """Show nothing of any client (lock, client closed)."""
         self._generation += 1
         self._client_id = None
+        self._asked_route = None
         self._history = History()
         self._client_name = self._reference = ""
         self._show_nothing()
@@ -249,6 +323,7 @@ class ResidenceTab(QWidget):
         self.calendar.clear()
         self.timeline_view.clear()
         self.chart.clear()
+        self.travel.clear()
         self.verdict.clear()
         self.verdict.setStyleSheet("")
         self.verdict.setProperty("verdictState", None)
@@ -323,6 +398,7 @@ class ResidenceTab(QWidget):
             on=timeline.application_date,
             figures=load_figures(),
         )
+        self.travel.show_for(self._history, timeline.route, today)
         self._set_actions_enabled(True)
         self.timeline_ready.emit()
 

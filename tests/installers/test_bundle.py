@@ -123,9 +123,13 @@ def test_every_desktop_module_is_packed(built):
 
 
 def test_data_files_travel_inside_the_package(built):
+    """The checkout's resources/ and db/migrations/ land inside the package in the bundle
+    (desktop/resources/, desktop/migrations/), where desktop.data_folders() looks first."""
     internal = built / "_internal"
-    for folder in (desktop.RESOURCES_DIR, desktop.MIGRATIONS_DIR):
-        relative = folder.relative_to(desktop.PACKAGE_DIR.parent)
+    for folder, relative in (
+        (desktop.RESOURCES_DIR, Path("desktop", "resources")),
+        (desktop.MIGRATIONS_DIR, Path("desktop", "migrations")),
+    ):
         source_files = sorted(
             p.relative_to(folder)
             for p in folder.rglob("*")
@@ -134,6 +138,10 @@ def test_data_files_travel_inside_the_package(built):
         assert source_files, f"nothing in {folder}"
         for path in source_files:
             assert (internal / relative / path).is_file(), f"{relative / path} is not in the bundle"
+    # The markers desktop.data_folders() checks, so the bundle never looks beside _internal/.
+    assert (internal / "desktop" / "resources" / "content_version.toml").is_file()
+    assert (internal / "desktop" / "migrations" / "env.py").is_file()
+    assert not (internal / "resources").exists() and not (internal / "db").exists()
 
 
 def test_store_and_checklist_work_from_the_bundle(built, home):

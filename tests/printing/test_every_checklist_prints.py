@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from desktop.assess import load_checklists
-from desktop.printing.handout import build_handout
+from tests.handout_inputs import build_handout
 
 CHECKLISTS = load_checklists()
 

@@ -25,7 +25,6 @@ from desktop.printing.handout import (
     FONT_FILES,
     HandoutDate,
     HandoutLine,
-    build_handout,
     client_lines,
     deadline_dates,
     fonts_dir,
@@ -35,6 +34,7 @@ from desktop.printing.handout import (
 from desktop.rules.checklists import PROVIDERS, Checklist, Item
 from desktop.rules.deadlines import Deadline
 from desktop.rules.finance import check_financial_requirement
+from tests.handout_inputs import build_handout
 
 MADE = date(2026, 3, 2)  # a Monday
 CHECKLISTS = load_checklists()
@@ -561,8 +561,8 @@ def test_every_checklist_in_arabic_and_farsi_draws_only_its_own_letters(checklis
         + [checklist.section_in(i.section, lang) for i in checklist.items]
         # A closed route's box (issue 18): its note, translated or in English.
         + [checklist.closed_note, checklist.translations.get(lang, {}).get("closed_note", "")]
-        + [str(v) for v in handout_module._default_phrases().get(lang, {}).values()]
-        + [str(v) for v in handout_module._default_phrases().get("en", {}).values()]
+        + [str(v) for v in handout_phrases().get(lang, {}).values()]
+        + [str(v) for v in handout_phrases().get("en", {}).values()]
         + list(ENGLISH.values())
         + list(PROVIDERS.values())
         + ["Monday March 2026 0123456789 Page of Large print £,."]  # (the fee line's amount)

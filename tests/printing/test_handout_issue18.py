@@ -22,9 +22,10 @@ from desktop.printing.client_dates import (
     closed_words,
     date_phrase_key,
 )
-from desktop.printing.handout import HandoutDate, HandoutLine, build_handout, deadline_dates
+from desktop.printing.handout import HandoutDate, HandoutLine, deadline_dates
 from desktop.rules.checklists import PHRASE_KEYS, Checklist, Item
 from desktop.rules.deadlines import DEADLINE_KINDS, Deadline
+from tests.handout_inputs import build_handout
 
 MADE = date(2026, 3, 2)  # a Monday
 SOURCE = "Reference 003: test sheet"

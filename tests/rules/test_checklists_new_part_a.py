@@ -16,9 +16,9 @@ import textstat
 from pypdf import PdfReader
 
 from desktop.assess import load_checklists, load_figures
-from desktop.printing.handout import build_handout
 from desktop.rules.checklists import PROVIDERS
 from desktop.rules.history import ROUTES
+from tests.handout_inputs import build_handout
 
 NEW = (
     "flr_partner",

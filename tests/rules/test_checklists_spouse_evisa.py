@@ -17,8 +17,8 @@ import textstat
 from pypdf import PdfReader
 
 from desktop.assess import load_checklists
-from desktop.printing.handout import build_handout
 from desktop.rules.checklists import Checklist
+from tests.handout_inputs import build_handout
 
 CHECKED = date(2026, 12, 6)
 #: The checklists this brief re-checked, and the fee keys each now carries.

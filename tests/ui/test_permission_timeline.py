@@ -140,7 +140,7 @@ def test_hover_text_names_category_dates_and_record(qtbot, widget):
     pos = widget.item_rect(index).center().toPoint()
     text = widget.tooltip_at(pos)
     assert text == (
-        "Permission: Skilled Worker (including Tier 2), 1 Mar 2016 to 28 Feb 2019 (permissions[1])"
+        "Permission: Skilled Worker (including Tier 2), 1 Mar 2016 to 28 Feb 2019 (permission 2)"
     )
     # The real tooltip event shows the same text.
     QApplication.sendEvent(widget, QHelpEvent(QEvent.Type.ToolTip, pos, widget.mapToGlobal(pos)))
@@ -241,3 +241,43 @@ def test_days_after_a_record_that_stops_are_a_status_unknown_bar():
     unknown = [i for i in leave if i.label == "Status unknown"]
     assert unknown and unknown[0].start == D("2025-04-01")
     assert unknown[0].description.startswith("Status unknown (nothing recorded): 1 Apr 2025")
+
+
+def test_trips_abroad_have_their_own_row_and_the_one_that_broke_continuity_is_marked(qtbot):
+    """Issue 19: the timeline had no row for trips abroad, so the trip that broke
+    continuity (here 202 days in 2019, over the CR 3.1 limit of 180 in 12 months) was not
+    on it."""
+    h = history(
+        perms=[perm("skilled_worker", "2018-03-01", "2024-05-31")],
+        absences=[
+            trip("2019-03-01", "2019-04-11"),
+            trip("2019-06-10", "2019-12-30"),
+            trip("2023-09-01", "2023-09-12", planned=True),
+        ],
+    )
+    today = D("2023-06-01")
+    tl = timeline_for(h, "settlement_skilled_worker", today, today=today)
+    assert tl.over_limit  # the example breaks the rule
+    assert "trips" in LANES
+    trips = [i for i in build_items(h, tl, today) if i.lane == "trips"]
+    assert [i.record for i in trips] == ["absences[0]", "absences[1]", "absences[2]"]
+    assert [(i.start, i.end) for i in trips] == [
+        (D("2019-03-01"), D("2019-04-11")),
+        (D("2019-06-10"), D("2019-12-30")),
+        (D("2023-09-01"), D("2023-09-12")),
+    ]
+    # Both 2019 trips fall in the 12 months over the limit (2 Mar 2019 to 1 Mar 2020).
+    assert [i.mark for i in trips] == ["over_limit", "over_limit", None]
+    assert trips[1].description == (
+        "Trip abroad: 10 Jun 2019 to 30 Dec 2019, 202 whole days outside; over a limit "
+        "(CR 3.1): breaks continuity (trip 2)"
+    )
+    assert trips[2].mark is None and trips[2].label == "Planned"
+    widget = PermissionTimeline()
+    qtbot.addWidget(widget)
+    widget.resize(900, 400)
+    widget.show()
+    widget.set_data(h, tl, today)
+    assert [i.record for i in widget.lane_items("trips")] == [i.record for i in trips]
+    index = widget.items().index(trips[1])
+    assert widget.tooltip_at(widget.item_rect(index).center().toPoint()) == trips[1].description

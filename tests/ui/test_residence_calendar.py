@@ -80,7 +80,7 @@ def test_the_timeline_is_what_the_tests_expect():
 
 def test_hover_text_for_an_abroad_day_in_a_window_over_the_limit(cal):
     text = cal.hover_text(D("2019-03-13"))
-    assert text.startswith("Wed 13 March 2019: [A] Outside the UK, day 12 of 40 (absences[0])")
+    assert text.startswith("Wed 13 March 2019: [A] Outside the UK, day 12 of 40 (trip 1)")
     assert "left 1 Mar 2019, back 11 Apr 2019" in text
     assert "in the 12 months 2 Mar 2019 to 1 Mar 2020: 242 days outside, over the CR 3.1 limit" in (
         text
@@ -90,33 +90,33 @@ def test_hover_text_for_an_abroad_day_in_a_window_over_the_limit(cal):
 
 def test_hover_text_for_an_abroad_day_names_its_own_trip(cal):
     text = cal.hover_text(D("2019-06-11"))
-    assert "day 1 of 202 (absences[1])" in text
+    assert "day 1 of 202 (trip 2)" in text
     assert "over the CR 3.1 limit" in text
 
 
 def test_hover_text_for_a_counted_day_outside_any_window(cal):
     text = cal.hover_text(D("2022-06-01"))
-    assert text.startswith("Wed 1 June 2022: [C] Counting residence (permissions[1])")
+    assert text.startswith("Wed 1 June 2022: [C] Counting residence (permission 2)")
     assert "counts towards the qualifying period" in text
     assert "over the" not in text and "day " not in text.split(":", 1)[1][:40]
 
 
 def test_hover_text_for_a_counted_day_inside_the_window_over_the_limit(cal):
     text = cal.hover_text(D("2020-01-15"))
-    assert "[C] Counting residence (permissions[0])" in text
+    assert "[C] Counting residence (permission 1)" in text
     assert "in the 12 months 2 Mar 2019 to 1 Mar 2020: 242 days outside" in text
 
 
 def test_hover_text_for_a_section_3c_day(cal):
     text = cal.hover_text(D("2021-04-01"))
-    assert "[3] Section 3C leave (application or appeal pending) (permissions[0])" in text
+    assert "[3] Section 3C leave (application or appeal pending) (permission 1)" in text
     assert "extended by section 3C" in text
     assert "s3C Immigration Act 1971" in text
 
 
 def test_hover_text_for_a_planned_trip(cal):
     text = cal.hover_text(D("2023-09-05"))
-    assert "[P] Planned trip, day 4 of 10 (absences[2])" in text
+    assert "[P] Planned trip, day 4 of 10 (trip 3)" in text
     assert "planned trip, not yet taken: left 1 Sep 2023, back 12 Sep 2023" in text
 
 
@@ -144,16 +144,35 @@ def test_hover_text_outside_the_timeline_is_empty(cal, qtbot):
 # ----------------------------------------------------------------- mouse
 
 
-def test_click_on_a_cell_emits_the_record_and_the_day(cal, qtbot):
+def double_click(qtbot, cal, day):
+    cal.scroll_to(day)
+    qtbot.mouseDClick(
+        cal.viewport(), Qt.MouseButton.LeftButton, pos=cal.cell_rect(day).center().toPoint()
+    )
+
+
+def test_one_click_selects_the_day_and_opens_nothing(cal, qtbot):
+    """Issue 19: one click used to jump to the History tab; now it only selects."""
     records, days = [], []
     cal.record_activated.connect(records.append)
     cal.day_selected.connect(days.append)
     click(qtbot, cal, D("2019-03-13"))
-    assert records == ["absences[0]"]
+    assert records == []
     assert days == [D("2019-03-13")]
     assert cal.focused_day == D("2019-03-13")
-    click(qtbot, cal, D("2021-04-01"))
+
+
+def test_double_click_on_a_cell_emits_the_record_and_the_day(cal, qtbot):
+    records, days = [], []
+    cal.record_activated.connect(records.append)
+    cal.day_selected.connect(days.append)
+    double_click(qtbot, cal, D("2019-03-13"))
+    assert records == ["absences[0]"]
+    assert D("2019-03-13") in days
+    assert cal.focused_day == D("2019-03-13")
+    double_click(qtbot, cal, D("2021-04-01"))
     assert records == ["absences[0]", "permissions[0]"]
+    assert cal.selection is None  # a double-click is not a drag
 
 
 def test_click_on_a_day_without_a_record_selects_it_only(cal, qtbot):
@@ -256,6 +275,10 @@ def test_enter_activates_the_focused_day(cal, qtbot):
     key(qtbot, cal, Qt.Key.Key_Left)
     key(qtbot, cal, Qt.Key.Key_Enter)
     assert records[-1] == "permissions[0]"  # 31 May 2021: 3C leave on permissions[0]
+    key(qtbot, cal, Qt.Key.Key_Left)
+    key(qtbot, cal, Qt.Key.Key_Space)  # as a click: selects, opens nothing
+    assert days[-1] == D("2021-05-30")
+    assert len(records) == 2
 
 
 def test_shift_arrows_then_shift_enter_emit_the_range(cal, qtbot):

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtWidgets import QApplication
 
 from desktop.rules.history import Absence, History, Permission
 from desktop.store.repository import ClientDetails, create_client, load_history, save_history
@@ -134,3 +135,79 @@ def test_save_pdf_writes_the_report_where_the_user_chooses(qtbot, page, tmp_path
     text = "".join(p.extract_text() for p in PdfReader(str(target)).pages)
     assert "Amina Testcase" in text and "Long residence" in text
     assert "This is not legal advice" in text
+
+
+def test_planning_a_trip_keeps_the_route_the_adviser_chose(qtbot, page, monkeypatch):
+    """Issue 19: after a planned trip was saved the tab jumped back to the route asked about."""
+    tab = page.residence_tab
+    with qtbot.waitSignal(tab.timeline_ready, timeout=10000):
+        tab.route.setCurrentIndex(tab.route.findData("settlement_skilled_worker"))
+    monkeypatch.setattr(tab, "run_dialog", lambda dialog: True)
+    with qtbot.waitSignal(tab.timeline_ready, timeout=10000):
+        tab.calendar.range_dragged.emit(date(2024, 7, 1), date(2024, 7, 15))
+    assert tab.status.text() == "Saved the planned trip."
+    assert tab.route_code() == "settlement_skilled_worker"
+    assert tab.timeline().route == "settlement_skilled_worker"
+
+
+def test_the_route_follows_a_changed_route_asked_about_and_another_client(
+    qtbot, page, store, client_id
+):
+    tab = page.residence_tab
+    with qtbot.waitSignal(tab.timeline_ready, timeout=10000):
+        tab.route.setCurrentIndex(tab.route.findData("settlement_skilled_worker"))
+    history_tab = page.history_tab
+    history_tab.route.setCurrentIndex(history_tab.route.findData("naturalisation_6_1"))
+    with qtbot.waitSignal(tab.timeline_ready, timeout=10000):
+        assert history_tab.save_question() == []
+    assert tab.route_code() == "naturalisation_6_1"
+    with store.session() as s:
+        other = create_client(s, ClientDetails(full_name="Bilal Testcase"), "Setup")
+    with qtbot.waitSignal(tab.timeline_ready, timeout=10000):
+        page.show_client(other)
+    assert tab.route_code() == "long_residence"  # no route asked about: the default
+
+
+def chart_holder(tab):
+    return tab.views.widget(1)  # the scroll area holding the chart
+
+
+@pytest.mark.parametrize("height", [640, 900])
+def test_first_share_shows_the_whole_chart_and_a_year_when_there_is_room(qtbot, page, height):
+    """Issue 19: the calendar showed 6-9 month rows and the chart its top third until an
+    almost invisible splitter was dragged."""
+    tab = page.residence_tab
+    page.tabs.setCurrentWidget(tab)
+    page.resize(900, height)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: tab.splitter.sizes()[1] > 0)
+    tab.views.setCurrentIndex(1)
+    holder = chart_holder(tab)
+    # The whole chart: its pane is at least the chart's least height, no scrolling needed.
+    assert holder.viewport().height() >= tab.chart.minimumHeight()
+    assert holder.verticalScrollBar().maximum() == 0
+    if height == 900:  # room for both: the calendar shows a whole year and its legend
+        assert tab.calendar.height() >= tab.calendar.one_year_height(tab.calendar.width())
+
+
+def test_the_splitter_handle_can_be_seen_and_named_and_a_drag_is_kept(qtbot, page):
+    tab = page.residence_tab
+    page.tabs.setCurrentWidget(tab)
+    page.resize(900, 900)
+    page.show()
+    qtbot.waitExposed(page)
+    handle = tab.splitter.handle(1)
+    assert tab.splitter.handleWidth() >= 8
+    assert "calendar" in handle.accessibleName() and handle.toolTip()
+    image = handle.grab().toImage()
+    middle = image.pixelColor(image.width() // 2, image.height() // 2)
+    assert middle != handle.palette().window().color()  # the grip is drawn
+    tab.splitter.moveSplitter(300, 1)  # as a drag does (emits splitterMoved)
+    dragged = tab.splitter.sizes()
+    assert dragged[0] < tab.calendar.one_year_height(tab.calendar.width())
+    tab.share_height()  # as on a resize or a new show: the adviser's share stays
+    assert tab.splitter.sizes() == dragged
+    page.resize(900, 880)
+    QApplication.processEvents()
+    assert abs(tab.splitter.sizes()[0] - dragged[0]) <= 20  # only Qt's own share of 20 px

@@ -362,7 +362,12 @@ def test_help_has_keyboard_shortcuts_on_f1_and_a_quick_guide(qtbot, seeded, monk
     window = make_window(qtbot, seeded[0])
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
     texts = [a.text() for a in help_menu.actions() if not a.isSeparator()]
-    assert texts == ["&Keyboard shortcuts", "&Quick guide", "&About Drop-in Desk"]
+    assert texts == [
+        "&Keyboard shortcuts",
+        "&Quick guide",
+        "Content and &sources…",
+        "&About Drop-in Desk",
+    ]
     assert window.shortcuts_action.shortcut().toString() == "F1"
     shown = []
     monkeypatch.setattr(ShortcutsDialog, "exec", lambda self: shown.append(self.keys()) or 0)

@@ -12,6 +12,7 @@ from datetime import date
 
 from desktop.datetext import MONTH_NAMES, long_date, short_date
 from desktop.rules.dated import render
+from desktop.rules.wording import plain_records
 
 _MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(MONTH_NAMES, start=1):
@@ -87,4 +88,5 @@ def written(sentence: str, *, long: bool = False) -> str:
     engine sentence (a stretch's or a breach's why) through the same engine function."""
     form = long_date if long else short_date
     own = getattr(sentence, "render", None)
-    return own(form) if callable(own) else render(str(sentence), form)
+    text = own(form) if callable(own) else render(str(sentence), form)
+    return plain_records(text)  # "permission 1", never the history's "permissions[0]"

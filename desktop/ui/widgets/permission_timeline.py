@@ -45,6 +45,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from desktop.rules.day_timeline import DayTimeline
+from desktop.rules.days import whole_days_outside
 from desktop.rules.history import (
     APPEAL_OUTCOMES,
     APPLICATION_KINDS,
@@ -53,7 +54,8 @@ from desktop.rules.history import (
     PERMISSION_CATEGORIES,
     History,
 )
-from desktop.status_style import PERIOD_MARK, TODAY_MARK, style_for
+from desktop.rules.wording import plain_records
+from desktop.status_style import OVER_LIMIT_OUTLINE, PERIOD_MARK, TODAY_MARK, style_for
 from desktop.ui.widgets.dates import format_date, written
 from desktop.ui.widgets.painting import BRUSH_STYLES, StaticLayerMixin
 
@@ -63,6 +65,7 @@ ONE_DAY = timedelta(days=1)
 LANES: dict[str, str] = {
     "permissions": "Permissions",
     "leave": "Leave and gaps",
+    "trips": "Trips abroad",
     "applications": "Applications",
     "appeals": "Refusals and appeals",
     "custody": "Custody",
@@ -177,6 +180,7 @@ MARKS: dict[str, tuple[str, str, str]] = {
     "void": ("Void", "#555555", "V"),
     "abandoned": ("Appeal abandoned", "#555555", "A"),
     "pending": ("Pending (runs to today)", "#FFFFFF", "?"),
+    "over_limit": ("Over a limit: breaks continuity", OVER_LIMIT_OUTLINE, "!"),
 }
 REFUSAL_FILL = "#D55E00"  # Okabe-Ito vermillion: the refusal diamond
 
@@ -235,7 +239,8 @@ LEAVE_STATUSES: dict[str, tuple[str, str]] = {
 
 
 def _with_record(text: str, record: str | None) -> str:
-    return f"{text} ({record})" if record else text
+    """The text with its record in plain words: "(permission 2)", "(trip 3)"."""
+    return f"{text} ({plain_records(record)})" if record else text
 
 
 def build_items(history: History, timeline: DayTimeline | None, today: date) -> list[TimelineItem]:
@@ -270,6 +275,9 @@ def build_items(history: History, timeline: DayTimeline | None, today: date) -> 
     # ---- 3C leave and gaps (from the day timeline) -------------------------------------------
     if timeline is not None:
         items.extend(_leave_items(timeline))
+
+    # ---- trips abroad -------------------------------------------------------------------------
+    items.extend(_trip_items(history, timeline))
 
     # ---- applications, refusals and appeals --------------------------------------------------
     for i, a in enumerate(history.applications):
@@ -417,6 +425,44 @@ def _short_kind(kind: str) -> str:
         "mvdac": "MVDAC",
         "change_of_conditions": "Change of conditions",
     }.get(kind, "Application")
+
+
+def _trip_items(history: History, timeline: DayTimeline | None) -> list[TimelineItem]:
+    """Every trip abroad, recorded or planned, from the day of leaving to the day back. A
+    trip inside a 12 months, block or absence over its limit (the timeline's `over_limit`)
+    carries the "over a limit" mark and names the rule: it is the trip that broke
+    continuity."""
+    breaches = timeline.over_limit if timeline is not None else ()
+    items = []
+    for i, a in enumerate(history.absences):
+        record = f"absences[{i}]"
+        status = "planned" if a.planned else "abroad"
+        style = style_for(status)
+        days = whole_days_outside(a.left, a.returned)
+        what = "Planned trip" if a.planned else "Trip abroad"
+        text = f"{what}: {_dates(a.left, a.returned)}, {days} whole day{'s' if days != 1 else ''} outside"
+        if a.exceptional:
+            text += "; marked exceptional (not counted towards the limit, CR 3.4)"
+        over = [b for b in breaches if b.start <= a.returned and a.left <= b.end]
+        if over:
+            rules = sorted({b.rule for b in over})
+            text += f"; over a limit ({', '.join(rules)}): breaks continuity"
+        items.append(
+            TimelineItem(
+                "trips",
+                "bar",
+                a.left,
+                a.returned,
+                "Planned" if a.planned else "Trip",
+                _with_record(text, record),
+                record,
+                style.fill,
+                style.ink,
+                style.pattern,
+                mark="over_limit" if over else None,
+            )
+        )
+    return items
 
 
 def _leave_items(timeline: DayTimeline) -> list[TimelineItem]:
@@ -702,11 +748,19 @@ class PermissionTimeline(StaticLayerMixin, QWidget):
         entries: list[tuple[str, object, float]] = []
         for group in GROUPS:
             entries.append(("group", group, 26 + fm.horizontalAdvance(group.label) + 14))
-        for status in (*LEAVE_STATUSES, "custody"):
+        for status in (*LEAVE_STATUSES, "abroad", "planned", "custody"):
             text = style_for(status).label
             entries.append(("status", status, 26 + fm.horizontalAdvance(text) + 14))
         entries.append(("refusal", None, 18 + fm.horizontalAdvance("Refusal") + 14))
-        for code in ("granted", "refused", "withdrawn", "rejected", "void", "pending"):
+        for code in (
+            "granted",
+            "refused",
+            "withdrawn",
+            "rejected",
+            "void",
+            "pending",
+            "over_limit",
+        ):
             entries.append(("mark", code, 18 + fm.horizontalAdvance(MARKS[code][0]) + 14))
         lines: list[list[tuple[str, object]]] = [[]]
         used = 0.0

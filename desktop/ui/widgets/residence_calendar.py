@@ -40,8 +40,9 @@ Keyboard (the calendar takes focus with Tab or a click):
     Home / End              first / last day of the timeline
     T                       today
     Shift + any of those    extends the selection from where it started
-    Enter, Return or Space  as a click: `day_selected`, and `record_activated` with the day's
-                            record when it has one
+    Space                   as a click: selects the day (`day_selected`)
+    Enter or Return         as a double-click: `day_selected`, and `record_activated` with the
+                            day's record when it has one
     Shift+Enter             `range_dragged` with the selection (the focused day when none),
                             e.g. to add an absence
     Escape                  drops the selection
@@ -49,7 +50,8 @@ Keyboard (the calendar takes focus with Tab or a click):
 
 The focused day's hover text is the widget's accessible description and status tip, so a
 screen reader reads the day as the focus moves. Mouse: hover shows the same text as a tooltip,
-a click selects a day, a drag across days selects a range and emits `range_dragged`.
+a click selects a day, a double-click opens its record (`record_activated`), a drag across
+days selects a range and emits `range_dragged`.
 
 Points (`day_at`, `cell_rect`) are in viewport coordinates: the widget is a
 QAbstractScrollArea; its zoom buttons sit above the viewport and the legend
@@ -97,6 +99,7 @@ from PySide6.QtWidgets import (
 
 from desktop.datetext import MONTH_ABBRS
 from desktop.rules.day_timeline import DayTimeline, Stretch
+from desktop.rules.wording import plain_records
 from desktop.status_style import (
     ASSUMED_ALPHA,
     DEADLINE_MARK,
@@ -504,7 +507,9 @@ class _ZoomBar(QWidget):
             self.buttons[zoom] = button
             layout.addWidget(button)
         layout.addStretch(1)
-        self.hint = QLabel("Arrows move, Shift+arrows select, Enter opens the record")
+        self.hint = QLabel(
+            "Arrows move, Shift+arrows select, Enter or double-click opens the record"
+        )
         self.hint.setAccessibleName("Calendar keys")
         self.hint.setStyleSheet(f"color: {SOFT_INK}")
         layout.addWidget(self.hint)
@@ -517,7 +522,7 @@ class _ZoomBar(QWidget):
 class ResidenceCalendar(QAbstractScrollArea):
     """A custom-painted year planner of a client's days (see the module docstring)."""
 
-    #: The record of the clicked (or Enter-ed) day's stretch, e.g. "absences[3]".
+    #: The record of the double-clicked (or Enter-ed) day's stretch, e.g. "absences[3]".
     record_activated = Signal(str)
     #: The clicked (or Enter-ed) day, a `date`.
     day_selected = Signal(object)
@@ -745,7 +750,7 @@ class ResidenceCalendar(QAbstractScrollArea):
             left, returned, n, exceptional = s.trip
             head += f", day {(day - left).days} of {n}"
             if s.record:
-                head += f" ({s.record})"
+                head += f" ({plain_records(s.record)})"
             parts.append(head)
             what = "planned trip, not yet taken" if s.status == "planned" else "trip"
             trip_text = (
@@ -757,7 +762,7 @@ class ResidenceCalendar(QAbstractScrollArea):
             parts.append(trip_text)
         else:
             if s.record:
-                head += f" ({s.record})"
+                head += f" ({plain_records(s.record)})"
             parts.append(head)
             reason = _uk_dates(s.reason)
             if s.rule and s.rule not in reason:
@@ -1326,6 +1331,16 @@ class ResidenceCalendar(QAbstractScrollArea):
         )
         return QSize(width, height)
 
+    def one_year_height(self, width: int) -> int:
+        """The height that shows one whole year block at year zoom (all 12 month rows) with
+        the zoom bar and the legend, at `width`: the Residence tab's first share for it."""
+        m = _Metrics("year", self.font())
+        frame = 2 * self.frameWidth()
+        legend = self.legend.heightForWidth(
+            max(1, width - frame - self.verticalScrollBar().sizeHint().width())
+        )
+        return self._bar.sizeHint().height() + m.block_h + 2 * m.margin + legend + frame
+
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         m = _Metrics("decade", self.font())
         width = m.block_w + 2 * m.margin + self.verticalScrollBar().sizeHint().width() + 4
@@ -1393,7 +1408,23 @@ class ResidenceCalendar(QAbstractScrollArea):
                 self._set_selection(None, None)
                 self._anchor = None
                 self._move_focus(day)
-                self._activate(day)
+                self._select_day(day)  # one click selects; opening the record is a double-click
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        """A double-click opens the day's record (`record_activated`), as Enter does."""
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mouseDoubleClickEvent(event)
+            return
+        day = self.day_at(event.position())
+        # The press of a double-click: the release that follows is not a second click.
+        self._press_day = None
+        self._dragging = False
+        if day is not None:
+            self._set_selection(None, None)
+            self._anchor = None
+            self._move_focus(day)
+            self._activate(day)
         event.accept()
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
@@ -1438,12 +1469,15 @@ class ResidenceCalendar(QAbstractScrollArea):
         key = event.key()
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if shift:
                 lo, hi = self._selection or (self._focused, self._focused)
                 self.range_dragged.emit(lo, hi)
             else:
                 self._activate(self._focused)
+            return
+        if key == Qt.Key.Key_Space:  # as a click: selects the day, opens nothing
+            self._select_day(self._focused)
             return
         if key == Qt.Key.Key_Escape and self._selection is not None:
             self._anchor = None
@@ -1517,10 +1551,13 @@ class ResidenceCalendar(QAbstractScrollArea):
         self.viewport().update()
         self._announce()
 
-    def _activate(self, day: date) -> None:
+    def _select_day(self, day: date) -> None:
         self._selected = day
         self.viewport().update()
         self.day_selected.emit(day)
+
+    def _activate(self, day: date) -> None:
+        self._select_day(day)
         s = self._stretch_at(day)
         if s is not None and s.record:
             self.record_activated.emit(s.record)

@@ -277,6 +277,9 @@ TOP = 26  # the legend
 PANEL_TITLE = 18
 PANEL_GAP = 10
 AXIS_H = 36  # roll-out marks and years
+#: The chart's least height with one panel (a plot about 80 px high) and with two.
+ONE_PANEL_MIN_H = 160
+TWO_PANEL_MIN_H = 260
 LINE = QColor("#1F2A44")
 PLANNED_INK = QColor(style_for("planned").ink)
 
@@ -295,7 +298,9 @@ class RollingAbsenceChart(StaticLayerMixin, QWidget):
         self.setMouseTracking(True)
         self.setAccessibleName("Rolling absence chart")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(420, 220)
+        # Short enough to be seen whole in the lower pane of a 1366x768 window (the plot
+        # scales to the height); two panels need more (`_show`).
+        self.setMinimumSize(420, ONE_PANEL_MIN_H)
         self._data: ChartData | None = None
         self._tops: list[int] = []
         #: Per panel, in data coordinates: (the recorded line and the dashed planned part, in
@@ -381,6 +386,7 @@ class RollingAbsenceChart(StaticLayerMixin, QWidget):
         self._working = False
         self._data = data
         self._tops = self._tops_for(data)
+        self.setMinimumHeight(ONE_PANEL_MIN_H if len(data.panels) < 2 else TWO_PANEL_MIN_H)
         self._build_shapes(data)
         if self._cursor is None or data.index(self._cursor) is None:
             self._cursor = min(max(self._today, data.first), data.last)
