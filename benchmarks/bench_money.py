@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from desktop.assess import load_figures  # noqa: E402
+from desktop.assess import load_fee_applications, load_figures  # noqa: E402
 from desktop.rules.fees import household_fees  # noqa: E402
 from desktop.rules.finance import check_financial_requirement  # noqa: E402
 
@@ -33,6 +33,7 @@ def median_ms(fn, runs: int = 2000) -> float:
 def main() -> None:
     figures = load_figures()
     on = date(2025, 6, 1)
+    partner = load_fee_applications()["partner_extension"]
     finance = median_ms(
         lambda: check_financial_requirement(
             stage="extension",
@@ -44,7 +45,7 @@ def main() -> None:
             savings_held_6_months=True,
         ).client_sentences()
     )
-    fees = median_ms(lambda: household_fees("partner_extension", on, 2, 3, figures).text())
+    fees = median_ms(lambda: household_fees(partner, on, 2, 3, figures).text())
     print(f"check_financial_requirement + client_sentences: median {finance:.3f} ms")
     print(f"household_fees (2 adults, 3 children) + text: median {fees:.3f} ms")
 

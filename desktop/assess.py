@@ -65,6 +65,36 @@ def load_figures(directory: str | None = None) -> Figures:
     return Figures.from_tables(docs)
 
 
+#: The applications the fee calculator knows, with their fee waiver prose and its sources.
+FEE_APPLICATIONS_FILE = "fee_applications.toml"
+
+
+def load_fee_applications(directory: str | None = None) -> dict[str, Any]:
+    """key -> desktop.rules.fees.Application, from rules/fee_applications.toml in the content in
+    use (the app's own file when an installed pack predates it); cached per file. FeesError
+    (a ValueError) names the file and the entry when it is wrong."""
+    folder = Path(directory) if directory else rules_dir()
+    path = folder / FEE_APPLICATIONS_FILE
+    if directory is None and not path.is_file():
+        path = desktop.RESOURCES_DIR / "rules" / FEE_APPLICATIONS_FILE
+    return dict(_fee_applications(str(path)))
+
+
+@lru_cache(maxsize=4)
+def _fee_applications(path: str) -> dict[str, Any]:
+    from desktop.rules.fees import FeesError, parse_applications
+
+    name = _shown_name(Path(path))
+    try:
+        with open(path, "rb") as fh:
+            doc = tomllib.load(fh)
+    except OSError as exc:
+        raise FeesError(f"{name} cannot be read ({exc.strerror})", "applications") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FeesError(f"{name} is not valid TOML ({exc})", "applications") from None
+    return parse_applications(doc, name=name)
+
+
 @lru_cache(maxsize=1)
 def statement_vocabulary():
     """The keyword lists of the bank-statement checks, from resources/rules/statement_words.toml

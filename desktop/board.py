@@ -61,7 +61,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
@@ -69,17 +69,7 @@ from typing import NamedTuple
 from desktop.datetext import long_date, short_date
 from desktop.rules.dated import render
 from desktop.rules.deadlines import DEADLINE_KINDS
-from desktop.rules.history import (
-    APPLICATION_FIELDS,
-    ROUTES,
-    Absence,
-    Application,
-    Custody,
-    History,
-    Permission,
-    Question,
-    StatusCheck,
-)
+from desktop.rules.history import ROUTES, History
 
 DEFAULT_REGION = "england-and-wales"
 #: Passed deadlines stay on the board as overdue for this many days (the page can change it).
@@ -139,74 +129,13 @@ def board_route(history: History) -> tuple[str, bool]:
 # ---- stored values -> History ------------------------------------------------------------------
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _flag(value: object) -> bool | None:
-    return None if value is None else bool(value)
-
-
-def _reader(annotation: object) -> Callable[[object], object] | None:
-    """How a stored application column becomes the Application's value: dates from ISO text,
-    flags from 0/1, text as it is (from the field's annotation, so a new field needs nothing
-    here)."""
-    text = str(annotation)
-    if "date" in text:
-        return _day  # type: ignore[return-value]
-    if "bool" in text:
-        return _flag
-    return None
-
-
-#: (field name, reader) for each stored application column, in `APPLICATION_FIELDS` order.
-_APPLICATION_READERS = tuple(
-    (name, _reader({f.name: f.type for f in fields(Application)}[name]))
-    for name in APPLICATION_FIELDS
-)
-
-
-def _application(values: tuple) -> Application:
-    return Application(
-        **{
-            name: value if read is None else read(value)
-            for (name, read), value in zip(_APPLICATION_READERS, values, strict=True)
-        }
-    )
-
-
 def history_from_records(records: tuple) -> History:
-    """A History from `repository.HistorySource.records()` (the stored values): every field
-    the client page's `load_history` reads, so the board and the page see the same history."""
-    route, target, permissions, applications, absences, custody, status_checks = records
-    return History(
-        permissions=tuple(
-            Permission(
-                category=c,
-                start=date.fromisoformat(s),
-                end=_day(e),
-                granted_on=_day(g),
-                conditions=tuple(x for x in (cond or "").split(",") if x),
-            )
-            for c, s, e, g, cond in permissions
-        ),
-        applications=tuple(_application(a) for a in applications),
-        absences=tuple(
-            Absence(
-                left=date.fromisoformat(left),
-                returned=date.fromisoformat(back),
-                reason=reason,
-                exceptional=bool(exceptional),
-                planned=bool(planned),
-            )
-            for left, back, reason, exceptional, planned in absences
-        ),
-        custody=tuple(Custody(date.fromisoformat(s), date.fromisoformat(e)) for s, e in custody),
-        question=Question(route, _day(target)) if route else None,
-        status_checks=tuple(
-            StatusCheck(date.fromisoformat(on), outcome) for on, outcome in status_checks
-        ),
-    )
+    """A History from `repository.HistorySource.records()` (the stored values): the store's one
+    mapping reads them (`desktop.store.mapping.history_from_records`, each column by its name),
+    so the board and the client page's `load_history` see the same history."""
+    from desktop.store.mapping import history_from_records as from_stored
+
+    return from_stored(records)
 
 
 def digest(records: tuple) -> str:

@@ -402,6 +402,7 @@ def parse_content(files: Mapping[str, bytes]) -> dict[str, dict[str, Any]]:
     ContentPackError naming the first file that would not load. Nothing is read from disk."""
     from desktop.importers.bank_formats import BankFormatError, format_from_dict
     from desktop.rules import checklists as checklist_rules
+    from desktop.rules.fees import FeesError
     from desktop.rules.figures import Figures, FiguresError
     from desktop.rules.statements import VocabularyError, vocabulary_from_toml
 
@@ -439,6 +440,11 @@ def parse_content(files: Mapping[str, bytes]) -> dict[str, dict[str, Any]]:
             raise ContentPackError("rules/: no figures")
         current = "rules/statement_words.toml"
         vocabulary_from_toml(docs[current])
+        current = "rules/fee_applications.toml"
+        if current in docs:  # the fee calculator's applications (an older pack may lack them)
+            from desktop.rules.fees import parse_applications
+
+            parse_applications(docs[current], name=current)
         for path, doc in docs.items():
             current = path
             stem = path.rsplit("/", 1)[1][: -len(".toml")]
@@ -461,6 +467,7 @@ def parse_content(files: Mapping[str, bytes]) -> dict[str, dict[str, Any]]:
         FiguresError,
         VocabularyError,
         BankFormatError,
+        FeesError,
     ) as exc:
         message = _one_line(exc)
         raise ContentPackError(message if current in message else f"{current}: {message}") from None

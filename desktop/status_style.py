@@ -66,6 +66,26 @@ TODAY_MARK = "#000000"
 DEADLINE_MARK = "#C0001A"
 PERIOD_MARK = "#00684A"  # qualifying period start and complete-on
 
+# ---- The same colours for what is not a day ---------------------------------------------------
+# A screen that says "fine", "to do" or "breaks a rule" about something other than a day (a
+# verdict, a checklist item, a statement line, a chart's limit line) takes its colour from here,
+# named by what it means, so one change of palette changes every screen and page alike
+# (tests/test_one_copy.py fails on a status colour typed anywhere in ui/ or printing/).
+
+#: What is fine: eligible, a requirement met, a trip that keeps continuity, an item received.
+GOOD_INK = STYLES["counted"].ink
+GOOD_FILL = STYLES["counted"].fill
+#: A border or mark for what breaks a rule or must be acted on: refused, dismissed, a deadline.
+ALERT_INK = OVER_LIMIT_OUTLINE
+#: Something not needed or not counted.
+NEUTRAL_FILL = STYLES["not_counting"].fill
+#: Amber: still to do or to check (an item to get, a statement line whose balance stops
+#: following).
+CAUTION_FILL = STYLES["planned"].fill
+CAUTION_INK = STYLES["abroad"].ink
+#: A limit that is only a guide (the route has no fixed one): the planned days' ink.
+GUIDE_INK = STYLES["planned"].ink
+
 
 def style_for(status: str) -> StatusStyle:
     return STYLES[status]

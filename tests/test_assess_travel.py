@@ -31,6 +31,7 @@ def test_assess_output_has_a_travel_object_for_the_12_months_ending_today():
             "returned": "2026-03-20",
             "days_counted": 16,
             "stops_counting": "2027-03-19",
+            "before_entry": False,
         }
     ]
     assert "164 whole days left" in travel["sentence"]

@@ -697,3 +697,11 @@ def test_an_unpack_left_by_an_interrupted_install_is_cleared_next_time(
         content.check_pack(pack, data, keys_folder=keys[0]), data, keys_folder=keys[0]
     )
     assert not stale.exists() and fresh.exists()
+
+
+def test_fee_applications_that_do_not_load_are_refused(tmp_path, data, keys):
+    files = dict(good_files())
+    assert "rules/fee_applications.toml" in files  # the app's own content has them
+    files["rules/fee_applications.toml"] = b'[[application]]\nkey = "x"\n'
+    pack = make_pack(tmp_path / "p.ddpack", files, keys[1])
+    refused(pack, data, keys[0], "rules/fee_applications.toml")

@@ -19,9 +19,10 @@ Large print: body 18 pt, headings larger, wider line spacing, the same content. 
 12 pt body. Sans-serif faces only, never italics, no blocks of capitals.
 
 Every fixed word comes from `desktop.assess.handout_phrases()` (resources/checklists/
-_phrases.toml) in the handout's language, falling back to the English here when a phrase is
-missing. A sentence that falls back to English on an Arabic or Farsi page is set left to right;
-the money box is all in one language, never half and half.
+_phrases.toml) in the handout's language, falling back to that file's English (`[en]`) when a
+phrase is missing; no English is written again in Python. A sentence that falls back to
+English on an Arabic or Farsi page is set left to right; the money box is all in one language,
+never half and half.
 
 fpdf2 2.8 needs three work-arounds here, each with its test: the page font is set before every
 paragraph (else a line starting with a Latin word could draw the next line's first run in the
@@ -59,7 +60,7 @@ from desktop.printing.client_dates import (  # noqa: F401 - ASSUMED_WORDS re-exp
 )
 from desktop.printing.common import plain_records, written_long
 from desktop.rules.checklists import LANGUAGES, PROVIDERS, Checklist
-from desktop.rules.datetext import MONTH_NAMES
+from desktop.rules.datetext import MONTH_NAMES, WEEKDAY_NAMES
 from desktop.rules.history import ROUTES
 
 if TYPE_CHECKING:
@@ -77,71 +78,10 @@ FONT_FILES: dict[tuple[str, str], str] = {
 #: The PDF's title: generic, because file managers and mail programs show it unopened.
 PDF_TITLE = "Checklist"
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-#: The handout's own words in English: used where the phrases file has no entry for a key.
-ENGLISH: dict[str, str] = {
-    # The keys of desktop.rules.checklists.PHRASE_KEYS that the handout prints.
-    "what_to_bring": "What to bring",
-    "tick_when_you_have_it": "Tick each one when you have it.",
-    "your_dates": "Your dates",
-    "not_legal_advice": "This is not legal advice",
-    "client": "Client",
-    "made_on": "Made on",
-    "with": "with",
-    "page": "Page",
-    "of": "of",
-    "who_provides": "Who gets it",
-    "received": "Received",
-    "not_needed": "Not needed",
-    "bring_back": "Bring this sheet back with you.",
-    "large_print": "Large print",
-    "money_you_need": "Money you need",
-    "money_threshold": "Income you need each year",
-    "money_income": "Your income each year",
-    "money_shortfall": "Your income is short by",
-    "money_savings_needed": "Savings you need instead",
-    "money_savings_held": "Your savings",
-    "money_met": "You have enough money for this rule.",
-    "money_not_met": "You do not have enough money for this rule yet.",
-    "money_unknown": "We need to know your savings to say if you have enough.",
-    "money_rule": "Rule",
-    # Not in the phrases file yet: a money box that needs them is printed in English.
-    "money_exempt": "Your partner gets a disability or carer benefit, so the income rule does "
-    "not apply. You must show you will have enough money to live on without more help from "
-    "benefits. We will work this out with you.",
-    "money_savings_not_counted": "These savings do not count yet: they have not been held "
-    "for long enough.",
-    # "Your dates", the fee and a closed route (the phrases file has them in every language).
-    "date_apply_before_expiry": "Your permission ends on {date}. Make your next application by "
-    "the end of that day.",
-    "date_settle": "The earliest you can apply to stay for good: {date}",
-    "date_become_british": "The earliest you can apply to become British: {date}",
-    "date_appeal": "Last day to appeal: {date}",
-    "date_administrative_review": "Last day to ask for an administrative review: {date}",
-    "date_fee_waiver_followup": "Send your full application by {date}",
-    "date_section_3c_ends": "Your right to stay (and to work, if you can work now) ends on "
-    "{date}, unless you appeal or ask for a review by then.",
-    "date_new_application": "Last day to make a new application: {date}",
-    "date_late_application": "Last day for a late application, with a good reason why it is "
-    "late: {date}",
-    "date_file_answer": "If you ask the Home Office for your file today, they should send it by "
-    "{date}",
-    "date_status_unknown": "Your permission to stay ended on {date}, and we have nothing "
-    "recorded since. We need to check your immigration status now: tell us about any "
-    "application you made or any new permission.",
-    "date_without_permission": "Our record shows no permission to stay from {date}: the "
-    "application was refused before your permission ended. Talk to us now.",
-    "about_decision": "This is about the decision of {date}.",
-    "fee": "Fee",
-    "fee_on": "The fee on {date} is {amount}. Fees can change: check it on the day you apply.",
-    "fee_none": "There is no fee.",
-    "fee_ask": "Ask your adviser what the fee is on the day you apply.",
-    "fee_waiver_asked": "You are asking not to pay the fee (a fee waiver). The papers for that "
-    "are in the list below.",
-    "closed_since": "Closed to new applications since {time} on {date}.",
-    "closed_from": "Closed to new applications from {date}.",
-}
+class HandoutWordsMissing(ValueError):
+    """The handout was asked for without its words (the phrases file's [en] table at least)."""
+
 
 # ---- fonts and words -------------------------------------------------------------------------
 
@@ -152,7 +92,8 @@ def fonts_dir() -> Path:
 
 
 class _Words:
-    """The handout's fixed words in one language, English where a phrase is missing."""
+    """The handout's fixed words in one language, English where a phrase is missing. The English
+    is the phrases file's `[en]` table: there is no second copy of the words here."""
 
     def __init__(self, lang: str, phrases: Mapping[str, Mapping[str, Any]]):
         self.lang = lang
@@ -169,14 +110,15 @@ class _Words:
             value = table.get(key)
             if isinstance(value, str) and value.strip():
                 return value.strip()
-        return ENGLISH.get(key, key)
+        raise HandoutWordsMissing(
+            f"The handout's words have no {key!r}: check resources/checklists/_phrases.toml [en]"
+        )
 
     def in_english(self) -> _Words:
         return _Words("en", self.phrases)
 
     def english(self, key: str) -> str:
-        value = self._english.get(key)
-        return value.strip() if isinstance(value, str) and value.strip() else ENGLISH[key]
+        return self.in_english()[key]
 
     def phrase(self, key: str, **values: str) -> tuple[str, bool]:
         """(the sentence of `key` with its "{name}" fields filled, whether it is in this
@@ -870,25 +812,32 @@ def build_handout(
     made_on: date,
     dates: Sequence[HandoutDate] = (),
     money: FinancialCheck | None = None,
-    phrases: Mapping[str, Mapping[str, Any]] | None = None,
+    phrases: Mapping[str, Mapping[str, Any]] | Callable[[], Mapping[str, Any]] | None = None,
     fee: ClientFee | None = None,
     figures: Figures | Callable[[], Figures] | None = None,
 ) -> bytes:
     """The handout as PDF bytes.
 
     `lines` None: the checklist's always-items in `lang`. `dates`: the client's own deadlines
-    (printed soonest first). `phrases`: lang -> key -> words (`desktop.assess.handout_phrases()`;
-    None: the English here only). `fee`: the checklist's fee (default: worked out from its `fee`
-    keys and `figures` for `made_on`; `figures` may be the loader, `desktop.assess.load_figures`,
-    called only when a fee is needed; no fee line when the checklist names none or no figures
-    are given). The caller passes the phrases and the figures in: printing does not import
+    (printed soonest first). `phrases`: lang -> key -> words (`desktop.assess.handout_phrases()`,
+    or that function itself, called once); it must have the `[en]` table, the only English
+    (HandoutWordsMissing, a ValueError, when it is None or has no English). `fee`: the
+    checklist's fee (default: worked out from its `fee` keys and `figures` for `made_on`;
+    `figures` may be the loader, `desktop.assess.load_figures`, called only when a fee is
+    needed; no fee line when the checklist names none or no figures are given). The caller passes the phrases and the figures in: printing does not import
     `desktop.assess` (see `.importlinter`). A route closed on `made_on` gets the
     closed box at the top and no fee line."""
     if lang not in LANGUAGES:
         raise ValueError(
             f"no handouts in the language {lang!r}; expected one of {', '.join(LANGUAGES)}"
         )
-    words = _Words(lang, {} if phrases is None else phrases)
+    if callable(phrases):
+        phrases = phrases()
+    if not phrases or not phrases.get("en"):
+        raise HandoutWordsMissing(
+            "The handout's words were not given: pass phrases=desktop.assess.handout_phrases"
+        )
+    words = _Words(lang, phrases)
     style = LARGE if large_print else NORMAL
     if lines is None:
         lines = template_lines(checklist, lang)

@@ -47,7 +47,8 @@ empty text, a duplicate item id, a `provider` or `when` not in the lists above, 
 engine does not know, a translation in a language not in LANGUAGES.
 
 `_phrases.toml` holds the handout's own words: `[en]`, `[ar]` and `[fa]` tables with exactly the
-keys of PHRASE_KEYS (`weekdays`: 7 names from Monday, `months`: 12 names from January), and a
+keys of PHRASE_KEYS (`weekdays`: 7 names from Monday, `months`: 12 names from January), plus
+ENGLISH_FIRST_KEYS (required in `[en]`, optional elsewhere), and a
 `[review.<lang>]` table (`by`, `on`) for each language a native speaker has checked. A language
 with no review table is unreviewed: printing it warns the adviser.
 """
@@ -142,6 +143,13 @@ PHRASE_KEYS: tuple[str, ...] = (
 
 #: Phrase keys whose value is a list of names, and how many.
 PHRASE_LISTS: dict[str, int] = {"weekdays": 7, "months": 12}
+
+#: Phrase keys required in `[en]` and optional in the other languages: words not translated
+#: yet. A handout that needs one a language lacks prints that part in English.
+ENGLISH_FIRST_KEYS: tuple[str, ...] = (
+    "money_exempt",  # the money box for a sponsor exempt from the income rule (a sentence)
+    "money_savings_not_counted",  # savings not held long enough (a sentence)
+)
 
 
 class ChecklistError(ValueError):
@@ -670,7 +678,7 @@ def parse_phrases(doc: Mapping, *, name: str, text: str) -> dict[str, dict[str, 
         if lang not in doc:
             raise p.fail(f"phrases: no [{lang}] table")
         table = p.table(doc, lang, f"[{lang}]")
-        p.unknown_keys(table, PHRASE_KEYS, f"[{lang}]", lang)
+        p.unknown_keys(table, (*PHRASE_KEYS, *ENGLISH_FIRST_KEYS), f"[{lang}]", lang)
         words: dict[str, Any] = {}
         for key in PHRASE_KEYS:
             if key not in table:
@@ -686,6 +694,11 @@ def parse_phrases(doc: Mapping, *, name: str, text: str) -> dict[str, dict[str, 
                     raise p.fail(f"[{lang}] {key} must be a list of {size} names", lang, key)
                 words[key] = tuple(v.strip() for v in value)
             else:
+                words[key] = p.text(table, key, f"[{lang}]", lang, required=True)
+        for key in ENGLISH_FIRST_KEYS:
+            if key in table or lang == "en":
+                if key not in table:
+                    raise p.fail(f"[{lang}] has no {key}", lang)
                 words[key] = p.text(table, key, f"[{lang}]", lang, required=True)
         out[lang] = words
     return out

@@ -36,7 +36,7 @@ from desktop.rules.days import (
     trips_and_days,
 )
 from desktop.rules.figures import Figures
-from desktop.rules.history import History
+from desktop.rules.history import ENTRY_WAIT_RULE, History, with_entry_waits
 from desktop.rules.routes import ROUTE_SPECS
 from desktop.rules.routes.spec import RouteSpec
 from desktop.rules.settlement import SettlementAssessment
@@ -222,15 +222,18 @@ def day_timeline(
 ) -> DayTimeline:
     """Every day from the first record to `until` (default: the latest of the application date,
     today, the completion and earliest dates, and the last planned trip)."""
-    from desktop.rules.residence import assess, unless_settled
+    from desktop.rules.residence import assess, said_of_entry_waits, unless_settled
 
     today = today or on
     figures = figures.leniently()
     spec = ROUTE_SPECS.get(route, _LAWFUL_VIEW)
-    engine = SettlementAssessment(history, spec, on, figures, bank_holidays, today)
+    # The wait before entry on a permission granted from abroad is days outside (as in
+    # `residence.assess`): drawn as abroad, pointing at the permission, not a trip.
+    counted, waits = with_entry_waits(history)
+    engine = SettlementAssessment(counted, spec, on, figures, bank_holidays, today)
     if assessment is None:
         if route in ROUTE_SPECS:
-            assessment = unless_settled(engine.run(), history)
+            assessment = said_of_entry_waits(unless_settled(engine.run(), history), waits)
         else:
             assessment = assess(
                 history, route, on, figures, bank_holidays=bank_holidays, today=today
@@ -252,12 +255,28 @@ def day_timeline(
     add = stretches.append
     d = date.fromordinal  # local names: this loop runs once per trip
     make = Stretch
-    absences = history.absences
+    absences = counted.absences
     trips = sorted(engine.trips)
-    # Per trip, once: (first day out, last day out, status, record, trip facts).
+    # Per trip, once: (first day out, last day out, status, record, trip facts, rule, why).
+    # A wait before entry is not a trip: it points at its permission and says why it counts.
     trip_rows = []
     for t in trips:
         a = absences[t.index]
+        wait = waits.get(t.index)
+        if wait is not None:
+            trip_rows.append(
+                (
+                    t.left + 1,
+                    t.returned - 1,
+                    "abroad",
+                    f"permissions[{wait.permission}]",
+                    None,
+                    ENTRY_WAIT_RULE,
+                    f"Outside the UK before entry on {wait.entered}: permission granted from "
+                    "abroad; the days before entry count as days outside the UK",
+                )
+            )
+            continue
         trip_rows.append(
             (
                 t.left + 1,
@@ -265,6 +284,8 @@ def day_timeline(
                 "planned" if a.planned else "abroad",
                 f"absences[{t.index}]",
                 (a.left, a.returned, t.returned - t.left - 1, a.exceptional),
+                "",
+                "",
             )
         )
     n_trips = len(trip_rows)
@@ -282,13 +303,27 @@ def day_timeline(
             ti += 1
         tj = ti
         while tj < n_trips and trip_rows[tj][0] <= end:
-            first_out, last_out, trip_status, trip_record, facts = trip_rows[tj]
+            first_out, last_out, trip_status, trip_record, facts, trip_rule, trip_why = trip_rows[
+                tj
+            ]
             a = first_out if first_out > cursor else cursor
             b = last_out if last_out < end else end
             if a <= b:
                 if a > cursor:
                     add(make(d(cursor), d(a - 1), status, rule, reason, record, assumed, counts))
-                add(make(d(a), d(b), trip_status, "", "", trip_record, assumed, counts, facts))
+                add(
+                    make(
+                        d(a),
+                        d(b),
+                        trip_status,
+                        trip_rule,
+                        trip_why,
+                        trip_record,
+                        assumed,
+                        counts,
+                        facts,
+                    )
+                )
                 cursor = b + 1
             tj += 1
         if cursor <= end:
@@ -435,7 +470,7 @@ def _mark_unknown(stretches: list[Stretch], since: date, today: date) -> list[St
 def days_outside_in_12_months_ending(history: History, first: date, last: date) -> list[int]:
     """For each day D from `first` to `last`, the whole days outside the UK in the 12 months
     ending on D (D included): the rolling chart's line. One pass with two pointers."""
-    _trips, absent = trips_and_days(history.absences)
+    _trips, absent = trips_and_days(with_entry_waits(history)[0].absences)
     days = absent.days
     out: list[int] = []
     lo_i = hi_i = 0

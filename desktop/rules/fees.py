@@ -16,6 +16,10 @@ outside the UK (33 months, Appendix FM D-ECP.1.1) pays 3 years and a 30-month ex
 2 1/2 years. Children under 18 pay the reduced rate (from `ihs.children_reduced_rate_from`;
 before that the full rate). Settlement and naturalisation are not limited leave: no charge.
 
+Which applications there are, and each one's fee waiver answer with its reason and source, are
+data: resources/rules/fee_applications.toml (`parse_applications`; `desktop.assess` reads it and
+passes it in), so that legal prose is corrected without touching Python.
+
 Fee waivers (reference 003, fee waiver sheet: The Home Office policy): the policy lists the
 10-year partner, parent and private life routes, other human rights applications, human rights
 applications from people with discretionary leave after an asylum refusal (reference 002 too),
@@ -38,7 +42,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from desktop.rules.datetext import long_date
 from desktop.rules.figures import Figure, Figures, FiguresError
@@ -90,167 +94,78 @@ class Application:
     extra_fee_keys: tuple[str, ...] = ()
 
 
-APPLICATIONS: Mapping[str, Application] = {
-    a.key: a
-    for a in (
-        Application(
-            key="partner_entry_clearance",
-            label="Partner visa from outside the UK (5-year route)",
-            fee_key="fee.partner_entry_clearance",
-            health_charge=True,
-            leave_months_key="leave.partner_entry_clearance_months",
-            waiver="only_if",
-            waiver_reason=(
-                "Only if the application rests on human rights grounds and the fee cannot be "
-                "afforded. The fee waiver list names human rights applications, not the usual "
-                "partner visa; check the Home Office fee waiver guidance before relying on one."
-            ),
-            waiver_source=FEE_WAIVER_SHEET,
-            in_uk=False,
-        ),
-        Application(
-            key="partner_extension",
-            label="Partner extension in the UK, 5-year route (FLR(M))",
-            fee_key="fee.flr_partner",
-            health_charge=True,
-            leave_months_key="leave.partner_extension_months",
-            waiver="only_if",
-            waiver_reason=(
-                "Only if the sponsor gets a disability benefit and the family can show they will "
-                "be adequately maintained without further public funds, and the fee cannot be "
-                "afforded. Otherwise the 5-year partner route has no fee waiver."
-            ),
-            waiver_source=FEE_WAIVER_SHEET,
-        ),
-        Application(
-            key="private_life_extension",
-            label="10-year route in the UK: partner, parent or private life (FLR(FP))",
-            fee_key="fee.flr_family_private_life",
-            health_charge=True,
-            leave_months_key="leave.family_private_life_months",
-            waiver="yes",
-            waiver_reason=(
-                "Yes, if the fee cannot be afforded: the 10-year partner, parent and private life "
-                "routes are on the fee waiver list."
-            ),
-            waiver_source=FEE_WAIVER_SHEET,
-        ),
-        Application(
-            key="dl_extension",
-            label="Discretionary leave extension (FLR(DL))",
-            fee_key="fee.flr_discretionary_leave",
-            health_charge=True,
-            leave_months_key="leave.discretionary_leave_months",
-            waiver="yes",
-            waiver_reason=(
-                "Yes, if the fee cannot be afforded: human rights applications from someone "
-                "granted discretionary leave after an asylum refusal are on the fee waiver list, "
-                "and further DL applications are charged unless the fee waiver policy applies."
-            ),
-            waiver_source=(
-                f"{FEE_WAIVER_SHEET}; Reference 002 (DL policy): Validity of further applications"
-            ),
-        ),
-        Application(
-            key="settlement",
-            label="Settlement (indefinite leave to remain): partner, work or 10-year route",
-            fee_key="fee.ilr",
-            health_charge=False,
-            leave_months_key=None,
-            waiver="no",
-            waiver_reason=(
-                "No: there is no fee waiver for settlement (permanent stay). If the fee cannot be "
-                "afforded, the Home Office expects a further temporary permission until it can."
-            ),
-            waiver_source=f"{FEE_WAIVER_SHEET}; Reference 003, long residence sheet",
-        ),
-        Application(
-            key="settlement_long_residence",
-            label="Settlement on long residence (SET(LR))",
-            fee_key="fee.ilr_long_residence",
-            health_charge=False,
-            leave_months_key=None,
-            waiver="no",
-            waiver_reason=(
-                "No: there is no fee waiver for permanent stay applications. If the fee cannot be "
-                "afforded, apply for a further extension until the money is available."
-            ),
-            waiver_source="Reference 003, long residence sheet",
-            note=(
-                "On long residence each person qualifies and applies on their own; there is no "
-                "provision for dependants (Reference 003, long residence sheet)."
-            ),
-        ),
-        Application(
-            key="settlement_domestic_abuse",
-            label="Settlement as a victim of domestic abuse (SET(DV))",
-            fee_key="fee.ilr_domestic_abuse",
-            health_charge=False,
-            leave_months_key=None,
-            waiver="yes",
-            waiver_reason=(
-                "Yes, if the fee cannot be afforded: it is waived for someone living in a refuge "
-                "or getting Universal Credit, and can be for someone on a low income after the "
-                "Home Office looks at the household's money."
-            ),
-            waiver_source="Reference 003, domestic abuse sheet: Fee and fee waiver",
-        ),
-        Application(
-            key="settlement_protection",
-            label="Settlement with refugee status or humanitarian protection",
-            fee_key="fee.ilr_protection",
-            health_charge=False,
-            leave_months_key=None,
-            waiver="no_fee",
-            waiver_reason=(
-                "No fee waiver is needed: there is no fee, and this also applies to a partner or "
-                "child."
-            ),
-            waiver_source="References 000 and 004",
-        ),
-        Application(
-            key="settlement_dl",
-            label="Settlement after discretionary leave",
-            fee_key="fee.ilr_discretionary_leave",
-            health_charge=False,
-            leave_months_key=None,
-            waiver="no",
-            waiver_reason=(
-                "No: there is no fee waiver for settlement (permanent stay). If the fee cannot be "
-                "afforded, the Home Office expects a further period of discretionary leave first."
-            ),
-            waiver_source=FEE_WAIVER_SHEET,
-        ),
-        Application(
-            key="naturalisation",
-            label="Naturalisation as a British citizen (adults)",
-            fee_key="fee.naturalisation",
-            health_charge=False,
-            leave_months_key=None,
-            waiver="no",
-            waiver_reason=(
-                "No: naturalisation is not on the list of applications that can have a fee waiver."
-            ),
-            waiver_source=FEE_WAIVER_SHEET,
-            extra_fee_keys=("fee.citizenship_ceremony",),
-            children_allowed=False,
-            children_reason=(
-                "Children do not naturalise: a child is registered as a British citizen, on a "
-                "different form with a different fee. Count adults only."
-            ),
-        ),
-        Application(
-            key="fee_waiver_request",
-            label="Fee waiver request (before a family, private life or DL application)",
-            fee_key="fee.fee_waiver_request",
-            health_charge=False,
-            leave_months_key=None,
-            waiver="no_fee",
-            waiver_reason="This is the fee waiver request itself, and it is free.",
-            waiver_source="Reference 003, fee waiver sheet: The process; paragraph 34G(4)",
-        ),
-    )
-}
+#: What an `[[application]]` table of resources/rules/fee_applications.toml may hold.
+_APPLICATION_TEXT = ("key", "label", "fee_key", "waiver", "waiver_reason", "source")
+_APPLICATION_OPTIONAL = (
+    "leave_months_key",
+    "children_reason",
+    "note",
+    "health_charge",
+    "children_allowed",
+    "in_uk",
+    "extra_fee_keys",
+)
+WAIVER_STATUSES = ("yes", "only_if", "no", "no_fee")
+
+
+def parse_applications(doc: Mapping[str, Any], *, name: str) -> dict[str, Application]:
+    """The applications the fee calculator knows, from the parsed `fee_applications.toml`
+    (`desktop.assess.load_fee_applications` reads it): key -> Application, in file order. Each
+    entry carries its legal prose and the source of it (`source`). `FeesError` (field
+    "applications") names the file, the entry and what is wrong."""
+    tables = doc.get("application") if isinstance(doc, Mapping) else None
+    if not isinstance(tables, list) or not tables:
+        raise FeesError(f"{name}: no [[application]] tables", "applications")
+    out: dict[str, Application] = {}
+    for n, raw in enumerate(tables, start=1):
+        where = f"{name}: application {n}"
+        if not isinstance(raw, Mapping):
+            raise FeesError(f"{where} is not a table", "applications")
+        if isinstance(raw.get("key"), str) and raw["key"].strip():
+            where = f"{name}: application {raw['key']!r}"
+        unknown = sorted(set(raw) - {*_APPLICATION_TEXT, *_APPLICATION_OPTIONAL})
+        if unknown:
+            raise FeesError(f"{where}: unknown key {unknown[0]!r}", "applications")
+        for field_name in (*_APPLICATION_TEXT, "leave_months_key", "children_reason", "note"):
+            value = raw.get(field_name, "")
+            if not isinstance(value, str) or (
+                field_name in _APPLICATION_TEXT and not value.strip()
+            ):
+                raise FeesError(f"{where}: {field_name} must be text", "applications")
+        for field_name in ("health_charge", "children_allowed", "in_uk"):
+            if not isinstance(raw.get(field_name, True), bool):
+                raise FeesError(f"{where}: {field_name} must be true or false", "applications")
+        if raw["waiver"] not in WAIVER_STATUSES:
+            raise FeesError(
+                f"{where}: waiver must be one of {', '.join(WAIVER_STATUSES)}", "applications"
+            )
+        extra = raw.get("extra_fee_keys", [])
+        if not isinstance(extra, list) or not all(isinstance(k, str) and k for k in extra):
+            raise FeesError(
+                f"{where}: extra_fee_keys must be a list of figure keys", "applications"
+            )
+        health_charge = raw.get("health_charge", False)
+        if health_charge and not raw.get("leave_months_key"):
+            raise FeesError(f"{where}: a health charge needs leave_months_key", "applications")
+        key = raw["key"].strip()
+        if key in out:
+            raise FeesError(f"{where}: the key is used twice", "applications")
+        out[key] = Application(
+            key=key,
+            label=raw["label"].strip(),
+            fee_key=raw["fee_key"].strip(),
+            health_charge=health_charge,
+            leave_months_key=raw.get("leave_months_key") or None,
+            waiver=raw["waiver"],
+            waiver_reason=raw["waiver_reason"].strip(),
+            waiver_source=raw["source"].strip(),
+            children_allowed=raw.get("children_allowed", True),
+            children_reason=raw.get("children_reason", "").strip(),
+            note=raw.get("note", "").strip(),
+            in_uk=raw.get("in_uk", True),
+            extra_fee_keys=tuple(extra),
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -388,28 +303,35 @@ def _entry(figures: Figures, key: str, on: date, field_name: str) -> Figure:
 
 
 def household_fees(
-    application: str,
+    application: str | Application,
     on: date,
     adults: int,
     children: int,
     figures: Figures,
     *,
+    applications: Mapping[str, Application] | None = None,
     ihs_years: int | None = None,
     months: int | None = None,
 ) -> FeeTotal:
-    """What `adults` and `children` (under 18) applying together pay for `application` (a key
-    of `APPLICATIONS`) made on `on`.
+    """What `adults` and `children` (under 18) applying together pay for `application` (an
+    `Application`, or its key in `applications`, `desktop.assess.load_fee_applications()`)
+    made on `on`.
 
     The health charge is for `months` of leave (default: the usual grant for the route), or for
     `ihs_years` whole years when given instead. Raises `FeesError` (naming the input) for a
     question that makes no sense: nobody applying, children on a naturalisation, a length of
     leave for an application that pays no health charge, a date before the fee figures."""
-    app = APPLICATIONS.get(application)
-    if app is None:
-        raise FeesError(
-            f"Unknown application {application!r}; use one of {', '.join(APPLICATIONS)}.",
-            "application",
-        )
+    if isinstance(application, Application):
+        app = application
+    else:
+        known = applications or {}
+        found = known.get(application)
+        if found is None:
+            raise FeesError(
+                f"Unknown application {application!r}; use one of {', '.join(known)}.",
+                "application",
+            )
+        app = found
     if adults < 0:
         raise FeesError("The number of adults cannot be negative.", "adults")
     if children < 0:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any
 
 FORMAT = "dropin-desk.history/1"
@@ -120,6 +120,7 @@ ERROR_CODES: dict[str, str] = {
     "that does not match what was lodged",
     "needs_appeal": "appeal_time_extended without the date the appeal was lodged",
     "future_date": "a date after today where it cannot be (dates: value)",
+    "planned_not_future": "a trip marked planned that does not start after today (dates: value)",
     "overlap": "overlaps another record (other: that record; dates: from/to of both)",
 }
 
@@ -267,13 +268,19 @@ class Person:
 
 @dataclass(frozen=True)
 class Permission:
-    """One grant of permission (or status). JSON keys: category, from, to, granted_on, conditions."""
+    """One grant of permission (or status). JSON keys: category, from, to, granted_on, conditions,
+    entered_on."""
 
     category: str
     start: date
     end: date | None  # inclusive; None only for INDEFINITE_CATEGORIES
     granted_on: date | None = None  # None means "same as start" (the issue's default)
     conditions: tuple[str, ...] = ()
+    #: The day the holder came to the UK on a permission granted from abroad (entry
+    #: clearance), when that was after `start`; None: in the UK from the start (or not
+    #: recorded). The days from `start` to the day before are days outside the UK
+    #: (`entry_waits`); the day of entry is a day in the UK.
+    entered_on: date | None = None
 
     @property
     def indefinite(self) -> bool:
@@ -365,6 +372,74 @@ class History:
 
 
 # --------------------------------------------------------------------------------------------
+# The wait before entry on a permission granted from abroad
+# --------------------------------------------------------------------------------------------
+
+#: Why the days before entry count as days outside the UK. Home Office guidance "Indefinite
+#: leave to remain: calculating continuous period in UK" (v17.0, 6 July 2018), section "Period
+#: between the issue of entry clearance and entering the UK": the time may count towards the
+#: qualifying period, but the days before entry are an absence and count towards the 180 days
+#: in the 12 months (no evidence of the reason is needed). Checked on 2026-12-06 through
+#: copies of v17.0 and secondary sources; the wording of the current Continuous residence
+#: guidance (v7.0, 28 November 2024) on this point could not be confirmed by search.
+ENTRY_WAIT_RULE = "ILR continuous period guidance: entry clearance to entry"
+
+
+@dataclass(frozen=True)
+class EntryWait:
+    """The days outside the UK on a permission granted from abroad, before its holder came:
+    `first` (the permission's first day) to `last` (the day before `entered`), inclusive."""
+
+    permission: int  # its index in History.permissions
+    first: date
+    last: date
+    entered: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def as_absence(self) -> Absence:
+        """The same days as an absence for the engine's counting (whole days between the two
+        travel days): never stored, never shown as a trip."""
+        return Absence(self.first - timedelta(days=1), self.entered)
+
+
+def entry_waits(history: History) -> tuple[EntryWait, ...]:
+    """Each permission's wait before entry (only those with at least one whole day)."""
+    return tuple(
+        EntryWait(i, p.start, p.entered_on - timedelta(days=1), p.entered_on)
+        for i, p in enumerate(history.permissions)
+        if p.entered_on is not None and p.entered_on > p.start
+    )
+
+
+def with_entry_waits(history: History) -> tuple[History, dict[int, EntryWait]]:
+    """The history as the engine counts days outside: its absences, then each wait before
+    entry as one more absence, and {absence index: the wait} for those added (so what the
+    engine says about them can be said about the permission). `history` itself is returned
+    when there is no wait."""
+    global _LAST_WAITS
+    cached = _LAST_WAITS
+    if cached is not None and cached[0] is history:
+        return cached[1], cached[2]
+    waits = entry_waits(history)
+    if not waits:
+        return history, {}
+    first = len(history.absences)
+    added = {first + k: wait for k, wait in enumerate(waits)}
+    absences = history.absences + tuple(w.as_absence() for w in waits)
+    counted = replace(history, absences=absences)
+    # The same history is assessed on several routes: the same counted history each time
+    # keeps the engine's cache of days outside (days.trips_and_days, keyed by identity) warm.
+    _LAST_WAITS = (history, counted, added)
+    return counted, added
+
+
+_LAST_WAITS: tuple[History, History, dict[int, EntryWait]] | None = None
+
+
+# --------------------------------------------------------------------------------------------
 # Parsing
 # --------------------------------------------------------------------------------------------
 
@@ -390,7 +465,7 @@ _TOP_KEYS = (
     "status_checks",
 )
 _PERSON_KEYS = ("name", "date_of_birth")
-_PERMISSION_KEYS = ("category", "from", "to", "granted_on", "conditions")
+_PERMISSION_KEYS = ("category", "from", "to", "granted_on", "conditions", "entered_on")
 _APPLICATION_KEYS = (
     "kind",
     "made",
@@ -705,7 +780,7 @@ def _parse_permission(value: Any, record: str) -> Permission:
             f"expected a list of condition codes (text, at most {CODE_LIMIT} characters each)",
             "bad_conditions",
         )
-    return Permission(category, start, end, granted_on, conditions)
+    return Permission(category, start, end, granted_on, conditions, rec.date("entered_on"))
 
 
 def _parse_application(value: Any, record: str) -> Application:
@@ -833,6 +908,7 @@ def history_to_dict(history: History) -> dict[str, Any]:
                 "to": _iso(p.end),
                 "granted_on": _iso(p.granted_on),
                 "conditions": list(p.conditions),
+                "entered_on": _iso(p.entered_on),
             }
             for p in history.permissions
         ],
@@ -908,13 +984,87 @@ def _order_error(
     )
 
 
+#: The application dates that cannot be after today (the appeal deadline can), with their
+#: names in sentences.
+_APPLICATION_PAST_DATES = (
+    ("made", "date it was made"),
+    ("decided", "decision date"),
+    ("fee_waiver_requested", "fee waiver request date"),
+    ("fee_waiver_decided", "fee waiver decision date"),
+    ("appeal_lodged", "appeal date"),
+    ("appeal_decided", "appeal decision date"),
+    ("review_lodged", "administrative review date"),
+    ("review_decided", "review decision date"),
+)
+
+
+def _future_checks(
+    rec: str, today: date | None, dates: tuple[tuple[str, str, date | None], ...]
+) -> list[HistoryError]:
+    """Dates that cannot be after `today` (field, name in a sentence, value): code
+    "future_date". Nothing is checked without a `today`."""
+    if today is None:
+        return []
+    return [
+        _error(
+            rec,
+            fld,
+            f"the {name} {_fmt(value)} is in the future; today is {_fmt(today)}",
+            "future_date",
+            {"value": value},
+        )
+        for fld, name, value in dates
+        if value is not None and value > today
+    ]
+
+
+def _entry_checks(rec: str, p: Permission, today: date | None) -> list[HistoryError]:
+    """The entry date of a permission granted from abroad: on or after its first day, not
+    after its last, not after today."""
+    entered = p.entered_on
+    if entered is None:
+        return []
+    if entered < p.start:
+        return [
+            _order_error(rec, "entered_on", entered, "entry date", "from", p.start, "start date")
+        ]
+    if p.end is not None and entered > p.end:
+        return [
+            _error(
+                rec,
+                "entered_on",
+                f"the entry date {_fmt(entered)} is after the end date {_fmt(p.end)}; the "
+                "entry date is a day of the permission",
+                "date_order",
+                {"entered_on": entered, "to": p.end},
+            )
+        ]
+    if today is not None and entered > today:
+        return [
+            _error(
+                rec,
+                "entered_on",
+                f"{_fmt(entered)} is in the future; record the entry date once they arrive",
+                "future_date",
+                {"value": entered},
+            )
+        ]
+    return []
+
+
 def _record_checks(history: History, today: date | None) -> list[HistoryError]:
     problems: list[HistoryError] = []
     problems += _range_checks("person", (("date_of_birth", history.person.date_of_birth),))
     for i, p in enumerate(history.permissions):
         rec = f"permissions[{i}]"
         problems += _range_checks(
-            rec, (("from", p.start), ("to", p.end), ("granted_on", p.granted_on))
+            rec,
+            (
+                ("from", p.start),
+                ("to", p.end),
+                ("granted_on", p.granted_on),
+                ("entered_on", p.entered_on),
+            ),
         )
         if p.category not in PERMISSION_CATEGORIES:
             problems.append(
@@ -950,6 +1100,8 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                     {"granted_on": p.granted_on, "to": p.end},
                 )
             )
+        problems += _future_checks(rec, today, (("granted_on", "grant date", p.granted_on),))
+        problems += _entry_checks(rec, p, today)
     for i, a in enumerate(history.applications):
         rec = f"applications[{i}]"
         problems += _range_checks(
@@ -965,6 +1117,9 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                 ("review_lodged", a.review_lodged),
                 ("review_decided", a.review_decided),
             ),
+        )
+        problems += _future_checks(
+            rec, today, tuple((f, name, getattr(a, f)) for f, name in _APPLICATION_PAST_DATES)
         )
         if a.made is None and a.fee_waiver_requested is None:
             problems.append(
@@ -1127,6 +1282,17 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
                     rec, "returned", ab.returned, "return date", "left", ab.left, "departure date"
                 )
             )
+        elif today is not None and ab.planned and ab.left <= today:
+            problems.append(
+                _error(
+                    rec,
+                    "left",
+                    f"a planned trip starts after today ({_fmt(today)}), but this one leaves on "
+                    f"{_fmt(ab.left)}; if it was taken, record it as not planned",
+                    "planned_not_future",
+                    {"value": ab.left},
+                )
+            )
         elif today is not None and not ab.planned and ab.returned > today:
             fld = "left" if ab.left > today else "returned"
             when = ab.left if ab.left > today else ab.returned
@@ -1141,6 +1307,7 @@ def _record_checks(history: History, today: date | None) -> list[HistoryError]:
             )
     for i, c in enumerate(history.custody):
         problems += _range_checks(f"custody[{i}]", (("from", c.start), ("to", c.end)))
+        problems += _future_checks(f"custody[{i}]", today, (("from", "start date", c.start),))
         if c.end < c.start:
             problems.append(
                 _order_error(
@@ -1272,7 +1439,10 @@ def validate_history(history: History, today: date | None = None) -> list[Histor
 
     The record checks include the parser's years-1900-to-2100 rule for every date, so a
     history built in code (the forms) is held to the same range as one read from JSON.
-    With `today`, trips that are not marked `planned` may not end after today, nor a status
-    check be dated after it. Each problem carries a `code` (ERROR_CODES) and its fields.
+    With `today`, trips that are not marked `planned` may not end after today and planned
+    ones must leave after it; a status check, an entry date, a grant date, the start of custody
+    and an application's dates (all but the appeal deadline) may not be after it. These are
+    the checks the record dialog shows: it has no copy of its own. Each problem carries a
+    `code` (ERROR_CODES) and its fields.
     """
     return _record_checks(history, today) + _overlaps(history)

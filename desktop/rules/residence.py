@@ -10,14 +10,22 @@ domestic abuse route (`routes/domestic_abuse.py`) have their own shape.
 
 from __future__ import annotations
 
-from collections.abc import Container
+import re
+from collections.abc import Container, Mapping
 from dataclasses import replace
 from datetime import date
 
 from desktop.rules import naturalisation, wording
 from desktop.rules.deadlines import Deadline
 from desktop.rules.figures import Figures
-from desktop.rules.history import INDEFINITE_CATEGORIES, ROUTES, History
+from desktop.rules.history import (
+    ENTRY_WAIT_RULE,
+    INDEFINITE_CATEGORIES,
+    ROUTES,
+    EntryWait,
+    History,
+    with_entry_waits,
+)
 from desktop.rules.routes import ROUTE_SPECS
 from desktop.rules.routes.domestic_abuse import assess_domestic_abuse
 from desktop.rules.routes.protection import stp_deadlines
@@ -60,17 +68,21 @@ def assess(
         raise ValueError(f"unknown route {route!r}; expected one of {', '.join(ROUTES)}")
     today = today or on
     figures = figures.leniently()
+    # The wait before entry on a permission granted from abroad is counted as days outside
+    # the UK (`entry_waits`): the engine sees it as one more absence, never stored or shown.
+    counted, waits = with_entry_waits(history)
     if route in NATURALISATION:
-        return naturalisation.assess_naturalisation(
-            history, route, on, figures, bank_holidays=bank_holidays, today=today
+        result = naturalisation.assess_naturalisation(
+            counted, route, on, figures, bank_holidays=bank_holidays, today=today
         )
+        return said_of_entry_waits(result, waits)
     if route == "settlement_domestic_abuse":
-        result = assess_domestic_abuse(history, on, figures, bank_holidays, today)
+        result = assess_domestic_abuse(counted, on, figures, bank_holidays, today)
     else:
         result = SettlementAssessment(
-            history, ROUTE_SPECS[route], on, figures, bank_holidays, today
+            counted, ROUTE_SPECS[route], on, figures, bank_holidays, today
         ).run()
-    return unless_settled(result, history)
+    return said_of_entry_waits(unless_settled(result, history), waits)
 
 
 def assess_deadlines(
@@ -90,12 +102,69 @@ def assess_deadlines(
             history, route, on, figures, bank_holidays=bank_holidays, today=today
         ).deadlines
     engine = SettlementAssessment(
-        history, ROUTE_SPECS[route], on, figures.leniently(), bank_holidays, today
+        with_entry_waits(history)[0],
+        ROUTE_SPECS[route],
+        on,
+        figures.leniently(),
+        bank_holidays,
+        today,
     )
     deadlines = engine.deadlines_only()
     if settled_on(history, on) is not None:
         deadlines = tuple(dl for dl in deadlines if dl.kind != "earliest_application")
     return deadlines
+
+
+_ABSENCE_POINTER = re.compile(r"\babsences\[([0-9]+)\]")
+
+
+def said_of_entry_waits(result: Assessment, waits: Mapping[int, EntryWait]) -> Assessment:
+    """`result` with what the engine says about a wait before entry (an absence it added, see
+    `with_entry_waits`) said about the permission ("the wait before entry on permissions[0]"
+    for "absences[3]"), and one reason per wait that started by the application date: its
+    days, its dates and the rule (`ENTRY_WAIT_RULE`)."""
+    if not waits:
+        return result
+
+    def point(text: str) -> str:
+        def sub(match: re.Match[str]) -> str:
+            wait = waits.get(int(match.group(1)))
+            if wait is None:
+                return match.group(0)
+            return f"the wait before entry on permissions[{wait.permission}]"
+
+        new = _ABSENCE_POINTER.sub(sub, str(text))
+        if new == str(text):
+            return text
+        if isinstance(text, Reason):
+            return Reason(new, code=text.code, rule=text.rule, dates=text.dates, days=text.days)
+        return new
+
+    on = result.application_date
+    said = tuple(entry_wait_reason(wait) for wait in waits.values() if wait.first <= on)
+    return replace(
+        result,
+        reasons=tuple(point(r) for r in result.reasons) + said,
+        notes=tuple(point(n) for n in result.notes),
+        missing=tuple(point(m) for m in result.missing),
+        breaches=tuple(replace(b, why=point(b.why)) for b in result.breaches),
+        risks=tuple(replace(b, why=point(b.why)) for b in result.risks),
+        uncounted_periods=tuple(replace(u, why=point(u.why)) for u in result.uncounted_periods),
+    )
+
+
+def entry_wait_reason(wait: EntryWait) -> Reason:
+    """The days before entry on a permission granted from abroad, as a reason."""
+    n = wait.days
+    return Reason(
+        f"permissions[{wait.permission}]: granted from abroad; the {n} whole "
+        f"day{'s' if n != 1 else ''} from {wait.first} to {wait.last}, before entry to the UK "
+        f"on {wait.entered}, count as days outside the UK ({ENTRY_WAIT_RULE}).",
+        code="entry_wait",
+        rule=ENTRY_WAIT_RULE,
+        dates={"from": wait.first, "to": wait.last, "entered": wait.entered},
+        days=n,
+    )
 
 
 def unless_settled(result: Assessment, history: History) -> Assessment:

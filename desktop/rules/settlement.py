@@ -20,6 +20,12 @@ How a route is assessed (each step cites its paragraph in the output):
 5. The earliest application date is the least fixed point of that calculation, with planned
    trips included.
 
+`SettlementAssessment.run` takes these as named steps, each citing its paragraph:
+`_record_gaps` (2, issue 16), `_qualifying_period` (3-4), `_breaches` and `_absences` (4),
+`_eligibility` and `_earliest_from_application_date` (4-5), then the reasons
+(`_verdict_reasons`, `_period_reasons`, `_trip_reasons`, `_route_reasons`) and `_record_stops`
+(issue 16).
+
 Day positions are ordinals (`date.toordinal()`); the names say which day each one is.
 """
 
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Container
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from desktop.rules import wording
@@ -34,6 +41,7 @@ from desktop.rules.absences import BlockLimit
 from desktop.rules.days import (
     AbsenceDays,
     Trip,
+    Window,
     add_months,
     max_in_any_12_months,
     sub_months,
@@ -73,6 +81,33 @@ class _DaysOutside:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.absent.is_absent(day.toordinal())
+
+
+@dataclass
+class _Period:
+    """The qualifying period for the application date, as `run` works it out (ordinals)."""
+
+    i: int | None  # the piece the application date falls in
+    lawful: bool
+    chain_start: int | None
+    lower: int | None  # the lowest start the earliest date is looked for from
+    earliest: int | None
+    months: int
+    period_rule: str
+    period_start: int | None
+    complete: int | None
+    restart: int | None
+    counted_back: int
+
+
+@dataclass(frozen=True)
+class _Absences:
+    """Days outside over the qualifying period (from `span_lo` to the application date)."""
+
+    span_lo: int
+    total: int
+    planned: int
+    window: Window
 
 
 class SettlementAssessment:
@@ -435,13 +470,67 @@ class SettlementAssessment:
         return tuple(self._deadlines(complete, earliest))
 
     def run(self) -> Assessment:
-        spec, apply_day, on = self.spec, self.apply_day, self.on
-        i = self.piece_index(apply_day)
-        lawful = i is not None and self.pieces[i].kind != "break"
-        chain_start = self.chain_starts[i] if (i is not None and lawful) else None
-        route_label = ROUTES[spec.code]
-        reasons: list[Reason] = []
+        """The verdict for the application date: the steps of the module docstring, in order."""
+        since, ends = self._record_gaps()
+        per = self._qualifying_period()
+        breaches, earlier = self._breaches(per)
+        uncounted = [
+            Uncounted(d(p.start), d(min(p.end, self.apply_day)), p.rule, p.why)
+            for p in self.pieces
+            if p.kind == "uncounted" and p.start <= self.apply_day and p.end >= per.counted_back
+        ]
+        absences = self._absences(per)
+        eligible, why_not = self._eligibility(per)
+        could_have = self._earliest_from_application_date(per, eligible)
 
+        reasons = self._verdict_reasons(per, eligible, why_not, could_have)
+        reasons.extend(self._period_reasons(per, breaches, earlier, uncounted, absences))
+        reasons.extend(self._trip_reasons())
+        risks = self._risks(per)
+        reasons.extend(wording.risk(rk) for rk in risks)
+        reasons.extend(self._route_reasons(per))
+        self._fee_note()
+        eligible, what_if, complete_out, earliest_out = self._record_stops(
+            per, eligible, reasons, since, ends
+        )
+
+        tail = self.cover.tail
+        return Assessment(
+            route=self.spec.code,
+            application_date=self.on,
+            qualifying_from=d(per.period_start) if per.period_start is not None else None,
+            complete_on=d(complete_out) if complete_out is not None else None,
+            earliest_application_date=d(earliest_out) if earliest_out is not None else None,
+            continuity_broken=bool(breaches),
+            absence_days_total=absences.total,
+            max_window=absences.window,
+            breaches=tuple(breaches),
+            uncounted_periods=tuple(uncounted),
+            eligible=eligible,
+            reasons=tuple(reasons),
+            deadlines=tuple(self._deadlines(per.complete, per.earliest)),
+            rules_in_force=self.rules_on,
+            notes=tuple(dict.fromkeys(self.notes)),
+            missing=tuple(dict.fromkeys(self.missing)),
+            risks=tuple(risks),
+            counted_back_from=d(per.counted_back),
+            record_ends=d(ends) if ends is not None else None,
+            status_unknown_since=d(since) if since is not None else None,
+            if_permission_continued=what_if,
+            without_permission_since=(
+                d(tail.start)
+                if tail is not None and not tail.projected and tail.start <= self.today.toordinal()
+                else None
+            ),
+            absence_days_planned=absences.planned,
+        )
+
+    # ---- the steps of `run` ----------------------------------------------------------------------
+
+    def _record_gaps(self) -> tuple[int | None, int | None]:
+        """Step 2 (issue 16): what the record does not show goes under `missing` - no
+        permission at all, or a record that stops before today. Gives (since, ends): the first
+        day of unknown status and the record's last day (None, None: it runs on)."""
         if not self.history.permissions:
             self.missing.append(
                 "permissions: no permission is recorded, so there is nothing to count"
@@ -451,11 +540,19 @@ class SettlementAssessment:
         ends = since - 1 if since is not None else None
         if ends is not None:
             self.missing.append(wording.record_ends(d(ends), self.today))
+        return since, ends
 
+    def _qualifying_period(self) -> _Period:
+        """Steps 3-4: the chain start (the first counting day after the last break), restarted
+        by the route's absence limits; the route's length (`months_for`, the period rule such as
+        CR 3.1 or LR 11.1) and the day the period is complete; the period counted back from the
+        application date; and the earliest date from the lowest possible start (step 5)."""
+        apply_day = self.apply_day
+        i = self.piece_index(apply_day)
+        lawful = i is not None and self.pieces[i].kind != "break"
+        chain_start = self.chain_starts[i] if (i is not None and lawful) else None
         lower = self._lower_bound(i, chain_start)
         earliest = self.earliest(lower) if lower is not None else None
-        could_have: int | None = None
-
         period_start = complete = restart = None
         if chain_start is not None:
             months, period_rule = self.months_for(chain_start)
@@ -473,9 +570,17 @@ class SettlementAssessment:
                 counted_back = self.latest_start(period_start, apply_day, months) or counted_back
             elif self.window_opens(complete, apply_day) <= apply_day:
                 counted_back = period_start  # applying in the lead time before completion
+        return _Period(
+            i, lawful, chain_start, lower, earliest, months, period_rule, period_start,
+            complete, restart, counted_back,
+        )  # fmt: skip
 
-        # Breaches: gaps, non-counting stretches and absence limits inside the period counted
-        # back from the application date; earlier ones after some counted time are notes.
+    def _breaches(self, per: _Period) -> tuple[list[Breach], list[Breach]]:
+        """Step 4: gaps and non-counting stretches (the route's rule, e.g. CR 2.1), leave that
+        lapsed on travel (LTERO 2000 art. 13; DL policy: duration of grants) and the route's
+        absence limits, inside the period counted back from the application date. Gives
+        (breaches, earlier): breaches before that period, after some counted time, are notes."""
+        apply_day, counted_back = self.apply_day, per.counted_back
         breaches: list[Breach] = []
         earlier: list[Breach] = []
         seen_count = False
@@ -513,36 +618,37 @@ class SettlementAssessment:
         for lim in self.limits:
             breaches.extend(lim.breaches(counted_back, apply_day))
         breaches.sort(key=lambda b: (b.start, b.rule))
-        continuity_broken = bool(breaches)
+        return breaches, earlier
 
-        uncounted = [
-            Uncounted(d(p.start), d(min(p.end, apply_day)), p.rule, p.why)
-            for p in self.pieces
-            if p.kind == "uncounted" and p.start <= apply_day and p.end >= counted_back
-        ]
-        covid = [
-            p
-            for p in self.pieces
-            if p.source == "covid" and p.start <= apply_day and p.end >= counted_back
-        ]
-
-        # Absences over the qualifying period (or the period counted back when there is none).
-        span_lo = period_start if period_start is not None else counted_back
-        total = self.all_absent.count(span_lo, apply_day)
+    def _absences(self, per: _Period) -> _Absences:
+        """Whole days outside the UK (the route's absence rules, e.g. CR 3.1) over the
+        qualifying period, or the period counted back when there is none: in all, on planned
+        trips, and the worst 12 months."""
+        span_lo = per.period_start if per.period_start is not None else per.counted_back
+        total = self.all_absent.count(span_lo, self.apply_day)
         planned_trips = [t for t in self.trips if self.history.absences[t.index].planned]
-        planned = self.absent_for(planned_trips).count(span_lo, apply_day) if planned_trips else 0
-        window = max_in_any_12_months(self.trips, d(span_lo), on, absent=self.all_absent)
+        planned = (
+            self.absent_for(planned_trips).count(span_lo, self.apply_day) if planned_trips else 0
+        )
+        window = max_in_any_12_months(self.trips, d(span_lo), self.on, absent=self.all_absent)
+        return _Absences(span_lo, total, planned, window)
 
-        # ---- eligibility ----
-        ok = lawful and chain_start is not None and complete is not None
+    def _eligibility(self, per: _Period) -> tuple[bool, list[Reason]]:
+        """Step 4: eligible on the application date when it is lawful presence, the period is
+        complete and its lead time open (the route's period rule; before expiry for routes that
+        apply up to 28 days before), the route's application floor is passed and the person
+        is in the UK. Gives (eligible, why not)."""
+        spec, apply_day, on = self.spec, self.apply_day, self.on
+        ok = per.lawful and per.chain_start is not None and per.complete is not None
         why_not: list[Reason] = []
-        if not lawful:
-            if i is None:
+        if not per.lawful:
+            if per.i is None:
                 why_not.append(wording.nothing_recorded_on(on))
             else:
-                p = self.pieces[i]
+                p = self.pieces[per.i]
                 why_not.append(wording.not_lawful_on(on, p.why, p.rule))
         if ok:
+            complete, period_start = per.complete, per.period_start
             assert complete is not None and period_start is not None
             opens = self.window_opens(complete, apply_day)
             if opens > apply_day:
@@ -556,19 +662,19 @@ class SettlementAssessment:
                 ):
                     why_not.append(
                         wording.qualifies_but_wait(
-                            months,
+                            per.months,
                             d(period_start),
                             d(complete),
                             d(opens),
                             d(expiry),
                             self.figures.int_(spec.lead_key, self.rules_on),
-                            period_rule,
+                            per.period_rule,
                         )
                     )
                 else:
                     why_not.append(
                         wording.period_not_complete(
-                            months, d(period_start), d(complete), d(opens), period_rule
+                            per.months, d(period_start), d(complete), d(opens), per.period_rule
                         )
                     )
             floor, floor_reason = self.application_floor(apply_day)
@@ -580,45 +686,90 @@ class SettlementAssessment:
             if back is not None:
                 ok = False
                 why_not.append(wording.abroad_on(on, d(back)))
-        eligible = bool(ok)
-        if not eligible and earliest is not None and earliest < apply_day:
-            # Eligible once before, but not now (LR 11.3, a planned trip, a lapse...): the useful
-            # answer is the first date from the application date on.
-            could_have = earliest
-            earliest = self.earliest(max(apply_day, lower or apply_day))
+        return bool(ok), why_not
 
-        # ---- reasons ----
+    def _earliest_from_application_date(self, per: _Period, eligible: bool) -> int | None:
+        """Step 5: not eligible on the application date but eligible once before (LR 11.3, a
+        planned trip, a lapse...): the useful answer is the first date from the application
+        date on (it replaces `per.earliest`). Gives the earlier date it could have been made."""
+        if eligible or per.earliest is None or per.earliest >= self.apply_day:
+            return None
+        could_have = per.earliest
+        per.earliest = self.earliest(max(self.apply_day, per.lower or self.apply_day))
+        return could_have
+
+    def _verdict_reasons(
+        self, per: _Period, eligible: bool, why_not: list[Reason], could_have: int | None
+    ) -> list[Reason]:
+        """The headline under the period rule (eligible from the qualifying period, or not and
+        the earliest date with why not), and an earlier date it could have been made."""
+        route_label, on, earliest = ROUTES[self.spec.code], self.on, per.earliest
+        reasons: list[Reason] = []
         if eligible:
-            assert period_start is not None and complete is not None
+            assert per.period_start is not None and per.complete is not None
             reasons.append(
-                wording.eligible(route_label, on, months, d(period_start), d(complete), period_rule)
+                wording.eligible(
+                    route_label,
+                    on,
+                    per.months,
+                    d(per.period_start),
+                    d(per.complete),
+                    per.period_rule,
+                )  # fmt: skip
             )
         else:
             reasons.append(
                 wording.not_eligible(route_label, on, d(earliest) if earliest is not None else None)
             )
             reasons.extend(why_not)
-        if earliest is not None and eligible and earliest < apply_day:
+        if earliest is not None and eligible and earliest < self.apply_day:
             reasons.append(wording.could_have(d(earliest), on, still=True))
         if could_have is not None:
             reasons.append(wording.could_have(d(could_have), on, still=False))
-        for b in breaches:
-            reasons.append(wording.breach(b))
-        reasons.extend(self._restart_reasons(apply_day, chain_start, restart, months, breaches))
+        return reasons
+
+    def _period_reasons(
+        self,
+        per: _Period,
+        breaches: list[Breach],
+        earlier: list[Breach],
+        uncounted: list[Uncounted],
+        absences: _Absences,
+    ) -> list[Reason]:
+        """What happened inside the period, each with its paragraph: breaches, restarts (step
+        3), stretches not counted, the COVID-19 concession (CR 2.1(d)), the days outside and each
+        absence limit's summary (or the worst 12 months on a route with none). Breaches before
+        the period go to the notes."""
+        apply_day, span_lo = self.apply_day, absences.span_lo
+        reasons = [wording.breach(b) for b in breaches]
+        reasons.extend(
+            self._restart_reasons(apply_day, per.chain_start, per.restart, per.months, breaches)
+        )
         for b in earlier:
-            self.notes.append(wording.before_period(b, d(counted_back), on))
+            self.notes.append(wording.before_period(b, d(per.counted_back), self.on))
         for u in uncounted:
             reasons.append(wording.uncounted(u.rule, u.why, u.start, u.end))
-        for p in covid:
-            reasons.append(wording.counted_concession(p.rule, p.why, d(p.start), d(p.end)))
-        reasons.append(wording.absences_total(total, d(span_lo), on, planned))
+        for p in self.pieces:
+            if p.source == "covid" and p.start <= apply_day and p.end >= per.counted_back:
+                reasons.append(wording.counted_concession(p.rule, p.why, d(p.start), d(p.end)))
+        reasons.append(
+            wording.absences_total(absences.total, d(span_lo), self.on, absences.planned)
+        )
         if self.limits:
             # One line per limit that has absences to judge (the first one when none has, so
             # the limit is stated even for a person who never left).
             judged = [lim for lim in self.limits if lim.absent.count(span_lo, apply_day)]
             reasons.extend(lim.summary(span_lo, apply_day) for lim in judged or self.limits[:1])
         else:
-            reasons.append(wording.no_absence_limit(window.days, window.start, window.end))
+            w = absences.window
+            reasons.append(wording.no_absence_limit(w.days, w.start, w.end))
+        return reasons
+
+    def _trip_reasons(self) -> list[Reason]:
+        """Trips judged apart: exceptional absences (CR 3.4), absences disregarded before the
+        cut-off (HC 1118, family10.disregard_absences_before) and travel while an application
+        was pending under section 3C."""
+        reasons: list[Reason] = []
         for t in self.exceptional:
             a = self.history.absences[t.index]
             reasons.append(wording.exceptional(t.index, a.left, a.returned, "CR 3.4"))
@@ -633,27 +784,45 @@ class SettlementAssessment:
                 )
         for ai, _pi in self.cover.three_c_travel:
             reasons.append(wording.travel_while_pending(ai, self.history.absences[ai].left))
-        risks = (
-            spec.risks(self, period_start if period_start is not None else counted_back, apply_day)
-            if spec.risks is not None
-            else []
-        )
-        reasons.extend(wording.risk(rk) for rk in risks)
+        return reasons
+
+    def _risks(self, per: _Period) -> list[Breach]:
+        """The route's own risks over the period (the route module's `risks`, e.g. LR 11.3)."""
+        if self.spec.risks is None:
+            return []
+        start = per.period_start if per.period_start is not None else per.counted_back
+        return self.spec.risks(self, start, self.apply_day)
+
+    def _route_reasons(self, per: _Period) -> list[Reason]:
+        """Step 2's assumption (the same permission continuing after the record) when a date
+        rests on it, the route module's own reasons, and what the check covers."""
+        reasons: list[Reason] = []
         assumed = next((p for p in self.pieces if p.assumed), None)
         if assumed is not None and (
-            (complete is not None and complete > assumed.start)
-            or (earliest is not None and earliest >= assumed.start)
-            or apply_day >= assumed.start
+            (per.complete is not None and per.complete > assumed.start)
+            or (per.earliest is not None and per.earliest >= assumed.start)
+            or self.apply_day >= assumed.start
         ):
             reasons.append(wording.assumed_from(d(assumed.start), label(assumed.category)))
-        if spec.route_reasons is not None:
-            reasons.extend(spec.route_reasons(self))
+        if self.spec.route_reasons is not None:
+            reasons.extend(self.spec.route_reasons(self))
         reasons.append(wording.scope())
-        self._fee_note()
+        return reasons
 
-        # Issue 16: a record that stops before today. The projection above is a what-if: a
-        # verdict resting on it is never a plain "eligible", and its dates are not the
-        # client's own.
+    def _record_stops(
+        self,
+        per: _Period,
+        eligible: bool,
+        reasons: list[Reason],
+        since: int | None,
+        ends: int | None,
+    ) -> tuple[bool, WhatIf | None, int | None, int | None]:
+        """Issue 16: a record that stops before today. The projection is a what-if: a verdict
+        resting on it is never a plain "eligible", and its dates are not the client's own. Time
+        shown without permission is said second (s3C; the record's own rule). Edits `reasons`;
+        gives (eligible, what_if, complete, earliest) as the Assessment states them."""
+        apply_day, earliest, complete = self.apply_day, per.earliest, per.complete
+        route_label = ROUTES[self.spec.code]
         what_if: WhatIf | None = None
         complete_out, earliest_out = complete, earliest
         if since is not None and ends is not None:
@@ -665,61 +834,32 @@ class SettlementAssessment:
                 what_if = WhatIf(
                     eligible,
                     d(earliest) if earliest is not None else None,
-                    d(period_start) if period_start is not None else None,
+                    d(per.period_start) if per.period_start is not None else None,
                     d(complete) if complete is not None else None,
                     d(since),
                 )
                 if eligible:
                     assert complete is not None
                     reasons[0] = wording.eligible_only_if_continued(
-                        route_label, on, d(ends), d(complete)
+                        route_label, self.on, d(ends), d(complete)
                     )
                 else:
                     reasons[0] = wording.not_eligible_unless_continued(
-                        route_label, on, d(ends), d(earliest) if earliest is not None else None
+                        route_label, self.on, d(ends), d(earliest) if earliest is not None else None
                     )
                 eligible = False
                 if earliest is not None and earliest >= since:
                     earliest_out = None  # a date resting on the assumption: the what-if's
                 if complete is not None and complete >= since:
                     complete_out = None
+        tail = self.cover.tail
         if (
             tail is not None
             and not tail.projected
             and tail.start <= max(apply_day, self.today.toordinal())
         ):
             reasons.insert(1, wording.without_permission(d(tail.start), tail.why, tail.rule))
-
-        deadlines = self._deadlines(complete, earliest)
-        return Assessment(
-            route=spec.code,
-            application_date=on,
-            qualifying_from=d(period_start) if period_start is not None else None,
-            complete_on=d(complete_out) if complete_out is not None else None,
-            earliest_application_date=d(earliest_out) if earliest_out is not None else None,
-            continuity_broken=continuity_broken,
-            absence_days_total=total,
-            max_window=window,
-            breaches=tuple(breaches),
-            uncounted_periods=tuple(uncounted),
-            eligible=eligible,
-            reasons=tuple(reasons),
-            deadlines=tuple(deadlines),
-            rules_in_force=self.rules_on,
-            notes=tuple(dict.fromkeys(self.notes)),
-            missing=tuple(dict.fromkeys(self.missing)),
-            risks=tuple(risks),
-            counted_back_from=d(counted_back),
-            record_ends=d(ends) if ends is not None else None,
-            status_unknown_since=d(since) if since is not None else None,
-            if_permission_continued=what_if,
-            without_permission_since=(
-                d(tail.start)
-                if tail is not None and not tail.projected and tail.start <= self.today.toordinal()
-                else None
-            ),
-            absence_days_planned=planned,
-        )
+        return eligible, what_if, complete_out, earliest_out
 
     def _restart_reasons(
         self,

@@ -1309,22 +1309,10 @@ def review(
     Raises ValueError naming the account or transaction key when the input does not fit together.
     """
     s = _Settings.read(figures, application_date, threshold)
-    account_order: dict[str, int] = {}
-    for i, account in enumerate(accounts):
-        if account.key in account_order:
-            raise ValueError(f"account {account.key}: listed twice")
-        account_order[account.key] = i
-    by_account = {a.key: a for a in accounts}
+    account_order = _account_order(accounts)
     required_from, required_to, _ = _window(application_date, s.months, s.latest_end_days)
     coverage = tuple(_coverage(a, application_date, s) for a in accounts)
-
-    for txn in txns:
-        if txn.account not in account_order:
-            raise ValueError(
-                f"transaction {txn.key}: its account {txn.account!r} is not in the list of accounts"
-            )
-        if not isinstance(txn.amount, Decimal) or not txn.amount.is_finite():
-            raise ValueError(f"transaction {txn.key}: the amount is not an amount of money")
+    _check_txns(txns, account_order)
     ordered = sorted(
         range(len(txns)), key=lambda i: (txns[i].on, account_order[txns[i].account], i)
     )
@@ -1333,10 +1321,84 @@ def review(
         txns, ordered, accounts, account_order, vocabulary, required_from, required_to, own_names
     )
     words = _Words(vocabulary)
+    matched, transfers = _own_transfers(lines, s)
+    window_lines = [ln for ln in lines if ln.in_window]
+    recurrences = _recurrences(
+        [ln for ln in window_lines if ln.order not in matched], s, account_order, words
+    )
+    flagger = _Flagger(
+        s=s,
+        by_account={a.key: a for a in accounts},
+        account_order=account_order,
+        matched=matched,
+        series_of={ln.order: r for r, members in recurrences for ln in members},
+        reduction_from=application_date.toordinal() - s.reduction_days,
+        large_rule=_threshold_rule(s),
+        words=words,
+    )
+    flags = [flag for line in window_lines if (flag := flagger.flag(line)) is not None]
+    income_expenditure = _income_expenditure(
+        [ln for ln in window_lines if ln.order not in matched],
+        required_from,
+        required_to,
+        s.months,
+        vocabulary,
+        explanations,
+        words,
+    )
+    warnings = _warnings(
+        s, accounts, coverage, len(lines) - len(window_lines), required_from, required_to
+    )
+    return StatementReview(
+        application_date=application_date,
+        threshold=s.threshold,
+        accounts=tuple(accounts),
+        coverage=coverage,
+        flags=tuple(flags),
+        transfers=tuple(transfers),
+        recurrences=tuple(r for r, _ in recurrences),
+        income_expenditure=income_expenditure,
+        holders_without_accounts=_without_accounts(accounts, household),
+        warnings=tuple(warnings),
+    )
 
-    # 1. own-account transfers, across every line
-    matched: dict[int, tuple[_Line, bool]] = {}  # line order -> (the other line, by reference)
-    transfers = []
+
+# ---- the steps of `review`, each with the reference it applies -----------------------------------
+
+
+def _account_order(accounts: Sequence[Account]) -> dict[str, int]:
+    """Each account's place in the list (the order lines and labels are shown in).
+    Reference 003, fee waiver sheet: statements 'for all accounts' - each listed once."""
+    order: dict[str, int] = {}
+    for i, account in enumerate(accounts):
+        if account.key in order:
+            raise ValueError(f"account {account.key}: listed twice")
+        order[account.key] = i
+    return order
+
+
+def _check_txns(txns: Sequence[Txn], account_order: Mapping[str, int]) -> None:
+    """Every line belongs to a listed account and carries an amount of money (a finite
+    Decimal): the checks of reference 003 are sums and comparisons of amounts."""
+    for txn in txns:
+        if txn.account not in account_order:
+            raise ValueError(
+                f"transaction {txn.key}: its account {txn.account!r} is not in the list of accounts"
+            )
+        if not isinstance(txn.amount, Decimal) or not txn.amount.is_finite():
+            raise ValueError(f"transaction {txn.key}: the amount is not an amount of money")
+
+
+def _own_transfers(
+    lines: Sequence[_Line], s: _Settings
+) -> tuple[dict[int, tuple[_Line, bool]], list[TransferMatch]]:
+    """Step 1, across every line: money moved between the household's own accounts.
+    Reference 003, fee waiver sheet (Bank statements): the Home Office looks 'for money
+    transferred into another account to see if that matches the money going into that
+    account' (within `statements.transfer_window_days`). Gives (line order -> (the other line,
+    matched by reference), the matches)."""
+    matched: dict[int, tuple[_Line, bool]] = {}
+    transfers: list[TransferMatch] = []
     for out, inn, by_reference in _match_transfers(lines, s.transfer_days):
         matched[out.order] = (inn, by_reference)
         matched[inn.order] = (out, by_reference)
@@ -1351,29 +1413,54 @@ def review(
                 "reference" if by_reference else "amount_and_date",
             )
         )
+    return matched, transfers
 
-    # 2. recurrences, among the window's lines that are not own transfers
-    window_lines = [ln for ln in lines if ln.in_window]
-    recurrences = _recurrences(
-        [ln for ln in window_lines if ln.order not in matched], s, account_order, words
-    )
-    series_of: dict[int, Recurrence] = {}
-    for recurrence, members in recurrences:
-        for ln in members:
-            series_of[ln.order] = recurrence
 
-    # 3. the flags
-    reduction_from = application_date.toordinal() - s.reduction_days
-    large_rule = _threshold_rule(s)
-    flags: list[Flag] = []
-    for line in window_lines:
+@dataclass(frozen=True)
+class _Flagger:
+    """Step 3: why a line in the window needs explaining, each reason with its reference."""
+
+    s: _Settings
+    by_account: Mapping[str, Account]
+    account_order: Mapping[str, int]
+    matched: Mapping[int, tuple[_Line, bool]]
+    series_of: Mapping[int, Recurrence]
+    reduction_from: int
+    large_rule: str
+    words: _Words
+
+    def flag(self, line: _Line) -> Flag | None:
+        """The line's flag (None: nothing to explain): transfers and accounts first, then
+        regular, large, balance-reduction, cash and from-a-person reasons."""
+        txn = line.txn
+        reasons, match, suggested, undeclared = self._transfer_reasons(line)
+        recurrence = self.series_of.get(line.order)
+        reasons.extend(self._amount_reasons(line, recurrence, undeclared))
+        if not reasons:
+            return None
+        return Flag(
+            txn,
+            tuple(reasons),
+            series=recurrence.key if recurrence is not None else None,
+            match=match,
+            suggested=suggested,
+        )
+
+    def _transfer_reasons(
+        self, line: _Line
+    ) -> tuple[list[FlagReason], str | None, Explanation | None, bool]:
+        """Reference 003, fee waiver sheet (Bank statements): a transfer to or from another
+        declared account (explained for the client), money to or from an own product no
+        declared account matches (possibly an undeclared account: the Home Office credit-checks
+        for accounts not declared), and a transfer whose other side is not in the statements.
+        Gives (reasons, the matching line's key, the suggested explanation, undeclared)."""
         txn = line.txn
         reasons: list[FlagReason] = []
         match = suggested = None
-        other = matched.get(line.order)
+        other = self.matched.get(line.order)
         if other is not None:
             other_line, _ = other
-            other_label = by_account[other_line.txn.account].label()
+            other_label = self.by_account[other_line.txn.account].label()
             match = other_line.txn.key
             reasons.append(
                 FlagReason(
@@ -1387,7 +1474,9 @@ def review(
                 category="own_transfer",
                 auto=True,
             )
-        undeclared = other is None and txn.amount != 0 and _possibly_undeclared(line, by_account)
+        undeclared = (
+            other is None and txn.amount != 0 and _possibly_undeclared(line, self.by_account)
+        )
         if undeclared:
             reasons.append(
                 FlagReason(
@@ -1397,21 +1486,34 @@ def review(
                 )
             )
         elif other is None and txn.amount != 0 and _unmatched_transfer(line):
-            named = [by_account[k].label() for k in sorted(line.refs, key=account_order.get)]
+            order = self.account_order.get
+            named = [self.by_account[k].label() for k in sorted(line.refs, key=order)]
             for also in (line.banks, line.kinds_named):
                 named += [
                     label
-                    for k in sorted(also, key=account_order.get)
-                    if (label := by_account[k].label()) not in named
+                    for k in sorted(also, key=order)
+                    if (label := self.by_account[k].label()) not in named
                 ]
             reasons.append(
                 FlagReason(
                     FlagKind.UNMATCHED_TRANSFER,
-                    unmatched_transfer(txn.amount < 0, named[0] if named else None, s),
+                    unmatched_transfer(txn.amount < 0, named[0] if named else None, self.s),
                     RULE_FEE_WAIVER,
                 )
             )
-        recurrence = series_of.get(line.order)
+        return reasons, match, suggested, undeclared
+
+    def _amount_reasons(
+        self, line: _Line, recurrence: Recurrence | None, undeclared: bool
+    ) -> list[FlagReason]:
+        """Regular payments (reference 003, domestic abuse sheet: 'an explanation for all
+        regular incomings and outgoings'); large ones over the threshold (domestic abuse sheet
+        £250, NRPF sheet £50: `statements.threshold`, `statements.threshold_cautious`); a large
+        outgoing shortly before the application (fee waiver sheet: 'taken out to reduce the
+        balance'); cash (NRPF sheet); money in that may be from a person (fee waiver sheet)."""
+        txn, s = line.txn, self.s
+        other = self.matched.get(line.order)
+        reasons: list[FlagReason] = []
         if recurrence is not None:
             reasons.append(
                 FlagReason(
@@ -1422,78 +1524,65 @@ def review(
             )
         over = abs(txn.amount) > s.threshold
         if over:
-            reasons.append(FlagReason(FlagKind.LARGE, large(txn.amount, s.threshold), large_rule))
+            reasons.append(
+                FlagReason(FlagKind.LARGE, large(txn.amount, s.threshold), self.large_rule)
+            )
         # A payment of a regular series (the rent) is not money taken out to lower the balance.
         if (
             over
             and txn.amount < 0
             and other is None
             and recurrence is None
-            and line.day >= reduction_from
+            and line.day >= self.reduction_from
         ):
             reasons.append(
                 FlagReason(FlagKind.BALANCE_REDUCTION, balance_reduction(), RULE_FEE_WAIVER)
             )
-        if txn.amount != 0 and words.cash(line):
+        if txn.amount != 0 and self.words.cash(line):
             reasons.append(FlagReason(FlagKind.CASH, cash(txn.amount < 0), RULE_NRPF))
         if (
             txn.amount > 0
             and other is None
             and not undeclared
-            and words.category(line) == "other_income"
-            and words.person(line)
+            and self.words.category(line) == "other_income"
+            and self.words.person(line)
         ):
             reasons.append(FlagReason(FlagKind.FROM_PERSON, from_person(), RULE_FEE_WAIVER))
-        if reasons:
-            flags.append(
-                Flag(
-                    txn,
-                    tuple(reasons),
-                    series=recurrence.key if recurrence is not None else None,
-                    match=match,
-                    suggested=suggested,
-                )
-            )
+        return reasons
 
-    # 4. income and outgoings
-    income_expenditure = _income_expenditure(
-        [ln for ln in window_lines if ln.order not in matched],
-        required_from,
-        required_to,
-        s.months,
-        vocabulary,
-        explanations,
-        words,
-    )
 
-    # 5. the household and the adviser's notes
+def _without_accounts(accounts: Sequence[Account], household: Sequence[str]) -> tuple[str, ...]:
+    """Step 5: everyone in the household with no account listed (reference 003, fee waiver
+    sheet: statements for all accounts of everyone in the household)."""
     holders = {" ".join(a.holder.split()).casefold() for a in accounts}
     without: list[str] = []
     for name in household:
         clean = " ".join(name.split())
         if clean and clean.casefold() not in holders and clean not in without:
             without.append(clean)
+    return tuple(without)
+
+
+def _warnings(
+    s: _Settings,
+    accounts: Sequence[Account],
+    coverage: Sequence[Coverage],
+    outside: int,
+    required_from: date,
+    required_to: date,
+) -> list[str]:
+    """Step 5, the adviser's notes: the threshold used (and its sheet), accounts with no
+    statements, closed accounts to declare, and lines outside the `statements.months` months
+    (reference 003, fee waiver sheet: '6 months bank statements for all accounts')."""
     warnings = [threshold_note(s)]
     for account, cover in zip(accounts, coverage, strict=True):
         if not account.periods and not cover.ok:
             warnings.append(no_statements_warning(cover.label))
         if _closed(account):
             warnings.append(declare_closed(cover.label))
-    outside = len(lines) - len(window_lines)
     if outside:
         warnings.append(lines_outside(outside, required_from, required_to, s.months))
-    return StatementReview(
-        application_date=application_date,
-        threshold=s.threshold,
-        accounts=tuple(accounts),
-        coverage=coverage,
-        flags=tuple(flags),
-        transfers=tuple(transfers),
-        recurrences=tuple(r for r, _ in recurrences),
-        income_expenditure=income_expenditure,
-        holders_without_accounts=tuple(without),
-        warnings=tuple(warnings),
-    )
+    return warnings
 
 
 def _threshold_rule(s: _Settings) -> str:

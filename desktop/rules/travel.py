@@ -13,6 +13,10 @@ days" and "Any 12 months"; desktop.rules.days):
   happened, and a trip stops counting altogether a year after its last whole day outside
   (`add_years(last day outside, 1)`; a last day of 29 February stops counting on 1 March).
 
+The days before entry on a permission granted from abroad (`Permission.entered_on`) count as
+days outside, as a trip would (`desktop.rules.history.ENTRY_WAIT_RULE`), without a trip in the
+record: the answer lists them with `before_entry` set.
+
 Days after `today` are not counted (a trip still going on counts up to today); planned trips in
 the future are for "Plan a trip" (desktop.rules.what_if), which checks every 12 months a new
 trip touches.
@@ -32,7 +36,7 @@ Pure: no Qt, no database, no clock; dates in sentences come from `desktop.rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -40,7 +44,7 @@ from typing import Any
 from desktop.rules.datetext import long_date
 from desktop.rules.days import AbsenceDays, Trip, add_years, sub_years
 from desktop.rules.figures import Figures
-from desktop.rules.history import Absence, History
+from desktop.rules.history import Absence, EntryWait, History, with_entry_waits
 from desktop.rules.routes import ROUTE_SPECS
 from desktop.rules.routes.spec import no_absence_limit
 
@@ -79,7 +83,11 @@ class CountedTrip:
     #: From this day on, none of its days counts (a year after its last whole day outside).
     stops_counting: date
     #: Its position in `History.absences` (for the screen to find the record; never shown).
+    #: For a wait before entry, its position in `History.permissions` (see `before_entry`).
     index: int
+    #: Not a trip: the days before entry on a permission granted from abroad (`left` is the
+    #: day before the permission started, `returned` the day of entry; `index` the permission).
+    before_entry: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +95,7 @@ class CountedTrip:
             "returned": self.returned.isoformat(),
             "days_counted": self.days,
             "stops_counting": self.stops_counting.isoformat(),
+            "before_entry": self.before_entry,
         }
 
 
@@ -105,6 +114,46 @@ class TravelAnswer:
     #: Part of the 12 months falls before the rolling rule applied (older rules: see the full
     #: assessment).
     older_rule_from: date | None = None
+    #: No recorded permission covers today: the last one ended on this day (None: covered, or
+    #: nothing recorded at all, see `no_permission_recorded`). A count of days is no answer
+    #: then: the client may not be able to come back.
+    permission_ended_on: date | None = None
+    no_permission_recorded: bool = False
+    #: An application made and not yet decided (leaving the UK may withdraw it).
+    pending_since: date | None = None
+
+    @property
+    def needs_attention(self) -> bool:
+        """True when the days left are not the whole answer (status unknown or pending)."""
+        return (
+            self.permission_ended_on is not None
+            or self.no_permission_recorded
+            or self.pending_since is not None
+        )
+
+    def warnings(self, form: DateForm = long_date) -> list[str]:
+        """What must be said before any count of days: status not known, an application
+        waiting (Immigration Rules Part 1 / the application is treated as withdrawn if the
+        applicant leaves the Common Travel Area while it is pending, s3C leave ends)."""
+        out = []
+        if self.no_permission_recorded:
+            out.append(
+                "We have no permission to stay recorded for you. Do not travel until the adviser "
+                "has checked your immigration status: you may not be able to come back."
+            )
+        elif self.permission_ended_on is not None:
+            out.append(
+                f"Your permission to stay ended on {form(self.permission_ended_on)} and nothing "
+                "is recorded since. Do not travel until the adviser has checked your immigration "
+                "status: you may not be able to come back."
+            )
+        if self.pending_since is not None:
+            out.append(
+                f"You have an application waiting for a decision (made on "
+                f"{form(self.pending_since)}). Leaving the UK before the decision can end it: "
+                "ask the adviser before you travel."
+            )
+        return out
 
     @property
     def days_left(self) -> int | None:
@@ -116,9 +165,11 @@ class TravelAnswer:
         return 0 if self.limit is None else max(0, self.days_outside - self.limit)
 
     def sentence(self, form: DateForm = long_date) -> str:
-        """The answer for a client, in plain words, dates written by `form`."""
+        """The answer for a client, in plain words, dates written by `form`: any warning
+        (`warnings`) first, as loudly as the count."""
         n = self.days_outside
         parts = [
+            *self.warnings(form),
             f"In the 12 months from {form(self.start)} to {form(self.today)} you were outside "
             f"the UK for {_days(n)}.",
             "The days you leave and come back do not count.",
@@ -142,11 +193,17 @@ class TravelAnswer:
                 parts.append(f"You have {_days(self.days_left or 0)} left before the limit.")
         if self.trips:
             oldest = self.trips[0]
-            parts.append(
-                f"Days stop counting one year after they happen. Your trip from "
-                f"{form(oldest.left)} to {form(oldest.returned)} stops counting on "
-                f"{form(oldest.stops_counting)}."
-            )
+            if oldest.before_entry:
+                what = (
+                    f"The days before you came to the UK on {form(oldest.returned)} count as "
+                    f"days outside the UK. They stop counting on {form(oldest.stops_counting)}."
+                )
+            else:
+                what = (
+                    f"Your trip from {form(oldest.left)} to {form(oldest.returned)} stops "
+                    f"counting on {form(oldest.stops_counting)}."
+                )
+            parts.append(f"Days stop counting one year after they happen. {what}")
         if self.older_rule_from is not None:
             parts.append(
                 f"Some of these 12 months are before {form(self.older_rule_from)}, when other "
@@ -167,6 +224,8 @@ class TravelAnswer:
             "over_by": self.over_by,
             "trips": [t.to_dict() for t in self.trips],
             "older_rule_from": self.older_rule_from.isoformat() if self.older_rule_from else None,
+            "needs_attention": self.needs_attention,
+            "warnings": self.warnings(),
             "sentence": self.sentence(),
         }
 
@@ -197,8 +256,12 @@ def _older_rule_from(route: str, figures: Figures, start: date, on: date) -> dat
     return cutoff if start < cutoff else None
 
 
-def counted_trips(absences: Sequence[Absence], today: date) -> tuple[int, tuple[CountedTrip, ...]]:
-    """(whole days outside in the 12 months ending `today`, the trips they belong to)."""
+def counted_trips(
+    absences: Sequence[Absence], today: date, waits: Mapping[int, EntryWait] | None = None
+) -> tuple[int, tuple[CountedTrip, ...]]:
+    """(whole days outside in the 12 months ending `today`, the trips they belong to). `waits`:
+    the absences that are a wait before entry (`history.with_entry_waits`), by position."""
+    waits = waits or {}
     start = window_start(today)
     lo, hi = start.toordinal(), today.toordinal()
     trips = [Trip(a.left.toordinal(), a.returned.toordinal(), i) for i, a in enumerate(absences)]
@@ -210,16 +273,18 @@ def counted_trips(absences: Sequence[Absence], today: date) -> tuple[int, tuple[
     for index, days in per_trip.items():
         a = absences[index]
         last = min(a.returned.toordinal() - 1, hi)
+        wait = waits.get(index)
         out.append(
             CountedTrip(
                 a.left,
                 a.returned,
                 len(days),
                 stops_counting(date.fromordinal(last)),
-                index,
+                index if wait is None else wait.permission,
+                wait is not None,
             )
         )
-    out.sort(key=lambda t: (t.left, t.returned, t.index))
+    out.sort(key=lambda t: (t.left, t.returned, t.before_entry, t.index))
     return len(inside), tuple(out)
 
 
@@ -228,8 +293,19 @@ def can_i_travel(history: History, route: str, today: date, figures: Figures) ->
     left, and when each past trip stops counting."""
     figures = figures.leniently()
     start = window_start(today)
-    days, trips = counted_trips(history.absences, today)
+    # The wait before entry on a permission granted from abroad counts too (ENTRY_WAIT_RULE).
+    counted, waits = with_entry_waits(history)
+    days, trips = counted_trips(counted.absences, today, waits)
     limit, rule = route_limit(route, figures, today)
+    covered = [
+        p for p in history.permissions if p.start <= today and (p.end is None or p.end >= today)
+    ]
+    ended = [p.end for p in history.permissions if p.end is not None and p.end < today]
+    pending = [
+        a.made
+        for a in history.applications
+        if a.made is not None and a.made <= today and a.decided is None
+    ]
     return TravelAnswer(
         route=route,
         today=today,
@@ -239,4 +315,7 @@ def can_i_travel(history: History, route: str, today: date, figures: Figures) ->
         rule=rule,
         trips=trips,
         older_rule_from=_older_rule_from(route, figures, start, today),
+        permission_ended_on=max(ended) if not covered and ended else None,
+        no_permission_recorded=not history.permissions,
+        pending_since=min(pending) if pending else None,
     )

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from desktop.rules.days import whole_days_outside
 from desktop.rules.figures import Figures
-from desktop.rules.history import Absence, History
+from desktop.rules.history import Absence, History, with_entry_waits
 from desktop.rules.routes import ROUTE_SPECS
 from desktop.rules.routes.spec import no_absence_limit
 from desktop.rules.settlement import SettlementAssessment
@@ -72,7 +72,10 @@ def _new_breaches(
         spec = ROUTE_SPECS[route]
 
         def over(h: History) -> tuple[set[Breach], set[Breach]]:
-            engine = SettlementAssessment(h, spec, on, figures, bank_holidays, today)
+            # The wait before entry on a permission granted from abroad counts as time
+            # outside, as in every other verdict (history.with_entry_waits).
+            counted = with_entry_waits(h)[0]
+            engine = SettlementAssessment(counted, spec, on, figures, bank_holidays, today)
             lo = min([p.start for p in engine.pieces] or [on.toordinal()])
             hi = max(returned, on).toordinal() + SEARCH_DAYS + 400
             found = set()

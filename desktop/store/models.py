@@ -109,6 +109,8 @@ class PermissionRow(Base):
     granted_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     #: Conditions as a comma-separated list of codes (e.g. no_recourse_to_public_funds).
     conditions: Mapped[str] = mapped_column(String(500), default="")
+    #: The day the holder came to the UK on a permission granted from abroad (issue 19).
+    entered_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class ApplicationRow(Base):

@@ -13,11 +13,16 @@ from dataclasses import dataclass, field, fields, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.rules.history import APPLICATION_FIELDS, History, Person
+from desktop.rules.history import History, Person
 from desktop.rules.wording import plural
 from desktop.store import drafts
 from desktop.store.errors import NotFound
-from desktop.store.mapping import history_from_client, history_rows
+from desktop.store.mapping import (
+    RECORD_MAPS,
+    history_from_client,
+    history_rows,
+    source_columns,
+)
 from desktop.store.models import (
     Adviser,
     AuditEntry,
@@ -315,21 +320,15 @@ def set_setting(session: Session, key: str, value: str) -> None:
 # order of each record list is the one the Client relationships use, so a source turns into
 # the same History as `load_history` gives.
 
-PERMISSION_SOURCE = ("category", "start", "end", "granted_on", "conditions")
+# The columns read are the store's one mapping's (desktop.store.mapping.RECORDS), and
+# `mapping.history_from_records` reads them back by name.
+PERMISSION_SOURCE = RECORD_MAPS["permissions"].column_names
 # The application columns are named as the history JSON's keys.
-APPLICATION_SOURCE = APPLICATION_FIELDS
-ABSENCE_SOURCE = ("left", "returned", "reason", "exceptional", "planned")
-CUSTODY_SOURCE = ("start", "end")
+APPLICATION_SOURCE = RECORD_MAPS["applications"].column_names
+ABSENCE_SOURCE = RECORD_MAPS["absences"].column_names
+CUSTODY_SOURCE = RECORD_MAPS["custody"].column_names
 #: The adviser's status checks ("checked: no permission"), as the history JSON's keys.
-STATUS_CHECK_SOURCE = ("on", "outcome")
-
-_SOURCE_QUERIES = (
-    ("permissions", PERMISSION_SOURCE, "start, id"),
-    ("applications", APPLICATION_SOURCE, "position, id"),
-    ("absences", ABSENCE_SOURCE, '"left", id'),
-    ("custody", CUSTODY_SOURCE, "start, id"),
-    ("status_checks", STATUS_CHECK_SOURCE, '"on", id'),
-)
+STATUS_CHECK_SOURCE = RECORD_MAPS["status_checks"].column_names
 
 
 @dataclass
@@ -351,11 +350,7 @@ class HistorySource:
         return (
             self.target_route,
             self.target_date,
-            tuple(self.permissions),
-            tuple(self.applications),
-            tuple(self.absences),
-            tuple(self.custody),
-            tuple(self.status_checks),
+            *(tuple(getattr(self, table)) for table, _columns, _order in source_columns()),
         )
 
 
@@ -376,7 +371,7 @@ def history_sources(session: Session, client_id: int | None = None) -> dict[int,
         )
         out = {row[0]: HistorySource(*row) for row in cursor.fetchall()}
         where = "WHERE client_id = ?" if client_id is not None else ""
-        for table, columns, order in _SOURCE_QUERIES:
+        for table, columns, order in source_columns():
             names = ", ".join(f'"{c}"' for c in columns)
             cursor.execute(
                 f"SELECT client_id, {names} FROM {table} {where} ORDER BY client_id, {order}",

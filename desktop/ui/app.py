@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProxyStyle, QPushButton
 
 from desktop.store.errors import StoreInUse
 from desktop.store.lock import InstanceLock
@@ -44,13 +44,33 @@ class EnterPressesButtons(QObject):
         return True
 
 
+class _ButtonsGetTheFilter(QProxyStyle):
+    """Hands each push button the Enter filter when it is polished (first shown), so the filter
+    watches buttons only. An application-wide Python event filter would be called for every
+    event of every object, half-built and half-destroyed ones included (a new window's
+    constructor sends events), and PySide may crash wrapping those: seen as a segfault."""
+
+    def __init__(self, handler: EnterPressesButtons) -> None:
+        super().__init__()  # the application's current style, unchanged in look
+        self._handler = handler
+
+    def polish(self, arg):  # noqa: ANN001, ANN201 - QWidget, QApplication or QPalette overloads
+        if isinstance(arg, QPushButton):
+            arg.installEventFilter(self._handler)
+        return super().polish(arg)
+
+
 def install_enter_presses_buttons(app: QApplication) -> EnterPressesButtons:
     """Once per application (the window calls it; calling it again changes nothing)."""
     existing = app.findChild(EnterPressesButtons)
     if existing is not None:
         return existing
     handler = EnterPressesButtons(app)
-    app.installEventFilter(handler)
+    style = _ButtonsGetTheFilter(handler)
+    app.setStyle(style)  # the application takes ownership of the style
+    for button in app.allWidgets():  # buttons polished before the style was set
+        if isinstance(button, QPushButton):
+            button.installEventFilter(handler)
     return handler
 
 

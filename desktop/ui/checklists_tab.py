@@ -27,14 +27,10 @@ from functools import partial
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -46,20 +42,23 @@ from PySide6.QtWidgets import (
 
 from desktop.rules.checklists import PROVIDERS, Checklist, Item
 from desktop.rules.wording import plain_records
+from desktop.status_style import CAUTION_FILL, CAUTION_INK, GOOD_FILL, GOOD_INK, NEUTRAL_FILL
 from desktop.store import checklists as cs
 from desktop.store import drafts
 from desktop.ui import prompts
+from desktop.ui.client_tab import CHECKLISTS, DETAILS, HISTORY
 from desktop.ui.kept_drafts import (
     CHECKLIST_DATE,
     CHECKLIST_ITEM,
     CHECKLIST_REASON,
-    LABELS,
     closed_by_lock,
 )
+from desktop.ui.new_item_dialog import NewItemDialog
+from desktop.ui.not_needed_dialog import NotNeededDialog
 from desktop.ui.operations import Operation
+from desktop.ui.received_date_dialog import ReceivedDateDialog
 from desktop.ui.settings_dialog import CENTRE_CONTACT_SETTING, CENTRE_NAME_SETTING
 from desktop.ui.widgets import form_feedback
-from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.dates import format_date, written
 from desktop.ui.widgets.record_table import RecordGrid
 
@@ -78,9 +77,9 @@ class StatusLook:
 
 
 STATUS_LOOKS: dict[str, StatusLook] = {
-    "received": StatusLook("✓ Received", "#CFE8DC", "#00684A"),
-    "not_applicable": StatusLook("– Not needed", "#E4E4E4", "#444444"),
-    "pending": StatusLook("☐ To get", "#FBE3B0", "#6B4500"),
+    "received": StatusLook("✓ Received", GOOD_FILL, GOOD_INK),
+    "not_applicable": StatusLook("– Not needed", NEUTRAL_FILL, "#444444"),
+    "pending": StatusLook("☐ To get", CAUTION_FILL, CAUTION_INK),
 }
 SECTION_FILL = "#EEF2F6"
 
@@ -272,163 +271,6 @@ def sections_in_order(items: Sequence[cs.ItemState]) -> list[str]:
     return order
 
 
-# ---- small prompts (tests replace them) -------------------------------------------------------
-
-
-class _OneFieldDraft:
-    """Drafts (desktop.ui.kept_drafts) for a dialog of one text field, kept as typed (a date
-    even half-typed): `_draft_field` is the field, `_draft_kind_label` its LABELS key, and
-    `_opened_with` the text it opened with (nothing typed, no draft)."""
-
-    _draft_field: QLineEdit
-    _draft_kind_label: str
-    _opened_with: str
-
-    def draft_payload(self) -> dict | None:
-        text = self._draft_field.text()
-        return None if text == self._opened_with else {"text": text}
-
-    def draft_label(self) -> str:
-        return LABELS[self._draft_kind_label]
-
-    def restore_draft(self, payload: dict) -> None:
-        text = payload.get("text")
-        if isinstance(text, str):
-            self._draft_field.setText(text)
-
-
-class ReceivedDateDialog(_OneFieldDraft, QDialog):
-    def __init__(self, text: str, current: date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Received on")
-        self.setAccessibleName("Received on")
-        self.field = DateField(required=True, label="Received on")
-        self.field.setAccessibleName("Date it was received")
-        self.field.setDate(current)
-        self.field.selectAll()
-        label = QLabel(f"When was it received?\n{text}")
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(self.field)
-        layout.addWidget(buttons)
-        self._draft_field, self._draft_kind_label = self.field, CHECKLIST_DATE
-        self._opened_with = self.field.text()
-
-
-class NotNeededDialog(_OneFieldDraft, QDialog):
-    """N: why an item is not needed for this client (the reason is printed for the adviser)."""
-
-    def __init__(self, text: str, reason: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Not needed")
-        self.setAccessibleName("Not needed")
-        label = QLabel(f"Why is this not needed for this client?\n{text}")
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        self.reason = QLineEdit(reason)
-        self.reason.setMaxLength(cs.MAX_TEXT)
-        self.reason.setAccessibleName("Why it is not needed")
-        label.setBuddy(self.reason)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(self.reason)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(420)
-        self.reason.setFocus()
-        self._draft_field, self._draft_kind_label = self.reason, CHECKLIST_REASON
-        self._opened_with = reason
-
-    def value(self) -> str:
-        return self.reason.text()
-
-
-class NewItemDialog(QDialog):
-    """Insert: an item of the adviser's own (the client reads its text on the handout)."""
-
-    def __init__(
-        self, sections: Sequence[str], section: str = "", parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Add an item")
-        self.setAccessibleName("Add an item")
-        self.text = QLineEdit()
-        self.text.setMaxLength(cs.MAX_TEXT)
-        self.text.setAccessibleName("What the client needs to bring")
-        self.text.setPlaceholderText("e.g. A letter from your landlord")
-        self.provider = QComboBox()
-        self.provider.setAccessibleName("Who provides it")
-        for key, words in PROVIDERS.items():
-            self.provider.addItem(words, key)
-        self.section = QComboBox()
-        self.section.setEditable(True)
-        self.section.setAccessibleName("Section the item goes under")
-        for name in sections:
-            if name:
-                self.section.addItem(name)
-        self.section.setCurrentText(section)
-        form = QFormLayout()
-        for label_text, field in (
-            ("&Item:", self.text),
-            ("&Who provides it:", self.provider),
-            ("&Section:", self.section),
-        ):
-            label = QLabel(label_text)
-            label.setBuddy(field)
-            form.addRow(label, field)
-        self.text.setMinimumWidth(360)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self._opened_with = self._typed()
-
-    def values(self) -> tuple[str, str, str]:
-        return (
-            self.text.text().strip(),
-            self.provider.currentData() or "client",
-            self.section.currentText().strip(),
-        )
-
-    def _typed(self) -> dict:
-        return {
-            "text": self.text.text(),
-            "provider": self.provider.currentData(),
-            "section": self.section.currentText(),
-        }
-
-    def draft_payload(self) -> dict | None:
-        typed = self._typed()
-        return None if typed == self._opened_with else typed
-
-    def draft_label(self) -> str:
-        return LABELS[CHECKLIST_ITEM]
-
-    def restore_draft(self, payload: dict) -> None:
-        if isinstance(payload.get("text"), str):
-            self.text.setText(payload["text"])
-        index = self.provider.findData(payload.get("provider"))
-        if index >= 0:
-            self.provider.setCurrentIndex(index)
-        if isinstance(payload.get("section"), str):
-            self.section.setCurrentText(payload["section"])
-
-
 # ---- the items table --------------------------------------------------------------------------
 
 
@@ -480,7 +322,31 @@ class ChecklistGrid(RecordGrid):
         return super().eventFilter(watched, event)
 
 
+def _checklists_read(session, client_id: int, templates: Mapping[str, Checklist]) -> tuple:
+    """A client's lists, the items newer templates add, their history and name, as plain
+    values (on any thread; `templates` read beforehand)."""
+    from desktop.store.repository import get_client, load_history
+
+    lists = cs.lists_of(session, client_id)
+    updates = {}
+    for checklist in lists:
+        current = templates.get(checklist.template_id)
+        if current is not None and current.version > checklist.version:
+            new = cs.template_updates(session, checklist.id, current)
+            if new:
+                updates[checklist.id] = new
+    history = load_history(session, client_id)
+    name = get_client(session, client_id).full_name
+    return lists, updates, history, name
+
+
 class ChecklistsTab(QWidget):
+    # The client-tab contract (desktop.ui.client_tab): the key dates come from the history,
+    # the handout's name from the details.
+    tab_title = "Checklists"
+    reacts_to = frozenset({DETAILS, HISTORY})
+    writes = {"checklists_changed": frozenset({CHECKLISTS})}
+
     checklists_changed = Signal()
     #: (generation) emitted when the key dates arrive; tests wait on it.
     dates_ready = Signal(int)
@@ -710,24 +576,25 @@ class ChecklistsTab(QWidget):
         return self._templates
 
     def load(self, client_id: int) -> None:
-        from desktop.store.repository import get_client, load_history
+        templates = self.templates()
+        with self._store.read_session() as session:
+            found = _checklists_read(session, client_id, templates)
+        self._show_client(client_id, found)
 
+    def reload_reader(self, client_id: int):
+        """The read for a reload after another tab's write (run off the UI thread)."""
+        return partial(_checklists_read, client_id=client_id, templates=self.templates())
+
+    def show_reloaded(self, client_id: int, found: tuple) -> None:
+        if client_id == self._client_id:
+            self._show_client(client_id, found)
+
+    def _show_client(self, client_id: int, found: tuple) -> None:
+        lists, updates, history, name = found
         keep = self.selected_list()
         keep_id = keep.id if keep is not None and client_id == self._client_id else None
         if client_id != self._client_id:
             self.status.clear()
-        templates = self.templates()
-        with self._store.session() as session:
-            lists = cs.lists_of(session, client_id)
-            updates = {}
-            for checklist in lists:
-                current = templates.get(checklist.template_id)
-                if current is not None and current.version > checklist.version:
-                    new = cs.template_updates(session, checklist.id, current)
-                    if new:
-                        updates[checklist.id] = new
-            history = load_history(session, client_id)
-            name = get_client(session, client_id).full_name
         if client_id != self._client_id or history != self._history:
             self._forget_dates()
         self._client_id, self._client_name = client_id, name

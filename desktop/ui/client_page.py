@@ -10,12 +10,19 @@ Details and Notes tabs put theirs back in place, and a banner under the header o
 kept form (a History record, a household member, a planned trip, a checklist prompt, a paper
 statement, a flag explanation) with Restore and Discard. `pending_drafts()` gives the tabs'
 unsaved work to the window.
+
+The tabs keep to one contract (desktop.ui.client_tab) and are listed once, in `TABS`. A tab
+that writes announces it; the page broadcasts one `ClientChanges` (the client, the kinds of
+thing changed) and every other tab whose `reacts_to` it touches is reloaded: what they need
+is read in one read session on a pool thread and shown on the UI thread (a result overtaken
+by a newer change, another client or a lock is dropped). `tabs_reloaded` says they show it.
 """
 
 from __future__ import annotations
 
+import itertools
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 
@@ -25,8 +32,9 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, Q
 
 from desktop.store import drafts
 from desktop.store.repository import get_client
-from desktop.ui import kept_drafts
+from desktop.ui import client_tab, kept_drafts
 from desktop.ui.checklists_tab import ChecklistsTab
+from desktop.ui.client_tab import ClientChanges, Reader, reacts, reader_of
 from desktop.ui.details_tab import DetailsTab
 from desktop.ui.history_tab import HistoryTab
 from desktop.ui.household_tab import HouseholdTab
@@ -60,6 +68,40 @@ STATEMENTS_STILL_CHECKED = (
 DRAFT_GONE = "What that draft was for is no longer there: it was discarded."
 
 
+#: The client's tabs in order (Ctrl/Alt+1..9 by place): the page's attribute and the tab's
+#: class, which carries the rest (desktop.ui.client_tab). Adding a tab is adding a line here.
+TABS: tuple[tuple[str, type[QWidget]], ...] = (
+    ("details_tab", DetailsTab),
+    ("household_tab", HouseholdTab),
+    ("history_tab", HistoryTab),
+    ("residence_tab", ResidenceTab),
+    ("notes_tab", NotesTab),
+    ("statements_tab", StatementsTab),
+    ("checklists_tab", ChecklistsTab),
+)
+
+
+def _read_all(store, readers: Sequence[Reader], _progress) -> list[tuple[bool, object]]:
+    """On a pool thread: every stale tab's read in one read session (values only). A read
+    that fails gives (False, the error's kind) and does not stop the others."""
+    found: list[tuple[bool, object]] = []
+    with store.read_session() as session:
+        for read in readers:
+            try:
+                found.append((True, read(session)))
+            except Exception as exc:  # noqa: BLE001 - that tab keeps what it shows
+                found.append((False, type(exc).__name__))
+    return found
+
+
+def _header_read(client_id: int):
+    def read(session) -> tuple:
+        client = get_client(session, client_id)
+        return client.full_name, client.date_of_birth, client.home_office_ref
+
+    return read
+
+
 def _deadline_work(history, today: date, _progress) -> tuple:
     """Runs on a pool thread with values only (no widget, no store)."""
     from desktop.board import deadlines_for
@@ -72,6 +114,10 @@ class ClientPage(QWidget):
         int
     )  # details or history saved: the main window refreshes the list entry
     client_deleted = Signal(int)
+    #: A `ClientChanges` the page broadcast to its tabs (emitted on the UI thread).
+    changes_broadcast = Signal(object)
+    #: The tabs reloaded after a broadcast now show it (emitted on the UI thread).
+    tabs_reloaded = Signal()
     #: The deadline strip shows the current history's deadlines (emitted on the UI thread).
     deadlines_ready = Signal()
 
@@ -83,6 +129,10 @@ class ClientPage(QWidget):
         self._client_id: int | None = None
         # Bumped by every deadline request and by clear(): only the latest result is shown.
         self._deadline_generation = 0
+        # Tab attribute (or "header") -> the number of the reload asked for it last: a read
+        # that is not the latest for its tab is dropped.
+        self._reloads = itertools.count(1)
+        self._reload_wanted: dict[str, int] = {}
 
         self.placeholder = QLabel(PLACEHOLDER)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -101,30 +151,24 @@ class ClientPage(QWidget):
         self.facts_label.setAccessibleName("Client date of birth and Home Office reference")
         self.facts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.details_tab = DetailsTab()
-        self.household_tab = HouseholdTab()
-        self.history_tab = HistoryTab()
-        self.residence_tab = ResidenceTab()
-        self.notes_tab = NotesTab()
-        self.statements_tab = StatementsTab()
-        self.checklists_tab = ChecklistsTab()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Client tabs")
-        for number, (tab, title) in enumerate(
-            (
-                (self.details_tab, "Details"),
-                (self.household_tab, "Household"),
-                (self.history_tab, "History"),
-                (self.residence_tab, "Residence"),
-                (self.notes_tab, "Notes"),
-                (self.statements_tab, "Statements"),
-                (self.checklists_tab, "Checklists"),
-            ),
-            start=1,
-        ):
+        #: (attribute, tab) in order, from `TABS`.
+        self.client_tabs: list[tuple[str, QWidget]] = []
+        for number, (name, tab_class) in enumerate(TABS, start=1):
+            tab = tab_class()
+            setattr(self, name, tab)
+            self.client_tabs.append((name, tab))
+            title = tab.tab_title
             index = self.tabs.addTab(tab, title)
-            self.tabs.setTabToolTip(index, f"{title} (Ctrl+{number})")
             tab.setAccessibleName(f"{title} tab")
+            for signal_name, kinds in tab.writes.items():
+                getattr(tab, signal_name).connect(partial(self._tab_wrote, name, kinds))
+            if hasattr(tab, "drafts_changed"):  # a draft kept by the tab itself
+                tab.drafts_changed.connect(self._offer_drafts)
+            if number > 9:
+                continue
+            self.tabs.setTabToolTip(index, f"{title} (Ctrl+{number})")
             for modifier in ("Ctrl", "Alt"):
                 # Window-wide: they work from the search box and the list too, e.g. straight
                 # after opening a client from a search.
@@ -133,18 +177,11 @@ class ClientPage(QWidget):
                 shortcut.setProperty(UNLISTED, True)  # one row in the F1 list for all 14
                 shortcut.activated.connect(lambda i=index: self.show_tab(i))
 
-        self.details_tab.details_saved.connect(self._details_saved)
+        # Between particular tabs (not a refresh: those go through `broadcast`).
         self.details_tab.client_deleted.connect(self._deleted)
         self.details_tab.dirty_changed.connect(self._mark_details_tab)
-        self.history_tab.history_saved.connect(self._history_saved)
         self.residence_tab.record_activated.connect(self.show_record)
         self.residence_tab.add_trip_requested.connect(self._add_trip)
-        self.household_tab.household_saved.connect(self._household_saved)
-        self.household_tab.drafts_changed.connect(self._offer_drafts)
-        self.history_tab.drafts_changed.connect(self._offer_drafts)
-        self.residence_tab.drafts_changed.connect(self._offer_drafts)
-        self.statements_tab.statements_changed.connect(self._changed)
-        self.checklists_tab.checklists_changed.connect(self._changed)
         # The Statements tab's dialogs run through the page, so a kept draft can be put back
         # into them and is forgotten when they close (the tab's own `run_dialog` hook).
         self._restoring: dict[str, dict] = {}
@@ -185,15 +222,12 @@ class ClientPage(QWidget):
         self, store, adviser: str, today_provider: Callable[[], date] = date.today
     ) -> None:
         self._store, self._adviser, self._today = store, adviser, today_provider
-        self.details_tab.set_context(store, adviser, today_provider)
-        self.household_tab.set_context(store, adviser, today_provider)
-        self.history_tab.set_context(store, adviser, today_provider)
-        self.residence_tab.set_context(
-            store, adviser, today_provider, apply_record=self.history_tab.apply_record
-        )
-        self.notes_tab.set_context(store, adviser)
-        self.statements_tab.set_context(store, adviser, today_provider)
-        self.checklists_tab.set_context(store, adviser, today_provider)
+        for _name, tab in self.client_tabs:
+            # A trip planned on the Residence tab is saved through the History tab's checks.
+            extra = (
+                {"apply_record": self.history_tab.apply_record} if tab is self.residence_tab else {}
+            )
+            tab.set_context(store, adviser, today_provider, **extra)
 
     def show_client(self, client_id: int | None) -> bool:
         """Show a client (None: the placeholder). False when the page stayed as it was: a
@@ -201,17 +235,15 @@ class ClientPage(QWidget):
         if client_id is None:
             self.clear()
             return True
-        if client_id != self._client_id and not self.notes_tab.leave_client():
+        if client_id != self._client_id and not all(
+            tab.leave_client() for _name, tab in self.client_tabs if hasattr(tab, "leave_client")
+        ):
             return False
         self._client_id = client_id
+        self._reload_wanted.clear()  # a read still on its way is for what was shown before
         self._load_header()
-        self.details_tab.load(client_id)
-        self.household_tab.load(client_id)
-        self.history_tab.load(client_id)
-        self.residence_tab.load(client_id)
-        self.notes_tab.load(client_id)
-        self.statements_tab.load(client_id)
-        self.checklists_tab.load(client_id)
+        for _name, tab in self.client_tabs:
+            tab.load(client_id)
         self.stack.setCurrentIndex(1)
         self.refresh_deadlines()
         self._offer_drafts()
@@ -221,11 +253,17 @@ class ClientPage(QWidget):
         return self._client_id
 
     def has_unsaved_changes(self) -> bool:
-        return self.details_tab.has_unsaved_changes()
+        return any(
+            tab.has_unsaved_changes()
+            for _name, tab in self.client_tabs
+            if hasattr(tab, "has_unsaved_changes")
+        )
 
     def pending_drafts(self) -> list[kept_drafts.Draft]:
         """The tabs' unsaved work (details changed, a note typed), for the window to keep."""
-        found = [self.details_tab.pending_draft(), self.notes_tab.pending_draft()]
+        found = [
+            tab.pending_draft() for _name, tab in self.client_tabs if hasattr(tab, "pending_draft")
+        ]
         return [draft for draft in found if draft is not None]
 
     #: The tabs whose editors hand over `pending_drafts`: with nothing pending, a draft of
@@ -234,19 +272,15 @@ class ClientPage(QWidget):
 
     def clear(self) -> None:
         self._client_id = None
+        self._reload_wanted.clear()  # a late read is dropped
         self._restoring.clear()
         self.draft_banner.clear()
         self._deadline_generation += 1  # a late result is dropped
         self.deadline_strip.clear()
         self.name_label.clear()
         self.facts_label.clear()
-        self.details_tab.clear()
-        self.household_tab.clear()
-        self.history_tab.clear()
-        self.residence_tab.clear()
-        self.notes_tab.clear()
-        self.statements_tab.clear()
-        self.checklists_tab.clear()
+        for _name, tab in self.client_tabs:
+            tab.clear()
         self.tabs.setCurrentIndex(0)
         self.stack.setCurrentIndex(0)
 
@@ -296,9 +330,12 @@ class ClientPage(QWidget):
         widget.focusNextChild()
 
     def _load_header(self) -> None:
-        with self._store.session() as session:
-            client = get_client(session, self._client_id)
-            name, dob, ref = client.full_name, client.date_of_birth, client.home_office_ref
+        with self._store.read_session() as session:
+            found = _header_read(self._client_id)(session)
+        self._show_header(found)
+
+    def _show_header(self, found: tuple) -> None:
+        name, dob, ref = found
         self.name_label.setText(name)
         facts = [f"Born {format_date(dob)}" if dob else "Date of birth not known"]
         facts.append(f"Home Office ref {ref}" if ref else "No Home Office reference")
@@ -306,31 +343,83 @@ class ClientPage(QWidget):
         self.facts_label.setText("  ·  ".join(facts))
 
     def _mark_details_tab(self, dirty: bool) -> None:
-        self.tabs.setTabText(0, "Details *" if dirty else "Details")
+        title = self.details_tab.tab_title
+        self.tabs.setTabText(self.tabs.indexOf(self.details_tab), f"{title} *" if dirty else title)
 
-    def _details_saved(self) -> None:
-        self._load_header()
-        self.history_tab.load(self._client_id)  # the history's person (name, DOB) may have changed
-        self.residence_tab.load(self._client_id)
-        self.statements_tab.load(self._client_id)
-        self.checklists_tab.load(self._client_id)
-        self.notes_tab.load(self._client_id)
-        self.refresh_deadlines()
-        self.client_changed.emit(self._client_id)
+    # ---- one "client changed" message ----------------------------------------------------------
+    def _tab_wrote(self, source: str, kinds: frozenset[str], *_args) -> None:
+        if self._client_id is not None:
+            self.broadcast(ClientChanges(self._client_id, kinds), source=source)
 
-    def _changed(self) -> None:
-        self.notes_tab.load(self._client_id)
-        self.client_changed.emit(self._client_id)
+    def broadcast(self, changes: ClientChanges, source: str | None = None) -> None:
+        """Tell every tab what a write changed: the tabs it makes stale (not `source`, the
+        tab that wrote and shows it already) are reloaded off the UI thread, the header and
+        the deadline strip follow, and the main window hears `client_changed`."""
+        if changes.client_id != self._client_id:
+            return
+        if source is not None:
+            self._reload_wanted.pop(source, None)  # it shows newer than a read on its way
+        stale = [(n, tab) for n, tab in self.client_tabs if n != source and reacts(tab, changes)]
+        self._reload(stale, header=client_tab.DETAILS in changes.kinds)
+        if source == "history_tab":
+            self.refresh_deadlines()  # the History tab shows the history just saved
+        self.changes_broadcast.emit(changes)
+        self.client_changed.emit(changes.client_id)
 
-    def _household_saved(self) -> None:
-        self.statements_tab.load(self._client_id)  # who may hold an account
-        self._changed()
+    def _reload(self, stale: list[tuple[str, QWidget]], header: bool) -> None:
+        client_id = self._client_id
+        wanted: list[tuple[str, int]] = []
+        readers: list[Reader] = []
+        if header:
+            readers.append(_header_read(client_id))
+            wanted.append(("header", next(self._reloads)))
+        for name, tab in stale:
+            reader = reader_of(tab, client_id)
+            if reader is None:
+                self._reload_wanted.pop(name, None)
+                tab.load(client_id)  # a tab without an off-thread read
+                continue
+            readers.append(reader)
+            wanted.append((name, next(self._reloads)))
+        if not readers:
+            self.tabs_reloaded.emit()
+            return
+        self._reload_wanted.update(wanted)
+        op = Operation(
+            self,
+            "Reading the client",
+            partial(_read_all, self._store, readers),
+            show_progress=False,
+        )
+        me = weakref.ref(self)
+        op.succeeded.connect(
+            lambda found: (page := me()) and page._show_reloaded(client_id, wanted, found)
+        )
+        op.failed.connect(
+            lambda _exc: (page := me()) and page._show_reloaded(client_id, wanted, None)
+        )
+        op.start()
 
-    def _history_saved(self) -> None:
-        self.residence_tab.load(self._client_id)
-        self.checklists_tab.load(self._client_id)  # the key dates
-        self.refresh_deadlines()
-        self._changed()
+    def _show_reloaded(self, client_id: int, wanted, found) -> None:
+        """On the UI thread: show what was read, for every tab whose read is still the latest."""
+        if client_id != self._client_id:
+            return  # another client, or locked
+        history_shown = False
+        for index, (name, number) in enumerate(wanted):
+            if self._reload_wanted.get(name) != number:
+                continue  # overtaken by a newer change
+            del self._reload_wanted[name]
+            ok, data = found[index] if found is not None else (False, None)
+            if not ok:
+                continue  # the store could not be read (locked meanwhile): it stays as shown
+            if name == "header":
+                self._show_header(data)
+                continue
+            getattr(self, name).show_reloaded(client_id, data)
+            history_shown = history_shown or name == "history_tab"
+        if history_shown:
+            self.refresh_deadlines()
+        self.tabs_reloaded.emit()
 
     def show_record(self, reference: str) -> bool:
         """Show a record the calendar or timeline names ("absences[3]") in the History tab."""
@@ -444,8 +533,29 @@ class ClientPage(QWidget):
         accepted = self.run_statements_dialog(dialog)
         if kind and client_id is not None and not closed_by_lock(dialog):
             if self._client_id == client_id:
-                self._forget(client_id, kind)
+                if kind == STATEMENT_GRID and accepted:
+                    self._keep_until_added(client_id, dialog)
+                else:
+                    self._forget(client_id, kind)
         return accepted
+
+    def _keep_until_added(self, client_id: int, dialog) -> None:
+        """A typed-in statement is added in the background: what was typed stays kept as a
+        draft until the lines are in, so a failed insert loses nothing (the banner offers it
+        back); it is forgotten once they are."""
+        kept_drafts.keep_now(self._store, kept_drafts.from_dialog(dialog, client_id))
+        signal = self.statements_tab.statement_insert_done
+
+        def done(client: int, ok: bool) -> None:
+            if client != client_id:
+                return
+            signal.disconnect(done)
+            if ok:
+                self._forget(client_id, STATEMENT_GRID)
+            elif self._client_id == client_id:
+                self._offer_drafts()
+
+        signal.connect(done)
 
     def _deleted(self, client_id: int) -> None:
         self.details_tab.discard_draft(client_id)  # erasure: no kept draft stays behind

@@ -15,10 +15,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -34,6 +32,8 @@ from desktop.store.repository import (
 )
 from desktop.ui import prompts
 from desktop.ui.client_form import ClientForm
+from desktop.ui.client_tab import DETAILS as CHANGED_DETAILS
+from desktop.ui.delete_client_dialog import DeleteClientDialog
 from desktop.ui.kept_drafts import DETAILS, Draft
 
 DRAFT_RESTORED = "Unsaved changes kept earlier were put back: save or revert them."
@@ -65,62 +65,6 @@ def drop_draft(session, client_id: int) -> None:
     drafts.drop(session, client_id, DETAILS)
 
 
-def _same_name(typed: str, name: str) -> bool:
-    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
-
-
-class DeleteClientDialog(QDialog):
-    """Erasure needs the client's name typed in full: a slip of the keyboard cannot do it."""
-
-    def __init__(self, full_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._name = full_name
-        self.setWindowTitle("Delete client for good")
-        self.setAccessibleName("Delete client confirmation")
-        explain = QLabel(
-            "This is for erasure requests. It deletes this client's details, household, "
-            "immigration history and case notes from this computer. It cannot be undone; "
-            "the audit trail will only keep the client number and who deleted it, and when.\n\n"
-            "The client is also taken out of the copies kept in the data folder's backups "
-            "folder. Backup files made with "
-            "File > Back up to file… "
-            "(a USB stick, for example) cannot be reached from here: delete or replace them "
-            "too.\n\n"
-            f"To confirm, type the client's full name: {full_name}"
-        )
-        explain.setWordWrap(True)
-        explain.setTextFormat(Qt.TextFormat.PlainText)
-        label = QLabel("Client's full &name")
-        self.typed = QLineEdit()
-        self.typed.setAccessibleName("Type the client's full name to confirm")
-        label.setBuddy(self.typed)
-        self.buttons = QDialogButtonBox()
-        self.delete_button = QPushButton("Delete for good")
-        self.delete_button.setAccessibleName("Delete client for good")
-        self.delete_button.setEnabled(False)
-        self.delete_button.setAutoDefault(False)
-        cancel = QPushButton("Cancel")
-        cancel.setAccessibleName("Cancel")
-        cancel.setDefault(True)
-        self.buttons.addButton(self.delete_button, QDialogButtonBox.ButtonRole.DestructiveRole)
-        self.buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
-        self.delete_button.clicked.connect(self.accept)
-        cancel.clicked.connect(self.reject)
-        self.typed.textChanged.connect(
-            lambda text: self.delete_button.setEnabled(_same_name(text, self._name))
-        )
-        layout = QVBoxLayout(self)
-        layout.addWidget(explain)
-        layout.addWidget(label)
-        layout.addWidget(self.typed)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
-
-    def accept(self) -> None:
-        if _same_name(self.typed.text(), self._name):
-            super().accept()
-
-
 def confirm_delete(parent: QWidget | None, full_name: str) -> bool:
     """Ask for the typed name; tests replace this function."""
     return DeleteClientDialog(full_name, parent).exec() == QDialog.DialogCode.Accepted
@@ -141,6 +85,12 @@ WINDOW_LABELS: dict[str, str] = {
 
 
 class DetailsTab(QWidget):
+    # The client-tab contract (desktop.ui.client_tab): nothing another tab writes changes the
+    # form, and a reload would overwrite what is being typed.
+    tab_title = "Details"
+    reacts_to: frozenset[str] = frozenset()
+    writes = {"details_saved": frozenset({CHANGED_DETAILS})}
+
     details_saved = Signal()
     client_deleted = Signal(int)
     dirty_changed = Signal(bool)

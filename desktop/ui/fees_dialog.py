@@ -12,6 +12,7 @@ sums (pure, Decimal pounds); "Copy result" puts the answer on the clipboard as p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -33,8 +34,8 @@ from PySide6.QtWidgets import (
 
 from desktop.datetext import long_date
 from desktop.rules.fees import (
-    APPLICATIONS,
     NOT_VERIFIED,
+    Application,
     FeesError,
     FeeTotal,
     health_charge_years,
@@ -57,14 +58,16 @@ _WAIVER_WORDS = {
 
 
 class FeesDialog(CalculatorDialog):
-    """The household fee calculator. `figures` defaults to resources/rules; `today` (default:
-    the real date) fills in the application date."""
+    """The household fee calculator. `figures` defaults to resources/rules, `applications` to
+    resources/rules/fee_applications.toml (`desktop.assess.load_fee_applications`); `today`
+    (default: the real date) fills in the application date."""
 
     def __init__(
         self,
         parent: QWidget | None = None,
         figures: Figures | None = None,
         today: date | None = None,
+        applications: Mapping[str, Application] | None = None,
     ) -> None:
         super().__init__(
             parent,
@@ -77,10 +80,19 @@ class FeesDialog(CalculatorDialog):
             ),
         )
         self._total: FeeTotal | None = None
+        self._load_problem = ""
+        if applications is None:
+            from desktop.assess import load_fee_applications
+
+            try:
+                applications = load_fee_applications()
+            except ValueError as exc:  # the file is missing or wrong: say so, never crash
+                applications, self._load_problem = {}, str(exc)
+        self.applications: Mapping[str, Application] = applications
 
         self.application_combo = QComboBox()
         self.application_combo.setAccessibleName("Application")
-        for key, app in APPLICATIONS.items():
+        for key, app in self.applications.items():
             self.application_combo.addItem(app.label, key)
         self.adults_spin = QSpinBox()
         self.adults_spin.setRange(0, 20)
@@ -193,7 +205,10 @@ class FeesDialog(CalculatorDialog):
 
     # ---- the live result ---------------------------------------------------------------------
     def _application_changed(self, *_args: object) -> None:
-        app = APPLICATIONS[self.application()]
+        app = self.applications.get(self.application())
+        if app is None:
+            self._update()
+            return
         self.months_spin.blockSignals(True)
         if app.health_charge and app.leave_months_key:
             on = self.date_field.date() or self._today
@@ -210,7 +225,12 @@ class FeesDialog(CalculatorDialog):
         self._update()
 
     def _update(self, *_args: object) -> None:
-        app = APPLICATIONS[self.application()]
+        app = self.applications.get(self.application())
+        if app is None:  # no applications could be read
+            self._total = None
+            self._show_errors({"application": self._load_problem or "Pick an application."})
+            self._show(None)
+            return
         errors: dict[str, str] = {}
         on = self.date_field.date()
         if self.date_field.error():
@@ -219,7 +239,7 @@ class FeesDialog(CalculatorDialog):
         if on is not None and not errors:
             try:
                 total = household_fees(
-                    app.key,
+                    app,
                     on,
                     self.adults_spin.value(),
                     self.children_spin.value(),

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from desktop.datetext import long_date
 from desktop.rules.figures import Figures, FiguresError
 from desktop.rules.finance import STAGES, FinancialCheck, check_financial_requirement
+from desktop.status_style import GOOD_INK
 from desktop.ui.widgets.calculator import CalculatorDialog
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
@@ -53,7 +54,7 @@ HEADLINES = {
     "exempt": "Income threshold does not apply: the adequate maintenance test applies instead.",
 }
 _STYLES = {
-    "met": "color: #00684A; font-weight: bold;",
+    "met": f"color: {GOOD_INK}; font-weight: bold;",
     "not met": "color: #8c1d18; font-weight: bold;",
     "cannot tell": "font-weight: bold;",
     "exempt": "font-weight: bold;",
@@ -94,11 +95,11 @@ def parse_pounds(text: str, label: str, *, pence_allowed: bool) -> int | None:
     m = _AMOUNT.match(cleaned)
     if m is None:
         raise ValueError(
-            f"{label}: '{text.strip()}' is not an amount in pounds. Type it like £18,600."
+            f"{label}: '{text.strip()}' is not an amount in pounds. Type it like £21,500."
         )
     pence = m.group("pence")
     if pence and int(pence) and not pence_allowed:
-        raise ValueError(f"{label}: type whole pounds, without pence (like £18,600).")
+        raise ValueError(f"{label}: type whole pounds, without pence (like £21,500).")
     try:
         return int(Decimal(m.group("pounds").replace(",", "")))
     except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
@@ -144,7 +145,7 @@ class FinanceDialog(CalculatorDialog):
         self.children_hint.setAccessibleName("About non-British children")
         self.income_field = QLineEdit()
         self.income_field.setAccessibleName("Annual income")
-        self.income_field.setPlaceholderText("e.g. £18,600")
+        self.income_field.setPlaceholderText("e.g. £21,500")
         self.income_field.setMaxLength(20)
         self.savings_field = QLineEdit()
         self.savings_field.setAccessibleName("Savings")

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.rules.days import whole_days_outside
 from desktop.rules.history import (
     APPEAL_OUTCOMES,
     APPLICATION_KINDS,
@@ -67,6 +68,8 @@ from desktop.rules.wording import tidy
 from desktop.store import drafts
 from desktop.store.repository import load_history, save_history
 from desktop.ui import kept_drafts
+from desktop.ui.client_tab import DETAILS as CHANGED_DETAILS
+from desktop.ui.client_tab import HISTORY as CHANGED_HISTORY
 from desktop.ui.kept_drafts import HISTORY_RECORD, closed_by_lock
 from desktop.ui.operations import Operation
 from desktop.ui.record_dialog import (
@@ -79,7 +82,7 @@ from desktop.ui.record_dialog import (
 )
 from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.date_field import DateField
-from desktop.ui.widgets.dates import format_date, format_long, whole_days_outside, written
+from desktop.ui.widgets.dates import format_date, format_long, written
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 from desktop.ui.widgets.record_table import RecordGrid
 from desktop.ui.widgets.verdict_look import (
@@ -255,6 +258,10 @@ def _verdict_work(
     return compute_verdicts(verdict_line, history, on, today)
 
 
+def _stored_history(session, client_id: int) -> History:
+    return load_history(session, client_id)
+
+
 class RecordTable(QWidget):
     """One titled table with Add / Edit / Delete; Insert, Enter and Delete work on the table."""
 
@@ -374,6 +381,12 @@ KEPT_AFTER_FAILED_SAVE = " What was typed is kept as a draft: Restore it above."
 
 
 class HistoryTab(QWidget):
+    # The client-tab contract (desktop.ui.client_tab): the history's person (name, date of
+    # birth) comes from the details.
+    tab_title = "History"
+    reacts_to = frozenset({CHANGED_DETAILS})
+    writes = {"history_saved": frozenset({CHANGED_HISTORY})}
+
     history_saved = Signal()
     #: A record whose save failed was kept as a draft (the page offers it again).
     drafts_changed = Signal()
@@ -527,6 +540,15 @@ class HistoryTab(QWidget):
         self._client_id = client_id
         self.status.clear()
         self._show(history)
+
+    def reload_reader(self, client_id: int):
+        """The read for a reload after another tab's write (run off the UI thread)."""
+        return partial(_stored_history, client_id=client_id)
+
+    def show_reloaded(self, client_id: int, history: History) -> None:
+        """Show the history read again (the message under the tables stays)."""
+        if client_id == self._client_id:
+            self._show(history)
 
     def clear(self) -> None:
         self._client_id = None
@@ -913,15 +935,20 @@ class HistoryTab(QWidget):
         return self._save(replace(self._history, question=question), "Saved the route asked about.")
 
     def _save(self, new: History, done: str) -> list[str]:
+        """Save `new` and read back what is stored (the tables' order), in one transaction;
+        the other tabs hear of it through the page (`history_saved`)."""
         try:
             with self._store.session() as session:
                 save_history(session, self._client_id, new, self._adviser)
+                session.flush()
+                session.expire_all()  # read back as stored (records in the store's order)
+                stored = load_history(session, self._client_id)
         except Exception as exc:  # noqa: BLE001 - show it; the old history stays as it was
             message = f"Not saved: the store could not be written ({type(exc).__name__}). Nothing was changed."
             self.status.setText(message)
             self._show(self._history)
             return [message]
-        self.load(self._client_id)
+        self._show(stored)
         self.status.setText(done)
         self.history_saved.emit()
         return []

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.store.models import Client
 from desktop.store.repository import HouseholdEntry, household_of, set_household
 from desktop.ui import kept_drafts
+from desktop.ui.client_tab import HOUSEHOLD
 from desktop.ui.kept_drafts import HOUSEHOLD_MEMBER, closed_by_lock
 from desktop.ui.record_dialog import RecordDialog
 from desktop.ui.widgets import form_feedback
@@ -46,6 +47,11 @@ def _fingerprint(member: HouseholdEntry) -> list:
 
 
 class HouseholdTab(QWidget):
+    # The client-tab contract (desktop.ui.client_tab).
+    tab_title = "Household"
+    reacts_to: frozenset[str] = frozenset()
+    writes = {"household_saved": frozenset({HOUSEHOLD})}
+
     household_saved = Signal()
     #: A draft was kept by the tab itself (a save that failed): the page offers it again.
     drafts_changed = Signal()

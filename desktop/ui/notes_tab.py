@@ -8,6 +8,8 @@ is opened again. Adding the note drops the draft in the same transaction.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.store import drafts
 from desktop.store.repository import add_note, audit_of, notes_of
+from desktop.ui.client_tab import ALL_KINDS, NOTES
 from desktop.ui.kept_drafts import NOTE, Draft
 from desktop.ui.widgets.dates import format_date
 
@@ -54,7 +57,19 @@ def _when(moment) -> str:
     return f"{format_date(moment.date())} {moment:%H:%M}"
 
 
+def _notes_and_trail(session, client_id: int) -> tuple[list, list]:
+    """A client's notes and audit trail as plain values (on any thread)."""
+    notes = [(n.written_on, n.adviser, n.text) for n in notes_of(session, client_id)]
+    trail = [(a.at, a.adviser, a.action, a.summary) for a in audit_of(session, client_id)]
+    return notes, trail
+
+
 class NotesTab(QWidget):
+    # The client-tab contract (desktop.ui.client_tab): every write is in the audit trail.
+    tab_title = "Notes"
+    reacts_to = ALL_KINDS
+    writes = {"note_added": frozenset({NOTES})}
+
     note_added = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -127,15 +142,14 @@ class NotesTab(QWidget):
             return True
         return super().eventFilter(watched, event)
 
-    def set_context(self, store, adviser: str) -> None:
+    def set_context(self, store, adviser: str, _today_provider=None) -> None:
         self._store, self._adviser = store, adviser
 
     def load(self, client_id: int) -> None:
         switching = client_id != self._client_id
         restored = None
         with self._store.session() as session:
-            notes = [(n.written_on, n.adviser, n.text) for n in notes_of(session, client_id)]
-            trail = [(a.at, a.adviser, a.action, a.summary) for a in audit_of(session, client_id)]
+            notes, trail = _notes_and_trail(session, client_id)
             if switching:
                 restored = _draft_text(drafts.get(session, client_id, NOTE))
         self._client_id = client_id
@@ -144,6 +158,18 @@ class NotesTab(QWidget):
             if restored:
                 self.editor.setPlainText(restored)
                 self.status.setText(NOTE_RESTORED)
+        self._show_notes(notes, trail)
+
+    def reload_reader(self, client_id: int):
+        """The read for a reload after another tab's write (run off the UI thread)."""
+        return partial(_notes_and_trail, client_id=client_id)
+
+    def show_reloaded(self, client_id: int, found: tuple[list, list]) -> None:
+        """Show the notes and trail read again; what is typed in the editor stays."""
+        if client_id == self._client_id:
+            self._show_notes(*found)
+
+    def _show_notes(self, notes: list, trail: list) -> None:
         self.notes.clear()
         for written_on, adviser, text in reversed(notes):
             item = QListWidgetItem(f"{_when(written_on)} · {adviser}\n{text}")

@@ -37,13 +37,15 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from desktop.rules.days import whole_days_outside
 from desktop.rules.history import ROUTES, Absence, History
 from desktop.rules.what_if import TripPlan
+from desktop.status_style import GOOD_INK
 from desktop.ui.kept_drafts import LABELS, PLAN_TRIP
 from desktop.ui.operations import Operation
 from desktop.ui.record_dialog import EARLIEST, errors_for_record
 from desktop.ui.widgets.date_field import DateField
-from desktop.ui.widgets.dates import format_long, whole_days_outside
+from desktop.ui.widgets.dates import format_long
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 from desktop.ui.widgets.permission_timeline import uk_dates
 
@@ -52,7 +54,7 @@ DEBOUNCE_MS = 200
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _BREAKS_STYLE = "color: #8c1d18; font-weight: bold;"
-_SAFE_STYLE = "color: #00684A; font-weight: bold;"
+_SAFE_STYLE = f"color: {GOOD_INK}; font-weight: bold;"
 _NEUTRAL_STYLE = "font-weight: bold;"
 
 

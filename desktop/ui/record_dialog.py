@@ -1,10 +1,11 @@
 """One dialog for adding or editing any history record or a household member.
 
-Each record type is a list of field specs; the dialog builds the form from them, checks each
-field as it is typed (impossible dates, order of dates, dates that cannot be in the future), and
-then checks the record against the rest of the history by running `validate_history` on the
-history as it would be after saving, so an overlapping trip or permission is caught here and
-shown next to the field, not after saving.
+Each record type is a list of field specs; the dialog builds the form from them. As it is
+typed, the dialog checks only what the rules cannot see (text that is not a date, a needed field
+left empty, a household member's details); everything else about a history record (order of
+dates, dates that cannot be in the future, a missing end date, overlaps with the rest of the
+history) is what `validate_history` reports on the history as it would be after saving, shown
+next to the field, not after saving. The dialog has no copy of those checks.
 
 The rules' problems are read as data (`HistoryError.code`, `collection`, `index`, `field`,
 `dates`, `other`), never by matching their text: the record they concern, the field to mark,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from desktop.datetext import long_date
 from desktop.rules.dated import render
+from desktop.rules.days import whole_days_outside
 from desktop.rules.history import (
     APPEAL_OUTCOMES,
     APPLICATION_KINDS,
@@ -58,7 +60,7 @@ from desktop.rules.history import (
 from desktop.rules.timeline import permission_words
 from desktop.store.repository import HouseholdEntry
 from desktop.ui.widgets.date_field import DateField
-from desktop.ui.widgets.dates import format_long, whole_days_outside
+from desktop.ui.widgets.dates import format_long
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 
 NRPF = "no_recourse_to_public_funds"
@@ -96,7 +98,9 @@ class FieldSpec:
     title: str = ""  # the name used in sentences; defaults to the label without "&"
     choices: dict[str, str] | None = None
     required: bool = False
-    past_only: bool = False  # cannot be after today
+    #: Cannot be after today: household fields only (a history record's dates are the
+    #: rules' to check: validate_history with today).
+    past_only: bool = False
     none_label: str = "Not known"
 
     @property
@@ -109,7 +113,15 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("category", "&Category", "choice", choices=PERMISSION_CATEGORIES, required=True),
         FieldSpec("start", "&From (first day)", "date", "Start date", required=True),
         FieldSpec("end", "&To (last day)", "date", "End date"),
-        FieldSpec("granted_on", "Date &granted", "date", "Date granted", past_only=True),
+        FieldSpec("granted_on", "Date &granted", "date", "Date granted"),
+        # Granted from abroad (entry clearance): the day they came to the UK. The days from
+        # the start to the day before count as days outside the UK (rules/history.entry_waits).
+        FieldSpec(
+            "entered_on",
+            "&Entered the UK on (if granted from abroad)",
+            "date",
+            "Entry date",
+        ),
         FieldSpec("nrpf", "&No recourse to public funds (NRPF)", "bool"),
         FieldSpec("other_conditions", "&Other conditions", "text", "Other conditions"),
     ),
@@ -122,8 +134,8 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
             choices=APPLICATION_KINDS,
             required=True,
         ),
-        FieldSpec("made", "Date &made", "date", "Date made", past_only=True),
-        FieldSpec("decided", "Date &decided", "date", "Decision date", past_only=True),
+        FieldSpec("made", "Date &made", "date", "Date made"),
+        FieldSpec("decided", "Date &decided", "date", "Decision date"),
         FieldSpec(
             "outcome",
             "&Outcome",
@@ -140,14 +152,12 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
             "Fee waiver &requested",
             "date",
             "Fee waiver request date",
-            past_only=True,
         ),
         FieldSpec(
             "fee_waiver_decided",
             "Fee &waiver decided",
             "date",
             "Fee waiver decision date",
-            past_only=True,
         ),
         FieldSpec(
             "fee_waiver_outcome",
@@ -171,18 +181,17 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec(
             "detained", "Detai&ned when decided", "tristate", "Detained when the decision was made"
         ),
-        # Not past_only: the deadline may still be to come. Refused applications only (checked
-        # by validate_history); the engine reads it for section 3C leave after a refusal.
+        # The deadline may still be to come (the rules check the other dates are not after
+        # today). Refused applications only (checked by validate_history); the engine reads it
+        # for section 3C leave after a refusal.
         FieldSpec(
             "appeal_by",
-            "Appeal deadline &given in the letter (if later than 14 days)",
+            "Appeal deadline &given in the letter (if later than the usual time limit)",
             "date",
             "Appeal deadline",
         ),
-        FieldSpec("appeal_lodged", "&Appeal lodged", "date", "Appeal date", past_only=True),
-        FieldSpec(
-            "appeal_decided", "Appeal d&ecided", "date", "Appeal decision date", past_only=True
-        ),
+        FieldSpec("appeal_lodged", "&Appeal lodged", "date", "Appeal date"),
+        FieldSpec("appeal_decided", "Appeal d&ecided", "date", "Appeal decision date"),
         FieldSpec(
             "appeal_outcome",
             "Appeal out&come",
@@ -201,14 +210,12 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
             "Administrative re&view asked for",
             "date",
             "Administrative review date",
-            past_only=True,
         ),
         FieldSpec(
             "review_decided",
             "Review dec&ided",
             "date",
             "Review decision date",
-            past_only=True,
         ),
         FieldSpec(
             "review_outcome",
@@ -226,7 +233,7 @@ SPECS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("planned", "&Planned (a future trip)", "bool"),
     ),
     "custody": (
-        FieldSpec("start", "&From", "date", "Start date", required=True, past_only=True),
+        FieldSpec("start", "&From", "date", "Start date", required=True),
         FieldSpec("end", "&To (release)", "date", "Release date", required=True),
     ),
     # The adviser checked the client's status (the rules refuse a date after today).
@@ -497,6 +504,7 @@ class RecordDialog(QDialog):
             self._set_value("start", record.start)
             self._set_value("end", record.end)
             self._set_value("granted_on", record.granted_on)
+            self._set_value("entered_on", record.entered_on)
             self._set_value("nrpf", NRPF in record.conditions)
             others = [c for c in record.conditions if c != NRPF]
             self._set_value("other_conditions", ", ".join(others))
@@ -567,16 +575,18 @@ class RecordDialog(QDialog):
         if self.kind == "permission":
             category = v("category")
             indefinite = category in INDEFINITE_CATEGORIES
-            if v("start") is None or (not indefinite and v("end") is None):
+            if v("start") is None:
                 return None
             conditions = [NRPF] if v("nrpf") else []
             conditions += [c.strip() for c in v("other_conditions").split(",") if c.strip()]
+            # A missing end date is built as None: the rules say it is needed ("end_needed").
             return Permission(
                 category,
                 v("start"),
                 None if indefinite else v("end"),
                 v("granted_on"),
                 tuple(dict.fromkeys(conditions)),
+                v("entered_on"),
             )
         if self.kind == "application":
             return Application(**{s.name: v(s.name) for s in self.specs if s.kind != "section"})
@@ -607,97 +617,30 @@ class RecordDialog(QDialog):
         return self._build()
 
     # ---- checking ----------------------------------------------------------------------------
-    def _field_checks(self) -> dict[str, str]:
+    def _input_checks(self) -> dict[str, str]:
+        """What the rules cannot see: text that is not a date (yet), a needed field left empty,
+        and a household member (not a history record: its date of birth cannot be after today
+        and its client number must exist). Every check of a history record is the rules' own
+        (`validate_history`, through `_cross_checks`): the dialog has no copy of them."""
         problems: dict[str, str] = {}
-        today = self._today
         for spec in self.specs:
             widget = self.widgets.get(spec.name)
             if isinstance(widget, DateField):
-                if not widget.isEnabled():
-                    continue
-                if not widget.is_valid():
+                if widget.isEnabled() and not widget.is_valid():
                     problems[spec.name] = widget.error() or f"{spec.plain} is not a real date."
-                    continue
-                value = widget.date()
-                if spec.past_only and value is not None and value > today:
-                    problems[spec.name] = (
-                        f"{spec.plain} ({format_long(value)}) is in the future; "
-                        f"today is {format_long(today)}."
-                    )
-                elif value is not None and value < EARLIEST:
-                    problems[spec.name] = (
-                        f"{spec.plain} ({format_long(value)}) is before 1900; check the year."
-                    )
             elif spec.required and spec.kind == "text" and not self._value(spec.name):
                 problems[spec.name] = f"{spec.plain} is needed."
-        v = self._value
-
-        def order(later: str, earlier: str) -> None:
-            a, b = v(earlier), v(later)
-            if a is not None and b is not None and b < a and later not in problems:
-                problems[later] = (
-                    f"{self._spec(later).plain} ({format_long(b)}) is before the "
-                    f"{self._spec(earlier).plain.lower()} ({format_long(a)})."
-                )
-
-        if self.kind == "permission":
-            category = v("category")
-            if category not in INDEFINITE_CATEGORIES and "end" not in problems and v("end") is None:
-                problems["end"] = (
-                    f"End date is needed: {permission_words(category)} has a last day."
-                )
-            order("end", "start")
-            end = v("end") if category not in INDEFINITE_CATEGORIES else None
-            granted = v("granted_on")
-            if granted and end and granted > end and "granted_on" not in problems:
-                problems["granted_on"] = (
-                    f"Date granted ({format_long(granted)}) is after the end date ({format_long(end)})."
-                )
-        elif self.kind == "application":
-            if v("made") is None and v("fee_waiver_requested") is None and "made" not in problems:
-                problems["made"] = (
-                    "Date made is needed (or, if only a fee waiver has been asked for, "
-                    "the fee waiver request date)."
-                )
-            order("decided", "made")
-            order("fee_waiver_decided", "fee_waiver_requested")
-            order("appeal_lodged", "decided")
-            order("appeal_decided", "appeal_lodged")
-            order("appeal_by", "decided")
-            if v("appeal_decided") is not None and v("appeal_lodged") is None:
-                problems.setdefault(
-                    "appeal_lodged", "Appeal date is needed when there is an appeal decision."
-                )
-        elif self.kind == "absence":
-            left, returned, planned = v("left"), v("returned"), v("planned")
-            order("returned", "left")
-            if left is not None and "left" not in problems:
-                if planned and left <= today:
-                    problems["left"] = (
-                        f"A planned trip must start after today ({format_long(today)}); the "
-                        f"departure date is {format_long(left)}. Untick Planned for a trip "
-                        "already taken."
+        if self.kind == "household":
+            today = self._today
+            for spec in self.specs:
+                value = self._value(spec.name) if spec.kind == "date" else None
+                if spec.past_only and value is not None and value > today:
+                    problems.setdefault(
+                        spec.name,
+                        f"{spec.plain} ({format_long(value)}) is in the future; "
+                        f"today is {format_long(today)}.",
                     )
-                elif not planned and left > today:
-                    problems["left"] = (
-                        f"Departure date ({format_long(left)}) is in the future; tick Planned "
-                        "for a future trip."
-                    )
-            if (
-                returned is not None
-                and not planned
-                and "returned" not in problems
-                and "left" not in problems
-                and returned > today
-            ):
-                problems["returned"] = (
-                    f"Return date ({format_long(returned)}) is in the future; tick Planned "
-                    "if the trip is not over yet."
-                )
-        elif self.kind == "custody":
-            order("end", "start")
-        elif self.kind == "household":
-            member = v("member_client_id")
+            member = self._value("member_client_id")
             lookup = self._lookup_client
             if member is not None and lookup is not None and lookup(member) is None:
                 problems["member_client_id"] = f"There is no client number {member}."
@@ -719,13 +662,14 @@ class RecordDialog(QDialog):
         return errors_for_record(would_be, self.kind, mine, self._today)
 
     def check(self) -> dict[str, str]:
-        """Every problem with the record as typed: field -> sentence."""
-        problems = self._field_checks()
-        if not problems:
-            record = self._build()
-            if record is not None:
-                for name, message in self._cross_checks(record).items():
-                    problems.setdefault(name, message)
+        """Every problem with the record as typed: field -> sentence. What cannot be read
+        first; then, for a history record, what the rules report about it in the history as
+        it would be after saving (`errors_for_record`), by field."""
+        problems = self._input_checks()
+        record = self._build() if self.kind in COLLECTIONS else None
+        if record is not None:
+            for name, message in self._cross_checks(record).items():
+                problems.setdefault(name, message)
         return problems
 
     def _refresh(self, *_args: object) -> None:

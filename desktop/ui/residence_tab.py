@@ -50,6 +50,7 @@ from desktop.rules.history import ROUTES, Absence, History
 from desktop.rules.residence import verdict_line
 from desktop.store.repository import get_client, load_history
 from desktop.ui import kept_drafts
+from desktop.ui.client_tab import DETAILS, HISTORY
 from desktop.ui.kept_drafts import PLAN_TRIP, closed_by_lock
 from desktop.ui.operations import Operation
 from desktop.ui.widgets.dates import format_long, written
@@ -88,6 +89,13 @@ def _report_bytes(history, timeline, client_name, reference, adviser, made_on) -
     )
 
 
+def _residence_read(session, client_id: int) -> tuple:
+    """What the tab shows of a client, as plain values (on any thread)."""
+    history = load_history(session, client_id)
+    client = get_client(session, client_id)
+    return history, client.full_name, client.home_office_ref
+
+
 class _MessageLine(QLabel):
     """The tab's message line: hidden while it says nothing, so the calendar has the room."""
 
@@ -105,6 +113,12 @@ class _MessageLine(QLabel):
 
 
 class ResidenceTab(QWidget):
+    # The client-tab contract (desktop.ui.client_tab): its records are saved through the
+    # History tab, which announces them.
+    tab_title = "Residence"
+    reacts_to = frozenset({DETAILS, HISTORY})
+    writes: dict[str, frozenset[str]] = {}
+
     #: "absences[3]", "permissions[0]"...: show it in the History tab.
     record_activated = Signal(str)
     #: An Absence with the dragged dates, to add through the History tab's trip dialog.
@@ -282,10 +296,21 @@ class ResidenceTab(QWidget):
 
     def load(self, client_id: int) -> None:
         """Read the client's history and show it (the timeline arrives a moment later)."""
-        with self._store.session() as session:
-            history = load_history(session, client_id)
-            client = get_client(session, client_id)
-            name, ref = client.full_name, client.home_office_ref
+        with self._store.read_session() as session:
+            found = _residence_read(session, client_id)
+        self._show_client(client_id, found)
+
+    def reload_reader(self, client_id: int):
+        """The read for a reload after another tab's write (run off the UI thread)."""
+        return partial(_residence_read, client_id=client_id)
+
+    def show_reloaded(self, client_id: int, found: tuple) -> None:
+        """Show the client read again; a message shown (a trip saved) stays."""
+        if client_id == self._client_id:
+            self._show_client(client_id, found, keep_message=True)
+
+    def _show_client(self, client_id: int, found: tuple, keep_message: bool = False) -> None:
+        history, name, ref = found
         other_client = client_id != self._client_id
         if other_client:
             self._show_nothing()
@@ -305,7 +330,8 @@ class ResidenceTab(QWidget):
             self.route.setCurrentIndex(max(0, index))
             self.route.blockSignals(False)
         self._asked_route = asked
-        self.status.clear()
+        if not keep_message:
+            self.status.clear()
         self.refresh()
 
     def clear(self) -> None:

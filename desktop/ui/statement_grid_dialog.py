@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 from desktop.datetext import MONTH_NAMES
 from desktop.importers.bank_csv import ParsedRow, ParsedStatement
 from desktop.rules.statements import balance_mismatch
+from desktop.status_style import CAUTION_FILL
 from desktop.ui.kept_drafts import LABELS, STATEMENT_GRID
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.dates import format_date, format_long, parse_user_date
@@ -66,7 +67,7 @@ MAX_MESSAGES = 6
 MAX_DRAFT_ROWS = 5_000
 
 _ERROR_FILL = "#F9DEDC"  # light red behind a cell with a problem (the icon says so too)
-_MISMATCH_FILL = "#FBE3B0"  # amber across the line where the balance stops following
+_MISMATCH_FILL = CAUTION_FILL  # amber across the line where the balance stops following
 _MARK = "⚠"
 
 # ---- reading what is typed (pure) -------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Accounts (who holds them, bank, last four digits, open/dormant/closed), the statements held for
 each (imported CSV/OFX files, paper statements typed in, or quiet statements with no lines), the
-application date they are checked against and the threshold (over £250, or the cautious £50).
+application date they are checked against and the threshold (standard or cautious: the amounts
+are `statements.threshold` and `statements.threshold_cautious` in resources/rules/statements.toml).
 The checks (`desktop.rules.statements.review`) run off the UI thread after every change; the
 tab shows coverage per account, what is missing, and "37 of 52 explained". Review flags… walks
 the flagged lines; Save sheet… / Print sheet… make the annotation sheet (DRAFT until every flag
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from desktop.rules.statement_types import Explanation, StatementReview
 from desktop.store import statements as st
+from desktop.ui.client_tab import DETAILS, HOUSEHOLD, STATEMENTS
 from desktop.ui.operations import Operation
 from desktop.ui.print_report import _default_folder
 from desktop.ui.widgets import form_feedback
@@ -60,6 +62,18 @@ SOURCE_WORDS = {
     "declared": "No transactions",
 }
 STATEMENT_FILTER = "Bank statements (*.csv *.txt *.ofx *.qfx);;All files (*)"
+#: The threshold choices, in menu order; the amounts are figures (resources/rules/statements.toml).
+THRESHOLD_WORDS = {"standard": "Standard", "cautious": "Cautious"}
+
+
+def threshold_labels(on: date) -> dict[str, str]:
+    """{"standard": "Standard (over £250)", "cautious": "Cautious (over £50)"}, the amounts
+    being the figures in force on `on` (`desktop.rules.statements.thresholds`)."""
+    from desktop.assess import load_figures
+    from desktop.rules.statements import pounds, thresholds
+
+    amounts = thresholds(load_figures(), on)
+    return {key: f"{word} (over {pounds(amounts[key])})" for key, word in THRESHOLD_WORDS.items()}
 
 
 def review_work(inputs: st.ReviewInputs, on: date, threshold_choice: str, _progress):
@@ -174,6 +188,15 @@ def save_work(store, account_id: int, client_id: int, parsed, source: str, advis
     return Imported(result, inputs)
 
 
+def add_statement_work(store, account_id: int, client_id: int, parsed, source: str,
+                       adviser: str, progress):  # fmt: skip
+    """On a pool thread: add a statement typed in (every line or none, one transaction) and
+    load the client's statements back for the tab. Returns an Imported."""
+    return save_work(
+        store, account_id, client_id, parsed, source, adviser, threading.Event(), progress, progress
+    )
+
+
 def sniff_work(path: Path, formats_dirs: Sequence[Path], _progress):
     """On a pool thread: the column chooser's first look at a file (encoding, header, the
     first lines) and the layouts it is offered: (preview, formats, warnings)."""
@@ -220,6 +243,12 @@ def suggested_sheet_name(client_id: int | None, made_on: date) -> str:
 
 
 class StatementsTab(QWidget):
+    # The client-tab contract (desktop.ui.client_tab): who may hold an account comes from
+    # the details and the household.
+    tab_title = "Statements"
+    reacts_to = frozenset({DETAILS, HOUSEHOLD})
+    writes = {"statements_changed": frozenset({STATEMENTS})}
+
     statements_changed = Signal()
     #: (generation) emitted when a review arrives; tests wait on it.
     review_ready = Signal(int)
@@ -227,6 +256,10 @@ class StatementsTab(QWidget):
     import_progress = Signal(int, str)
     #: Emitted when an import has finished, whatever its end (added, failed, cancelled).
     import_finished = Signal()
+    #: Emitted when a statement typed in (or a paper one) has been added or refused.
+    statement_added = Signal()
+    #: (client id, whether the lines went in): a typed-in statement's insert has ended.
+    statement_insert_done = Signal(int, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -256,8 +289,8 @@ class StatementsTab(QWidget):
         )
         self.threshold = QComboBox()
         self.threshold.setAccessibleName("Threshold for large transactions")
-        self.threshold.addItem("Standard (over £250)", "standard")
-        self.threshold.addItem("Cautious (over £50)", "cautious")
+        for key, text in threshold_labels(date.today()).items():
+            self.threshold.addItem(text, key)
         date_label = QLabel("Application &date")
         date_label.setBuddy(self.application_date)
         threshold_label = QLabel("Thresh&old")
@@ -448,10 +481,29 @@ class StatementsTab(QWidget):
     def review(self) -> StatementReview | None:
         return self._review
 
+    def _label_thresholds(self) -> None:
+        """The threshold menu names the amounts in force on the date the checks use."""
+        labels = threshold_labels(self.check_date())
+        for index in range(self.threshold.count()):
+            self.threshold.setItemText(index, labels[self.threshold.itemData(index)])
+
     def load(self, client_id: int) -> None:
         with self._store.read_session() as session:  # a read: it need not wait for a write
             inputs = st.review_inputs(session, client_id)
         self._show_inputs(client_id, inputs)
+
+    def reload_reader(self, client_id: int):
+        """The read for a reload after another tab's write (run off the UI thread)."""
+        return partial(st.review_inputs, client_id=client_id)
+
+    def show_reloaded(self, client_id: int, inputs: st.ReviewInputs) -> None:
+        """Show the statements read again, the account selected kept."""
+        if client_id != self._client_id:
+            return
+        row = self.accounts.current_row()
+        self._show_inputs(client_id, inputs)
+        if row is not None and self._inputs and self._inputs.accounts:
+            self.accounts.selectRow(min(row, len(self._inputs.accounts) - 1))
 
     def _show_inputs(self, client_id: int, inputs: st.ReviewInputs) -> None:
         """Show a client's statements (loaded by `load`, or by an import off the window
@@ -464,6 +516,7 @@ class StatementsTab(QWidget):
         self.threshold.blockSignals(True)
         self.threshold.setCurrentIndex(max(0, self.threshold.findData(inputs.settings.threshold)))
         self.threshold.blockSignals(False)
+        self._label_thresholds()
         self._show_accounts()
         self.refresh()
 
@@ -632,6 +685,7 @@ class StatementsTab(QWidget):
         if self.application_date.error():
             self.status.setText(self.application_date.error())
             return
+        self._label_thresholds()
         settings = st.CheckSettings(
             self.application_date.date(), self.threshold.currentData() or "standard"
         )
@@ -986,19 +1040,57 @@ class StatementsTab(QWidget):
             )
 
     def _add_statement(self, account, parsed, source: str, name: str) -> None:
-        if not self._write(
-            lambda s: st.add_statement(s, int(account.key), parsed, source, self._adviser)
-        ):
-            return
-        result: st.ImportResult = self._last_result
-        if result.period is None:
-            self._reload(f"{name}: no lines in it; nothing was added.")
-            return
-        held = f", {result.duplicates} already held" if result.duplicates else ""
-        self._reload(
-            f"{name}: added {result.added} line(s), {format_date(result.period[0])} to "
-            f"{format_date(result.period[1])}{held}."
+        """Add a statement's lines off the window thread (one transaction), with progress;
+        `statement_added` says when it is done, whatever its end."""
+        client = self._client_id
+        op = Operation(
+            self,
+            "Adding the statement",
+            partial(
+                add_statement_work,
+                self._store,
+                int(account.key),
+                client,
+                parsed,
+                source,
+                self._adviser,
+            ),
         )
+        me = weakref.ref(self)
+        op.succeeded.connect(lambda done: (t := me()) and t._statement_added(client, name, done))
+        op.failed.connect(lambda exc: (t := me()) and t._statement_not_added(client, exc))
+        op.start()
+
+    def _statement_added(self, client: int, name: str, done: Imported) -> None:
+        if client == self._client_id:
+            row = self.accounts.current_row()
+            self._show_inputs(client, done.inputs)
+            if row is not None and self._inputs and self._inputs.accounts:
+                self.accounts.selectRow(min(row, len(self._inputs.accounts) - 1))
+            result: st.ImportResult = done.result
+            if result.period is None:
+                self.status.setText(f"{name}: no lines in it; nothing was added.")
+            else:
+                held = f", {result.duplicates} already held" if result.duplicates else ""
+                self.status.setText(
+                    f"{name}: added {result.added} line(s), {format_date(result.period[0])} "
+                    f"to {format_date(result.period[1])}{held}."
+                )
+            self.statements_changed.emit()
+        self.statement_insert_done.emit(client, True)
+        self.statement_added.emit()
+
+    def _statement_not_added(self, client: int, exc: BaseException) -> None:
+        if client == self._client_id:
+            if isinstance(exc, (st.StatementDataError, ValueError)):  # they name the field
+                self.status.setText(f"Not saved: {exc}")
+            else:
+                self.status.setText(
+                    f"Not saved: the store could not be written ({type(exc).__name__}). "
+                    "Nothing was changed."
+                )
+        self.statement_insert_done.emit(client, False)
+        self.statement_added.emit()
 
     def type_in_statement(self) -> None:
         from desktop.ui.statement_grid_dialog import StatementGridDialog

@@ -18,12 +18,12 @@ from desktop.printing.common import pdf_text
 from desktop.printing.handout import (
     BIDI_CONTROLS,
     HandoutLine,
-    build_handout,
     typed,
     without_bidi_controls,
 )
 from desktop.printing.residence_report import build_residence_report
 from desktop.rules.history import parse_history
+from tests.handout_inputs import build_handout
 from tests.printing.test_annotation_sheet import sample
 
 RLO, LRO, RLE, PDF_, RLI, FSI, PDI, LRM, RLM, ALM = (

@@ -21,10 +21,10 @@ from pypdf.generic import ContentStream
 from desktop.assess import handout_phrases, load_checklists, load_figures
 from desktop.printing import handout as handout_module
 from desktop.printing.handout import (
-    ENGLISH,
     FONT_FILES,
     HandoutDate,
     HandoutLine,
+    HandoutWordsMissing,
     client_lines,
     deadline_dates,
     fonts_dir,
@@ -175,8 +175,26 @@ def test_the_reading_age_of_the_english_items_and_intro_is_low():
 
 
 def test_no_blocks_of_capitals_in_the_handouts_own_words():
-    for key, words in ENGLISH.items():
-        assert not re.search(r"\b[A-Z]{4,}\b", words), key
+    for key, words in handout_phrases()["en"].items():
+        for text in [words] if isinstance(words, str) else words:
+            assert not re.search(r"\b[A-Z]{4,}\b", text), key
+
+
+def test_the_handouts_english_is_the_phrases_files_only():
+    """No second copy of the words in Python (issue 19): without the phrases file's [en] table
+    there is no handout, and the loader itself may be passed."""
+    assert not hasattr(handout_module, "ENGLISH")
+    for phrases in (None, {}, {"ar": handout_phrases()["ar"]}):
+        with pytest.raises(HandoutWordsMissing, match="handout_phrases"):
+            handout_module.build_handout(DEMO, made_on=MADE, phrases=phrases)
+    pdf = handout_module.build_handout(DEMO, made_on=MADE, phrases=handout_phrases)
+    assert "What to bring" in text_of(pdf)
+    # A word changed in the phrases file is what prints: nothing else holds the English.
+    mine = handout_phrases()
+    mine["en"]["what_to_bring"] = "Bring these things"
+    assert "Bring these things" in text_of(
+        handout_module.build_handout(DEMO, made_on=MADE, phrases=mine)
+    )
 
 
 # ---- the client's own list -----------------------------------------------------------------------
@@ -341,7 +359,10 @@ def test_the_money_box_says_the_figures_and_whether_they_are_met():
     assert arabic["money_you_need"] in ar and arabic["money_not_met"] in ar
     assert "£25,000" in ar and "25,000£" not in ar
     # Without Arabic money words the whole box is English, never half and half.
-    partial = {"ar": {k: v for k, v in arabic.items() if k != "money_rule"}}
+    partial = {
+        "en": handout_phrases()["en"],
+        "ar": {k: v for k, v in arabic.items() if k != "money_rule"},
+    }
     ar = text_of(build_handout(DEMO, lang="ar", made_on=MADE, money=money, phrases=partial))
     assert "Your income each year: £25,000" in ar and "Money you need" in ar
     assert arabic["money_income"] not in ar
@@ -417,7 +438,10 @@ def test_an_unknown_language_is_refused():
 
 
 def test_phrases_are_used_and_missing_ones_fall_back_to_english():
-    phrases = {"ar": {"what_to_bring": "ما يجب إحضاره", "weekdays": ("الاثنين",) * 7}}
+    phrases = {
+        "en": handout_phrases()["en"],  # the only English: the phrases file's
+        "ar": {"what_to_bring": "ما يجب إحضاره", "weekdays": ("الاثنين",) * 7},
+    }
     text = text_of(build_handout(DEMO, lang="ar", made_on=MADE, phrases=phrases))
     assert "إحضاره" in text
     assert "الاثنين" in text  # the weekday of the made-on date
@@ -563,7 +587,6 @@ def test_every_checklist_in_arabic_and_farsi_draws_only_its_own_letters(checklis
         + [checklist.closed_note, checklist.translations.get(lang, {}).get("closed_note", "")]
         + [str(v) for v in handout_phrases().get(lang, {}).values()]
         + [str(v) for v in handout_phrases().get("en", {}).values()]
-        + list(ENGLISH.values())
         + list(PROVIDERS.values())
         + ["Monday March 2026 0123456789 Page of Large print £,."]  # (the fee line's amount)
     )

@@ -16,6 +16,7 @@ from desktop.assess import (
     load_checklists,
 )
 from desktop.rules.checklists import (
+    ENGLISH_FIRST_KEYS,
     LANGUAGES,
     PHRASE_KEYS,
     PHRASE_LISTS,
@@ -207,7 +208,8 @@ def test_handout_phrases_have_every_key_in_every_language():
     phrases = handout_phrases()
     assert set(phrases) == set(LANGUAGES)
     for lang, words in phrases.items():
-        assert tuple(words) == PHRASE_KEYS, lang
+        english_first = ENGLISH_FIRST_KEYS if lang == "en" else ()
+        assert tuple(words) == (*PHRASE_KEYS, *english_first), lang
         for key, size in PHRASE_LISTS.items():
             assert len(words[key]) == size and all(words[key]), (lang, key)
     english = phrases["en"]
@@ -242,6 +244,8 @@ def phrases_text(drop: str = "", extra: str = "") -> str:
                 lines.append(f"{key} = [{names}]")
             else:
                 lines.append(f'{key} = "x"')
+        if lang == "en":
+            lines.extend(f'{key} = "x"' for key in ENGLISH_FIRST_KEYS)
         if lang == "fa" and extra:
             lines.append(extra)
     return "\n".join(lines) + "\n"
@@ -258,6 +262,14 @@ def test_phrases_errors_name_the_line():
     with pytest.raises(ChecklistError) as err:
         parse_phrases_text(text)
     assert str(err.value) == f"{PHRASES_NAME}, line {fa_line}: [fa] has no bring_back"
+
+    # Words not translated yet: required in English, optional elsewhere (ENGLISH_FIRST_KEYS).
+    parsed = parse_phrases_text(phrases_text())
+    assert "money_exempt" in parsed["en"] and "money_exempt" not in parsed["fa"]
+    assert parse_phrases_text(phrases_text(extra='money_exempt = "y"'))["fa"]["money_exempt"] == "y"
+    text = phrases_text().replace('money_exempt = "x"\n', "", 1)
+    with pytest.raises(ChecklistError, match=r"\[en\] has no money_exempt"):
+        parse_phrases_text(text)
 
     text = phrases_text(extra='colour = "red"')
     with pytest.raises(ChecklistError) as err:

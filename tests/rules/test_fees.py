@@ -1,25 +1,28 @@
 """Household fees: the fee in force on the date, the health charge per person and year, fee
 waivers (reference 003, fee waiver sheet)."""
 
+import tomllib
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.assess import load_figures
+import desktop
+from desktop.assess import load_fee_applications, load_figures
+from desktop.rules import fees
 from desktop.rules.fees import (
-    APPLICATIONS,
     FeeQuote,
     FeesError,
     fee_total,
     fee_words_for_client,
     fees_printable,
     health_charge_years,
-    household_fees,
     leave_words,
+    parse_applications,
     pounds,
     quote_fees,
 )
@@ -27,6 +30,9 @@ from desktop.rules.figures import Figures
 
 FIGURES = load_figures()
 NOW = date(2025, 6, 1)
+#: The applications, from resources/rules/fee_applications.toml as the app loads them.
+APPLICATIONS = load_fee_applications()
+household_fees = partial(fees.household_fees, applications=APPLICATIONS)
 
 
 def _lines(total, person):
@@ -416,3 +422,65 @@ def test_whole_pound_amounts_stay_whole_so_they_format_without_pence():
     quotes = quote_fees(MATRIX, ["fee.app", "fee.ceremony"], DAY)
     assert [f"£{q.amount:,}" for q in quotes] == ["£1,605", "£130"]
     assert f"£{fee_total(quotes):,}" == "£1,735"
+
+
+# ---- the applications are data (issue 19): resources/rules/fee_applications.toml ---------------
+
+APPLICATIONS_FILE = desktop.RESOURCES_DIR / "rules" / "fee_applications.toml"
+
+
+def test_the_applications_and_their_legal_prose_are_data_not_python():
+    assert not hasattr(fees, "APPLICATIONS")
+    doc = tomllib.loads(APPLICATIONS_FILE.read_text(encoding="utf-8"))
+    assert [a["key"] for a in doc["application"]] == list(APPLICATIONS)
+    for raw in doc["application"]:
+        app = APPLICATIONS[raw["key"]]
+        # Each entry carries its prose and the source of it.
+        assert app.waiver_reason == raw["waiver_reason"] and raw["source"].strip()
+        assert app.waiver_source == raw["source"]
+    # What the calculator answers comes from the file: change a sentence there and it changes.
+    doc["application"][2]["waiver_reason"] = "Changed in the data file."
+    changed = parse_applications(doc, name="fee_applications.toml")
+    waiver = fees.household_fees(
+        "private_life_extension", NOW, 1, 0, FIGURES, applications=changed
+    ).fee_waiver
+    assert waiver.sentence.startswith("Changed in the data file.")
+    # An Application can be passed itself.
+    app = APPLICATIONS["settlement"]
+    assert (
+        fees.household_fees(app, NOW, 1, 0, FIGURES).total
+        == household_fees("settlement", NOW, 1, 0, FIGURES).total
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"waiver": "maybe"}, "waiver must be one of yes, only_if, no, no_fee"),
+        ({"source": ""}, "source must be text"),
+        ({"colour": "red"}, "unknown key 'colour'"),
+        ({"health_charge": "yes"}, "health_charge must be true or false"),
+        ({"leave_months_key": ""}, "a health charge needs leave_months_key"),
+    ],
+)
+def test_a_wrong_application_entry_is_named_with_its_file_and_key(change, message):
+    doc = tomllib.loads(APPLICATIONS_FILE.read_text(encoding="utf-8"))
+    doc["application"][0] |= change
+    with pytest.raises(FeesError, match=message) as err:
+        parse_applications(doc, name="resources/rules/fee_applications.toml")
+    assert str(err.value).startswith(
+        "resources/rules/fee_applications.toml: application 'partner_entry_clearance': "
+    )
+    assert err.value.field == "applications"
+    doc["application"].append(dict(doc["application"][1]))
+    doc["application"][0] = tomllib.loads(APPLICATIONS_FILE.read_text("utf-8"))["application"][0]
+    with pytest.raises(FeesError, match="used twice"):
+        parse_applications(doc, name="x")
+
+
+def test_a_missing_applications_file_is_a_message_not_a_traceback(tmp_path):
+    with pytest.raises(FeesError, match="fee_applications.toml cannot be read"):
+        load_fee_applications(str(tmp_path))
+    (tmp_path / "fee_applications.toml").write_text("[[application]]\nkey = 1\n", "utf-8")
+    with pytest.raises(FeesError, match="application 1: key must be text"):
+        load_fee_applications(str(tmp_path))

@@ -144,6 +144,7 @@ def test_to_dict_is_plain_json_values():
             "returned": "2026-03-20",
             "days_counted": 16,
             "stops_counting": "2027-03-19",
+            "before_entry": False,
         }
     ]
 
@@ -211,3 +212,51 @@ def test_property_days_outside_and_stop_dates_match_a_day_by_day_count(trips, of
 
 
 FIGURES = load_figures()
+
+
+def test_a_count_of_days_is_never_the_whole_answer_when_status_is_unknown():
+    """Issue 19 trust: a client whose permission ended with nothing recorded since, or with an
+    application waiting, is told to check before travelling, before any count of days."""
+    from datetime import date as _date
+
+    from desktop.assess import load_figures
+    from desktop.rules.history import parse_history
+    from desktop.rules.travel import can_i_travel
+
+    ended = parse_history(
+        {
+            "format": "dropin-desk.history/1",
+            "permissions": [
+                {"category": "skilled_worker", "from": "2021-01-01", "to": "2026-10-19"}
+            ],
+        }
+    )
+    answer = can_i_travel(ended, "settlement_skilled_worker", _date(2026, 12, 6), load_figures())
+    assert answer.needs_attention and answer.permission_ended_on == _date(2026, 10, 19)
+    assert answer.sentence().startswith("Your permission to stay ended on 19 October 2026")
+    assert answer.to_dict()["needs_attention"] is True
+
+    pending = parse_history(
+        {
+            "format": "dropin-desk.history/1",
+            "permissions": [
+                {"category": "skilled_worker", "from": "2021-01-01", "to": "2027-10-19"}
+            ],
+            "applications": [{"kind": "settlement", "made": "2026-11-01"}],
+        }
+    )
+    answer = can_i_travel(pending, "settlement_skilled_worker", _date(2026, 12, 6), load_figures())
+    assert answer.pending_since == _date(2026, 11, 1) and answer.needs_attention
+    assert "waiting for a decision" in answer.sentence().split(".")[0]
+
+    covered = parse_history(
+        {
+            "format": "dropin-desk.history/1",
+            "permissions": [
+                {"category": "skilled_worker", "from": "2021-01-01", "to": "2027-10-19"}
+            ],
+        }
+    )
+    answer = can_i_travel(covered, "settlement_skilled_worker", _date(2026, 12, 6), load_figures())
+    assert not answer.needs_attention and answer.warnings() == []
+    assert can_i_travel(parse_history({"format": "dropin-desk.history/1"}), "settlement_skilled_worker", _date(2026, 12, 6), load_figures()).no_permission_recorded  # fmt: skip

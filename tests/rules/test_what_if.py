@@ -92,3 +92,16 @@ def test_rolling_line_counts_whole_days_in_the_12_months_ending_each_day():
         for t in h.absences
     ]
     assert line == brute
+
+
+def test_plan_a_trip_counts_the_wait_before_entry():
+    """Granted from abroad on 1 Jan 2024, entered on 1 Mar 2024 (59 whole days outside before
+    entry): a trip of 121 whole days later that year takes the 12 months over 180 only with
+    the wait counted (issue 19: the wait is counted without a pretend trip)."""
+    from dataclasses import replace
+
+    base = history([perm("skilled_worker", "2024-01-01", "2030-12-31")], [], [])
+    waited = replace(base, permissions=(replace(base.permissions[0], entered_on=D("2024-03-01")),))
+    args = ("settlement_skilled_worker", "2024-06-01", "2024-10-01")
+    assert not plan(base, *args).breaks
+    assert plan(waited, *args).breaks

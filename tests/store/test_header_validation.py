@@ -74,12 +74,46 @@ def test_missing_field_and_non_object(tmp_path):
         parse_header([1, 2], "the backup's store.params.json")
 
 
-def test_the_limits_themselves_are_accepted():
-    for time_cost, memory, parallelism in ((1, 8192, 1), (20, 1024 * 1024, 16)):
-        params = KdfParams(
-            salt_hex="ab" * 16, time_cost=time_cost, memory_cost_kib=memory, parallelism=parallelism
+def _header(**fields):
+    header = {"format": crypto.HEADER_FORMAT, "kdf": "argon2id", "salt_hex": "ab" * 16,
+              "time_cost": 1, "memory_cost_kib": 8192, "parallelism": 1}  # fmt: skip
+    header.update(fields)
+    return header
+
+
+@pytest.mark.parametrize(
+    ("field", "limits"),
+    [
+        ("time_cost", crypto.TIME_COST_RANGE),
+        ("memory_cost_kib", crypto.MEMORY_COST_KIB_RANGE),
+        ("parallelism", crypto.PARALLELISM_RANGE),
+    ],
+)
+def test_the_limits_themselves_are_accepted_and_one_beyond_is_refused(field, limits):
+    low, high = limits
+    assert (low, high) == {
+        "time_cost": (1, 20),
+        "memory_cost_kib": (8192, 1024 * 1024),
+        "parallelism": (1, 16),
+    }[field]
+    for value in (low, high):
+        params = parse_header(_header(**{field: value}))
+        assert getattr(params, field) == value  # the limit itself is read back unchanged
+    for value in (low - 1, high + 1):
+        with pytest.raises(StoreDamaged) as caught:
+            parse_header(_header(**{field: value}))
+        assert (
+            str(caught.value) == f"store.params.json is damaged ({field} {value} is out of range)"
         )
-        crypto._check_params(params, "store.params.json")  # no error
+
+
+def test_the_salt_lengths_at_the_limits_are_accepted():
+    low, high = crypto.SALT_BYTES_RANGE
+    for nbytes in (low, high):
+        assert parse_header(_header(salt_hex="ab" * nbytes)).salt_hex == "ab" * nbytes
+    for nbytes in (low - 1, high + 1):
+        with pytest.raises(StoreDamaged, match=f"the salt is {nbytes} bytes long"):
+            parse_header(_header(salt_hex="ab" * nbytes))
 
 
 def test_kdf_params_out_of_range_are_refused_before_derivation(monkeypatch):

@@ -24,7 +24,25 @@ def ui_thread_gc(qapp):
     collector = UiThreadGarbageCollector(interval_ms=100)
     collector.start()
     yield collector
+    _delete_leftover_windows()
     collector.stop()
+
+
+def _delete_leftover_windows() -> None:
+    """Delete the windows a test leaves (qtbot closes them; closing does not delete), so their
+    application-wide event filters (the idle watcher) are gone before the next test builds a
+    window: PySide wrapping a half-built window for such a filter crashed (seen as a segfault
+    in MainWindow.__init__ or in garbage collection, about one run in six)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in app.topLevelWidgets():
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from desktop.ui.widgets.date_field import DateField, parse_user_date
-from desktop.ui.widgets.dates import format_date, format_long, whole_days_outside
+from desktop.ui.widgets.dates import format_date, format_long
 
 
 @pytest.mark.parametrize(
@@ -54,12 +54,6 @@ def test_nonsense_is_refused(text):
 def test_display_forms_are_uk_style():
     assert format_date(date(2024, 9, 1)) == "1 Sep 2024"
     assert format_long(date(2020, 3, 3)) == "3 March 2020"
-
-
-def test_whole_days_outside_excludes_both_travel_days():
-    assert whole_days_outside(date(2020, 1, 10), date(2020, 2, 1)) == 21
-    assert whole_days_outside(date(2020, 1, 10), date(2020, 1, 11)) == 0
-    assert whole_days_outside(date(2020, 1, 10), date(2020, 1, 10)) == 0
 
 
 def test_field_parses_signals_and_normalises(qtbot):

@@ -120,7 +120,7 @@ def test_a_new_application_date_clears_the_warning(qtbot, page, client_id, store
         save_history(s, client_id, later, "Setup")
     with qtbot.waitSignal(page.deadlines_ready, timeout=10_000):
         page.history_tab.load(client_id)
-        page._history_saved()
+        page.history_tab.history_saved.emit()
     assert not page.deadline_strip.warning.isVisibleTo(page)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from PySide6.QtGui import QGuiApplication
 
-from desktop.assess import load_figures
+from desktop.assess import load_fee_applications, load_figures
 from desktop.rules.fees import NOT_VERIFIED, household_fees
 from desktop.rules.figures import Figures
 from desktop.ui.fees_dialog import COLUMNS, UNVERIFIED, FeesDialog
@@ -37,7 +37,8 @@ def test_household_totals_for_a_partner_extension(dialog):
     dialog.children_spin.setValue(1)
     assert dialog.months_spin.value() == 30 and dialog.months_spin.isEnabled()
     assert dialog.months_hint.text() == "2 years 6 months: health charge for 2.5 years"
-    assert dialog.total() == household_fees("partner_extension", TODAY, 2, 1, FIGURES, months=30)
+    partner = load_fee_applications()["partner_extension"]
+    assert dialog.total() == household_fees(partner, TODAY, 2, 1, FIGURES, months=30)
     assert dialog.total_label.text() == (
         "Total: £11,078 (Adult 1 £3,908.50, Adult 2 £3,908.50, Child 1 £3,261)"
         f" * includes figures {NOT_VERIFIED}"
@@ -175,3 +176,22 @@ def test_verified_figures_carry_no_warning(qtbot):
     assert dlg.total_label.text() == "Total: £3,029 (Adult 1 £3,029)"
     assert rows(dlg)[0][2] == "£3,029" and not rows(dlg)[0][4].endswith(UNVERIFIED)
     assert "Checked on 6 December 2026 (read)" in dlg.table.item(0, 4).toolTip()
+
+
+def test_the_applications_come_from_the_data_file_and_a_bad_file_is_named(qtbot, monkeypatch):
+    from desktop import assess
+    from desktop.rules.fees import FeesError
+
+    dlg = FeesDialog(None, figures=FIGURES, today=TODAY)
+    qtbot.addWidget(dlg)
+    labels = [dlg.application_combo.itemText(i) for i in range(dlg.application_combo.count())]
+    assert labels == [a.label for a in load_fee_applications().values()]
+
+    def broken():
+        raise FeesError("resources/rules/fee_applications.toml: application 2: no key", "x")
+
+    monkeypatch.setattr(assess, "load_fee_applications", broken)
+    dlg = FeesDialog(None, figures=FIGURES, today=TODAY)
+    qtbot.addWidget(dlg)
+    assert dlg.application_combo.count() == 0 and dlg.total() is None
+    assert "fee_applications.toml: application 2" in dlg.errors.text()

@@ -101,7 +101,7 @@ def test_non_british_children_add_only_under_the_old_rules(qtbot, dialog):
 
 def test_a_bad_income_is_named_in_place(qtbot, dialog):
     qtbot.keyClicks(dialog.income_field, "18,6OO")
-    expected = "Annual income: '18,6OO' is not an amount in pounds. Type it like £18,600."
+    expected = "Annual income: '18,6OO' is not an amount in pounds. Type it like £21,500."
     assert dialog.errors.messages() == [expected]
     assert dialog.income_field.accessibleDescription() == expected
     assert dialog.income_field.property("invalid") is True
@@ -115,7 +115,7 @@ def test_a_bad_income_is_named_in_place(qtbot, dialog):
 def test_pence_in_the_income_and_a_negative_saving_are_refused(qtbot, dialog):
     qtbot.keyClicks(dialog.income_field, "18600.50")
     assert dialog.errors.messages() == [
-        "Annual income: type whole pounds, without pence (like £18,600)."
+        "Annual income: type whole pounds, without pence (like £21,500)."
     ]
     type_into(qtbot, dialog.income_field, "18600")
     qtbot.keyClicks(dialog.savings_field, "-5")

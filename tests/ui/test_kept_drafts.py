@@ -535,7 +535,8 @@ def test_a_paper_statement_being_typed_in_is_kept_over_a_lock(qtbot, world):
         return QDialog.result(dialog) == QDialog.DialogCode.Accepted
 
     page.run_statements_dialog = save
-    page.draft_banner.button(kept_drafts.STATEMENT_GRID, "restore").click()
+    with qtbot.waitSignal(tab.statement_added, timeout=10_000):  # added off the UI thread
+        page.draft_banner.button(kept_drafts.STATEMENT_GRID, "restore").click()
     assert opened == [["2 Aug 2025", "CORNER SHOP", "", "4.20", ""]]
     with window.store.read_session() as s:
         descriptions = [t.description for t in st.review_inputs(s, first).txns]
@@ -714,3 +715,35 @@ def test_a_trip_whose_save_fails_is_kept_as_a_draft(qtbot, world, monkeypatch):
     with window.store.read_session() as s:
         kept = drafts.get(s, first, "history_record")
     assert "funeral of an aunt" in str(kept)
+
+
+def test_a_typed_in_statement_whose_insert_fails_is_kept_to_restore(qtbot, world, monkeypatch):
+    """The lines are added in the background after the dialog closes; if that fails, what was
+    typed is not lost: it stays a kept draft and the banner offers it back."""
+    from desktop.ui import statements_tab as statements_module
+
+    folder, first, _second = world
+    window = open_window(qtbot, folder)
+    show(window, first)
+    tab = _statements_ready(qtbot, window)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(statements_module, "add_statement_work", broken)
+
+    def type_and_save(dialog):
+        dialog.from_field.setText("01/08/2025")
+        dialog.to_field.setText("31/08/2025")
+        dialog.grid.item(0, 0).setText("02/08/2025")
+        dialog.grid.item(0, 1).setText("CORNER SHOP")
+        dialog.grid.item(0, 3).setText("4.20")
+        dialog.accept()
+        return True
+
+    window.client_page.run_statements_dialog = type_and_save
+    with qtbot.waitSignal(tab.statement_added, timeout=10_000):
+        tab.type_in_statement()
+    assert tab.status.text().startswith("Not saved")
+    assert kept_drafts.STATEMENT_GRID in kept(window, first)
+    assert window.client_page.draft_banner.button(kept_drafts.STATEMENT_GRID, "restore")

@@ -80,7 +80,8 @@ def test_permission_bars_in_order_with_their_dates_and_records(widget):
         (D("2019-06-10"), bars[2].end, "permissions[2]"),
     ]
     assert bars[2].open_end and bars[2].end >= TODAY
-    assert [b.label for b in bars] == ["Student", "Skilled Worker", "ILR"]
+    # Short names made from the one list of names (desktop.rules.history).
+    assert [b.label for b in bars] == ["Student", "Skilled Worker", "Indefinite leave to remain"]
     assert [b.fill for b in bars] == [
         group_for("student").fill,
         group_for("skilled_worker").fill,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from desktop.assess import load_figures
 from desktop.rules.day_timeline import day_timeline
+from desktop.rules.day_words import day_words
 from desktop.status_style import ASSUMED_ALPHA, STYLES
 from desktop.ui.widgets.residence_calendar import (
     BLANK_DAY,
@@ -573,3 +575,29 @@ def test_a_deadline_on_a_day_says_its_status_in_words(qtbot):
     widget.set_timeline(make_timeline(lapsed, "long_residence", TODAY), TODAY)
     text = widget.hover_text(D("2023-03-31"))
     assert "deadline (needs attention now): Permission ended on 31 Mar 2023" in text
+
+
+# ---- issue 19: the words are a rule, the widget only paints ---------------------------------------
+
+
+def test_the_hover_text_is_the_rules_day_words_with_the_status_mark(cal):
+    tl = cal.timeline
+    day = tl.first_day
+    while day <= tl.last_day:
+        mark = STYLES[tl.at(day).status].mark
+        assert cal.hover_text(day) == day_words(day, tl, today=TODAY, mark=mark), day
+        day += timedelta(days=1)
+
+
+def test_the_calendar_widget_writes_no_legal_sentences():
+    import desktop.ui.widgets.residence_calendar as module
+
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    for words in (
+        "days outside",
+        "not counted towards the limit",
+        "the earliest date to apply",
+        "deadline (",
+        "a projection",
+    ):
+        assert words not in source.split('"""', 2)[2], words  # the module docstring aside

@@ -97,3 +97,30 @@ def test_a_failure_shows_its_kind_and_never_raises(qtbot, monkeypatch):
     assert panel.show_for(History(), "long_residence", _date(2026, 12, 6)) is None
     assert panel.sentence.text() == "The days outside could not be worked out (ValueError)."
     assert "name" not in panel.sentence.text()
+
+
+def test_a_wait_before_entry_is_labelled_not_given_a_day_of_leaving(qtbot):
+    from datetime import date as _date
+
+    from desktop.rules.history import parse_history
+    from desktop.ui.widgets.travel_panel import TravelPanel
+
+    history = parse_history(
+        {
+            "format": "dropin-desk.history/1",
+            "permissions": [
+                {
+                    "category": "skilled_worker",
+                    "from": "2026-03-01",
+                    "to": "2029-03-01",
+                    "entered_on": "2026-04-01",
+                }
+            ],
+        }
+    )
+    panel = TravelPanel()
+    qtbot.addWidget(panel)
+    answer = panel.show_for(history, "settlement_skilled_worker", _date(2026, 12, 6))
+    assert answer is not None and any(t.before_entry for t in answer.trips)
+    row = next(i for i, t in enumerate(answer.trips) if t.before_entry)
+    assert panel.trips.item(row, 0).text() == "Before entry"

@@ -77,11 +77,6 @@ def format_long(value: date | None) -> str:
     return "" if value is None else long_date(value)
 
 
-def whole_days_outside(left: date, returned: date) -> int:
-    """Whole days outside the UK on a trip: neither the day of leaving nor of return counts."""
-    return max(0, (returned - left).days - 1)
-
-
 def written(sentence: str, *, long: bool = False) -> str:
     """One of the engine's sentences with its dates written for a screen, 1 Sep 2024 (or,
     `long`, 1 September 2024): a `Reason` or `Deadline` writes its own (`render`); any other

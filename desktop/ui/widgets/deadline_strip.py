@@ -26,6 +26,7 @@ from desktop.datetext import long_date, short_date
 from desktop.rules.dated import render
 from desktop.rules.wording import plural
 from desktop.ui.widgets.dates import format_date
+from desktop.ui.widgets.verdict_look import ATTENTION_BOX_STYLE
 
 #: How many dated deadlines the strip names; the rest are on the Deadlines board.
 SHOWN = 4
@@ -38,10 +39,7 @@ CHECKED_TIP = (
     "You checked the client's status and found no permission since the record ends: record "
     "the check (dated today) in the History"
 )
-ATTENTION_STYLE = (
-    "#attentionLine { background: #fdecea; color: #8a1c12; font-weight: bold;"
-    " border: 1px solid #c0001a; border-radius: 3px; padding: 3px 6px; }"
-)
+ATTENTION_STYLE = f"#attentionLine {{ {ATTENTION_BOX_STYLE} }}"
 
 
 def last_day(item: Item) -> date:

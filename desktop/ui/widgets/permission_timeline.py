@@ -22,6 +22,7 @@ order, Enter or Space activates the focused one (`record_activated` with its rec
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -55,7 +56,13 @@ from desktop.rules.history import (
     History,
 )
 from desktop.rules.wording import plain_records
-from desktop.status_style import OVER_LIMIT_OUTLINE, PERIOD_MARK, TODAY_MARK, style_for
+from desktop.status_style import (
+    ALERT_INK,
+    OVER_LIMIT_OUTLINE,
+    PERIOD_MARK,
+    TODAY_MARK,
+    style_for,
+)
 from desktop.ui.widgets.dates import format_date, written
 from desktop.ui.widgets.painting import BRUSH_STYLES, StaticLayerMixin
 
@@ -140,32 +147,28 @@ GROUPS: tuple[CategoryGroup, ...] = (
 )
 _OTHER_GROUP = GROUPS[-1]
 
-#: Short bar labels (the full category names are in the hover text).
-SHORT_LABELS: dict[str, str] = {
-    "visitor": "Visitor",
-    "short_term_student": "Short-term student",
-    "seasonal_worker": "Seasonal worker",
-    "ukraine_scheme": "Ukraine scheme",
-    "student": "Student",
-    "skilled_worker": "Skilled Worker",
-    "partner_5y": "Partner (5-year)",
-    "partner_10y": "Partner (10-year)",
-    "parent_10y": "Parent (10-year)",
-    "private_life_10y": "Private life (10-year)",
-    "refugee": "Refugee",
-    "humanitarian_protection": "Humanitarian protection",
-    "discretionary_leave": "Discretionary leave",
-    "leave_outside_rules": "Leave outside the rules",
-    "uasc_leave": "UASC leave",
-    "restricted_leave": "Restricted leave",
-    "mvdac": "MVDAC",
-    "euss_pre_settled": "Pre-settled status",
-    "euss_settled": "Settled status",
-    "ilr": "ILR",
-    "british_citizen": "British citizen",
-    "immigration_bail": "Immigration bail",
-    "temporary_admission": "Temporary admission",
-}
+_BRACKETED = re.compile(r"(.*?)\s*\((.*)\)")
+
+
+def short_label(category: str) -> str:
+    """The category's name short enough for a bar, made from its one name in
+    `desktop.rules.history.PERMISSION_CATEGORIES` (the full name is in the hover text): the
+    abbreviation it gives in brackets ("... concession (MVDAC)" -> "MVDAC"), else the name
+    without its brackets but keeping a route's length ("Partner (5-year route, Appendix FM)" ->
+    "Partner (5-year)"), without the scheme's name ("EU Settlement Scheme: settled status" ->
+    "Settled status") and without "permission", which the lane says ("Refugee")."""
+    name = PERMISSION_CATEGORIES.get(category, category)
+    if m := _BRACKETED.fullmatch(name):
+        head, inside = m.groups()
+        if re.fullmatch(r"[A-Z]{2,}", inside):
+            return inside
+        years = re.search(r"\d+-year", inside)
+        name = f"{head} ({years.group()})" if years else head
+    if ": " in name:
+        rest = name.split(": ", 1)[1]
+        name = rest[:1].upper() + rest[1:]
+    return name.removesuffix(" permission")
+
 
 #: Outcome marks: code -> (legend text, fill colour, glyph). "check" and "cross" are drawn as
 #: shapes; other glyphs are a letter in the circle.
@@ -173,8 +176,8 @@ MARKS: dict[str, tuple[str, str, str]] = {
     "granted": ("Granted", "#009E73", "check"),
     "allowed": ("Appeal allowed", "#009E73", "check"),
     "partial": ("Granted in part", "#009E73", "½"),
-    "refused": ("Refused", "#C0001A", "cross"),
-    "dismissed": ("Appeal dismissed", "#C0001A", "cross"),
+    "refused": ("Refused", ALERT_INK, "cross"),
+    "dismissed": ("Appeal dismissed", ALERT_INK, "cross"),
     "withdrawn": ("Withdrawn", "#555555", "W"),
     "rejected": ("Rejected as invalid", "#8A3B00", "R"),
     "void": ("Void", "#555555", "V"),
@@ -262,7 +265,7 @@ def build_items(history: History, timeline: DayTimeline | None, today: date) -> 
                 "bar",
                 p.start,
                 end,
-                SHORT_LABELS.get(p.category, name),
+                short_label(p.category),
                 _with_record(f"Permission: {name}, {_dates(p.start, p.end)}", record),
                 record,
                 group.fill,

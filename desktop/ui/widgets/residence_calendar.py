@@ -99,7 +99,7 @@ from PySide6.QtWidgets import (
 
 from desktop.datetext import MONTH_ABBRS
 from desktop.rules.day_timeline import DayTimeline, Stretch
-from desktop.rules.wording import plain_records
+from desktop.rules.day_words import day_words
 from desktop.status_style import (
     ASSUMED_ALPHA,
     DEADLINE_MARK,
@@ -111,7 +111,7 @@ from desktop.status_style import (
     legend,
     style_for,
 )
-from desktop.ui.widgets.dates import format_date, format_long, written
+from desktop.ui.widgets.dates import format_date, format_long
 from desktop.ui.widgets.painting import BRUSH_STYLES
 
 ZOOM_LEVELS = ("decade", "year", "month")
@@ -132,20 +132,6 @@ HIGHLIGHT = "#1F5FBF"  # selection and hover (no status uses a saturated blue ou
 TILE_BUDGET_PIXELS = 16_000_000
 
 
-def _uk_dates(text: str) -> str:
-    """An engine sentence with its dates as the UI writes them: 1 Sep 2024."""
-    return written(text)
-
-
-#: A deadline's status in the hover text.
-DEADLINE_STATUS_WORDS = {
-    "passed": "passed",
-    "upcoming": "upcoming",
-    "met": "done in time",
-    "attention": "needs attention now",
-}
-
-
 def _add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -161,10 +147,6 @@ def _add_months(day: date, months: int, dom: int | None = None) -> date:
         return day
     wanted = dom or day.day
     return date(year, month, min(wanted, monthrange(year, month)[1]))
-
-
-def _is_twelve_months(start: date, end: date) -> bool:
-    return _add_years(start, 1) - ONE_DAY == end
 
 
 class _Metrics:
@@ -733,75 +715,15 @@ class ResidenceCalendar(QAbstractScrollArea):
             self._center_on(day)
 
     def hover_text(self, day: date | None) -> str:
-        """What the day was and why: the status and its reason, rule and record; for a trip,
-        day k of n; any window over a limit holding the day, with its figures and rule; the
-        worst 12 months; today, the qualifying period's ends and deadlines on that day.
-        Empty for a day outside the timeline (or no timeline)."""
+        """What the day was and why (`desktop.rules.day_words`): empty for a day outside the
+        timeline (or no timeline)."""
         tl = self._timeline
-        if tl is None or day is None or not tl.first_day <= day <= tl.last_day:
+        if tl is None or day is None:
             return ""
         s = self._stretch_at(day)
         if s is None:
             return ""
-        style = style_for(s.status)
-        head = f"{WEEKDAYS[day.weekday()]} {format_long(day)}: [{style.mark}] {style.label}"
-        parts: list[str] = []
-        if s.trip is not None:
-            left, returned, n, exceptional = s.trip
-            head += f", day {(day - left).days} of {n}"
-            if s.record:
-                head += f" ({plain_records(s.record)})"
-            parts.append(head)
-            what = "planned trip, not yet taken" if s.status == "planned" else "trip"
-            trip_text = (
-                f"{what}: left {format_date(left)}, back {format_date(returned)} "
-                f"({n} whole days outside; the travel days count as in the UK)"
-            )
-            if exceptional:
-                trip_text += "; marked exceptional, not counted towards the limit (CR 3.4)"
-            parts.append(trip_text)
-        else:
-            if s.record:
-                head += f" ({plain_records(s.record)})"
-            parts.append(head)
-            reason = _uk_dates(s.reason)
-            if s.rule and s.rule not in reason:
-                reason += f" ({s.rule})"
-            if reason:
-                parts.append(reason)
-        if s.assumed:
-            parts.append("assumed: after the end of the record, a projection")
-        over = [b for b in tl.over_limit if b.start <= day <= b.end]
-        for b in over[:2]:
-            if _is_twelve_months(b.start, b.end):
-                parts.append(
-                    f"in the 12 months {format_date(b.start)} to {format_date(b.end)}: "
-                    f"{b.days} days outside, over the {b.rule} limit"
-                )
-            else:
-                parts.append(f"over a limit: {_uk_dates(b.why)} ({b.rule})")
-        if len(over) > 2:
-            parts.append(f"and {len(over) - 2} more periods over a limit")
-        w = tl.worst_window
-        if w.start is not None and w.end is not None and w.start <= day <= w.end:
-            parts.append(
-                f"in the worst 12 months of the qualifying period, {format_date(w.start)} to "
-                f"{format_date(w.end)}: {w.days} days outside"
-            )
-        a = tl.assessment
-        if day == self._today:
-            parts.append("today")
-        if a.qualifying_from == day:
-            parts.append("the qualifying period starts")
-        if a.complete_on == day:
-            parts.append("the qualifying period is complete")
-        if a.earliest_application_date == day:
-            parts.append("the earliest date to apply")
-        for d in a.deadlines:
-            if d.date == day:
-                status = DEADLINE_STATUS_WORDS.get(d.status, d.status)
-                parts.append(f"deadline ({status}): {written(d)} ({d.rule})")
-        return "; ".join(parts)
+        return day_words(day, tl, today=self._today, mark=style_for(s.status).mark, stretch=s)
 
     # ----------------------------------------------------------------- layout
 

@@ -58,7 +58,13 @@ from desktop.rules.figures import Figures
 from desktop.rules.history import History
 from desktop.rules.routes import ROUTE_SPECS
 from desktop.rules.routes.spec import no_absence_limit
-from desktop.status_style import OVER_LIMIT_OUTLINE, PERIOD_MARK, TODAY_MARK, style_for
+from desktop.status_style import (
+    GUIDE_INK,
+    OVER_LIMIT_OUTLINE,
+    PERIOD_MARK,
+    TODAY_MARK,
+    style_for,
+)
 from desktop.ui.operations import Operation
 from desktop.ui.widgets.dates import format_date
 from desktop.ui.widgets.painting import StaticLayerMixin
@@ -816,7 +822,7 @@ class RollingAbsenceChart(StaticLayerMixin, QWidget):
             p.fillPath(under, over)
             p.restore()
             # The limit.
-            pen = QPen(QColor(OVER_LIMIT_OUTLINE) if panel.firm else QColor("#8A5A00"), 1.5)
+            pen = QPen(QColor(OVER_LIMIT_OUTLINE) if panel.firm else QColor(GUIDE_INK), 1.5)
             if not panel.firm:
                 pen.setStyle(Qt.PenStyle.DashLine)
             p.setPen(pen)

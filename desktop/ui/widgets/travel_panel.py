@@ -39,6 +39,8 @@ EMPTY = "Open a client to see how many days they have been outside the UK."
 
 def headline(answer: TravelAnswer) -> str:
     n = answer.days_outside
+    if answer.needs_attention:  # as loud as the count, and first: see the sentence
+        return f"⚠ Check the client's status before any travel · {n} days outside in 12 months"
     used = f"{n} day{'s' if n != 1 else ''} outside in the last 12 months"
     if answer.limit is None:
         return f"{used} · this route has no fixed limit"
@@ -98,12 +100,14 @@ class TravelPanel(QWidget):
     def set_answer(self, answer: TravelAnswer) -> None:
         self.answer = answer
         self.headline.setText(headline(answer))
-        self.headline.setStyleSheet(f"color: {DEADLINE_MARK};" if answer.over_by else "")
+        loud = answer.over_by or answer.needs_attention
+        self.headline.setStyleSheet(f"color: {DEADLINE_MARK};" if loud else "")
         self.sentence.setText(answer.sentence(long_date))
         self.trips.setRowCount(len(answer.trips))
         for r, trip in enumerate(answer.trips):
             cells = (
-                short_date(trip.left),
+                # The wait before entry on a permission granted from abroad: no day of leaving.
+                "Before entry" if trip.before_entry else short_date(trip.left),
                 short_date(trip.returned),
                 str(trip.days),
                 short_date(trip.stops_counting),

@@ -15,17 +15,19 @@ from __future__ import annotations
 import html
 from datetime import date
 
+from desktop.status_style import ALERT_INK, GOOD_INK
+
 ELIGIBLE, ATTENTION, PLAIN = "eligible", "attention", ""
 
 #: Text colours (the counted green and the deadline red of desktop.status_style, darkened to read
 #: on a light background).
-ELIGIBLE_INK = "#00684A"
+ELIGIBLE_INK = GOOD_INK
 ATTENTION_INK = "#8A1C12"
 ATTENTION_FILL = "#FDECEA"
 ATTENTION_MARK = "⚠"
 #: A box in the warning colours (a style sheet's body).
 ATTENTION_BOX_STYLE = (
-    f"background: {ATTENTION_FILL}; color: {ATTENTION_INK}; border: 1px solid #C0001A;"
+    f"background: {ATTENTION_FILL}; color: {ATTENTION_INK}; border: 1px solid {ALERT_INK};"
     " border-radius: 3px; padding: 3px 6px; font-weight: bold;"
 )
 
