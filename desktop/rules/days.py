@@ -213,6 +213,13 @@ def trips_and_days(absences: Sequence[Any]) -> tuple[list[Trip], AbsenceDays]:
     return trips, absent
 
 
+def forget_cached() -> None:
+    """Let go of the last history's trips (they hold a client's dates and reasons): the window
+    calls this when it locks."""
+    global _LAST_TRIPS
+    _LAST_TRIPS = None
+
+
 @dataclass(frozen=True)
 class Window:
     """A 12-month window and the whole days outside the UK inside it."""

@@ -439,6 +439,13 @@ def with_entry_waits(history: History) -> tuple[History, dict[int, EntryWait]]:
 _LAST_WAITS: tuple[History, History, dict[int, EntryWait]] | None = None
 
 
+def forget_cached() -> None:
+    """Let go of the last history kept by `with_entry_waits` (a client's record): the window
+    calls this when it locks."""
+    global _LAST_WAITS
+    _LAST_WAITS = None
+
+
 # --------------------------------------------------------------------------------------------
 # Parsing
 # --------------------------------------------------------------------------------------------

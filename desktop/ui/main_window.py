@@ -226,6 +226,20 @@ def _session_start_data(store: Store) -> tuple[list[str], int, ClientIndex, list
     return names, minutes, index, waiting, new_client_kept
 
 
+def forget_client_caches() -> None:
+    """On lock: the small caches that may hold a client's details (the engine's last history
+    and trips, its date-split sentences, shaped Arabic-script runs such as a name) are
+    emptied, so nothing of a client stays in memory after the lock."""
+    from desktop.printing.common import shape_arabic
+    from desktop.rules import days, history
+    from desktop.rules.dated import date_parts
+
+    days.forget_cached()
+    history.forget_cached()
+    date_parts.cache_clear()
+    shape_arabic.cache_clear()
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -730,6 +744,7 @@ class MainWindow(QMainWindow):
             self.client_page.clear()
             self.client_list.clear()
             self._forget_typing()
+            forget_client_caches()
             self.statusBar().clearMessage()
             self.store.lock()
         finally:

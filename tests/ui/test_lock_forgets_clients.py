@@ -267,3 +267,14 @@ def test_after_a_lock_no_widget_model_or_cache_holds_a_client_detail(qtbot, full
     assert page.history_tab.history() == History()
     assert page.statements_tab.review() is None
     assert page.checklists_tab.checklists() == []
+
+    # The engine's and printing's small module caches let go of the client too.
+    from desktop.printing.common import shape_arabic
+    from desktop.rules import days
+    from desktop.rules import history as history_rules
+    from desktop.rules.dated import date_parts
+
+    assert days._LAST_TRIPS is None
+    assert history_rules._LAST_WAITS is None
+    assert date_parts.cache_info().currsize == 0
+    assert shape_arabic.cache_info().currsize == 0
