@@ -439,7 +439,7 @@ def with_entry_waits(history: History) -> tuple[History, dict[int, EntryWait]]:
 _LAST_WAITS: tuple[History, History, dict[int, EntryWait]] | None = None
 
 
-def forget_cached() -> None:
+def forget_cached_waits() -> None:
     """Let go of the last history kept by `with_entry_waits` (a client's record): the window
     calls this when it locks."""
     global _LAST_WAITS

@@ -235,7 +235,7 @@ def forget_client_caches() -> None:
     from desktop.rules.dated import date_parts
 
     days.forget_cached()
-    history.forget_cached()
+    history.forget_cached_waits()
     date_parts.cache_clear()
     shape_arabic.cache_clear()
 
