@@ -393,3 +393,17 @@ class ChecklistItemRow(Base):
     received_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     custom: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class ReferralContact(Base):
+    """Someone in the referral address book: a name and their referral key (an age recipient,
+    `age1...`). A sender is known when the key their file was signed with gives this recipient
+    (desktop.store.referral_file)."""
+
+    __tablename__ = "referral_contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(100), unique=True)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -20,7 +20,7 @@ from desktop.store.database import (
 from tests.store.conftest import PASSPHRASE
 from tests.store.test_database import SECRET_NAME, add_client, client_names
 
-FUTURE = "0009"
+FUTURE = "0099"
 
 
 def _set_revision(db: Path, params_file: Path, revision: str) -> None:
