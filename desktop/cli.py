@@ -20,6 +20,15 @@ Sub-commands:
   content-status     the content in use and each file's checked-on date
   content-rollback   go back to the content in use before the last pack
   build-content-pack (maintainers) make and sign a pack: --key KEYFILE --out FILE
+  refer --client ID --out FILE [--to KEY]
+                     the client's whole record as one encrypted, signed referral file
+                     (locked with six generated words, $DROPIN_DESK_REFERRAL_PASSPHRASE, or
+                     the receiver's referral key / address-book name)
+  receive FILE [--yes] [--as-new | --merge ID --prefer received|mine]
+                     open a referral: show who sent what, add or merge; prints the id last
+  list               the clients, one a line: id, a tab, the name
+  referral-key       this laptop's referral key (age1...) and its fingerprint
+  address-book [--add NAME --key KEY]   the referral address book
 
 The passphrase comes from DROPIN_DESK_PASSPHRASE or a prompt. Any problem is one line on
 stderr and exit status 2.
@@ -278,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_content_commands(sub, data_dir)
     _add_mark_reviewed(sub)
+    _add_referral_commands(sub, data_dir)
     return parser
 
 
@@ -906,6 +916,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "content-status": _cmd_content_status,
         "content-rollback": _cmd_content_rollback,
         "build-content-pack": _cmd_build_content_pack,
+        "refer": _cmd_refer,
+        "receive": _cmd_receive,
+        "list": _cmd_list,
+        "referral-key": _cmd_referral_key,
+        "address-book": _cmd_address_book,
     }
     try:
         return handlers[args.command](args)
@@ -1089,3 +1104,315 @@ def _cmd_mark_reviewed(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+REFERRAL_PASSPHRASE_ENV = "DROPIN_DESK_REFERRAL_PASSPHRASE"
+
+
+def _add_referral_commands(sub, data_dir: argparse.ArgumentParser) -> None:  # noqa: ANN001
+    p_refer = sub.add_parser(
+        "refer",
+        parents=[data_dir],
+        help="write a client's whole record as an encrypted, signed referral file (.ddref)",
+    )
+    p_refer.add_argument("--client", type=_client_number, required=True, metavar="ID")
+    p_refer.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="the file to write, or a folder to write referral-DATE-XXXX.ddref in",
+    )
+    p_refer.add_argument(
+        "--to",
+        metavar="KEY",
+        help="lock it to this referral key (age1...) or address-book name instead of a "
+        f"passphrase (which is six generated words, or {REFERRAL_PASSPHRASE_ENV})",
+    )
+    p_refer.add_argument("--note", default="", help="a short covering note for the receiver")
+    p_refer.add_argument(
+        "--armor", action="store_true", help="ASCII-armoured text (for email) instead of binary"
+    )
+    p_receive = sub.add_parser(
+        "receive",
+        parents=[data_dir],
+        help="open a referral file: show who sent what, then add or merge it; prints the id",
+    )
+    p_receive.add_argument("file", metavar="FILE.ddref")
+    p_receive.add_argument(
+        "--yes", action="store_true", help="confirm the preview without asking (for scripts)"
+    )
+    how = p_receive.add_mutually_exclusive_group()
+    how.add_argument("--as-new", action="store_true", help="add as a new client even if alike")
+    how.add_argument(
+        "--merge",
+        type=_client_number,
+        metavar="ID",
+        help="merge into this client, record by record",
+    )
+    p_receive.add_argument(
+        "--prefer",
+        choices=["received", "mine"],
+        help="with --merge: for records that differ, take the file's or keep this laptop's",
+    )
+    sub.add_parser("list", parents=[data_dir], help="print the clients: id, a tab, the name")
+    sub.add_parser(
+        "referral-key",
+        parents=[data_dir],
+        help="print this laptop's referral key (age1...) and its fingerprint",
+    )
+    p_book = sub.add_parser(
+        "address-book", parents=[data_dir], help="list the referral address book, or add to it"
+    )
+    p_book.add_argument("--add", metavar="NAME", help="add NAME with --key")
+    p_book.add_argument("--key", metavar="KEY", help="their referral key (age1...)")
+
+
+def _adviser() -> str:
+    from desktop.rules.history import text_problem
+
+    adviser = os.environ.get(ADVISER_ENV, "command line")
+    problem = text_problem(adviser, 100)  # the advisers' column holds 100 characters
+    if problem is not None:
+        raise _CliProblem(f"{ADVISER_ENV}: {problem}")
+    return adviser
+
+
+def _referral_passphrase(question: str) -> str | None:
+    value = os.environ.get(REFERRAL_PASSPHRASE_ENV)
+    if value is not None:
+        if not _is_text(value):
+            raise _CliProblem(f"{REFERRAL_PASSPHRASE_ENV} is not valid text (UTF-8)")
+        return value
+    if not sys.stdin.isatty():
+        raise _CliProblem(
+            f"the file is locked with a passphrase: set {REFERRAL_PASSPHRASE_ENV} or run "
+            "from a terminal"
+        )
+    return _prompt(question)
+
+
+def _referral_lock(store, to: str | None):  # noqa: ANN001, ANN202
+    """The lock `refer` uses, and the passphrase to show (None when locked to a key)."""
+    from desktop.store import referral
+
+    if to is None:
+        given = os.environ.get(REFERRAL_PASSPHRASE_ENV)
+        if given is not None and not _is_text(given):
+            raise _CliProblem(f"{REFERRAL_PASSPHRASE_ENV} is not valid text (UTF-8)")
+        words = given if given is not None else referral.new_passphrase()
+        return referral.Lock(passphrase=words), (None if given is not None else words)
+    if to.strip().lower().startswith("age1"):
+        key = referral.parse_recipient(to)
+        known = [c for c in referral.contacts(store) if c.recipient == key]
+        return referral.Lock(recipient=key, recipient_name=known[0].name if known else ""), None
+    named = [c for c in referral.contacts(store) if c.name.casefold() == to.strip().casefold()]
+    if not named:
+        raise _CliProblem(
+            f"--to: no one called {_quote(to)} in the address book; give their key (age1...) "
+            "or add them with 'dropin-desk address-book --add NAME --key KEY'"
+        )
+    return referral.Lock(recipient=named[0].recipient, recipient_name=named[0].name), None
+
+
+def _cmd_refer(args: argparse.Namespace) -> int:
+    from desktop.printing.common import WriteProblem, write_atomically
+    from desktop.store import referral
+
+    adviser = _adviser()
+    target = Path(args.out)
+    folder_given = target.is_dir()
+    if not folder_given:
+        _out_path(args.out, "referral.ddref")
+    from desktop.board import deadlines_for
+
+    store = _open_store(args)
+    refusals = _store_refusals()
+    written: list[Path] = []
+
+    def write(name: str, data: bytes) -> None:
+        out = target / name if folder_given else target
+        try:
+            write_atomically(out, data)
+        except WriteProblem as exc:
+            raise _CliProblem(f"--out: {exc}") from None
+        written.append(out)
+
+    try:
+        lock, shown = _referral_lock(store, args.to)
+        referral.send(
+            store,
+            args.client,
+            note=args.note,
+            lock=lock,
+            adviser=adviser,
+            sender_name=referral.sender_name(store, adviser),
+            armoured=args.armor,
+            deadlines=deadlines_for,
+            write=write,
+        )
+    except referral.ReferralRefused as exc:
+        raise _CliProblem(str(exc)) from None
+    except refusals as exc:
+        raise _CliProblem(f"the store could not be read ({type(exc).__name__})") from None
+    finally:
+        store.close()
+    out = written[0]
+    if shown is not None:
+        print(
+            f"Passphrase (read it to them by phone; never send it with the file; it is not "
+            f"kept): {shown}",
+            file=sys.stderr,
+        )
+    print(out)
+    return 0
+
+
+def _receive_preview(received) -> list[str]:  # noqa: ANN001
+    from desktop.rules.datetext import long_date
+
+    known = (
+        f"in your address book as {received.sender_known_as}"
+        if received.sender_known_as
+        else "NOT in your address book: check the fingerprint with the sender"
+    )
+    born = long_date(received.date_of_birth) if received.date_of_birth else "not given"
+    lines = [
+        f"From: {received.sender_name}",
+        f"Fingerprint: {received.sender_fingerprint} ({known})",
+        f"Sent: {received.sent_at.strftime('%Y-%m-%d %H:%M')} UTC",
+        f"Client: {received.client_name}, born {born}",
+        "Holds: " + ", ".join(f"{label} {n}" for label, n in received.counts),
+    ]
+    if received.note.strip():
+        lines.append("Note: " + " ".join(received.note.split()))
+    for m in received.matches:
+        lines.append(f"Already here: client {m.client_id}, {m.name} ({m.why})")
+    return lines
+
+
+def _confirm(question: str, yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise _CliProblem("nothing was written: confirm with --yes (or run from a terminal)")
+    return input(question).strip().lower() in {"y", "yes"}
+
+
+def _cmd_receive(args: argparse.Namespace) -> int:
+    from desktop.files import FileReadProblem, read_limited
+    from desktop.store import referral
+
+    adviser = _adviser()
+    if args.prefer and args.merge is None:
+        raise _CliProblem("--prefer goes with --merge ID")
+    try:
+        data = read_limited(Path(args.file), referral.READ_LIMIT, "the referral file")
+    except FileReadProblem as exc:
+        raise _CliProblem(str(exc)) from None
+    try:
+        kind = referral.lock_kind(data)
+    except referral.ReferralRefused as exc:
+        raise _CliProblem(f"{_clip(args.file)}: {exc}") from None
+    store = _open_store(args)
+    try:
+        return _receive_into(store, args, data, kind, adviser)
+    except (referral.ReferralRefused, referral.RecordProblem) as exc:
+        raise _CliProblem(f"{_clip(args.file)}: {exc}; nothing was written") from None
+    except _store_refusals() as exc:
+        raise _CliProblem(
+            f"the store refused the record ({type(exc).__name__}); nothing was saved"
+        ) from None
+    finally:
+        store.close()
+
+
+def _receive_into(store, args: argparse.Namespace, data: bytes, kind: str, adviser: str) -> int:  # noqa: ANN001
+    from desktop.store import referral
+
+    words = (
+        _referral_passphrase("Referral passphrase (six words): ") if kind == "passphrase" else None
+    )
+    received = referral.open_received(store, data, words)
+    from desktop.rules.history import escape
+
+    for line in _receive_preview(received):  # names and the note are the sender's text
+        print(escape(line), file=sys.stderr)
+    if args.merge is not None:
+        plan = referral.plan_merge(store, received, args.merge)
+        print(f"Merge into client {args.merge}: {plan.summary()}", file=sys.stderr)
+        changed = plan.needs_choice()
+        if changed and args.prefer is None:
+            raise _CliProblem(
+                f"{len(changed)} record(s) differ from client {args.merge}'s: say which to keep "
+                "with --prefer received or --prefer mine (or merge in the window, one by one); "
+                "nothing was written"
+            )
+        choices = {d.id: args.prefer for d in changed}
+        if not _confirm(f"Merge into client {args.merge}? [y/N] ", args.yes):
+            print("Nothing was written.", file=sys.stderr)
+            return 1
+        referral.accept_merge(store, received, args.merge, choices, adviser)
+        print(args.merge)
+        return 0
+    if received.matches and not args.as_new:
+        ids = ", ".join(str(m.client_id) for m in received.matches)
+        raise _CliProblem(
+            f"a client like this one is already here (client {ids}): add --merge ID to merge "
+            "record by record, or --as-new to keep both; nothing was written"
+        )
+    if not _confirm("Add this client? [y/N] ", args.yes):
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    print(referral.accept_as_new(store, received, adviser))
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from desktop.store import repository
+
+    store = _open_store(args)
+    try:
+        with store.session() as session:
+            rows = [(c.id, c.full_name) for c in repository.list_summaries(session)]
+    finally:
+        store.close()
+    from desktop.rules.history import escape
+
+    for client_id, name in sorted(rows):
+        print(f"{client_id}\t{escape(name)}")
+    return 0
+
+
+def _cmd_referral_key(args: argparse.Namespace) -> int:
+    from desktop.store import referral
+
+    store = _open_store(args)
+    try:
+        me = referral.identity(store)
+    finally:
+        store.close()
+    print(me.recipient)
+    print(f"Fingerprint: {me.fingerprint}")
+    return 0
+
+
+def _cmd_address_book(args: argparse.Namespace) -> int:
+    from desktop.store import referral
+
+    if (args.add is None) != (args.key is None):
+        raise _CliProblem("--add NAME and --key KEY go together")
+    store = _open_store(args)
+    try:
+        if args.add is not None:
+            try:
+                referral.add_contact(store, args.add, args.key)
+            except referral.ReferralRefused as exc:
+                raise _CliProblem(str(exc)) from None
+        book = referral.contacts(store)
+    finally:
+        store.close()
+    from desktop.rules.history import escape
+
+    for c in book:
+        print(f"{escape(c.name)}\t{c.fingerprint}\t{c.recipient}")
+    return 0

@@ -37,6 +37,11 @@ from desktop.store.search import ClientSummary
 DETAILS_DRAFT_PREFIX = drafts.LEGACY_DETAILS_PREFIX
 
 
+#: The centre's name and contact (Settings; the foot of client handouts, a referral's sender).
+CENTRE_NAME_SETTING = "centre_name"
+CENTRE_CONTACT_SETTING = "centre_contact"
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 

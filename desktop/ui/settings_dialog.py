@@ -20,11 +20,12 @@ from desktop.store.backups import DEFAULT_KEPT_COPIES as DEFAULT_KEPT_COPIES
 from desktop.store.backups import KEEP_COPIES_SETTING as KEEP_COPIES_SETTING
 from desktop.store.backups import MAX_KEPT_COPIES, MIN_KEPT_COPIES
 
+# Printed at the foot of client handouts (desktop.printing.handout): one line each.
+from desktop.store.repository import CENTRE_CONTACT_SETTING as CENTRE_CONTACT_SETTING
+from desktop.store.repository import CENTRE_NAME_SETTING as CENTRE_NAME_SETTING
+
 DEFAULT_AUTO_LOCK_MINUTES = 10
 AUTO_LOCK_SETTING = "auto_lock_minutes"
-#: Printed at the foot of client handouts (desktop.printing.handout): one line each.
-CENTRE_NAME_SETTING = "centre_name"
-CENTRE_CONTACT_SETTING = "centre_contact"
 CENTRE_FIELD_MAX = 200
 #: Guidance content (checklists, figures) last checked longer ago than this is warned about.
 CONTENT_WARN_DAYS_SETTING = "content_warn_days"
