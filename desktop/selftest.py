@@ -373,6 +373,34 @@ def _content_signatures(run: _Run) -> str:
     raise SelfTestFailed("a changed manifest was accepted")
 
 
+def _referral(run: _Run) -> str:
+    """A referral file (age + Ed25519, pyrage and PyNaCl): the demo client with statements
+    locked to a second store's key, opened there, added; every count arrives."""
+    from desktop.store import referral
+    from desktop.store.database import Store
+
+    other = Store.create(run.folder / "receiver", PASSPHRASE, kdf_costs=QUICK_KDF)
+    try:
+        key = referral.identity(other).recipient
+        _name, data = referral.send(
+            run.store,
+            run.statement_client,
+            note="self-test",
+            lock=referral.Lock(recipient=key, recipient_name="self-test"),
+            adviser=ADVISER,
+            sender_name="Self-test",
+        )
+        received = referral.open_received(other, data)
+        referral.accept_as_new(other, received, ADVISER)
+        sent = referral.record_counts(run.store, run.statement_client)
+        if received.counts != sent:
+            raise SelfTestFailed("the received record differs from the one sent")
+    finally:
+        other.close()
+    lines = dict(sent).get("Statement lines", 0)
+    return f"locked, signed, opened and added ({lines} statement lines, {len(data)} bytes)"
+
+
 STEPS: list[tuple[str, Callable[[_Run], str]]] = [
     ("store", _store),
     ("import", _import),
@@ -384,6 +412,7 @@ STEPS: list[tuple[str, Callable[[_Run], str]]] = [
     ("bank CSV", _bank_csv),
     ("bank holidays", _bank_holidays),
     ("content update signatures", _content_signatures),
+    ("referral file", _referral),
     ("store reopened", _reopen),
 ]
 

@@ -90,6 +90,9 @@ def test_self_test_passes_line_per_step_and_removes_its_folder(
         assert re.match(r"[1-9][0-9]* pages?\b", by_step[pdf_step]), by_step[pdf_step]
     assert by_step["bank CSV"].startswith("3 lines read")
     assert by_step["import"] == f"{len(_DEMO_CASES)} fictional clients"
+    assert re.match(
+        r"locked, signed, opened and added \([1-9][0-9]* statement lines", by_step["referral file"]
+    )
     # One temporary folder, removed; the user's data folder never touched.
     assert len(recorded_temp) == 1
     assert not recorded_temp[0].exists()
