@@ -22,6 +22,7 @@ from desktop.rules.history import (
     HistoryError,
     JsonRecord,
     clip,
+    kind_of,
     parse_history,
 )
 
@@ -122,7 +123,7 @@ def _parse_household(value: Any) -> tuple[HouseholdEntry, ...]:
         return ()
     if not isinstance(value, list):
         raise HistoryError(
-            f"{where}: expected a list of household members, got {_describe_kind(value)}",
+            f"{where}: expected a list of household members, got {kind_of(value)}",
             record=where,
         )
     members = []
@@ -136,19 +137,6 @@ def _parse_household(value: Any) -> tuple[HouseholdEntry, ...]:
             )
         )
     return tuple(members)
-
-
-def _describe_kind(value: Any) -> str:
-    """What a value is, never what it says (it may be a name)."""
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, dict):
-        return "an object"
-    return "empty (null)" if value is None else "a list"
 
 
 def dumps(data: dict) -> str:

@@ -534,6 +534,20 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def kind_of(value: object) -> str:
+    """What kind of JSON value `value` is ("text", "a number"...), never what it says: the
+    value may be a client's name."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "an object"
+    return "empty (null)" if value is None else "a list"
+
+
 def escape(text: str) -> str:
     """`text` with every control, bidirectional-formatting and lone-surrogate character
     written as an escape (\\x1b, \\u202e, \\ud800), so a message shows exactly what it says."""

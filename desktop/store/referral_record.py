@@ -44,6 +44,7 @@ from desktop.rules.history import (
     Person,
     Question,
     history_to_dict,
+    kind_of,
     parse_history,
     text_problem,
 )
@@ -326,19 +327,6 @@ _ISO_DATETIME = re.compile(
 _SAFE_KEY = re.compile(r"[a-z_][a-z0-9_]{0,40}\Z")
 
 
-def _what(value: Any) -> str:
-    """What kind of value it is, never what it says."""
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, dict):
-        return "an object"
-    return "empty (null)" if value is None else "a list"
-
-
 def _key_words(key: Any) -> str:
     text = str(key)
     return f"'{text}'" if _SAFE_KEY.match(text) else "(a name that is not a field name)"
@@ -367,16 +355,16 @@ def _value(value: Any, f: _Field, path: str) -> Any:
         return parsed
     if f.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise RecordProblem(f"{path}: expected a whole number, got {_what(value)}")
+            raise RecordProblem(f"{path}: expected a whole number, got {kind_of(value)}")
         if abs(value) >= INT_LIMIT:
             raise RecordProblem(f"{path}: the number is too large")
         return value
     if f.kind == "bool":
         if not isinstance(value, bool):
-            raise RecordProblem(f"{path}: expected true or false, got {_what(value)}")
+            raise RecordProblem(f"{path}: expected true or false, got {kind_of(value)}")
         return value
     if not isinstance(value, str):
-        raise RecordProblem(f"{path}: expected text, got {_what(value)}")
+        raise RecordProblem(f"{path}: expected text, got {kind_of(value)}")
     problem = text_problem(value, f.limit or TEXT_LIMIT)
     if problem is not None:
         raise RecordProblem(f"{path}: {problem}")
@@ -392,7 +380,7 @@ def _row(
 ) -> dict[str, Any]:
     """One record checked column by column; `extra`: keys read by the caller."""
     if not isinstance(value, dict):
-        raise RecordProblem(f"{path}: expected an object, got {_what(value)}")
+        raise RecordProblem(f"{path}: expected an object, got {kind_of(value)}")
     names = {f.name for f in fields}
     for key in value:
         if key not in names and key not in extra:
@@ -416,7 +404,7 @@ def _list(value: Any, path: str, limit: int, *, nullable: bool = False) -> list[
     if value is None and nullable:
         return []
     if not isinstance(value, list):
-        raise RecordProblem(f"{path}: expected a list, got {_what(value)}")
+        raise RecordProblem(f"{path}: expected a list, got {kind_of(value)}")
     if len(value) > limit:
         raise RecordProblem(f"{path}: {len(value):,} records; at most {limit:,} are allowed")
     return value
@@ -425,7 +413,7 @@ def _list(value: Any, path: str, limit: int, *, nullable: bool = False) -> list[
 def _schema(obj: dict, given: str | None) -> str:
     value = obj.get("schema", given)
     if not isinstance(value, str):
-        raise RecordProblem(f"schema: expected a database revision, got {_what(value)}")
+        raise RecordProblem(f"schema: expected a database revision, got {kind_of(value)}")
     known = known_revisions()
     if value in known:
         return value
@@ -501,7 +489,7 @@ def read_record(obj: object, *, schema: str | None = None) -> ClientRecord:
     naming the path of the first problem otherwise. `schema`: the revision it was made with
     when the dict itself does not say."""
     if not isinstance(obj, dict):
-        raise RecordProblem(f"client: expected an object, got {_what(obj)}")
+        raise RecordProblem(f"client: expected an object, got {kind_of(obj)}")
     for key in obj:
         if key not in SECTIONS:
             raise RecordProblem(f"client: unknown section {_key_words(key)}")
