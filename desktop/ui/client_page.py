@@ -28,7 +28,15 @@ from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.store import drafts
 from desktop.store.repository import get_client
@@ -49,6 +57,7 @@ from desktop.ui.kept_drafts import (
     HOUSEHOLD_MEMBER,
     NOTE,
     PLAN_TRIP,
+    REFERRAL_NOTE,
     STATEMENT_GRID,
     DraftBanner,
     closed_by_lock,
@@ -120,6 +129,8 @@ class ClientPage(QWidget):
     tabs_reloaded = Signal()
     #: The deadline strip shows the current history's deadlines (emitted on the UI thread).
     deadlines_ready = Signal()
+    #: "Refer…" pressed: the window opens the referral wizard for the client shown (issue 20).
+    refer_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -199,7 +210,18 @@ class ClientPage(QWidget):
         header = QVBoxLayout()
         header.setContentsMargins(6, 4, 6, 4)
         header.setSpacing(2)
-        header.addWidget(self.name_label)
+        # No Alt letter of its own (the window's are spoken for): File > Refer this client to
+        # another adviser… (Alt+F, A) is the keyboard's way; Tab reaches the button too.
+        self.refer_button = QPushButton("Refer to another adviser…")
+        self.refer_button.setAccessibleName("Refer this client to another adviser")
+        self.refer_button.setToolTip(
+            "Write one encrypted referral file of this client for another adviser"
+        )
+        self.refer_button.clicked.connect(self._refer)
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name_label, 1)
+        name_row.addWidget(self.refer_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addLayout(name_row)
         header.addWidget(self.facts_label)
         self.deadline_strip = DeadlineStrip()
         # "Checked: no permission…" on the strip records the check as the History tab does.
@@ -251,6 +273,10 @@ class ClientPage(QWidget):
 
     def current_client_id(self) -> int | None:
         return self._client_id
+
+    def _refer(self) -> None:
+        if self._client_id is not None:
+            self.refer_requested.emit(self._client_id)
 
     def has_unsaved_changes(self) -> bool:
         return any(
@@ -480,6 +506,9 @@ class ClientPage(QWidget):
         elif kind == FLAG_REVIEW:
             self.tabs.setCurrentWidget(self.statements_tab)
             opened = self._restore_into_statements(kind, payload, lambda _p: True)
+        elif kind == REFERRAL_NOTE:  # the Refer wizard takes its kept note back itself
+            self.refer_requested.emit(client_id)
+            opened = True
         else:
             opened = False
         if not opened and self._client_id == client_id:

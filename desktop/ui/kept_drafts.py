@@ -48,6 +48,8 @@ STATEMENT_GRID = "statement_grid"
 FLAG_REVIEW = "flag_review"
 HOUSEHOLD_MEMBER = "household_member"
 PLAN_TRIP = "plan_trip"
+#: The covering note of a referral being written (desktop/ui/referral_send_wizard.py).
+REFERRAL_NOTE = "referral_note"
 #: The New client form: not tied to a client (there is no client number yet).
 NEW_CLIENT = "new_client"
 
@@ -64,6 +66,7 @@ LABELS = {
     HOUSEHOLD_MEMBER: "a household member form",
     PLAN_TRIP: "a 'Plan a trip' form",
     NEW_CLIENT: "a new-client form",
+    REFERRAL_NOTE: "a referral's covering note",
 }
 #: Kinds that are a dialog, offered back on the client's page (the others go back into their
 #: tab's editor by themselves).
@@ -76,6 +79,7 @@ DIALOG_KINDS = (
     FLAG_REVIEW,
     HOUSEHOLD_MEMBER,
     PLAN_TRIP,
+    REFERRAL_NOTE,
 )
 #: Kinds kept with no client number (`Draft.client_id` None).
 UNATTACHED_KINDS = (NEW_CLIENT,)

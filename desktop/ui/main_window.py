@@ -121,6 +121,8 @@ def fit_size(available: QSize | None) -> QSize:
 
 
 QUIT_WORDS = "Quit (asks only when something typed is not saved)"
+#: A referral file's name ends so (issue 20); drag-and-drop takes nothing else.
+REFERRAL_SUFFIX = ".ddref"
 LOCKED = "Locked."
 KEPT_AT_LOCK = "Kept as unsaved drafts, encrypted: {what}. They come back {when}."
 LOST_AT_LOCK = "Could not be kept, so not saved: {what}."
@@ -330,11 +332,13 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
 
         self._build_menus()
+        self.setAcceptDrops(True)  # a referral file (.ddref) dropped on the window
         self.create_page.create_requested.connect(self._create_store)
         self.unlock_page.unlock_requested.connect(self._unlock)
         self.client_list.client_selected.connect(self._show_client)
         self.client_page.client_changed.connect(self._client_changed)
         self.client_page.client_deleted.connect(self._client_deleted)
+        self.client_page.refer_requested.connect(lambda _client: self.refer_client())
 
         self.board_feed = BoardFeed(self)
         self.board_feed.data_changed.connect(self._board_changed)
@@ -373,6 +377,23 @@ class MainWindow(QMainWindow):
         self.import_action.setWhatsThis("Import a client from a history JSON file")
         self.export_action.setWhatsThis("Export the client (subject access copy)")
         file_menu.addActions([self.new_client_action, self.import_action, self.export_action])
+        file_menu.addSeparator()
+        # Issue 20: a client handed to another adviser's laptop as one encrypted file.
+        self.refer_action = self._action(
+            "Refer this client to another &adviser…", self.refer_client
+        )
+        self.refer_action.setToolTip(
+            "Write one encrypted referral file (.ddref) of this client for another adviser"
+        )
+        self.receive_action = self._action("Recei&ve a referral…", self.receive_referral)
+        self.receive_action.setToolTip(
+            "Open a referral file (.ddref): see what it holds before anything is added"
+        )
+        self.address_book_action = self._action("Referral a&ddress book…", self.show_address_book)
+        self.address_book_action.setToolTip(
+            "This laptop's referral key, and the keys of the advisers you send referrals to"
+        )
+        file_menu.addActions([self.refer_action, self.receive_action, self.address_book_action])
         file_menu.addSeparator()
         self.backup_action = self._action("&Back up to file…", self.backup)
         self.restore_action = self._action("&Restore from backup…", self.restore)
@@ -944,6 +965,93 @@ class MainWindow(QMainWindow):
             )
 
         return self.run("Exporting client", work, done)
+
+    # ---- referrals (issue 20) -------------------------------------------------------------------
+    def refer_client(self):
+        """File > Refer this client to another adviser…: the send wizard for the client shown."""
+        from desktop.ui.referral_send_wizard import ReferralSendWizard
+
+        client_id = self.client_page.current_client_id()
+        if not self.unlocked:
+            return None
+        if client_id is None:
+            QMessageBox.information(self, "Refer a client", "Pick a client first.")
+            return None
+        if not self._leave_unsaved("Save them before the referral is made?"):
+            return None
+        wizard = ReferralSendWizard(
+            self.store, client_id, self.adviser, self, runner=self.run, today=self.today()
+        )
+        wizard.exec()
+        if wizard.sent_path is not None and not kept_drafts.closed_by_lock(wizard):
+            self.statusBar().showMessage(f"Referral saved to {wizard.sent_path}.", 15000)
+        return wizard
+
+    def receive_referral(self) -> None:
+        """File > Receive a referral…"""
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Receive a referral",
+            str(start_folder()),
+            f"Referral files (*{REFERRAL_SUFFIX});;All files (*)",
+        )
+        if path:
+            self.receive_referral_file(Path(path))
+
+    def receive_referral_file(self, path: Path):
+        """The receive dialog for `path` (menu or drag-and-drop); once a client is added or
+        merged, that client is shown and the status bar says what was done."""
+        from desktop.ui.referral_receive_dialog import ReferralReceiveDialog
+
+        if not self.unlocked:
+            return None
+        # A merge may reload the client shown: its unsaved details are settled first.
+        if not self._leave_unsaved("Save them before a referral is received?"):
+            return None
+        dialog = ReferralReceiveDialog(self.store, self.adviser, path, self, runner=self.run)
+        dialog.start()
+        dialog.exec()
+        if dialog.client_id is not None and not kept_drafts.closed_by_lock(dialog):
+            self._show_added(dialog.client_id)
+            self._show_page(self.workspace)
+            self.client_list.select(dialog.client_id)
+            self.statusBar().showMessage(dialog.message, 20000)
+        return dialog
+
+    def show_address_book(self) -> None:
+        from desktop.ui.address_book_dialog import AddressBookDialog
+
+        if self.unlocked:
+            AddressBookDialog(self.store, self).exec()
+
+    # ---- drag and drop: a referral file dropped on the window --------------------------------
+    def dropped_referral(self, mime) -> Path | None:
+        """The one local .ddref file a drag carries, or None (anything else is refused)."""
+        if not self.unlocked or mime is None or not mime.hasUrls():
+            return None
+        urls = mime.urls()
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = Path(urls[0].toLocalFile())
+        return path if path.suffix.lower() == REFERRAL_SUFFIX else None
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.dropped_referral(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        path = self.dropped_referral(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # After the drop returns: the dragging application is not kept waiting on a dialog.
+        QTimer.singleShot(0, lambda: self.receive_referral_file(path))
 
     # ---- backup / restore / passphrase / settings --------------------------------------------
     def backup(self) -> None:
