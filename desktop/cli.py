@@ -1102,10 +1102,6 @@ def _cmd_mark_reviewed(args: argparse.Namespace) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 REFERRAL_PASSPHRASE_ENV = "DROPIN_DESK_REFERRAL_PASSPHRASE"
 
 
@@ -1416,3 +1412,7 @@ def _cmd_address_book(args: argparse.Namespace) -> int:
     for c in book:
         print(f"{escape(c.name)}\t{c.fingerprint}\t{c.recipient}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
