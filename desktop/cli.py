@@ -1113,10 +1113,6 @@ def _cmd_mark_reviewed(args: argparse.Namespace) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 REFERRAL_PASSPHRASE_ENV = "DROPIN_DESK_REFERRAL_PASSPHRASE"
 
 
@@ -1615,3 +1611,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         print(f"dropin-desk: {escape(line)}", file=sys.stderr)
     print(report.summary())
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -201,3 +201,20 @@ def test_a_file_for_someone_else_and_a_damaged_file_are_refused(two_laptops, tmp
     refused = run_cli("receive", str(not_age), "--yes", "--data-dir", str(other))
     assert refused.returncode == 2 and "not a referral file" in refused.stderr
     assert _names(solicitor) == [] and _names(other) == []
+
+
+def test_the_referral_commands_run_as_python_m_desktop_cli_too(two_laptops):
+    """`python -m desktop.cli` runs cli.py as a script: every command must be defined before
+    the script's main() runs (the guard stays at the very end of the file)."""
+    _volunteer, solicitor, _client_id = two_laptops
+    env = dict(os.environ, PYTHONPATH=os.getcwd(), DROPIN_DESK_PASSPHRASE=PASSPHRASE)
+    run = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "list", "--data-dir", str(solicitor)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == ""

@@ -71,7 +71,7 @@ def test_a_backup_from_a_newer_version_is_refused_in_the_window(qtbot, with_copi
         zf.extractall(unpacked)
     key = derive_key(PASSPHRASE, read_header(unpacked / HEADER_NAME))
     conn = _connect_raw(unpacked / DB_NAME, key)
-    conn.execute("UPDATE alembic_version SET version_num = '0009'")
+    conn.execute("UPDATE alembic_version SET version_num = '0099'")
     conn.close()
     newer = tmp_path / "newer.ddbackup"
     manifest = json.loads((unpacked / "manifest.json").read_text())
