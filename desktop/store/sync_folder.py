@@ -1050,7 +1050,16 @@ def _write_out(store, seed, centre, own, recipients, devices, removed, report) -
     from desktop.store import sync_engine
 
     _write_pending(store, seed, centre, own, recipients, report)  # from an interrupted sync
+    # Never write a file number already used: a store restored from a backup (or copied) holds
+    # an older next number, and the others would take a new file under an old number for one
+    # they have applied already (its changes lost without a word). The folder says what was used.
+    used = [seq for seq, _path in _change_files(own)]
+    used += [d.acked.get(centre.device, 0) for d in devices.values()]
     with store.session() as session:
+        session.execute(
+            text("UPDATE sync_device SET next_seq = :n WHERE id = 1 AND next_seq < :n"),
+            {"n": max(used, default=0) + 1},
+        )
         changes = sync_engine.pack(session)
         batch = []
         if changes is not None:

@@ -229,6 +229,25 @@ def test_round_trip_then_acks_then_compaction(centre):
         assert sf.last_report(s)["in"] > 0
 
 
+def test_a_laptop_whose_file_numbers_went_back_never_reuses_one(centre):
+    """A store restored from a backup holds an older next file number: its next file must
+    still get a number the others have not applied, or its changes would be skipped."""
+    a, b, shared = centre
+    _add_client(a)
+    sf.sync(a)
+    sf.sync(b)
+    sf.sync(a)  # compacted: A's own folder holds no change file now, B's ack says how far
+    from sqlalchemy import text
+
+    with a.session() as s:
+        s.execute(text("UPDATE sync_device SET next_seq = 1 WHERE id = 1"))  # as after a restore
+    _add_client(a, "Second Person")
+    sf.sync(a)
+    got = sf.sync(b)
+    assert not got.refused
+    assert _names(b) == sorted([SECRET_NAME, "Second Person"])
+
+
 def test_a_laptop_joining_after_compaction_gets_everything_by_snapshot(centre, tmp_path):
     a, b, shared = centre
     _add_client(a)
