@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.store.sync_folder import INVITATION_DAYS
 from desktop.ui import sharing_status
 from desktop.ui.referral_common import error_label, monospace, own_runner, say
 from desktop.ui.sharing_status import Centre, Laptop, moment_words, passphrase_problem
@@ -60,8 +61,8 @@ JOIN_WORDS = (
     "the file here (USB stick or the shared folder). You need the centre passphrase too."
 )
 INVITE_WORDS = (
-    "An invitation lets one more laptop join, once, within 7 days. It is locked with the "
-    "centre passphrase."
+    f"An invitation lets one more laptop join, once, within {INVITATION_DAYS} days. It is "
+    "locked with the centre passphrase."
 )
 
 
@@ -518,7 +519,7 @@ class SharingDialog(QDialog):
             say(
                 self.note,
                 f"Invitation saved to {self.invite_done}. Take it to the new laptop (USB stick) "
-                "and choose Join there. It works once, within 7 days.",
+                f"and choose Join there. It works once, within {INVITATION_DAYS} days.",
             )
 
         self._set_busy(True)
