@@ -29,6 +29,14 @@ Sub-commands:
   list               the clients, one a line: id, a tab, the name
   referral-key       this laptop's referral key (age1...) and its fingerprint
   address-book [--add NAME --key KEY]   the referral address book
+  centre create --folder F --name N [--laptop NAME]
+                     make a centre in an empty shared folder (this laptop its first member)
+  centre invite --out FILE   a one-time invitation for another laptop (7 days)
+  centre join --folder F --invite FILE --name N   join a centre with an invitation
+  centre list        the centre's laptops: id, name, fingerprint, last seen
+  centre remove ID   remove a lost laptop (later files are not locked to it)
+  sync [--folder F]  exchange changes with the shared folder; print what came in and out
+                     (the centre passphrase: $DROPIN_DESK_CENTRE_PASSPHRASE or typed)
 
 The passphrase comes from DROPIN_DESK_PASSPHRASE or a prompt. Any problem is one line on
 stderr and exit status 2.
@@ -288,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_content_commands(sub, data_dir)
     _add_mark_reviewed(sub)
     _add_referral_commands(sub, data_dir)
+    _add_sharing_commands(sub, data_dir)
     return parser
 
 
@@ -921,6 +930,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "list": _cmd_list,
         "referral-key": _cmd_referral_key,
         "address-book": _cmd_address_book,
+        "centre": _cmd_centre,
+        "sync": _cmd_sync,
     }
     try:
         return handlers[args.command](args)
@@ -1411,6 +1422,194 @@ def _cmd_address_book(args: argparse.Namespace) -> int:
 
     for c in book:
         print(f"{escape(c.name)}\t{c.fingerprint}\t{c.recipient}")
+    return 0
+
+
+# ---- sharing with the centre's other laptops (issue 21) ----------------------------------------
+
+CENTRE_PASSPHRASE_ENV = "DROPIN_DESK_CENTRE_PASSPHRASE"
+
+
+def _add_sharing_commands(sub, data_dir: argparse.ArgumentParser) -> None:  # noqa: ANN001
+    p_centre = sub.add_parser(
+        "centre",
+        parents=[data_dir],
+        help="share records with the centre's other laptops through a shared folder",
+    )
+    actions = p_centre.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p_create = actions.add_parser(
+        "create", parents=[data_dir], help="make a centre in an empty shared folder"
+    )
+    p_create.add_argument("--folder", required=True, metavar="F", help="the shared folder")
+    p_create.add_argument("--name", required=True, metavar="N", help="the centre's name")
+    p_create.add_argument(
+        "--laptop", metavar="NAME", help="this laptop's name (default: the computer's name)"
+    )
+    p_invite = actions.add_parser(
+        "invite", parents=[data_dir], help="write a one-time invitation for another laptop"
+    )
+    p_invite.add_argument("--out", required=True, metavar="FILE", help="the invitation to write")
+    p_join = actions.add_parser(
+        "join", parents=[data_dir], help="join a centre with an invitation file"
+    )
+    p_join.add_argument("--folder", required=True, metavar="F", help="the shared folder")
+    p_join.add_argument("--invite", required=True, metavar="FILE", help="the invitation file")
+    p_join.add_argument("--name", required=True, metavar="N", help="this laptop's name")
+    actions.add_parser(
+        "list", parents=[data_dir], help="the centre's laptops: id, name, fingerprint, last seen"
+    )
+    p_remove = actions.add_parser(
+        "remove", parents=[data_dir], help="remove a lost laptop from the centre"
+    )
+    p_remove.add_argument("device", metavar="DEVICE", help="the laptop's id (see centre list)")
+    p_sync = sub.add_parser(
+        "sync",
+        parents=[data_dir],
+        help="exchange changes with the shared folder and print what came in and out",
+    )
+    p_sync.add_argument(
+        "--folder", metavar="F", help="the shared folder (default: the one the centre uses)"
+    )
+
+
+def _centre_passphrase(confirm: bool = False) -> str:
+    """The centre passphrase (it locks invitations only): $DROPIN_DESK_CENTRE_PASSPHRASE or
+    typed (twice when it is new)."""
+    value = os.environ.get(CENTRE_PASSPHRASE_ENV)
+    if value is not None:
+        if not _is_text(value):
+            raise _CliProblem(f"{CENTRE_PASSPHRASE_ENV} is not valid text (UTF-8)")
+        return value
+    if not sys.stdin.isatty():
+        raise _CliProblem(
+            f"no centre passphrase: set {CENTRE_PASSPHRASE_ENV} or run from a terminal"
+        )
+    value = _prompt("Centre passphrase: ")
+    if confirm and _prompt("Type it again: ") != value:
+        raise _CliProblem("the two centre passphrases do not match")
+    return value
+
+
+def _folder_argument(value: str) -> Path:
+    folder = Path(value)
+    if not folder.is_dir():
+        raise _CliProblem(f"--folder: {_clip(value)} is not a folder (make it first)")
+    return folder
+
+
+def _cmd_centre(args: argparse.Namespace) -> int:
+    from desktop.store import sync_folder as sf
+
+    try:
+        return _centre_action(args, sf)
+    except sf.SyncProblem as exc:
+        raise _CliProblem(str(exc)) from None
+    except _store_refusals() as exc:
+        raise _CliProblem(
+            f"the store refused the change ({type(exc).__name__}); nothing was saved"
+        ) from None
+
+
+def _centre_action(args: argparse.Namespace, sf) -> int:  # noqa: ANN001
+    from desktop.files import FileReadProblem, read_limited
+
+    if args.action == "create":
+        import socket
+
+        folder = _folder_argument(args.folder)
+        laptop = args.laptop if args.laptop is not None else (socket.gethostname() or "Laptop")
+        words = _centre_passphrase(confirm=True)
+        store = _open_store(args)
+        try:
+            centre = sf.create_centre(store, folder, args.name, words, laptop[: sf.NAME_LIMIT])
+        finally:
+            store.close()
+        print(f"Created the centre {centre.name} in {folder}")
+        print(f"This laptop: {centre.laptop} ({centre.device})")
+        return 0
+    if args.action == "invite":
+        out = _out_path(args.out, "invitation.ddinv")
+        store = _open_store(args)
+        try:
+            invitation = sf.make_invitation(store, _centre_passphrase())
+        finally:
+            store.close()
+        from desktop.printing.common import WriteProblem, write_atomically
+
+        try:
+            write_atomically(out, invitation.data)
+        except WriteProblem as exc:
+            raise _CliProblem(f"--out: {exc}") from None
+        until = invitation.expires.strftime("%Y-%m-%d %H:%M")
+        print(
+            f"The invitation works once, until {until} UTC, with the centre passphrase "
+            "(tell it to the person; never send it with the file).",
+            file=sys.stderr,
+        )
+        print(out)
+        return 0
+    if args.action == "join":
+        folder = _folder_argument(args.folder)
+        try:
+            data = read_limited(Path(args.invite), sf.INVITATION_LIMIT, "invitation")
+        except FileReadProblem as exc:
+            raise _CliProblem(f"--invite: {exc}") from None
+        words = _centre_passphrase()
+        store = _open_store(args)
+        try:
+            centre = sf.join_centre(store, folder, data, words, args.name)
+        finally:
+            store.close()
+        print(f"Joined the centre {centre.name} as {centre.laptop} ({centre.device})")
+        print("Run 'dropin-desk sync' to bring in the centre's records.")
+        return 0
+    store = _open_store(args)
+    try:
+        if args.action == "list":
+            laptops = sf.list_devices(store)
+            with store.session() as session:
+                me = sf.centre_of(session)
+        else:
+            removed = sf.remove_device(store, args.device)
+    finally:
+        store.close()
+    from desktop.rules.history import escape
+
+    if args.action == "remove":
+        print(f"Removed {escape(removed.name)} ({removed.id}); later files are not locked to it.")
+        return 0
+    for laptop in laptops:
+        marks = []
+        if me is not None and laptop.id == me.device:
+            marks.append("this laptop")
+        if laptop.removed:
+            marks.append("removed")
+        seen = (laptop.last_seen or "never").replace("T", " ").replace("Z", " UTC")
+        tail = f"\t({', '.join(marks)})" if marks else ""
+        print(f"{laptop.id}\t{escape(laptop.name)}\t{laptop.fingerprint}\t{seen}{tail}")
+    return 0
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from desktop.store import sync_folder as sf
+
+    folder = _folder_argument(args.folder) if args.folder else None
+    store = _open_store(args)
+    try:
+        report = sf.sync(store, folder)
+    except sf.SyncProblem as exc:
+        raise _CliProblem(str(exc)) from None
+    except _store_refusals() as exc:
+        raise _CliProblem(
+            f"the store refused a change ({type(exc).__name__}); that file was not applied"
+        ) from None
+    finally:
+        store.close()
+    from desktop.rules.history import escape
+
+    for line in report.lines():
+        print(f"dropin-desk: {escape(line)}", file=sys.stderr)
+    print(report.summary())
     return 0
 
 

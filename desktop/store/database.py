@@ -49,7 +49,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from desktop import MIGRATIONS_DIR, __version__
 from desktop.files import FileReadProblem, WriteProblem, open_regular, shown_name, writable_target
-from desktop.store import backups
+from desktop.store import backups, sync_capture
 from desktop.store.backups import BackupFromNewerVersion, StoreFromNewerVersion
 from desktop.store.crypto import (
     KdfParams,
@@ -679,6 +679,7 @@ class Store:
                 note = "Creating this store had been interrupted; it was finished."
             store._check_application_id()
             store._migrate_if_needed()
+            sync_capture.ensure_triggers(store.engine)  # issue 21: capture triggers current
             store.recovery_note = note
             store._after_unlock(passphrase, typed_form)
             return store
@@ -1182,6 +1183,7 @@ class Store:
                 self._swap_in(staging_db, params, key)
                 progress(85, "Bringing the schema up to date")
                 self._migrate_if_needed()
+                sync_capture.ensure_triggers(self.engine)  # issue 21: capture triggers current
             progress(100, "Restored")
         finally:
             for leftover in (staging_db, staging_header):

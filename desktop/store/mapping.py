@@ -91,6 +91,10 @@ class RecordMap:
     order: str
     #: Columns the row has that are not fields (the application's position in the list).
     extra: Callable[[int], dict[str, Any]] | None = None
+    #: The fields that say "the same record, edited" when a history is saved (issue 21: the row
+    #: keeps its uid and only its changed columns are written). Empty: the record's place in
+    #: the list (applications).
+    natural_key: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -110,11 +114,31 @@ class RecordMap:
         by_name = dict(zip(names, values, strict=True))
         return self.value_type(**{c.field: c.read(by_name[c.column]) for c in self.columns})
 
-    def to_row(self, value: Any, position: int) -> Any:
+    def row_columns(self, value: Any, position: int) -> dict[str, Any]:
+        """Column -> the value an ORM row holds for `value` at `position` in its list."""
         fields = {c.column: c.write(getattr(value, c.field)) for c in self.columns}
         if self.extra is not None:
             fields.update(self.extra(position))
-        return self.row_type(**fields)
+        return fields
+
+    def to_row(self, value: Any, position: int) -> Any:
+        return self.row_type(**self.row_columns(value, position))
+
+    def key(self, value: Any, position: int) -> tuple:
+        if not self.natural_key:
+            return (position,)
+        return tuple(getattr(value, f) for f in self.natural_key)
+
+    def reconcile(self, rows: Sequence[Any], values: Sequence[Any]) -> list[Any]:
+        """The rows that hold `values` (in their order), reusing `rows` (see `reconcile`)."""
+        return reconcile(
+            rows,
+            values,
+            value_of=self.from_row,
+            key=self.key,
+            columns_of=self.row_columns,
+            new_row=lambda cols: self.row_type(**cols),
+        )
 
 
 def _application_columns() -> tuple[Column, ...]:
@@ -139,6 +163,7 @@ RECORDS: tuple[RecordMap, ...] = (
             Column("entered_on", "entered_on", "date"),
         ),
         "start, id",
+        natural_key=("category", "start"),
     ),
     RecordMap(
         "applications",
@@ -160,6 +185,7 @@ RECORDS: tuple[RecordMap, ...] = (
             Column("planned", "planned", "tick"),
         ),
         '"left", id',
+        natural_key=("left",),
     ),
     RecordMap(
         "custody",
@@ -167,6 +193,7 @@ RECORDS: tuple[RecordMap, ...] = (
         CustodyRow,
         (Column("start", "start", "date"), Column("end", "end", "date")),
         "start, id",
+        natural_key=("start",),
     ),
     RecordMap(
         "status_checks",
@@ -174,9 +201,57 @@ RECORDS: tuple[RecordMap, ...] = (
         StatusCheckRow,
         (Column("on", "on", "date"), Column("outcome", "outcome")),
         '"on", id',
+        natural_key=("on",),
     ),
 )
 RECORD_MAPS: dict[str, RecordMap] = {m.collection: m for m in RECORDS}
+
+
+def reconcile(
+    rows: Sequence[Any],
+    values: Sequence[Any],
+    *,
+    value_of: Callable[[Any], Any],
+    key: Callable[[Any, int], Any],
+    columns_of: Callable[[Any, int], dict[str, Any]],
+    new_row: Callable[[dict[str, Any]], Any],
+) -> list[Any]:
+    """Issue 21: the ORM rows that hold `values` (in their order), editing `rows` in place
+    rather than replacing them, so each record keeps its uid and only what changed is written
+    (and shared).
+
+    Each value is matched to a held row: first a row holding an equal value (untouched but for
+    its place), then a row with the same natural key (`key(value, position)`: its changed
+    columns are set); ties go to the earlier row. A value with no match gets `new_row`; a held
+    row left unmatched is not in the result (the relationship's delete-orphan deletes it)."""
+    held = [value_of(row) for row in rows]
+    free = list(range(len(rows)))
+    matched: list[int | None] = [None] * len(values)
+    for i, value in enumerate(values):
+        j = next((j for j in free if held[j] == value), None)
+        if j is not None:
+            matched[i] = j
+            free.remove(j)
+    for i, value in enumerate(values):
+        if matched[i] is not None:
+            continue
+        wanted = key(value, i)
+        j = next((j for j in free if key(held[j], j) == wanted), None)
+        if j is not None:
+            matched[i] = j
+            free.remove(j)
+    out = []
+    for i, value in enumerate(values):
+        columns = columns_of(value, i)
+        if matched[i] is None:
+            out.append(new_row(columns))
+            continue
+        row = rows[matched[i]]
+        for name, stored in columns.items():
+            if getattr(row, name) != stored:
+                setattr(row, name, stored)
+        out.append(row)
+    return out
 
 
 def source_columns() -> tuple[tuple[str, tuple[str, ...], str], ...]:

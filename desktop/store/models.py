@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -15,19 +17,57 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 #: PRAGMA application_id tag: "DDSK" as a big-endian int, so a stray file is recognised as ours.
 APPLICATION_ID = 0x4444534B
 
+#: SQLite's "now" as ISO text with milliseconds, UTC (the outbox's `at`).
+SQL_NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
+
 
 class Base(DeclarativeBase):
     pass
 
 
+#: Issue 21: the tables shared between the laptops of a centre, parents before children. Each
+#: row has a `uid` (see desktop.store.sync_capture).
+REPLICATED_TABLES: tuple[str, ...] = (
+    "clients",
+    "household_members",
+    "permissions",
+    "applications",
+    "absences",
+    "custody",
+    "status_checks",
+    "case_notes",
+    "statement_checks",
+    "bank_accounts",
+    "statement_periods",
+    "bank_transactions",
+    "transaction_explanations",
+    "client_checklists",
+    "client_checklist_items",
+)
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+def uid_column():  # noqa: ANN201 - a mapped_column
+    """A replicated row's uid: 32 hex digits, unique (index ux_<table>_uid, made below). The
+    column is nullable in the database (migration 0010 added it to existing tables, and a raw
+    SQL insert may leave it out): the insert trigger gives such a row its uid at once."""
+    return mapped_column(String(32), default=new_uid, nullable=True)
+
+
 class Client(Base):
     __tablename__ = "clients"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
@@ -84,6 +124,8 @@ class Client(Base):
 
 class HouseholdMember(Base):
     __tablename__ = "household_members"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -100,6 +142,8 @@ class HouseholdMember(Base):
 
 class PermissionRow(Base):
     __tablename__ = "permissions"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -115,6 +159,8 @@ class PermissionRow(Base):
 
 class ApplicationRow(Base):
     __tablename__ = "applications"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -145,6 +191,8 @@ class ApplicationRow(Base):
 
 class AbsenceRow(Base):
     __tablename__ = "absences"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -157,6 +205,8 @@ class AbsenceRow(Base):
 
 class CustodyRow(Base):
     __tablename__ = "custody"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -169,6 +219,8 @@ class StatusCheckRow(Base):
     "no_permission" turns a record that stops into known time without permission."""
 
     __tablename__ = "status_checks"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -178,6 +230,8 @@ class StatusCheckRow(Base):
 
 class CaseNote(Base):
     __tablename__ = "case_notes"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -241,6 +295,8 @@ class BankAccountRow(Base):
     household member): household rows are replaced whole on save, so no id would last."""
 
     __tablename__ = "bank_accounts"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -271,6 +327,8 @@ class StatementPeriodRow(Base):
     `source` is the kind ("csv", "ofx", "paper", "declared"), never a file name."""
 
     __tablename__ = "statement_periods"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(
@@ -285,6 +343,8 @@ class StatementPeriodRow(Base):
 
 class BankTransactionRow(Base):
     __tablename__ = "bank_transactions"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
     __table_args__ = (
         UniqueConstraint("account_id", "fingerprint", name="uq_bank_transactions_fingerprint"),
         Index("ix_bank_transactions_account_on", "account_id", "on"),
@@ -310,6 +370,8 @@ class BankTransactionRow(Base):
 
 class TransactionExplanationRow(Base):
     __tablename__ = "transaction_explanations"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     transaction_id: Mapped[int] = mapped_column(
         ForeignKey("bank_transactions.id", ondelete="CASCADE"), primary_key=True
@@ -333,6 +395,8 @@ class StatementCheckRow(Base):
     threshold setting ("standard" or "cautious")."""
 
     __tablename__ = "statement_checks"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     client_id: Mapped[int] = mapped_column(
         ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
@@ -352,6 +416,8 @@ class ClientChecklistRow(Base):
     circumstance keys ticked then. Goes with the client (FK CASCADE; no Client relationship)."""
 
     __tablename__ = "client_checklists"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -375,6 +441,8 @@ class ChecklistItemRow(Base):
     snapshot). `status` is "pending", "received" or "not_applicable" (with `na_reason`)."""
 
     __tablename__ = "client_checklist_items"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
     __table_args__ = (
         UniqueConstraint("checklist_id", "item_id", name="uq_client_checklist_items_item"),
     )
@@ -407,3 +475,100 @@ class ReferralContact(Base):
     recipient: Mapped[str] = mapped_column(String(100), unique=True)
     added_at: Mapped[dt.datetime] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+# ---- centre sharing (issue 21, migration 0010): desktop.store.sync_capture, sync_engine -------
+
+
+class SyncState(Base):
+    """One row: whether changes are captured into the outbox, and whether remote changes are
+    being applied (not captured)."""
+
+    __tablename__ = "sync_state"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_sync_state_one"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    capture: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    applying: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SyncOutbox(Base):
+    """A change captured by the triggers and not yet packed into a change file."""
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = (
+        CheckConstraint("op IN ('insert', 'update', 'delete')", name="ck_sync_outbox_op"),
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tbl: Mapped[str] = mapped_column(Text)
+    uid: Mapped[str] = mapped_column(Text)
+    op: Mapped[str] = mapped_column(Text)
+    #: A JSON object: column -> value as SQLite holds it (foreign keys as parent uids).
+    data: Mapped[str] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(Text, server_default=text(SQL_NOW))
+
+
+class SyncDevice(Base):
+    """One row: this laptop's device id, its hybrid logical clock and its next file number."""
+
+    __tablename__ = "sync_device"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_sync_device_one"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device: Mapped[str] = mapped_column(Text)
+    clock: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_seq: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class SyncField(Base):
+    """The version each replicated field holds, and its ancestors (JSON list, newest last)."""
+
+    __tablename__ = "sync_fields"
+
+    tbl: Mapped[str] = mapped_column(Text, primary_key=True)
+    uid: Mapped[str] = mapped_column(Text, primary_key=True)
+    col: Mapped[str] = mapped_column(Text, primary_key=True)
+    ver: Mapped[str] = mapped_column(Text)
+    anc: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+
+
+class SyncRowVersion(Base):
+    """A replicated row's creation version, and its tombstone once deleted."""
+
+    __tablename__ = "sync_rows"
+
+    tbl: Mapped[str] = mapped_column(Text, primary_key=True)
+    uid: Mapped[str] = mapped_column(Text, primary_key=True)
+    ver: Mapped[str] = mapped_column(Text)
+    deleted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SyncApplied(Base):
+    """A change file applied here: (device, seq)."""
+
+    __tablename__ = "sync_applied"
+
+    device: Mapped[str] = mapped_column(Text, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applied_at: Mapped[str] = mapped_column(Text)
+
+
+class SyncReview(Base):
+    """A field two laptops changed at once: waiting for an adviser to choose."""
+
+    __tablename__ = "sync_review"
+    __table_args__ = (UniqueConstraint("tbl", "uid", "col", name="uq_sync_review_field"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tbl: Mapped[str | None] = mapped_column(Text, nullable=True)
+    uid: Mapped[str | None] = mapped_column(Text, nullable=True)
+    col: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: JSON list of {"ver", "value", "device"}.
+    candidates: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[str] = mapped_column(Text)
+
+
+for _table in REPLICATED_TABLES:
+    Index(f"ux_{_table}_uid", Base.metadata.tables[_table].c.uid, unique=True)

@@ -242,6 +242,22 @@ def own_identity(session: Session) -> Identity:
     return _identity_of(seed)
 
 
+def own_seed(session: Session) -> bytes:
+    """This installation's 32-byte Ed25519 seed (made, in the session, on first use): the
+    shared folder (desktop.store.sync_folder) signs with it and opens files with its age
+    identity (`age_identity`)."""
+    own_identity(session)
+    seed = _stored_seed(session)
+    assert seed is not None
+    return seed
+
+
+def age_identity(seed: bytes) -> str:
+    """The age identity (AGE-SECRET-KEY-1...) of a seed: it opens files locked to the
+    installation's referral key."""
+    return _age_secret_key(seed)
+
+
 def _existing_identity(session: Session) -> Identity | None:
     """The identity when the key has been made; None otherwise (writes nothing)."""
     seed = _stored_seed(session)

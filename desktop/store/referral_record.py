@@ -118,10 +118,13 @@ def _kind(type_: Any) -> str:
 
 
 def _fields(table: Table, skip: Iterable[str] = ()) -> tuple[_Field, ...]:
-    """Every column of `table` but local ids (the `id` key, foreign keys) and `skip`."""
+    """Every column of `table` but local ids (the `id` key, foreign keys, and the centre-sharing
+    `uid`: a referred client is a new record wherever it is received) and `skip`."""
     out = []
     for col in table.columns:
-        if col.name in skip or col.foreign_keys or (col.primary_key and col.name == "id"):
+        if col.name in skip or col.name == "uid" or col.foreign_keys:
+            continue
+        if col.primary_key and col.name == "id":
             continue
         kind = _kind(col.type)
         limit = None

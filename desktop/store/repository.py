@@ -21,6 +21,7 @@ from desktop.store.mapping import (
     RECORD_MAPS,
     history_from_client,
     history_rows,
+    reconcile,
     source_columns,
 )
 from desktop.store.models import (
@@ -179,31 +180,37 @@ def set_household(
     session: Session, client_id: int, members: list[HouseholdEntry], adviser: str
 ) -> None:
     client = get_client(session, client_id)
-    before = [
-        HouseholdEntry(m.name, m.relationship_to_client, m.date_of_birth, m.member_client_id)
-        for m in client.household
-    ]
+    before = [_entry_of(m) for m in client.household]
     if before == members:
         return
-    client.household = [
-        HouseholdMember(
-            name=m.name,
-            relationship_to_client=m.relationship_to_client,
-            date_of_birth=m.date_of_birth,
-            member_client_id=m.member_client_id,
-        )
-        for m in members
-    ]
+    # Edited in place (issue 21): a member matched by name and date of birth keeps its row
+    # and uid, and only what changed is written.
+    client.household = reconcile(
+        list(client.household),
+        members,
+        value_of=_entry_of,
+        key=lambda m, _position: (m.name, m.date_of_birth),
+        columns_of=lambda m, _position: {
+            "name": m.name,
+            "relationship_to_client": m.relationship_to_client,
+            "date_of_birth": m.date_of_birth,
+            "member_client_id": m.member_client_id,
+        },
+        new_row=lambda columns: HouseholdMember(**columns),
+    )
     client.updated_at = _now()
     audit(session, adviser, client_id, "household.update", plural(len(members), "member"))
 
 
+def _entry_of(member: HouseholdMember) -> HouseholdEntry:
+    return HouseholdEntry(
+        member.name, member.relationship_to_client, member.date_of_birth, member.member_client_id
+    )
+
+
 def household_of(session: Session, client_id: int) -> list[HouseholdEntry]:
     client = get_client(session, client_id)
-    return [
-        HouseholdEntry(m.name, m.relationship_to_client, m.date_of_birth, m.member_client_id)
-        for m in client.household
-    ]
+    return [_entry_of(m) for m in client.household]
 
 
 def load_history(session: Session, client_id: int) -> History:
@@ -211,14 +218,17 @@ def load_history(session: Session, client_id: int) -> History:
 
 
 def save_history(session: Session, client_id: int, history: History, adviser: str) -> None:
-    """Replace the client's whole history with `history` (already validated by the caller).
+    """Make the client's whole history `history` (already validated by the caller).
 
-    Whole-history replacement keeps cross-record checks (overlaps, order) simple and the write
-    atomic; histories are small.
+    The caller hands over the whole history, which keeps cross-record checks (overlaps,
+    order) simple and the write atomic. The rows are edited in place (issue 21,
+    `mapping.reconcile`): a record left as it was is not touched, one edited (matched by its
+    natural key: a permission's category and start, an application's place, an absence's
+    departure, a custody period's start, a status check's day) keeps its row and uid and
+    only its changed columns are written; the rest are deleted or added.
     """
     client = get_client(session, client_id)
     before = history_from_client(client)
-    rows = history_rows(history)
     changed = [
         name
         for name in (
@@ -234,8 +244,10 @@ def save_history(session: Session, client_id: int, history: History, adviser: st
     if not changed:
         return
     for name in changed:
-        if name in rows:
-            setattr(client, name, rows[name])
+        if name in RECORD_MAPS:
+            record_map = RECORD_MAPS[name]
+            rows = record_map.reconcile(list(getattr(client, name)), getattr(history, name))
+            setattr(client, name, rows)
     question = history.question
     client.target_route = question.route if question else None
     client.target_date = question.application_date if question else None

@@ -78,6 +78,7 @@ from desktop.ui.settings_dialog import (
     SettingsDialog,
     content_warn_days,
 )
+from desktop.ui.sharing_status import SharingSync
 from desktop.ui.unlock_page import UnlockPage
 
 FALLBACK_ADVISER = "Adviser (not named)"
@@ -228,6 +229,12 @@ def _session_start_data(store: Store) -> tuple[list[str], int, ClientIndex, list
     return names, minutes, index, waiting, new_client_kept
 
 
+def _client_index(store: Store) -> ClientIndex:
+    """The client list's index, built off the UI thread after changes came in by sharing."""
+    with store.read_session() as session:
+        return ClientIndex(repository.list_summaries(session))
+
+
 def forget_client_caches() -> None:
     """On lock: the small caches that may hold a client's details (the engine's last history
     and trips, its date-split sentences, shaped Arabic-script runs such as a name) are
@@ -318,6 +325,11 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.demo_banner)
         central_layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        #: Issue 21: "Not shared" / "Shared 2 min ago - 3 changes in, 1 to review".
+        self.sharing_label = QLabel("")
+        self.sharing_label.setAccessibleName("Sharing status")
+        self.sharing_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.sharing_label)
         self.adviser_label = QLabel("")
         self.adviser_label.setAccessibleName("Current adviser")
         self.statusBar().addPermanentWidget(self.adviser_label)
@@ -330,6 +342,10 @@ class MainWindow(QMainWindow):
 
         self.idle = IdleWatcher(DEFAULT_AUTO_LOCK_MINUTES, self)
         self.idle.idle.connect(self.lock)
+        #: Issue 21: the sync with the centre's shared folder, now and every few minutes.
+        self.sharing = SharingSync(self, self.run, prepare=_client_index)
+        self.sharing.status_changed.connect(self._show_sharing_status)
+        self.sharing.synced.connect(self._after_sync)
 
         self._build_menus()
         self.setAcceptDrops(True)  # a referral file (.ddref) dropped on the window
@@ -395,6 +411,18 @@ class MainWindow(QMainWindow):
         )
         file_menu.addActions([self.refer_action, self.receive_action, self.address_book_action])
         file_menu.addSeparator()
+        # Issue 21: the records shared with the centre's other laptops.
+        self.sync_action = self._action("S&ync now", self.sync_now, "Ctrl+Shift+S")
+        self.sync_action.setToolTip(
+            "Exchange changes with the centre's other laptops through the sharing folder now"
+        )
+        self.sync_action.setWhatsThis("Sync now with the centre's sharing folder")
+        self.review_action = self._action("Review shared c&hanges…", self.show_review_queue)
+        self.review_action.setToolTip(
+            "Fields two laptops changed at the same time: choose the value to keep"
+        )
+        file_menu.addActions([self.sync_action, self.review_action])
+        file_menu.addSeparator()
         self.backup_action = self._action("&Back up to file…", self.backup)
         self.restore_action = self._action("&Restore from backup…", self.restore)
         file_menu.addActions([self.backup_action, self.restore_action])
@@ -436,7 +464,14 @@ class MainWindow(QMainWindow):
         self.passphrase_action = self._action("Change &passphrase…", self.change_passphrase)
         self.settings_action = self._action("&Settings…", self.edit_settings)
         self.settings_action.setToolTip("Auto-lock time and the centre's name for handouts")
-        tools.addActions([self.adviser_action, self.passphrase_action, self.settings_action])
+        self.sharing_action = self._action("S&haring…", self.show_sharing)
+        self.sharing_action.setToolTip(
+            "Share records with the centre's other laptops: the folder, this laptop's name, "
+            "the laptops enrolled"
+        )
+        tools.addActions(
+            [self.adviser_action, self.passphrase_action, self.settings_action, self.sharing_action]
+        )
 
         help_menu = bar.addMenu("&Help")
         self.shortcuts_action = self._action(
@@ -600,6 +635,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(" ".join(said), 30000)
         self._warn_network_drive()
         self.warn_old_content()
+        self.sharing.start(self.store)
         if self.store.pending_kept_erasures():
             self.reach_kept_copies()  # an erasure not yet carried into every kept copy
 
@@ -703,6 +739,7 @@ class MainWindow(QMainWindow):
         self._lock_now()
 
     def _lock_now(self) -> None:
+        self.sharing.stop()  # no sync starts while locked (one running has finished: _busy)
         kept, lost = self.keep_drafts()
         running: list[QDialog] = []
         for widget in QApplication.topLevelWidgets():
@@ -1023,6 +1060,99 @@ class MainWindow(QMainWindow):
 
         if self.unlocked:
             AddressBookDialog(self.store, self).exec()
+
+    # ---- sharing with the centre's other laptops (issue 21) -------------------------------------
+    def _show_sharing_status(self, text: str, tooltip: str) -> None:
+        self.sharing_label.setText(f"{text}   ")
+        self.sharing_label.setToolTip(tooltip)
+        self.sharing_label.setAccessibleDescription(text)
+
+    def sync_now(self):
+        """File > Sync now (Ctrl+Shift+S): exchange with the folder now, off the UI thread.
+        Without a centre it opens Settings > Sharing…; while a sync runs it says so."""
+        if not self.unlocked:
+            return None
+        if self.sharing.centre is None:
+            self.sharing.start(self.store)  # set up in another window or by the command line?
+        if self.sharing.centre is None:
+            self.statusBar().showMessage(
+                "This laptop shares no records yet: Settings > Sharing… sets it up.", 15000
+            )
+            return None
+        if self.sharing.running:
+            self.statusBar().showMessage("A sync is already running.", 8000)
+            return None
+        return self.sharing.sync_now(manual=True)
+
+    def _after_sync(self, report, index: ClientIndex | None) -> None:
+        """Changes came in: the list, the board and the client shown follow. What is typed on
+        the page is never overwritten: with unsaved changes or a dialog open, the page stays
+        as it is and the status bar says the client's new data shows when opened again."""
+        if not self.unlocked or not report.changes_in:
+            return
+        if index is not None:
+            current = self.client_page.current_client_id()
+            self.client_list.model.set_index(index)  # the search typed stays
+            self.client_list.refresh(keep=current)
+        self.board_feed.rebuild()
+        self._reload_client_shown(
+            "Changes from another laptop came in: they show when this client is opened again."
+        )
+        if self.store.pending_kept_erasures():
+            self.reach_kept_copies()  # a client erased on another laptop: out of backups/ too
+
+    def _reload_client_shown(self, otherwise: str) -> None:
+        current = self.client_page.current_client_id()
+        if current is None:
+            return
+        dialog_open = any(
+            isinstance(w, QDialog) and w.isVisible() and not isinstance(w, QProgressDialog)
+            for w in QApplication.topLevelWidgets()
+        )
+        if dialog_open or self.client_page.has_unsaved_changes():
+            self.statusBar().showMessage(otherwise, 20000)
+            return
+        from desktop.store.models import Client
+
+        with self.store.read_session() as session:
+            still_there = session.get(Client, current) is not None
+        self.client_page.show_client(None)
+        if still_there:
+            self.client_page.show_client(current)
+            self.client_list.select(current)
+
+    def show_sharing(self):
+        """Settings > Sharing…: create or join a centre, the laptops enrolled."""
+        from desktop.ui.sharing_dialog import SharingDialog
+
+        if not self.unlocked:
+            return None
+        dialog = SharingDialog(self.store, self, runner=self.run)
+        joined = []
+        dialog.centre_changed.connect(lambda: joined.append(True))
+        dialog.exec()
+        if joined and self.unlocked:
+            self.sharing.start(self.store)
+            self.sharing.sync_now(manual=False)  # a laptop just joined gets the records now
+        return dialog
+
+    def show_review_queue(self):
+        """File > Review shared changes…"""
+        from desktop.ui.review_queue_dialog import ReviewQueueDialog
+
+        if not self.unlocked:
+            return None
+        dialog = ReviewQueueDialog(self.store, self, runner=self.run, adviser=self.adviser)
+        changed: list[int | None] = []
+        dialog.resolved.connect(changed.append)
+        dialog.exec()
+        if changed and self.unlocked and not kept_drafts.closed_by_lock(dialog):
+            self.sharing.set_to_review(len(dialog.reviews))
+            for client_id in {c for c in changed if c is not None}:
+                self._refresh_summary(client_id)
+                self.board_feed.client_changed(client_id)
+            self._reload_client_shown("The values kept show when this client is opened again.")
+        return dialog
 
     # ---- drag and drop: a referral file dropped on the window --------------------------------
     def dropped_referral(self, mime) -> Path | None:
@@ -1397,6 +1527,7 @@ class MainWindow(QMainWindow):
         self._lock_overdue.stop()
         self._locking = False
         self.idle.stop()
+        self.sharing.stop()
         self.board_feed.close()
         self.deadlines_page.clear()
         self.client_page.clear()

@@ -296,11 +296,12 @@ def _values_seen(record: dict) -> dict[str, set[str]]:
 
 
 def _columns(model, *skip):
-    """The table's columns but its local ids (worked out here, not from the module)."""
+    """The table's columns but its local ids and the centre-sharing uid (issue 21) (worked out
+    here, not from the module)."""
     return {
         c.name
         for c in model.__table__.columns
-        if c.name not in skip and not c.foreign_keys and c.name != "id"
+        if c.name not in skip and not c.foreign_keys and c.name not in ("id", "uid")
     }
 
 
@@ -328,6 +329,8 @@ def test_the_fixture_fills_every_column_of_every_table(store, rich):
     for section, columns in expected.items():
         assert seen.get(section, set()) == columns, section
     assert "seq" in expected["lines"] and "relationship" in expected["explanations"]
+    # A referred client is a new record where it is received: no row's uid travels (issue 21).
+    assert all("uid" not in columns for columns in seen.values())
 
 
 def test_round_trip_every_column_into_another_store(store, rich, other_store):
