@@ -720,23 +720,49 @@ def _scan_devices(
     return devices, lines
 
 
-def _read_ack(own: Path, device: Device, lines: list[str]) -> None:
-    path = own / ACK_FILE
+def _own_signed(
+    own: Path, device: Device, name: str, what: str, kind: str, field: str, valid, lines: list[str]
+) -> tuple[dict, object] | None:
+    """A signed file in a laptop's own folder (ack.json, removed.json): its payload and the
+    value of `field` when it is signed by that laptop and `valid(value)`; None when there is no
+    such file, or when it is refused (one line added to `lines`)."""
+    path = own / name
     if not path.exists():
-        return
+        return None
     try:
-        payload, public = _open_signed(_read(path, SMALL_LIMIT, "ack file"), "ack")
+        payload, public = _open_signed(_read(path, SMALL_LIMIT, what), kind)
         if public != device.signing_key or payload.get("device") != device.id:
             raise SyncProblem("it is not signed by the laptop whose folder it is in")
-        acked = payload.get("acked")
-        if not isinstance(acked, dict) or not all(
-            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
-            for k, v in acked.items()
-        ):
-            raise SyncProblem("acked is malformed")
+        value = payload.get(field)
+        if not valid(value):
+            raise SyncProblem(f"{field} is malformed")
     except SyncProblem as exc:
-        lines.append(f"{DEVICES_DIR}/{device.id}/{ACK_FILE}: refused: {exc}")
+        lines.append(f"{DEVICES_DIR}/{device.id}/{name}: refused: {exc}")
+        return None
+    return payload, value
+
+
+def _valid_acked(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+        for k, v in value.items()
+    )
+
+
+def _valid_removed(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(r, dict)
+        and isinstance(r.get("device"), str)
+        and isinstance(r.get("after_seq"), int)
+        for r in value
+    )
+
+
+def _read_ack(own: Path, device: Device, lines: list[str]) -> None:
+    found = _own_signed(own, device, ACK_FILE, "ack file", "ack", "acked", _valid_acked, lines)
+    if found is None:
         return
+    payload, acked = found
     device.acked = dict(acked)
     at = payload.get("at")
     if isinstance(at, str) and _parse_stamp(at) is not None:
@@ -744,25 +770,11 @@ def _read_ack(own: Path, device: Device, lines: list[str]) -> None:
 
 
 def _read_removed(own: Path, device: Device, lines: list[str]) -> None:
-    path = own / REMOVED_FILE
-    if not path.exists():
-        return
-    try:
-        payload, public = _open_signed(_read(path, SMALL_LIMIT, "removal file"), "removed")
-        if public != device.signing_key or payload.get("device") != device.id:
-            raise SyncProblem("it is not signed by the laptop whose folder it is in")
-        removed = payload.get("removed")
-        if not isinstance(removed, list) or not all(
-            isinstance(r, dict)
-            and isinstance(r.get("device"), str)
-            and isinstance(r.get("after_seq"), int)
-            for r in removed
-        ):
-            raise SyncProblem("removed is malformed")
-    except SyncProblem as exc:
-        lines.append(f"{DEVICES_DIR}/{device.id}/{REMOVED_FILE}: refused: {exc}")
-        return
-    device.removals = removed
+    found = _own_signed(
+        own, device, REMOVED_FILE, "removal file", "removed", "removed", _valid_removed, lines
+    )
+    if found is not None:
+        device.removals = found[1]
 
 
 def _removed_set(devices: dict[str, Device], own: list[dict], me: str) -> dict[str, int]:
