@@ -95,6 +95,36 @@ def _fee_applications(path: str) -> dict[str, Any]:
     return parse_applications(doc, name=name)
 
 
+#: The casework data: matter categories, outcomes, level-check triggers and their figures.
+CASEWORK_FILE = "casework.toml"
+
+
+def load_casework(directory: str | None = None):
+    """desktop.rules.casework.CaseworkData from rules/casework.toml in the content in use (the
+    app's own file when an installed pack predates it); cached per file. CaseworkDataError (a
+    ValueError) names the file and the entry when it is wrong."""
+    folder = Path(directory) if directory else rules_dir()
+    path = folder / CASEWORK_FILE
+    if directory is None and not path.is_file():
+        path = desktop.RESOURCES_DIR / "rules" / CASEWORK_FILE
+    return _casework(str(path))
+
+
+@lru_cache(maxsize=4)
+def _casework(path: str):
+    from desktop.rules.casework import CaseworkDataError, parse_casework
+
+    name = _shown_name(Path(path))
+    try:
+        with open(path, "rb") as fh:
+            doc = tomllib.load(fh)
+    except OSError as exc:
+        raise CaseworkDataError(f"{name} cannot be read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseworkDataError(f"{name} is not valid TOML ({exc})") from None
+    return parse_casework(doc, name=name)
+
+
 @lru_cache(maxsize=1)
 def statement_vocabulary():
     """The keyword lists of the bank-statement checks, from resources/rules/statement_words.toml

@@ -37,6 +37,9 @@ Sub-commands:
   centre remove ID   remove a lost laptop (later files are not locked to it)
   sync [--folder F]  exchange changes with the shared folder; print what came in and out
                      (the centre passphrase: $DROPIN_DESK_CENTRE_PASSPHRASE or typed)
+  stats --from D --to D --out FILE
+                     counts of clients, visits and matters in a period for funders, small
+                     counts suppressed: FILE.csv (a spreadsheet) or FILE.pdf (with charts)
 
 The passphrase comes from DROPIN_DESK_PASSPHRASE or a prompt. Any problem is one line on
 stderr and exit status 2.
@@ -297,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_mark_reviewed(sub)
     _add_referral_commands(sub, data_dir)
     _add_sharing_commands(sub, data_dir)
+    _add_stats_command(sub, data_dir)
     return parser
 
 
@@ -932,6 +936,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "address-book": _cmd_address_book,
         "centre": _cmd_centre,
         "sync": _cmd_sync,
+        "stats": _cmd_stats,
     }
     try:
         return handlers[args.command](args)
@@ -1611,6 +1616,95 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         print(f"dropin-desk: {escape(line)}", file=sys.stderr)
     print(report.summary())
     return 0
+
+
+# ---- statistics for funders and trustees (issue 22) --------------------------------------------
+
+
+def _add_stats_command(sub, data_dir: argparse.ArgumentParser) -> None:  # noqa: ANN001
+    p_stats = sub.add_parser(
+        "stats",
+        parents=[data_dir],
+        help="counts of clients, visits and matters in a period for funders (CSV or PDF)",
+        description="Count the clients (each person once), visits and matters from --from to "
+        "--to (both days included) by month, issue, OISC category, outcome, nationality, age "
+        "band, referral source and centre. Counts of 1 to 4 are shown <5, and others withheld "
+        "([c]) where a small one could be worked out; no names, dates of birth or references. "
+        "--out FILE.csv writes a spreadsheet, FILE.pdf a printed page with charts (readable by "
+        "you only, written whole or not at all).",
+    )
+    p_stats.add_argument(
+        "--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first day counted"
+    )
+    p_stats.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="last day")
+    p_stats.add_argument(
+        "--out", required=True, metavar="FILE", help="where to write: a .csv or .pdf file name"
+    )
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    """`dropin-desk stats --from D --to D --out FILE`: the published counts (desktop.rules.
+    statistics) as CSV or PDF by the file's suffix, written whole, readable by its owner only."""
+    from datetime import date
+
+    from desktop.assess import load_casework, parse_date_option
+    from desktop.printing.common import WriteProblem, write_atomically
+    from desktop.printing.statistics_report import statistics_csv, statistics_pdf
+    from desktop.rules.statistics import labels_from
+    from desktop.store.repository import CENTRE_NAME_SETTING, get_setting
+    from desktop.store.statistics import statistics_for
+
+    start = parse_date_option("--from", args.start)
+    end = parse_date_option("--to", args.end)
+    if start > end:
+        raise _CliProblem(f"--from: {start.isoformat()} is after --to ({end.isoformat()})")
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".csv", ".pdf"):
+        raise _CliProblem("--out: give a file name ending in .csv or .pdf")
+    out = _out_path(args.out, f"statistics{suffix}")
+    try:
+        labels = labels_from(load_casework())
+    except ValueError as exc:  # CaseworkDataError names the file and the entry
+        raise _CliProblem(str(exc)) from None
+    refusals = _store_refusals()
+    store = _open_store(args)
+    try:
+        with store.session() as session:  # makes the statistics key on first use
+            stats = statistics_for(session, start, end, labels)
+            centre = (get_setting(session, CENTRE_NAME_SETTING, "") or "").strip()
+    except refusals as exc:
+        raise _CliProblem(f"the store could not be read ({type(exc).__name__})") from None
+    finally:
+        store.close()
+    made = date.today()
+    try:
+        data = (statistics_csv if suffix == ".csv" else statistics_pdf)(stats, centre, made)
+    except Exception as exc:  # a bug: no traceback (it would hold no names, but no detail)
+        raise _CliProblem(f"internal error making the statistics ({type(exc).__name__})") from None
+    try:
+        _only_owner_reads(out)
+        write_atomically(out, data)
+    except WriteProblem as exc:
+        raise _CliProblem(f"--out: {exc}") from None
+    except OSError as exc:
+        raise _CliProblem(
+            f"--out: cannot write {_clip(str(out))} ({exc.strerror or type(exc).__name__})"
+        ) from None
+    print(out)
+    return 0
+
+
+def _only_owner_reads(path: Path) -> None:
+    """A file written over keeps its mode (write_atomically): one that others could read is
+    made 0600 first, so the new content is never readable by them (a new file is 0600)."""
+    import stat
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) & 0o077:
+        os.chmod(path, 0o600)
 
 
 if __name__ == "__main__":

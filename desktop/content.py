@@ -361,6 +361,7 @@ _CACHES = (
     ("desktop.assess", "_checklists"),
     ("desktop.assess", "_phrases"),
     ("desktop.assess", "_phrase_reviews"),
+    ("desktop.assess", "_casework"),
     ("desktop.board", "_figures"),
     ("desktop.board", "rules_version"),
     ("desktop.printing.sheet_words", "sheet_phrases"),
@@ -445,6 +446,11 @@ def parse_content(files: Mapping[str, bytes]) -> dict[str, dict[str, Any]]:
             from desktop.rules.fees import parse_applications
 
             parse_applications(docs[current], name=current)
+        current = "rules/casework.toml"
+        if current in docs:  # issue 22: casework categories, outcomes, level triggers
+            from desktop.rules.casework import parse_casework
+
+            parse_casework(docs[current], name=current)
         for path, doc in docs.items():
             current = path
             stem = path.rsplit("/", 1)[1][: -len(".toml")]
@@ -468,6 +474,7 @@ def parse_content(files: Mapping[str, bytes]) -> dict[str, dict[str, Any]]:
         VocabularyError,
         BankFormatError,
         FeesError,
+        ValueError,  # CaseworkDataError and any other loader's ValueError: named below
     ) as exc:
         message = _one_line(exc)
         raise ContentPackError(message if current in message else f"{current}: {message}") from None

@@ -27,7 +27,7 @@ from desktop.board import (
     history_from_records,
     status_of,
 )
-from desktop.rules.deadlines import DEADLINE_KINDS
+from desktop.rules.deadlines import CASEWORK_KINDS, DEADLINE_KINDS
 from desktop.rules.history import (
     Absence,
     Application,
@@ -213,11 +213,14 @@ def test_a_record_that_stops_is_an_attention_item_that_never_ages_out(store, cli
         assert status_of(ezra, DAY, overdue_days=window) == ATTENTION
         assert ezra in data.visible(overdue_days=window)
     assert ezra.summary == "Permission ended 31 Aug 2012 - nothing recorded since"
-    # Fourteen years later it is still there, and still the client's badge.
+    # Fourteen years later it is still there, and still the client's badge. (By then the
+    # record's retention review is owed too: issue 22's casework reminder, not the engine's.)
     later = DeadlineBoard().build(store, DAY + timedelta(days=5000))
-    assert [r.kind for r in later.visible() if r.client_name == "Ezra Oldstudent"] == [
-        "status_unknown"
-    ]
+    assert [
+        r.kind
+        for r in later.visible()
+        if r.client_name == "Ezra Oldstudent" and r.kind not in CASEWORK_KINDS
+    ] == ["status_unknown"]
     assert later.badges()[clients["Ezra Oldstudent"]].text == "check status"
 
 
@@ -398,7 +401,9 @@ def test_a_missed_deadline_is_badged_for_as_long_as_the_board_calls_it_overdue(s
 
 
 def test_demo_elif_is_on_the_board_and_badged_alike(store):
-    ids = dict(zip([c["details"]["full_name"] for c in _DEMO_CASES], fill_demo(store), strict=True))
+    # The engine's deadlines alone (the demo's casework reminders: test_board_casework.py).
+    names = [c["details"]["full_name"] for c in _DEMO_CASES]
+    ids = dict(zip(names, fill_demo(store, casework=False), strict=True))
     today = D("2026-12-06")
     data = DeadlineBoard().build(store, today)
     elif_ = ids["Elif Fictitious"]
@@ -633,7 +638,8 @@ def test_save_cache_writes_a_few_at_a_time(store, clients):
 
 
 def test_demo_amara_on_the_board_the_badge_and_the_strip_is_the_engines_attention_item(store):
-    ids = dict(zip([c["details"]["full_name"] for c in _DEMO_CASES], fill_demo(store), strict=True))
+    names = [c["details"]["full_name"] for c in _DEMO_CASES]
+    ids = dict(zip(names, fill_demo(store, casework=False), strict=True))
     amara = ids["Amara Example"]
     today = D("2026-12-06")
     with store.read_session() as s:

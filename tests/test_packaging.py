@@ -355,7 +355,7 @@ def test_the_self_test_names_missing_data_before_any_step(monkeypatch, tmp_path)
     assert selftest.run_self_test(printed.append) == 1
     assert printed == [
         "FAILED data: not in this install: resources/content_version.toml, "
-        "resources/rules/residence.toml, resources/rules/fees.toml and 7 more"
+        "resources/rules/residence.toml, resources/rules/fees.toml and 9 more"
     ]
     assert str(tmp_path) not in printed[0]
 

@@ -86,7 +86,15 @@ def parse_case(data: Any) -> CaseFile:
 
 
 #: The sections of a full export's client_record. Only details and household are imported.
-RECORD_KEYS = ("details", "household", "case_notes", "audit_trail", "bank_statements", "checklists")
+RECORD_KEYS = (
+    "details",
+    "household",
+    "case_notes",
+    "audit_trail",
+    "bank_statements",
+    "checklists",
+    "casework",  # issue 22: matters, visits, letters... (read for the copy, not imported)
+)
 _DETAILS = f"{CLIENT_RECORD_KEY}.details"
 
 #: The Details fields that may hold several lines (the form's multi-line boxes and the

@@ -43,8 +43,30 @@ DEADLINE_KINDS: dict[str, str] = {
     "sar_answer": "Subject access request",
     "status_unknown": "Status unknown",
     "without_permission": "Without permission",
+    # Casework (issue 22, desktop.rules.casework): the centre's own duties to the client.
+    "written_update": "Written update due",
+    "outcome_letter": "Outcome letter",
+    "client_access_request": "Client's subject access request",
+    "consent_renewal": "Consent renewal",
+    "retention_review": "Retention review",
+    "complaint": "Complaint not acknowledged",
+    "level_check": "Needs a higher OISC level",
+    "consent_missing": "No consent recorded",
     "other": "Other",
 }
+
+#: The casework kinds (issue 22): the centre's own duties to the client, dealt with on the
+#: client's Casework tab rather than by completing the history.
+CASEWORK_KINDS: tuple[str, ...] = (
+    "written_update",
+    "outcome_letter",
+    "client_access_request",
+    "consent_renewal",
+    "consent_missing",
+    "retention_review",
+    "complaint",
+    "level_check",
+)
 
 #: Every status (`with_status` sets it against the day the deadlines are made for).
 DEADLINE_STATUSES: dict[str, str] = {
@@ -54,8 +76,12 @@ DEADLINE_STATUSES: dict[str, str] = {
     "attention": "needs the adviser now, whatever the date; never ages out (see ATTENTION_KINDS)",
 }
 
-#: Kinds that are never "passed": they stay until the record is completed.
-ATTENTION_KINDS = frozenset({"status_unknown", "without_permission"})
+#: Kinds that are never "passed": they stay until the record is completed (the casework ones
+#: until the complaint is acknowledged, the matter has an adviser at its level, or consent is
+#: recorded).
+ATTENTION_KINDS = frozenset(
+    {"status_unknown", "without_permission", "complaint", "level_check", "consent_missing"}
+)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 `import_case` adds the client a case file holds; `export_case` gives a client's history JSON
 and, with `full`, the subject access request copy (details, household, case notes, audit
-trail, bank statements and checklists). Reading the file itself is the importers' work
+trail, bank statements, checklists and casework). Reading the file itself is the importers' work
 (`desktop.importers.history_json.read_case_file`); keeping the store's side here lets the
 importers stay beside the store, not on top of it (the layers in `.importlinter`).
 """
@@ -94,9 +94,13 @@ def export_case(session: Session, client_id: int, *, full: bool) -> dict:
         ]
     out = case_to_dict(case, notes, audit, full=full)
     if full:
+        from desktop.store.casework import casework_record
         from desktop.store.checklists import checklists_record
         from desktop.store.statements import statements_record
 
         out[CLIENT_RECORD_KEY]["bank_statements"] = statements_record(session, client_id)
         out[CLIENT_RECORD_KEY]["checklists"] = checklists_record(session, client_id)
+        # Issue 22: visits, matters, letters, complaints, consents, access requests and
+        # retention decisions (never the centre's settings, so never the statistics key).
+        out[CLIENT_RECORD_KEY]["casework"] = casework_record(session, client_id)
     return out

@@ -254,7 +254,8 @@ def _history_json(case: dict) -> dict:
     }
 
 
-def fill_demo(store, adviser: str = "Demo adviser") -> list[int]:
+def fill_demo(store, adviser: str = "Demo adviser", casework: bool = True) -> list[int]:
+    """The demo clients (`casework`: with their fictional matters, visits and consents)."""
     ids = []
     with store.session() as session:
         repository.use_adviser(session, adviser)
@@ -277,7 +278,90 @@ def fill_demo(store, adviser: str = "Demo adviser") -> list[int]:
             if case.get("statements"):
                 _add_demo_statements(session, client_id, adviser)
             ids.append(client_id)
+        if casework:
+            _add_demo_casework(session, ids, adviser)
     return ids
+
+
+#: (category, title, days ago opened, days ago closed or None, outcome, referral source) per
+#: demo client, in the order of _DEMO_CASES (issue 22: matters, visits, reminders, statistics).
+_DEMO_MATTERS = (
+    ("settlement", "ILR (long residence)", 200, None, None, "Self-referred"),
+    ("fee_waiver", "Fee waiver for FLR(FP)", 120, 20, "limited_leave_granted", "Local authority"),
+    ("partner", "Partner extension", 40, None, None, "Another advice agency"),
+    ("appeal", "Appeal against refusal", 75, None, None, "Solicitor"),
+    ("partner", "Partner settlement", 300, 90, "permanent_leave_granted", "Self-referred"),
+    ("citizenship", "Naturalisation", 30, None, None, "Community group"),
+    ("asylum", "Asylum claim", 15, None, None, "Refugee charity"),
+    ("advice_only", "Advice about travel", 10, 10, "advice_only", "Self-referred"),
+)
+
+
+def _add_demo_casework(session, ids: list[int], adviser: str) -> None:
+    """Fictional casework for the demo clients: a matter each, visits, consents, a complaint
+    not yet acknowledged and a subject access request, so the Casework tab, the board's
+    casework reminders and Tools > Statistics have something to show."""
+    from desktop.store import casework as cw
+
+    today = dt.date.today()
+
+    def ago(days: int) -> dt.date:
+        return today - dt.timedelta(days=days)
+
+    cw.set_adviser_level(session, adviser, 1, 0, adviser)
+    for n, (client_id, spec) in enumerate(zip(ids, _DEMO_MATTERS, strict=False)):
+        category, title, opened, closed, outcome, source = spec
+        cw.set_referral_source(session, client_id, source, adviser)
+        matter = cw.add_matter(
+            session,
+            client_id,
+            cw.MatterEntry(
+                category=category,
+                opened=ago(opened),
+                title=title,
+                adviser=adviser,
+                closed=ago(closed) if closed is not None else None,
+                outcome=outcome,
+                decision_on=ago(closed + 2) if outcome and outcome != "advice_only" else None,
+            ),
+            adviser,
+        )
+        for k, days in enumerate(range(opened, -1, -45)):
+            cw.add_visit(
+                session,
+                client_id,
+                cw.VisitEntry(
+                    on=ago(days),
+                    adviser=adviser,
+                    how=("in_person", "phone", "email")[k % 3],
+                    minutes=(45, 20, 10)[k % 3],
+                    matter_id=matter,
+                    asked="Fictional demo question about the application.",
+                    advice="Fictional demo advice: what to gather and when to apply.",
+                    next_steps="Bring the documents on the checklist.",
+                ),
+                adviser,
+            )
+        if n % 3 != 2:  # some clients have no consent recorded: an attention item
+            cw.add_consent(
+                session,
+                client_id,
+                cw.ConsentEntry(scope="records", given_on=ago(opened), adviser=adviser),
+                adviser,
+            )
+    if len(ids) > 1:
+        cw.add_complaint(
+            session,
+            ids[1],
+            cw.ComplaintEntry(
+                received_on=ago(3), summary="Fictional demo complaint.", adviser=adviser
+            ),
+            adviser,
+        )
+    if len(ids) > 2:
+        cw.add_access_request(
+            session, ids[2], cw.AccessRequestEntry(asked_on=ago(12), adviser=adviser), adviser
+        )
 
 
 def _add_demo_statements(session, client_id: int, adviser: str) -> None:

@@ -50,6 +50,14 @@ REPLICATED_TABLES: tuple[str, ...] = (
     "transaction_explanations",
     "client_checklists",
     "client_checklist_items",
+    # Issue 22 (migration 0011): casework.
+    "matters",
+    "visits",
+    "letters",
+    "complaints",
+    "consents",
+    "access_requests",
+    "retention_decisions",
 )
 
 
@@ -88,6 +96,8 @@ class Client(Base):
     #: The history JSON's `question`: the route being considered and the intended date.
     target_route: Mapped[str | None] = mapped_column(String(50), nullable=True)
     target_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: How the client came to the centre (issue 22: statistics by referral source).
+    referral_source: Mapped[str] = mapped_column(String(100), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
@@ -246,6 +256,10 @@ class Adviser(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     last_used: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    #: Issue 22: the adviser's OISC level in each category (0 not authorised, 1-3 the levels,
+    #: 4 regulated otherwise: solicitor, barrister, CILEx; None not recorded). Per laptop.
+    oisc_level_immigration: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    oisc_level_asylum: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class AuditEntry(Base):
@@ -475,6 +489,166 @@ class ReferralContact(Base):
     recipient: Mapped[str] = mapped_column(String(100), unique=True)
     added_at: Mapped[dt.datetime] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+# ---- casework (issue 22, migration 0011): desktop.store.casework ---------------------------------
+
+
+def _client_fk():  # noqa: ANN202 - a mapped_column
+    return mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+
+
+def _matter_fk():  # noqa: ANN202 - a mapped_column
+    return mapped_column(ForeignKey("matters.id", ondelete="SET NULL"), nullable=True, index=True)
+
+
+class MatterRow(Base):
+    """A piece of work for a client ("partner extension", "fee waiver", "appeal"): its category
+    and OISC category, the level it needs (`needed_level` set by hand, else the level check's
+    answer), the adviser and their level when saved, dates, and an outcome from the fixed list
+    (resources/rules/casework.toml). An application in the history can be linked, with the
+    permission it produced."""
+
+    __tablename__ = "matters"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = _client_fk()
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    category: Mapped[str] = mapped_column(String(40))
+    oisc_category: Mapped[str] = mapped_column(String(20), default="immigration")
+    needed_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    adviser: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    adviser_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    centre: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    opened: Mapped[dt.date] = mapped_column(Date, index=True)
+    closed: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    decision_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    outcome_told_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    client_care_agreed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    client_care_how: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    permission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("permissions.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class VisitRow(Base):
+    """One contact with the client (OISC code 53: a record of all interactions; 54: who
+    advised): when, who, how, how long, what was asked, the advice, next steps, and the
+    information given with its source."""
+
+    __tablename__ = "visits"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = _client_fk()
+    matter_id: Mapped[int | None] = _matter_fk()
+    on: Mapped[dt.date] = mapped_column(Date, index=True)
+    adviser: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    how: Mapped[str] = mapped_column(String(20), default="in_person")
+    minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    asked: Mapped[str] = mapped_column(Text, default="", server_default="")
+    advice: Mapped[str] = mapped_column(Text, default="", server_default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="", server_default="")
+    info_given: Mapped[str] = mapped_column(Text, default="", server_default="")
+    info_source: Mapped[str] = mapped_column(Text, default="", server_default="")
+    centre: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
+class LetterRow(Base):
+    """A letter sent to the client (the log; `fields` is the JSON of its typed parts, so it
+    can be printed again and is in the subject access copy)."""
+
+    __tablename__ = "letters"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = _client_fk()
+    matter_id: Mapped[int | None] = _matter_fk()
+    kind: Mapped[str] = mapped_column(String(30))
+    on: Mapped[dt.date] = mapped_column(Date)
+    adviser: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
+    large_print: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    fields: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+
+
+class ComplaintRow(Base):
+    """A complaint by the client (OISC code 79: the centre's complaints procedure)."""
+
+    __tablename__ = "complaints"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = _client_fk()
+    matter_id: Mapped[int | None] = _matter_fk()
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    adviser: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    acknowledged_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    outcome: Mapped[str] = mapped_column(Text, default="", server_default="")
+    outcome_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class ConsentRow(Base):
+    """The client's consent: to keep records ("records"), to share on referral ("referral"),
+    to be contacted ("contact"); given when, how, for how many months, withdrawn when."""
+
+    __tablename__ = "consents"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = _client_fk()
+    scope: Mapped[str] = mapped_column(String(40))
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    how: Mapped[str] = mapped_column(String(20), default="signed")
+    period_months: Mapped[int] = mapped_column(Integer, default=12)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    adviser: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class AccessRequestRow(Base):
+    """A subject access request the client made to the centre (UK GDPR art. 15; answered
+    within one month, art. 12(3), or three when extended)."""
+
+    __tablename__ = "access_requests"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = _client_fk()
+    asked_on: Mapped[dt.date] = mapped_column(Date)
+    extended: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    answered_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    adviser: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class RetentionDecisionRow(Base):
+    """An adviser's decision, at a retention review, to keep the client's record: why, and
+    when to review it again (OISC code 57: at least six years, then deleted)."""
+
+    __tablename__ = "retention_decisions"
+    #: The row's identity on every laptop of a centre (issue 21; never changes).
+    uid: Mapped[str] = uid_column()
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = _client_fk()
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    review_on: Mapped[dt.date] = mapped_column(Date)
+    adviser: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 # ---- centre sharing (issue 21, migration 0010): desktop.store.sync_capture, sync_engine -------

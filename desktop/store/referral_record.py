@@ -5,6 +5,12 @@ The record is built from the store's tables themselves (`Model.__table__.columns
 except local ids (the primary key `id` and foreign keys: client, account, statement, checklist,
 household link) is carried, so a column added later goes with the record without a change here.
 Dates are ISO "YYYY-MM-DD", date-times ISO, money whole pence, flags true/false.
+Casework (issue 22: matters, visits, letters, complaints, consents, subject access requests,
+retention decisions) goes the same way; a link between two records of the client (a visit's,
+letter's or complaint's matter; a matter's application and permission) travels as the place of
+the linked record in its section ("matter": 0), never a local id, and is re-made on receive. A
+record made before casework existed (database revision below 0011) has no casework sections.
+Nothing from the settings table travels (the statistics key `stats_client_key` among them).
 
 `read_record` treats the dict as hostile: each value is checked against its column's type and
 length, each list against a count limit, and the history (details, permissions, applications,
@@ -22,6 +28,7 @@ sees it as the client page does.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +61,7 @@ from desktop.store.database import head_revision, known_revisions
 from desktop.store.mapping import RECORDS
 from desktop.store.models import (
     AbsenceRow,
+    AccessRequestRow,
     ApplicationRow,
     BankAccountRow,
     BankTransactionRow,
@@ -61,13 +69,19 @@ from desktop.store.models import (
     ChecklistItemRow,
     Client,
     ClientChecklistRow,
+    ComplaintRow,
+    ConsentRow,
     CustodyRow,
     HouseholdMember,
+    LetterRow,
+    MatterRow,
     PermissionRow,
+    RetentionDecisionRow,
     StatementCheckRow,
     StatementPeriodRow,
     StatusCheckRow,
     TransactionExplanationRow,
+    VisitRow,
 )
 from desktop.store.repository import HouseholdEntry
 
@@ -94,6 +108,9 @@ MAX_ITEMS = 1_000  # per checklist
 MAX_NOTES = 5_000
 
 _MISSING = object()
+#: Text columns as long as the notes: a case note's text, a letter's typed parts (as JSON; the
+#: store allows 100,000 characters: desktop.store.casework.MAX_LETTER_FIELDS).
+_LONG_TEXT = frozenset({("case_notes", "text"), ("letters", "fields")})
 
 
 @dataclass(frozen=True)
@@ -130,7 +147,7 @@ def _fields(table: Table, skip: Iterable[str] = ()) -> tuple[_Field, ...]:
         limit = None
         if kind == "text":
             length = getattr(col.type, "length", None)
-            long = col.name == "notes" or (table.name == "case_notes" and col.name == "text")
+            long = col.name == "notes" or (table.name, col.name) in _LONG_TEXT
             limit = length or (NOTES_LIMIT if long else TEXT_LIMIT)
         if col.default is not None and getattr(col.default, "is_scalar", False):
             default = col.default.arg
@@ -162,6 +179,48 @@ CHECK = _fields(StatementCheckRow.__table__)
 CHECKLIST = _fields(ClientChecklistRow.__table__)
 ITEM = _fields(ChecklistItemRow.__table__)
 
+#: Casework (issue 22, migration 0011): section -> (model, order kept in the record). A row's
+#: links to other records of the same client travel as the place of that record in its section
+#: (see _LINKS), never as a local id.
+_CASEWORK: dict[str, tuple[type, tuple[str, ...]]] = {
+    "matters": (MatterRow, ("opened", "id")),
+    "visits": (VisitRow, ("on", "id")),
+    "letters": (LetterRow, ("on", "id")),
+    "complaints": (ComplaintRow, ("received_on", "id")),
+    "consents": (ConsentRow, ("given_on", "id")),
+    "access_requests": (AccessRequestRow, ("asked_on", "id")),
+    "retention_decisions": (RetentionDecisionRow, ("decided_on", "id")),
+}
+CASEWORK = {name: _fields(model.__table__) for name, (model, _order) in _CASEWORK.items()}
+#: The database revision that added casework: a record made before it has no casework sections.
+CASEWORK_REVISION = "0011"
+
+
+@dataclass(frozen=True)
+class _LinkSpec:
+    key: str  # the key in the record: "matter"
+    column: str  # the column here: "matter_id"
+    target: str  # the section linked to: "matters"
+    words: str  # "a matter"
+
+
+#: The links inside the record, by section.
+_LINKS: dict[str, tuple[_LinkSpec, ...]] = {
+    "matters": (
+        _LinkSpec("application", "application_id", "applications", "an application"),
+        _LinkSpec("permission", "permission_id", "permissions", "a permission"),
+    ),
+    "visits": (_LinkSpec("matter", "matter_id", "matters", "a matter"),),
+    "letters": (_LinkSpec("matter", "matter_id", "matters", "a matter"),),
+    "complaints": (_LinkSpec("matter", "matter_id", "matters", "a matter"),),
+}
+#: Sections a link may point to, and the tables behind them.
+_LINKED: dict[str, tuple[type, tuple[str, ...]]] = {
+    "applications": _LISTS["applications"],
+    "permissions": _LISTS["permissions"],
+    "matters": _CASEWORK["matters"],
+}
+
 #: Codes the app's screens look up: a value outside the list is refused.
 _CODES: dict[tuple[str, str], Sequence[str]] = {
     ("bank_accounts", "kind"): ACCOUNT_KINDS,
@@ -170,6 +229,24 @@ _CODES: dict[tuple[str, str], Sequence[str]] = {
     ("statement_check", "threshold"): ("standard", "cautious"),
     ("items", "status"): ("pending", "received", "not_applicable"),
     ("items", "provider"): tuple(PROVIDERS),
+    # Casework (the fixed lists of desktop/store/casework.py and the contract of issue 22).
+    ("matters", "oisc_category"): ("immigration", "asylum_protection"),
+    ("matters", "client_care_how"): ("", "signed", "electronic"),
+    ("visits", "how"): ("in_person", "phone", "letter", "email", "video"),
+    ("letters", "kind"): ("client_care", "update", "outcome", "closing", "referral"),
+    ("consents", "scope"): ("records", "referral", "contact"),
+    ("consents", "how"): ("signed", "verbal", "electronic"),
+}
+#: Codes kept as data (resources/rules/casework.toml, the letter templates' languages): a newer
+#: laptop may know more, so only their shape is checked.
+_CODE_SHAPED = frozenset({("matters", "category"), ("matters", "outcome"), ("letters", "language")})
+_CODE_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*\Z")
+#: Whole numbers with a meaning only in a range.
+_RANGES: dict[tuple[str, str], tuple[int, int]] = {
+    ("matters", "needed_level"): (1, 3),
+    ("matters", "adviser_level"): (0, 4),  # 0 not authorised, 1-3 the levels, 4 regulated
+    ("visits", "minutes"): (0, 1440),
+    ("consents", "period_months"): (1, 1200),
 }
 
 SECTIONS = (
@@ -179,6 +256,7 @@ SECTIONS = (
     "statement_check",
     "bank_accounts",
     "checklists",
+    *_CASEWORK,
     "deadlines",
 )
 
@@ -241,7 +319,31 @@ def _snapshot(session: Session, client_id: int) -> dict[str, Any]:
         }
         for r in lists
     ]
+    _casework_snapshot(session, client_id, snap)
     return snap
+
+
+def _casework_snapshot(session: Session, client_id: int, snap: dict[str, Any]) -> None:
+    """The casework sections of `snap`, each link as the place of the linked record in its
+    section (None when not linked, or linked to a record not in the snapshot)."""
+    places: dict[str, dict[int, int]] = {
+        name: {r["_id"]: i for i, r in enumerate(snap[name])}
+        for name in ("applications", "permissions")
+    }
+    for name, (model, order) in _CASEWORK.items():
+        rows = _select(session, model, model.__table__.c.client_id == client_id, order)
+        snap[name] = [
+            {
+                **_pick(r, CASEWORK[name]),
+                **{
+                    link.key: places[link.target].get(r[link.column])
+                    for link in _LINKS.get(name, ())
+                },
+                "_id": r["id"],
+            }
+            for r in rows
+        ]
+        places[name] = {r["_id"]: i for i, r in enumerate(snap[name])}
 
 
 def _account_snapshot(session: Session, account: Any) -> dict[str, Any]:
@@ -400,6 +502,12 @@ def _row(
         codes = _CODES.get((section, f.name))
         if codes is not None and out[f.name] not in codes:
             raise RecordProblem(f"{where}: not one of the codes this version knows")
+        held = out[f.name]
+        if (section, f.name) in _CODE_SHAPED and held is not None and not _CODE_SHAPE.match(held):
+            raise RecordProblem(f"{where}: not a code (letters, digits, _ and -)")
+        bounds = _RANGES.get((section, f.name))
+        if bounds is not None and held is not None and not bounds[0] <= held <= bounds[1]:
+            raise RecordProblem(f"{where}: outside the range {bounds[0]} to {bounds[1]}")
     return out
 
 
@@ -487,6 +595,51 @@ def _checklists(value: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _letter_fields(text: str, where: str) -> None:
+    """A letter's `fields` must be the JSON of an object (its typed parts)."""
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise RecordProblem(f"{where}: not the letter's parts (a JSON object)")
+
+
+def _casework(obj: dict, data: dict[str, Any], made_with: str) -> None:
+    """The casework sections of `obj` into `data`, each link checked against the section it
+    points to (read before it: applications and permissions, then matters). A record made
+    before casework existed has none: empty."""
+    older = re.fullmatch(r"[0-9]{4}", made_with) is not None and made_with < CASEWORK_REVISION
+    for name in _CASEWORK:
+        if name not in obj:
+            if not older:
+                raise RecordProblem(f"{name}: this section is missing")
+            data[name] = []
+            continue
+        links = _LINKS.get(name, ())
+        rows = []
+        for i, raw in enumerate(_list(obj[name], name, MAX_RECORDS)):
+            path = f"{name}[{i}]"
+            row = _row(raw, path, CASEWORK[name], name, tuple(link.key for link in links))
+            for link in links:
+                held = raw.get(link.key)
+                where = f"{path}.{link.key}"
+                if held is not None and (isinstance(held, bool) or not isinstance(held, int)):
+                    raise RecordProblem(
+                        f"{where}: expected the number of {link.words} in '{link.target}' or "
+                        f"null, got {kind_of(held)}"
+                    )
+                if held is not None and not 0 <= held < len(data[link.target]):
+                    raise RecordProblem(
+                        f"{where}: not the number of {link.words} listed in '{link.target}'"
+                    )
+                row[link.key] = held
+            if name == "letters":
+                _letter_fields(row["fields"], f"{path}.fields")
+            rows.append(row)
+        data[name] = rows
+
+
 def read_record(obj: object, *, schema: str | None = None) -> ClientRecord:
     """The record in `obj` (a JSON-parsed dict, from a hostile file), checked; RecordProblem
     naming the path of the first problem otherwise. `schema`: the revision it was made with
@@ -498,7 +651,7 @@ def read_record(obj: object, *, schema: str | None = None) -> ClientRecord:
             raise RecordProblem(f"client: unknown section {_key_words(key)}")
     made_with = _schema(obj, schema)
     for key in SECTIONS:
-        if key not in obj and key not in ("schema", "deadlines"):
+        if key not in obj and key not in ("schema", "deadlines", *_CASEWORK):
             raise RecordProblem(f"{key}: this section is missing")
     data: dict[str, Any] = {"details": _row(obj["details"], "details", DETAILS, "details")}
     for name in _LISTS:
@@ -513,6 +666,7 @@ def read_record(obj: object, *, schema: str | None = None) -> ClientRecord:
     )
     data["bank_accounts"] = _accounts(obj["bank_accounts"])
     data["checklists"] = _checklists(obj["checklists"])
+    _casework(obj, data, made_with)
     check_history(data)
     details = data["details"]
     return ClientRecord(
@@ -639,6 +793,7 @@ class ClientRecord:
             ("Explanations", sum(1 for line in lines if line["explanation"] is not None)),
             ("Checklists", len(d["checklists"])),
             ("Checklist items", sum(len(c["items"]) for c in d["checklists"])),
+            *((_CASEWORK_SECTIONS[name][1], len(d.get(name, ()))) for name in _CASEWORK),
         ]
 
 
@@ -772,12 +927,14 @@ def add_as_new(session: Session, record: ClientRecord, adviser: str) -> int:
     client_id = _insert(
         session, Client, {**_clean(data["details"], DETAILS), "created_at": now, "updated_at": now}
     )
+    #: Section -> the ids given to its records, in the record's order (for the links).
+    ids: dict[str, list[int]] = {}
     for name in _LISTS:
-        _insert_many(
-            session,
-            _LISTS[name][0],
-            [{**_clean(r, ROWS[name]), "client_id": client_id} for r in data[name]],
-        )
+        rows = [{**_clean(r, ROWS[name]), "client_id": client_id} for r in data[name]]
+        if name in _LINKED:
+            ids[name] = [_insert(session, _LISTS[name][0], r) for r in rows]
+        else:
+            _insert_many(session, _LISTS[name][0], rows)
     if data["statement_check"] is not None:
         _insert(
             session,
@@ -788,6 +945,23 @@ def add_as_new(session: Session, record: ClientRecord, adviser: str) -> int:
         _add_account(session, client_id, account)
     for checklist in data["checklists"]:
         _add_checklist(session, client_id, checklist)
+    for name, (model, _order) in _CASEWORK.items():
+        links = _LINKS.get(name, ())
+        rows = [
+            {
+                **_clean(r, CASEWORK[name]),
+                **{
+                    link.column: None if r[link.key] is None else ids[link.target][r[link.key]]
+                    for link in links
+                },
+                "client_id": client_id,
+            }
+            for r in data.get(name, ())
+        ]
+        if name in _LINKED:
+            ids[name] = [_insert(session, model, r) for r in rows]
+        else:
+            _insert_many(session, model, rows)
     repository.audit(session, adviser, client_id, "client.create", "from a referral file")
     return client_id
 
@@ -850,6 +1024,21 @@ _FIELD_NAMES = {
     "item_id": "Item",
     "template_id": "Template",
     "relationship": "Relationship",
+    "oisc_category": "OISC category",
+    "needed_level": "OISC level needed",
+    "adviser_level": "Adviser's OISC level",
+    "decision_on": "Told of the decision on",
+    "outcome_told_on": "Client told of the outcome on",
+    "client_care_agreed_on": "Client care agreed on",
+    "client_care_how": "Client care agreed how",
+    "info_given": "Information given",
+    "info_source": "Source of the information",
+    "large_print": "Large print",
+    "fields": "Letter's contents",
+    "period_months": "Period (months)",
+    "withdrawn_on": "Withdrawn on",
+    "answered_on": "Answered on",
+    "review_on": "Review on",
 }
 
 
@@ -923,6 +1112,32 @@ _HISTORY_ORDER = {
     "status_checks": "on",
 }
 SHOWN_LIMIT = 500
+#: Casework sections: (one record, the counts' label).
+_CASEWORK_SECTIONS = {
+    "matters": ("Matter", "Matters"),
+    "visits": ("Visit", "Visits"),
+    "letters": ("Letter", "Letters sent"),
+    "complaints": ("Complaint", "Complaints"),
+    "consents": ("Consent", "Consents"),
+    "access_requests": ("Subject access request", "Subject access requests"),
+    "retention_decisions": ("Retention decision", "Retention decisions"),
+}
+#: The natural key of each kind of casework record (a link in it: the linked record's key).
+_CASEWORK_KEYS = {
+    "matters": ("category", "opened"),
+    "visits": ("on", "adviser", "how"),
+    "letters": ("kind", "on", "matter"),
+    "complaints": ("received_on",),
+    "consents": ("scope", "given_on"),
+    "access_requests": ("asked_on",),
+    "retention_decisions": ("decided_on",),
+}
+#: The natural key of the records a link may point to.
+_LINKED_KEYS = {
+    "applications": _HISTORY_KEYS["applications"],
+    "permissions": _HISTORY_KEYS["permissions"],
+    "matters": _CASEWORK_KEYS["matters"],
+}
 #: The details the history is made of too (its person and the question).
 _HISTORY_DETAILS = frozenset({"full_name", "date_of_birth", "target_route", "target_date"})
 
@@ -940,6 +1155,76 @@ def _history_label(kind: str, row: dict[str, Any]) -> str:
     if kind == "custody":
         return f"From {long_date(row['start'])} to {long_date(row['end'])}"
     return f"Checked on {long_date(row['on'])}"
+
+
+def _code_words(code: str | None) -> str:
+    return "" if not code else code.replace("_", " ").capitalize()
+
+
+def _casework_label(name: str, row: dict[str, Any]) -> str:
+    if name == "matters":
+        what = _clip(row["title"], 60) if row["title"].strip() else _code_words(row["category"])
+        return f"{what}, opened {long_date(row['opened'])}"
+    if name == "visits":
+        who = f", {row['adviser']}" if row["adviser"] else ""
+        return f"{long_date(row['on'])}, {_code_words(row['how']).lower()}{who}"
+    if name == "letters":
+        return f"{_code_words(row['kind'])} letter, {long_date(row['on'])}"
+    if name == "complaints":
+        return f"Received {long_date(row['received_on'])}"
+    if name == "consents":
+        return f"{_code_words(row['scope'])}, given {long_date(row['given_on'])}"
+    if name == "access_requests":
+        return f"Asked {long_date(row['asked_on'])}"
+    return f"Decided {long_date(row['decided_on'])}, review {long_date(row['review_on'])}"
+
+
+def _linked_label(target: str, row: dict[str, Any]) -> str:
+    if target in _CASEWORK_SECTIONS:
+        return f"{_CASEWORK_SECTIONS[target][0]}: {_casework_label(target, row)}"
+    return f"{_HISTORY_SECTIONS[target]}: {_history_label(target, row)}"
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A link as compared across laptops: equal when the linked records' natural keys are;
+    shown as the linked record's label."""
+
+    key: tuple[Any, ...]
+    label: str = field(compare=False)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _link_value(data: dict[str, Any], target: str, place: int | None) -> _Link | None:
+    if place is None:
+        return None
+    row = data[target][place]
+    return _Link(_natural_key(data, target, row), _linked_label(target, row))
+
+
+def _natural_key(data: dict[str, Any], name: str, row: dict[str, Any]) -> tuple[Any, ...]:
+    """The record's natural key; a link in it by the linked record's own key."""
+    out: list[Any] = []
+    for column in _CASEWORK_KEYS.get(name) or _LINKED_KEYS[name]:
+        link = next((k for k in _LINKS.get(name, ()) if k.key == column), None)
+        if link is None:
+            out.append(row[column])
+        else:
+            value = _link_value(data, link.target, row[column])
+            out.append(None if value is None else value.key)
+    return tuple(out)
+
+
+def _view(data: dict[str, Any], name: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The row as compared: its links as _Link values."""
+    return {
+        **row,
+        **{
+            link.key: _link_value(data, link.target, row[link.key]) for link in _LINKS.get(name, ())
+        },
+    }
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -1428,6 +1713,98 @@ def _plan_items(b: _Builder, h: dict[str, Any], t: dict[str, Any]) -> None:
         )
 
 
+class _Resolver:
+    """Where a received record's link points on this laptop: the record here paired (by natural
+    key, as the plan pairs them) with the one linked in the received record. Worked out when
+    the links are written: after the merged history is saved and the matters before them are
+    written, so a link to a record added by the same merge finds it, and one to a record left
+    out is dropped."""
+
+    def __init__(self, session: Session, client_id: int, there: dict[str, Any]):
+        self.session, self.client_id, self.there = session, client_id, there
+        self.known: dict[str, dict[int, int]] = {}
+
+    def id_of(self, target: str, place: int | None) -> int | None:
+        if place is None:
+            return None
+        if target not in self.known:
+            model, order = _LINKED[target]
+            rows = _select(
+                self.session, model, model.__table__.c.client_id == self.client_id, order
+            )
+            keys = _LINKED_KEYS[target]
+            pairs, _new, _only = _pair(
+                rows, self.there[target], lambda r: tuple(r[k] for k in keys)
+            )
+            self.known[target] = {j: rows[i]["id"] for i, j in pairs}
+        return self.known[target].get(place)
+
+    def forget(self, target: str) -> None:
+        self.known.pop(target, None)
+
+    def columns(self, name: str, row: dict[str, Any]) -> dict[str, Any]:
+        """The row's link columns here."""
+        return {
+            link.column: self.id_of(link.target, row[link.key]) for link in _LINKS.get(name, ())
+        }
+
+
+def _plan_casework(b: _Builder, name: str, there: dict[str, Any], resolve: _Resolver) -> None:
+    """One casework section, matched by natural key (_CASEWORK_KEYS); links compared by the
+    linked records' keys and re-made to the merged rows when written."""
+    model = _CASEWORK[name][0]
+    fields = CASEWORK[name]
+    section = _CASEWORK_SECTIONS[name][0]
+    here_rows, there_rows = b.here[name], there.get(name, [])
+    pairs, new, only = _pair(
+        [{"k": _natural_key(b.here, name, r)} for r in here_rows],
+        [{"k": _natural_key(there, name, r)} for r in there_rows],
+        lambda r: r["k"],
+    )
+    columns = (*_compared(fields), *(link.key for link in _LINKS.get(name, ())))
+    session, client_id = b.session, b.client_id
+    for i, j in pairs:
+        h, t = here_rows[i], there_rows[j]
+
+        def change(h: dict[str, Any] = h, t: dict[str, Any] = t) -> None:
+            values = {**_clean(t, fields), **resolve.columns(name, t)}
+            _update(session, model, "id", h["_id"], values)
+
+        b.compare(
+            name,
+            section,
+            _casework_label(name, t),
+            (_view(b.here, name, h), _view(there, name, t)),
+            columns,
+            b.write(change),
+        )
+    for j in new:
+        t = there_rows[j]
+
+        def add(t: dict[str, Any] = t) -> None:
+            values = {**_clean(t, fields), **resolve.columns(name, t), "client_id": client_id}
+            _insert(session, model, values)
+            resolve.forget(name)
+
+        b.add(
+            name,
+            section,
+            _casework_label(name, t),
+            "new",
+            b.write(add),
+            there=_shown_row(_view(there, name, t), columns),
+        )
+    for i in only:
+        h = here_rows[i]
+        b.add(
+            name,
+            section,
+            _casework_label(name, h),
+            "only_here",
+            here=_shown_row(_view(b.here, name, h), columns),
+        )
+
+
 def _build(session: Session, client_id: int, record: ClientRecord) -> tuple[MergePlan, dict]:
     here = _snapshot(session, client_id)
     b = _Builder(session, client_id, here)
@@ -1440,6 +1817,9 @@ def _build(session: Session, client_id: int, record: ClientRecord) -> tuple[Merg
     _plan_check(b, there)
     _plan_accounts(b, there)
     _plan_checklists(b, there)
+    resolve = _Resolver(session, client_id, there)
+    for name in _CASEWORK:  # matters first: the writes of the others link to them
+        _plan_casework(b, name, there, resolve)
     return MergePlan(tuple(b.diffs), b.steps), here
 
 
@@ -1450,7 +1830,11 @@ def merge_plan(session: Session, client_id: int, record: ClientRecord) -> MergeP
     household member (name case and spaces aside, date of birth); bank account (bank, sort
     code, last four digits, type); statement (its account, from, to, source); line (its
     account, fingerprint); explanation (its line); checklist (template, started on); item (its
-    checklist, item id; an item the adviser added by its text); the statement check (one).
+    checklist, item id; an item the adviser added by its text); the statement check (one);
+    matter (category, opened); visit (day, adviser, how); letter (kind, day, its matter);
+    complaint (received); consent (scope, given); subject access request (asked); retention
+    decision (decided). A casework record's links (a visit's matter, a matter's application
+    and permission) are compared by the linked records' keys and re-made to the merged rows.
     A new account, statement or checklist is one difference with everything in it; lines only
     here are one difference per account."""
     return _build(session, client_id, record)[0]

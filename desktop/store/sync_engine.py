@@ -930,6 +930,13 @@ SECTIONS: dict[str, str] = {
     "transaction_explanations": "Explanations of statement lines",
     "client_checklists": "Checklists",
     "client_checklist_items": "Checklist items",
+    "matters": "Matters",
+    "visits": "Visits",
+    "letters": "Letters sent",
+    "complaints": "Complaints",
+    "consents": "Consents",
+    "access_requests": "Subject access requests to the centre",
+    "retention_decisions": "Retention decisions",
 }
 _LABELS = {
     "ni_number": "NI number",

@@ -1,14 +1,16 @@
-"""The client's page on the right of the main window: a header and seven tabs.
+"""The client's page on the right of the main window: a header and eight tabs.
 
-Ctrl+1..7 (or Alt+1..7) switch tabs from anywhere in the window (the search box, the list).
-Under the header a strip names the engine's next deadlines, worked out off the UI thread, and
+Ctrl+1..8 (or Alt+1..8) switch tabs from anywhere in the window (the search box, the list);
+Ctrl+Shift+V logs a visit for the client shown (the Casework tab's form).
+Under the header a strip names the engine's next deadlines and the client's casework
+reminders (issue 22), worked out off the UI thread, and
 warns when the stored application date has passed. `clear()` drops every widget's client data (the app
 locks); `show_client(None)` shows the empty placeholder.
 
 Unsaved work kept as drafts (desktop.store.drafts) comes back when the client is opened: the
 Details and Notes tabs put theirs back in place, and a banner under the header offers each
 kept form (a History record, a household member, a planned trip, a checklist prompt, a paper
-statement, a flag explanation) with Restore and Discard. `pending_drafts()` gives the tabs'
+statement, a flag explanation, a visit, a matter) with Restore and Discard. `pending_drafts()` gives the tabs'
 unsaved work to the window.
 
 The tabs keep to one contract (desktop.ui.client_tab) and are listed once, in `TABS`. A tab
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import (
 from desktop.store import drafts
 from desktop.store.repository import get_client
 from desktop.ui import client_tab, kept_drafts
+from desktop.ui.casework_tab import CaseworkTab
 from desktop.ui.checklists_tab import ChecklistsTab
 from desktop.ui.client_tab import ClientChanges, Reader, reacts, reader_of
 from desktop.ui.details_tab import DetailsTab
@@ -62,11 +65,13 @@ from desktop.ui.kept_drafts import (
     DraftBanner,
     closed_by_lock,
 )
+from desktop.ui.matter_dialog import MATTER_DRAFT
 from desktop.ui.notes_tab import NotesTab
 from desktop.ui.operations import Operation
 from desktop.ui.residence_tab import ResidenceTab
 from desktop.ui.shortcuts_dialog import UNLISTED
 from desktop.ui.statements_tab import StatementsTab
+from desktop.ui.visit_dialog import VISIT_DRAFT
 from desktop.ui.widgets.dates import format_date
 from desktop.ui.widgets.deadline_strip import DeadlineStrip
 
@@ -87,7 +92,15 @@ TABS: tuple[tuple[str, type[QWidget]], ...] = (
     ("notes_tab", NotesTab),
     ("statements_tab", StatementsTab),
     ("checklists_tab", ChecklistsTab),
+    ("casework_tab", CaseworkTab),
 )
+
+#: Kept drafts of the Casework tab's forms (a visit, a matter), offered back like the others.
+CASEWORK_DRAFT_KINDS = (VISIT_DRAFT, MATTER_DRAFT)
+#: Every kind of kept form draft the page offers back with Restore / Discard.
+OFFERED_KINDS = (*DIALOG_KINDS, *CASEWORK_DRAFT_KINDS)
+#: One keystroke from anywhere on the client page: log a visit for the client shown.
+LOG_VISIT_KEYS = "Ctrl+Shift+V"
 
 
 def _read_all(store, readers: Sequence[Reader], _progress) -> list[tuple[bool, object]]:
@@ -116,6 +129,15 @@ def _deadline_work(history, today: date, _progress) -> tuple:
     from desktop.board import deadlines_for
 
     return deadlines_for(history, today)
+
+
+def _as_items(reminders) -> tuple:
+    """Casework reminders (Deadlines) as the strip's Items."""
+    from desktop.board import Item
+
+    return tuple(
+        Item(d.date, d.what, d.rule, d.next_working_day, d.kind, d.status) for d in reminders
+    )
 
 
 class ClientPage(QWidget):
@@ -193,6 +215,16 @@ class ClientPage(QWidget):
         self.details_tab.dirty_changed.connect(self._mark_details_tab)
         self.residence_tab.record_activated.connect(self.show_record)
         self.residence_tab.add_trip_requested.connect(self._add_trip)
+        # A matter needing a higher OISC level offers the referral, as the Refer button does.
+        self.casework_tab.refer_requested.connect(self._refer)
+        self.casework_tab.shown.connect(self._casework_shown)
+        #: (the history's deadlines or None when they failed, the day) last shown on the strip.
+        self._engine_items: tuple | None = None
+        log_visit = QShortcut(QKeySequence(LOG_VISIT_KEYS), self)
+        log_visit.setContext(Qt.ShortcutContext.WindowShortcut)
+        log_visit.setWhatsThis("Log a visit for the client shown (Casework tab)")
+        log_visit.activated.connect(self.log_visit)
+        self.log_visit_shortcut = log_visit
         # The Statements tab's dialogs run through the page, so a kept draft can be put back
         # into them and is forgotten when they close (the tab's own `run_dialog` hook).
         self._restoring: dict[str, dict] = {}
@@ -263,6 +295,7 @@ class ClientPage(QWidget):
             return False
         self._client_id = client_id
         self._reload_wanted.clear()  # a read still on its way is for what was shown before
+        self._engine_items = None  # the strip's deadlines were for what was shown before
         self._load_header()
         for _name, tab in self.client_tabs:
             tab.load(client_id)
@@ -277,6 +310,13 @@ class ClientPage(QWidget):
     def _refer(self) -> None:
         if self._client_id is not None:
             self.refer_requested.emit(self._client_id)
+
+    def log_visit(self) -> bool:
+        """Ctrl+Shift+V: the Casework tab's "Log a visit" form for the client shown."""
+        if self._client_id is None or not self.isVisible():
+            return False
+        self.tabs.setCurrentWidget(self.casework_tab)
+        return self.casework_tab.log_visit()
 
     def has_unsaved_changes(self) -> bool:
         return any(
@@ -302,6 +342,7 @@ class ClientPage(QWidget):
         self._restoring.clear()
         self.draft_banner.clear()
         self._deadline_generation += 1  # a late result is dropped
+        self._engine_items = None
         self.deadline_strip.clear()
         self.name_label.clear()
         self.facts_label.clear()
@@ -341,11 +382,26 @@ class ClientPage(QWidget):
     def _show_deadlines(self, generation: int, items, today: date | None = None) -> None:
         if generation != self._deadline_generation or self._client_id is None:
             return
+        self._engine_items = (items, today or self._today())
+        self._show_strip()
+        self.deadlines_ready.emit()
+
+    def _show_strip(self) -> None:
+        """The history's deadlines (the last worked out) with the casework reminders the
+        Casework tab read last: no read of its own, so the strip adds no store session."""
+        if self._engine_items is None:
+            return
+        items, today = self._engine_items
         if items is None:
             self.deadline_strip.show_failed()
-        else:
-            self.deadline_strip.set_deadlines(items, today or self._today())
-        self.deadlines_ready.emit()
+            return
+        view = self.casework_tab.view()
+        extra = _as_items(view.reminders) if view is not None else ()
+        self.deadline_strip.set_deadlines(tuple(items) + extra, today)
+
+    def _casework_shown(self) -> None:
+        if self._client_id is not None:
+            self._show_strip()  # new reminders: the strip follows without working out again
 
     def show_tab(self, index: int) -> None:
         if self._client_id is None or not self.isVisible():
@@ -467,7 +523,7 @@ class ClientPage(QWidget):
             found = [
                 (kind, kept_drafts.label_of(kind, drafts.get(session, self._client_id, kind)))
                 for kind in drafts.kinds(session, self._client_id)
-                if kind in DIALOG_KINDS
+                if kind in OFFERED_KINDS
             ]
         self.draft_banner.set_drafts(found)
 
@@ -506,6 +562,9 @@ class ClientPage(QWidget):
         elif kind == FLAG_REVIEW:
             self.tabs.setCurrentWidget(self.statements_tab)
             opened = self._restore_into_statements(kind, payload, lambda _p: True)
+        elif kind in CASEWORK_DRAFT_KINDS:
+            self.tabs.setCurrentWidget(self.casework_tab)
+            opened = self.casework_tab.restore_draft(kind, payload)
         elif kind == REFERRAL_NOTE:  # the Refer wizard takes its kept note back itself
             self.refer_requested.emit(client_id)
             opened = True

@@ -33,7 +33,11 @@ HISTORY = "history"
 NOTES = "notes"
 STATEMENTS = "statements"
 CHECKLISTS = "checklists"
-ALL_KINDS: frozenset[str] = frozenset({DETAILS, HOUSEHOLD, HISTORY, NOTES, STATEMENTS, CHECKLISTS})
+#: Visits, matters, letters, complaints, consents and access requests (issue 22).
+CASEWORK = "casework"
+ALL_KINDS: frozenset[str] = frozenset(
+    {DETAILS, HOUSEHOLD, HISTORY, NOTES, STATEMENTS, CHECKLISTS, CASEWORK}
+)
 
 
 @dataclass(frozen=True)

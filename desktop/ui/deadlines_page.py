@@ -6,7 +6,9 @@ client list's badge and the deadline strip share). Attention items (a record tha
 today, time known to be without permission) are red and bold, say "Needs attention" and never
 age out; overdue rows (passed in the last N days) are red and say "Overdue"; today's are bold;
 ones already met say "Done in time"; older passed ones are hidden unless "Show older passed" is
-ticked. Filters: text, adviser, kind (the engine's kinds).
+ticked. Filters: text, adviser, kind (the engine's kinds, and "Casework reminders (all)": the
+casework kinds of issue 22 together - written updates, outcome letters, the client's subject
+access requests, consents, retention reviews, complaints and the OISC level check).
 Enter, a double-click or "Open client" emits `open_client(client_id)`; F5 or Refresh asks for a
 new build; Esc or "Back to clients" emits `close_requested`. `clear()` (the app locks) leaves
 nothing of any client on the page.
@@ -58,6 +60,7 @@ from desktop.board import (
     status_of,
 )
 from desktop.datetext import MONTH_ABBRS, WEEKDAY_ABBRS, long_date
+from desktop.rules.deadlines import CASEWORK_KINDS as _CASEWORK_KINDS
 from desktop.status_style import DEADLINE_MARK
 from desktop.ui.widgets.dates import format_date, format_long
 
@@ -66,6 +69,12 @@ StatusRole = Qt.ItemDataRole.UserRole + 2
 RowRole = Qt.ItemDataRole.UserRole + 3
 
 COLUMNS = ("Date", "Status", "Client", "Deadline", "Kind", "Rule", "Adviser")
+#: The casework reminders' kinds (desktop.rules.casework, issue 22): the centre's duties to the
+#: client rather than the Home Office's or the Tribunal's deadlines.
+CASEWORK_KINDS: tuple[str, ...] = tuple(kind for kind in _CASEWORK_KINDS if kind in KINDS)
+#: The kind filter's entry for every casework kind at once.
+CASEWORK_GROUP = "group:casework"
+CASEWORK_GROUP_LABEL = "Casework reminders (all)"
 WEEKDAYS = WEEKDAY_ABBRS
 EMPTY = "The deadlines appear here once they are worked out."
 
@@ -184,7 +193,9 @@ def full_text(row: BoardRow) -> str:
     what = row.what if row.problem else row.words(long_date)
     what = what if what.endswith((".", "!", "?")) else what + "."
     parts = [f"{format_long(row.date)}, {row.client_name} ({row.adviser}): {what}"]
-    if row.attention:
+    if row.attention and row.kind in CASEWORK_KINDS:
+        parts.append("This stays on the board until it is done (the client's Casework tab).")
+    elif row.attention:
         parts.append("This stays on the board until the record is completed.")
     elif row.met:
         parts.append("Done in time.")
@@ -229,6 +240,8 @@ class DeadlinesPage(QWidget):
         self.kind_filter = QComboBox()
         self.kind_filter.setAccessibleName("Filter deadlines by kind")
         self.kind_filter.addItem("All kinds", ALL)
+        if CASEWORK_KINDS:
+            self.kind_filter.addItem(CASEWORK_GROUP_LABEL, CASEWORK_GROUP)
         for code, label in KINDS.items():
             self.kind_filter.addItem(label, code)
         kind_label = QLabel("&Kind")
@@ -423,13 +436,16 @@ class DeadlinesPage(QWidget):
         if data is None:
             return
         picked = self.selected_row()
+        kind = self.kind_filter.currentData()
         rows = data.visible(
             adviser=self.adviser_filter.currentData(),
-            kind=self.kind_filter.currentData(),
+            kind=ALL if kind == CASEWORK_GROUP else kind,
             text=self.text_filter.text(),
             show_passed=self.show_passed.isChecked(),
             overdue_days=self.overdue_days.value(),
         )
+        if kind == CASEWORK_GROUP:
+            rows = [row for row in rows if row.kind in CASEWORK_KINDS]
         self.model.set_rows(rows, data.today, self.overdue_days.value())
         self._update_counts(rows)
         self.export_button.setEnabled(bool(data.rows))

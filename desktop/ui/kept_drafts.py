@@ -67,6 +67,9 @@ LABELS = {
     PLAN_TRIP: "a 'Plan a trip' form",
     NEW_CLIENT: "a new-client form",
     REFERRAL_NOTE: "a referral's covering note",
+    # Issue 22: the Casework tab's forms (desktop/ui/visit_dialog.py, matter_dialog.py).
+    "visit": "a 'Log a visit' form",
+    "matter": "a matter form",
 }
 #: Kinds that are a dialog, offered back on the client's page (the others go back into their
 #: tab's editor by themselves).

@@ -393,6 +393,11 @@ class MainWindow(QMainWindow):
         self.import_action.setWhatsThis("Import a client from a history JSON file")
         self.export_action.setWhatsThis("Export the client (subject access copy)")
         file_menu.addActions([self.new_client_action, self.import_action, self.export_action])
+        # Issue 22: the client page's Ctrl+Shift+V (its QShortcut holds the keys; named here
+        # after a tab, not bound twice, so the keys are never ambiguous).
+        self.log_visit_action = self._action("Lo&g a visit…\tCtrl+Shift+V", self.log_visit)
+        self.log_visit_action.setToolTip("Log a contact with the client shown (Casework tab)")
+        file_menu.addAction(self.log_visit_action)
         file_menu.addSeparator()
         # Issue 20: a client handed to another adviser's laptop as one encrypted file.
         self.refer_action = self._action(
@@ -458,6 +463,19 @@ class MainWindow(QMainWindow):
         )
         self.fees_action = self._action("Household &fees…", self.show_fees, data=False)
         calculators.addActions([self.finance_action, self.fees_action])
+        # Issue 22: counts for funders and trustees, small numbers suppressed.
+        self.statistics_action = self._action("&Statistics…", self.show_statistics)
+        self.statistics_action.setToolTip(
+            "Counts of clients, visits and matters in a period for funders and trustees, "
+            "small numbers suppressed (CSV or PDF)"
+        )
+        calculators.addAction(self.statistics_action)
+        # Issue 22: records due for their retention review: erase (confirmed) or keep.
+        self.retention_action = self._action("&Retention review…", self.show_retention_review)
+        self.retention_action.setToolTip(
+            "Client records kept for the set time after their last matter closed: erase or keep"
+        )
+        calculators.addAction(self.retention_action)
 
         tools = bar.addMenu("&Settings")
         self.adviser_action = self._action("Switch &adviser…", self.switch_adviser, "Ctrl+Shift+A")
@@ -650,7 +668,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Data folder on a network drive", warning)
 
     def _ask_adviser(self, names: list[str]) -> bool:
-        dialog = AdviserDialog(names, self.adviser, self)
+        dialog = AdviserDialog(names, self.adviser, self, store=self.store)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.adviser = dialog.name()
             return True
@@ -1004,6 +1022,15 @@ class MainWindow(QMainWindow):
         return self.run("Exporting client", work, done)
 
     # ---- referrals (issue 20) -------------------------------------------------------------------
+    def log_visit(self) -> bool:
+        """File > Log a visit… (Ctrl+Shift+V on the client page): the visit form."""
+        if not self.unlocked:
+            return False
+        if self.client_page.current_client_id() is None:
+            QMessageBox.information(self, "Log a visit", "Pick a client first.")
+            return False
+        return self.client_page.log_visit()
+
     def refer_client(self):
         """File > Refer this client to another adviser…: the send wizard for the client shown."""
         from desktop.ui.referral_send_wizard import ReferralSendWizard
@@ -1315,6 +1342,16 @@ class MainWindow(QMainWindow):
 
         return self.run("Changing the passphrase", work, done)
 
+    def show_statistics(self) -> None:
+        """Tools > Statistics…: the counts run off the UI thread in the dialog."""
+        if not self.unlocked:
+            return
+        from desktop.ui.statistics_dialog import StatisticsDialog
+
+        dialog = StatisticsDialog(self.store, today=self.today(), run=self.run, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exec()
+
     def show_finance_calculator(self) -> None:
         """The Appendix FM financial requirement worked out on screen (nothing is saved)."""
         from desktop.ui.finance_dialog import FinanceDialog
@@ -1328,11 +1365,17 @@ class MainWindow(QMainWindow):
         FeesDialog(self, today=self.today()).exec()
 
     def edit_settings(self) -> None:
+        from desktop.store import casework
+
         minutes = self.idle.interval_ms() // 60_000
         with self.store.read_session() as session:
             name = repository.get_setting(session, CENTRE_NAME_SETTING, "") or ""
             contact = repository.get_setting(session, CENTRE_CONTACT_SETTING, "") or ""
             kept = kept_limit(repository.get_setting(session, KEEP_COPIES_SETTING))
+            retention_years = casework.retention_years(session)
+            consent_months = casework.consent_months(session)
+            oisc_number = casework.oisc_number(session)
+            procedure = casework.complaints_procedure(session)
         dialog = SettingsDialog(
             minutes,
             self,
@@ -1340,16 +1383,61 @@ class MainWindow(QMainWindow):
             centre_contact=contact,
             kept_copies=kept,
             warn_days=self.content_warn_days(),
+            retention_years=retention_years,
+            consent_months=consent_months,
+            oisc_number=oisc_number,
+            complaints_procedure=procedure,
         )
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            with self.store.session() as session:
-                repository.set_setting(session, CENTRE_NAME_SETTING, dialog.centre_name())
-                repository.set_setting(session, CENTRE_CONTACT_SETTING, dialog.centre_contact())
-                repository.set_setting(session, KEEP_COPIES_SETTING, str(dialog.kept_copies()))
-                repository.set_setting(session, CONTENT_WARN_DAYS_SETTING, str(dialog.warn_days()))
+            try:
+                self.save_settings(dialog)
+            except Exception as exc:  # noqa: BLE001 - nothing saved half; never a traceback
+                said = str(exc) if isinstance(exc, ValueError) else user_message(exc)
+                QMessageBox.warning(self, "Settings", f"The settings were not saved: {said}")
+                return
             self.store.prune_kept_copies()  # a lower number applies at once
             self.set_auto_lock_minutes(dialog.auto_lock_minutes())
             self.warn_old_content()
+            if (dialog.retention_years(), dialog.consent_months()) != (
+                retention_years,
+                consent_months,
+            ):
+                self.board_feed.rebuild()  # the retention and consent reminders move
+
+    def save_settings(self, dialog: SettingsDialog) -> None:
+        """Every setting of the dialog in one transaction (a problem saves none of them)."""
+        from desktop.store import casework
+
+        with self.store.session() as session:
+            repository.set_setting(session, CENTRE_NAME_SETTING, dialog.centre_name())
+            repository.set_setting(session, CENTRE_CONTACT_SETTING, dialog.centre_contact())
+            repository.set_setting(session, KEEP_COPIES_SETTING, str(dialog.kept_copies()))
+            repository.set_setting(session, CONTENT_WARN_DAYS_SETTING, str(dialog.warn_days()))
+            casework.set_retention_years(session, dialog.retention_years())
+            casework.set_consent_months(session, dialog.consent_months())
+            casework.set_oisc_number(session, dialog.oisc_number())
+            casework.set_complaints_procedure(session, dialog.complaints_procedure())
+
+    def show_retention_review(self):
+        """Tools > Retention review…: records due for review, each erased (after the client's
+        full name is typed) or kept with a reason and a new review date."""
+        from desktop.ui.retention_review_dialog import RetentionReviewDialog
+
+        dialog = RetentionReviewDialog(self.store, self.adviser, self.today, self, runner=self.run)
+        dialog.erased.connect(self._erased_at_review)
+        dialog.kept.connect(self.board_feed.client_changed)
+        dialog.open()
+        dialog.load()
+        return dialog
+
+    def _erased_at_review(self, client_id: int) -> None:
+        """As an erasure from the Details tab: off the list and the board, out of backups/."""
+        self.client_list.model.index_data.remove(client_id)
+        self.client_list.refresh()
+        self.board_feed.client_removed(client_id)
+        if self.client_page.current_client_id() == client_id:
+            self.client_page.show_client(None)
+        self.reach_kept_copies()
 
     # ---- guidance content (desktop.content) -------------------------------------------------
     def content_warn_days(self) -> int:

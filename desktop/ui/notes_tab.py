@@ -50,6 +50,21 @@ ACTIONS = {
     "household.update": "Household changed",
     "history.update": "History changed",
     "note.add": "Case note added",
+    # Casework (issue 22): the summaries name the record and fields, never a value.
+    "visit.add": "Visit logged",
+    "visit.update": "Visit changed",
+    "visit.delete": "Visit deleted",
+    "matter.add": "Matter opened",
+    "matter.update": "Matter changed",
+    "letter.record": "Letter recorded",
+    "complaint.add": "Complaint logged",
+    "complaint.update": "Complaint changed",
+    "consent.add": "Consent recorded",
+    "consent.update": "Consent changed",
+    "access_request.add": "Subject access request logged",
+    "access_request.update": "Subject access request changed",
+    "retention.keep": "Kept after a retention review",
+    "adviser.level": "Adviser's OISC level recorded",
 }
 
 

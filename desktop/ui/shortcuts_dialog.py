@@ -34,8 +34,9 @@ UNLISTED = "shortcuts_list_skip"
 GENERAL: tuple[tuple[str, str], ...] = (
     ("Down, Enter", "From the search: into the list / open the first client found"),
     (
-        "Ctrl+1 … Ctrl+7 (or Alt+1 … Alt+7)",
-        "Client tabs: Details, Household, History, Residence, Notes, Statements, Checklists",
+        "Ctrl+1 … Ctrl+8 (or Alt+1 … Alt+8)",
+        "Client tabs: Details, Household, History, Residence, Notes, Statements, Checklists, "
+        "Casework",
     ),
     ("Insert, Enter, Delete", "Add, edit or delete the selected record in a table"),
     ("Ctrl+Return", "Add the note typed (Notes tab); save the form (New client and other forms)"),

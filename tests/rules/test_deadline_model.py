@@ -105,7 +105,14 @@ def test_statuses_met_attention_passed_upcoming():
         "attention",
         "upcoming",  # r.11: in time on the next working day
     ]
-    assert ATTENTION_KINDS == {"status_unknown", "without_permission"}
+    # Issue 22 added the casework attention items (desktop.rules.casework).
+    assert ATTENTION_KINDS == {
+        "status_unknown",
+        "without_permission",
+        "complaint",
+        "level_check",
+        "consent_missing",
+    }
 
 
 def test_with_status_never_drops_or_passes_an_attention_item():

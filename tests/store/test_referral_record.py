@@ -178,6 +178,8 @@ def rich_client(store: Store, name: str = "Amara Example") -> int:
             notes="FICTIONAL notes",
         )
         cid = repository.import_history(s, parse_history(HISTORY), ADVISER, details)
+        # Issue 22: how the client came (not in ClientDetails: set on the row).
+        s.get(Client, cid).referral_source = "community_group"
         repository.set_household(
             s,
             cid,
@@ -620,12 +622,13 @@ def test_hostile_record_refused_naming_the_path_not_the_value(store, rich, chang
 
 def test_newer_schema_refused_with_the_update_message(store, rich):
     obj = _through_json(_record_of(store, rich))
-    obj["schema"] = "0011"
+    newer = f"{int(head_revision()) + 1:04d}"  # one past this version's last migration
+    obj["schema"] = newer
     with pytest.raises(RecordProblem) as caught:
         read_record(obj)
     assert str(caught.value) == (
-        "made by a newer version of Drop-in Desk (database revision 0011; this laptop knows up "
-        f"to {head_revision()}): update Drop-in Desk on this laptop first"
+        f"made by a newer version of Drop-in Desk (database revision {newer}; this laptop knows "
+        f"up to {head_revision()}): update Drop-in Desk on this laptop first"
     )
 
 

@@ -24,6 +24,7 @@ from desktop.rules.history import (
     StatusCheck,
 )
 from desktop.rules.statement_types import Explanation
+from desktop.store import casework as cw
 from desktop.store import checklists as cl
 from desktop.store import repository, sync_capture
 from desktop.store import statements as st
@@ -144,6 +145,29 @@ def _full_client(store):
         )
         st.set_check_settings(s, cid, st.CheckSettings(D(2026, 7, 1), "standard"), ADVISER)
         list_id = cl.start_checklist(s, cid, CHECKLIST, [], ADVISER, on=D(2026, 7, 2))
+        # Issue 22: a row in each casework table, the matter linked to the application and
+        # the permission.
+        matter = cw.add_matter(
+            s,
+            cid,
+            cw.MatterEntry(
+                "partner",
+                D(2026, 7, 1),
+                application_id=cw.application_choices(s, cid)[0][0],
+                permission_id=cw.permission_choices(s, cid)[0][0],
+            ),
+            ADVISER,
+        )
+        cw.add_visit(s, cid, cw.VisitEntry(D(2026, 7, 1), ADVISER, matter_id=matter), ADVISER)
+        cw.record_letter(
+            s, cid, cw.LetterEntry("client_care", D(2026, 7, 2), matter_id=matter), ADVISER
+        )
+        cw.add_complaint(
+            s, cid, cw.ComplaintEntry(D(2026, 8, 1), "late", matter_id=matter), ADVISER
+        )
+        cw.add_consent(s, cid, cw.ConsentEntry("records", D(2026, 7, 1)), ADVISER)
+        cw.add_access_request(s, cid, cw.AccessRequestEntry(D(2026, 8, 1)), ADVISER)
+        cw.keep_on_review(s, cid, "appeal pending", D(2030, 1, 1), ADVISER, D(2026, 12, 7))
     ids.update(
         other=other, account=aid, period=result.period_id, transaction=txn_id, checklist=list_id
     )
@@ -542,7 +566,7 @@ def test_upgrading_a_0009_store_gives_every_row_a_unique_uid_and_the_triggers(fo
 
     store = Store.open(folder, PASSPHRASE)
     try:
-        assert current_revision(store.engine) == head_revision() == "0010"
+        assert current_revision(store.engine) == head_revision() == "0011"
         assert _triggers(store) == sync_capture.trigger_names()
         with store.read_session() as s:
             conn = s.connection()

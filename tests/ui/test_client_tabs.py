@@ -110,6 +110,7 @@ def test_every_tab_keeps_the_one_contract():
         "Notes",
         "Statements",
         "Checklists",
+        "Casework",
     ]
 
 
@@ -117,10 +118,10 @@ def test_adding_a_tab_is_one_entry_in_TABS(qtbot, store, client_id, monkeypatch)
     monkeypatch.setattr(client_page, "TABS", (*TABS, ("extra_tab", ExtraTab)))
     page = open_page(qtbot, store, client_id)
     extra = page.extra_tab
-    # Shown as the eighth tab, with its title, tooltip, accessible name and Ctrl+8.
+    # Shown as the ninth tab, with its title, tooltip, accessible name and Ctrl+8.
     index = page.tabs.indexOf(extra)
-    assert index == 7 and page.tabs.tabText(index) == "Extra"
-    assert page.tabs.tabToolTip(index) == "Extra (Ctrl+8)"
+    assert index == 8 and page.tabs.tabText(index) == "Extra"
+    assert page.tabs.tabToolTip(index) == "Extra (Ctrl+9)"
     assert extra.accessibleName() == "Extra tab"
     # Given the context, loaded with the client, cleared with the page.
     assert ("set_context", "Sam Adviser") in extra.calls

@@ -174,3 +174,26 @@ def test_the_strip_draws_attention_items_apart_with_the_check_button(qtbot):
     assert strip.attention.isVisible() and not strip.check_button.isVisible()
     strip.clear()
     assert not strip.attention.isVisible() and strip.lines() == []
+
+
+def test_a_casework_attention_item_says_it_is_dealt_with_on_the_casework_tab(qtbot):
+    """Issue 22: a complaint not acknowledged is not completed by a history record: the strip's
+    tooltip sends the adviser to the Casework tab (the history's words only with a history item)."""
+    strip = DeadlineStrip()
+    qtbot.addWidget(strip)
+    strip.show()
+    complaint = Item(
+        date(2026, 12, 1),
+        "A complaint received on 2026-12-01 has not been acknowledged in writing",
+        "OISC Code of Standards 2016 code 79",
+        None,
+        "complaint",
+        "attention",
+    )
+    strip.set_deadlines((complaint,), TODAY)
+    tip = strip.attention.toolTip()
+    assert "Casework tab" in tip and "new permission" not in tip
+    assert not strip.check_button.isVisible()
+    strip.set_deadlines((complaint, attention(date(2026, 10, 19))), TODAY)
+    assert "until the record is completed" in strip.attention.toolTip()
+    strip.clear()

@@ -352,11 +352,32 @@ def test_an_attention_row_is_red_bold_says_so_and_never_ages_out(qtbot):
     assert "until the record is completed" in detail
 
 
+def test_a_casework_attention_row_says_where_it_is_done(qtbot):
+    """Issue 22: the detail line of a casework attention item (a complaint not acknowledged)
+    points to the Casework tab, not to completing the history."""
+    widget = DeadlinesPage()
+    qtbot.addWidget(widget)
+    complaint = item(
+        -3,
+        "A complaint received on 2026-11-17 has not been acknowledged in writing",
+        "complaint",
+        "OISC Code of Standards 2016 code 79",
+        status="attention",
+    )
+    widget.set_data(BoardData.from_entries(DAY, [entry(6, "Una Unheard", "A", complaint)]))
+    widget.table.selectRow(0)
+    detail = widget.detail.text()
+    assert "Casework tab" in detail and "until the record is completed" not in detail
+    assert "17 November 2026" in detail
+
+
 def test_the_kind_filter_offers_the_engines_kinds():
     from desktop.rules.deadlines import DEADLINE_KINDS
 
     widget = DeadlinesPage()
     combo = widget.kind_filter
-    assert [combo.itemData(i) for i in range(1, combo.count())] == list(DEADLINE_KINDS)
-    assert [combo.itemText(i) for i in range(1, combo.count())] == list(DEADLINE_KINDS.values())
+    # 0: every kind; 1: the casework reminders together (issue 22); then each kind.
+    assert combo.itemData(1) == "group:casework"
+    assert [combo.itemData(i) for i in range(2, combo.count())] == list(DEADLINE_KINDS)
+    assert [combo.itemText(i) for i in range(2, combo.count())] == list(DEADLINE_KINDS.values())
     widget.deleteLater()

@@ -39,7 +39,16 @@ CHEAP_KDF = {"time_cost": 1, "memory_cost_kib": 8192, "parallelism": 1}
 PASSPHRASE = "window test passphrase"
 #: An engine record pointer: "permissions[1]", "absences[2]".
 POINTER = re.compile(r"\b[a-z_]+\[[0-9]+\]")
-TAB_NAMES = ("Details", "Household", "History", "Residence", "Notes", "Statements", "Checklists")
+TAB_NAMES = (
+    "Details",
+    "Household",
+    "History",
+    "Residence",
+    "Notes",
+    "Statements",
+    "Checklists",
+    "Casework",
+)
 
 
 @pytest.fixture

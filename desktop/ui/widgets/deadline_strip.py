@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from desktop.board import KINDS, OVERDUE_DAYS, Item, needs_action, summary_of
 from desktop.datetext import long_date, short_date
 from desktop.rules.dated import render
+from desktop.rules.deadlines import CASEWORK_KINDS
 from desktop.rules.wording import plural
 from desktop.ui.widgets.dates import format_date
 from desktop.ui.widgets.verdict_look import ATTENTION_BOX_STYLE
@@ -183,8 +184,13 @@ class DeadlineStrip(QWidget):
             self.attention.setText("\n".join(deadline_line(item, today) for item in urgent))
             self.attention.setToolTip(
                 "\n".join(render(item.what, long_date) for item in urgent)
-                + "\nThis stays until the record is completed: a new permission, a pending "
-                "application, or your check that there is no permission."
+                + "\n"
+                + (
+                    "This stays until the record is completed: a new permission, a pending "
+                    "application, or your check that there is no permission."
+                    if any(item.kind not in CASEWORK_KINDS for item in urgent)
+                    else "This stays until it is dealt with on the Casework tab."
+                )
             )
             self.attention.show()
             self.check_button.setVisible(any(item.kind == "status_unknown" for item in urgent))
