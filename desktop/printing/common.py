@@ -419,9 +419,12 @@ def table_style_commands(header_rows: int = 1) -> list[tuple]:
 # ---- page furniture --------------------------------------------------------------------------
 
 
-def numbered_canvas(made_on: date, running_header: str = "") -> Callable[..., Canvas]:
-    """A canvas class that writes the footer (disclaimer, date made, "Page N of M") on every
-    page once the number of pages is known, and `running_header` on pages after the first."""
+def numbered_canvas(
+    made_on: date, running_header: str = "", footnote: str = DISCLAIMER
+) -> Callable[..., Canvas]:
+    """A canvas class that writes the footer (`footnote`: the disclaimer unless a page is not
+    about the law, the date made, "Page N of M") on every page once the number of pages is
+    known, and `running_header` on pages after the first."""
 
     made = f"Made on {uk_date(made_on)}"
     header = " ".join((running_header or "").split())
@@ -451,7 +454,7 @@ def numbered_canvas(made_on: date, running_header: str = "") -> Callable[..., Ca
             self.line(MARGIN_LEFT, y + 10, PAGE_WIDTH - MARGIN_RIGHT, y + 10)
             self.setFillColor(INK)
             self.setFont(FONT_BOLD, 8)
-            self.drawString(MARGIN_LEFT, y, DISCLAIMER)
+            self.drawString(MARGIN_LEFT, y, footnote)
             self.setFont(FONT, 8)
             self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y, f"Page {number} of {total}")
             self.setFillColor(MUTED)

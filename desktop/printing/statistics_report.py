@@ -55,6 +55,10 @@ BAR_FILL = colors.HexColor("#4A6FA5")
 CHART_BARS = 16
 
 
+#: The statistics page is counts, not advice: its footer says what it is instead.
+FOOTNOTE = "Counts only: no client can be named from them; small counts withheld."
+
+
 def period_words(stats: Statistics) -> str:
     return f"{uk_date(stats.start)} to {uk_date(stats.end)}"
 
@@ -254,5 +258,5 @@ def statistics_pdf(stats: Statistics, centre: str, made_on: date) -> bytes:
             st["small"],
         )
     )
-    doc.build(story, canvasmaker=numbered_canvas(made_on))
+    doc.build(story, canvasmaker=numbered_canvas(made_on, footnote=FOOTNOTE))
     return buffer.getvalue()

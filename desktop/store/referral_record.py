@@ -605,6 +605,23 @@ def _letter_fields(text: str, where: str) -> None:
         raise RecordProblem(f"{where}: not the letter's parts (a JSON object)")
 
 
+#: (earlier, later) dates of a casework record that must come in that order, as the store's own
+#: forms and desktop.store.casework insist: a hostile file cannot carry in what they refuse.
+_DATE_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
+    "matters": (("opened", "closed"), ("decision_on", "outcome_told_on")),
+    "complaints": (("received_on", "acknowledged_on"), ("received_on", "outcome_on")),
+    "consents": (("given_on", "withdrawn_on"),),
+    "access_requests": (("asked_on", "answered_on"),),
+}
+
+
+def _dates_in_order(name: str, row: dict[str, Any], path: str) -> None:
+    for first, then in _DATE_ORDER.get(name, ()):
+        early, late = row.get(first), row.get(then)
+        if early is not None and late is not None and late < early:
+            raise RecordProblem(f"{path}.{then}: before {first.replace('_', ' ')}")
+
+
 def _casework(obj: dict, data: dict[str, Any], made_with: str) -> None:
     """The casework sections of `obj` into `data`, each link checked against the section it
     points to (read before it: applications and permissions, then matters). A record made
@@ -636,6 +653,7 @@ def _casework(obj: dict, data: dict[str, Any], made_with: str) -> None:
                 row[link.key] = held
             if name == "letters":
                 _letter_fields(row["fields"], f"{path}.fields")
+            _dates_in_order(name, row, path)
             rows.append(row)
         data[name] = rows
 

@@ -97,6 +97,10 @@ def test_pdf_is_a4_with_the_centre_period_charts_and_tables():
     for _key, title in BREAKDOWNS:
         assert title in text
     assert "<5" in text
+    # Counts, not advice: the footer says so on every page instead of the legal disclaimer.
+    for page in reader.pages:
+        words = page.extract_text()
+        assert "Counts only" in words and "not legal advice" not in words
 
 
 # ---- the reviewer ------------------------------------------------------------------------------

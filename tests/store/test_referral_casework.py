@@ -450,6 +450,18 @@ HOSTILE = [
         "next year",
     ),
     (_set(("matters", 0, "opened"), None), "matters[0].opened: this field is needed", None),
+    # Dates the app's own forms refuse out of order are refused in a file too.
+    (_set(("matters", 0, "closed"), "1990-01-02"), "matters[0].closed: before opened", None),
+    (
+        _set(("complaints", 0, "acknowledged_on"), "1990-01-02"),
+        "complaints[0].acknowledged_on: before received on",
+        "1990-01-02",
+    ),
+    (
+        _set(("access_requests", 0, "answered_on"), "1990-01-02"),
+        "access_requests[0].answered_on: before asked on",
+        "1990-01-02",
+    ),
     (
         _delete("complaints", 0, "received_on"),
         "complaints[0].received_on: this field is missing",
