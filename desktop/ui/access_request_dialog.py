@@ -16,6 +16,7 @@ from datetime import date
 from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
 from desktop.ui.casework_form import (
+    ACCESS_REQUEST_DRAFT,
     CaseworkFormDialog,
     Problem,
     TodayProvider,
@@ -43,6 +44,8 @@ def due_deadline(asked_on: date, extended: bool, answered_on: date | None):
 
 
 class AccessRequestDialog(CaseworkFormDialog):
+    draft_kind = ACCESS_REQUEST_DRAFT
+
     def __init__(
         self,
         store,
@@ -58,6 +61,7 @@ class AccessRequestDialog(CaseworkFormDialog):
             else "The client asks for their records"
         )
         super().__init__(store, client_id, adviser, today_provider, title, parent)
+        self.editing = request
         self.request = r = request
         self.asked = date_field("Asked on", required=True, value=r.asked_on if r else self.today())
         self.extended = QCheckBox("&Extended by two months (the client was told why)")

@@ -5,6 +5,12 @@ OK checks the form first (every problem named by its field, under the form, the 
 then writes in ONE transaction through desktop.store.casework. A problem the store finds
 (`CaseworkProblem`, which names its field, never its value) is shown the same way; the dialog
 stays open with everything typed, and `exec()` returns Accepted only when the row was written.
+
+Nothing typed is lost: each form takes part in desktop.ui.kept_drafts (its `draft_kind`, one of
+RECORD_DRAFT_KINDS; `draft_payload()` / `restore_draft()` over the fields added with `add_row`),
+so a lock, a quit or an unexpected error keeps what was typed as an encrypted draft that the
+client page offers back; Cancel with something typed asks first; Save drops the draft in the
+same transaction as the row.
 """
 
 from __future__ import annotations
@@ -23,13 +29,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.store import drafts
 from desktop.ui import prompts
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
+from desktop.ui.widgets.kept_fields import KeptForm, field_values
 
 TodayProvider = Callable[[], date]
 #: (the field's key, the sentence naming it) for each problem found before writing.
 Problem = tuple[str, str]
+
+#: The kept-draft kind of each record form (desktop.store.drafts) -> its words on the lock
+#: screen and the client page (no client data in any). The Casework tab opens them again.
+COMPLAINT_DRAFT = "complaint"
+CONSENT_DRAFT = "consent"
+ACCESS_REQUEST_DRAFT = "access_request"
+RECORD_DRAFT_KINDS = {
+    COMPLAINT_DRAFT: "a complaint form",
+    CONSENT_DRAFT: "a consent form",
+    ACCESS_REQUEST_DRAFT: "a records-request form",
+}
+#: The payload's key for the row being edited (None: a new row).
+ROW_KEY = "row_id"
 
 
 def date_field(label: str, *, required: bool = False, value: date | None = None) -> DateField:
@@ -100,8 +121,12 @@ def note_problems(note: QPlainTextEdit, limit: int) -> list[Problem]:
     return []
 
 
-class CaseworkFormDialog(QDialog):
-    """A form that writes one casework row on OK (subclasses: `problems()` and `write()`)."""
+class CaseworkFormDialog(KeptForm, QDialog):
+    """A form that writes one casework row on OK (subclasses: `problems()`, `write()`, their
+    `draft_kind` and `editing`, the row being edited or None)."""
+
+    #: The kept-draft kind (RECORD_DRAFT_KINDS); None: the form is not kept.
+    draft_kind: str | None = None
 
     def __init__(
         self,
@@ -123,8 +148,13 @@ class CaseworkFormDialog(QDialog):
         self.written_id: int | None = None
         self.setWindowTitle(title)
         self.setAccessibleName(title)
+        #: The row being edited (a subclass sets it), or None for a new row.
+        self.editing = None
         self.form = QFormLayout()
         self._fields: dict[str, QWidget] = {}
+        #: The fields a draft keeps (by their first key) and what each held when added.
+        self._draft_fields: dict[str, QWidget] = {}
+        self._initial: dict[str, object] = {}
         self.errors = FormErrors()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -156,7 +186,22 @@ class CaseworkFormDialog(QDialog):
             self._fields[key] = widget
         if isinstance(widget, DateField):
             self._fields[widget.label] = widget
+        if keys:
+            self._draft_fields[keys[0]] = widget
+            self._initial.update(field_values({keys[0]: widget}))
         return widget
+
+    # ---- the fields as typed (drafts) ------------------------------------------------------
+    @property
+    def draft_context(self) -> dict:
+        """Merged into the draft: which row was being edited."""
+        return {ROW_KEY: getattr(self.editing, "id", None)}
+
+    def _kept_fields(self) -> dict[str, QWidget]:
+        return self._draft_fields
+
+    def draft_label(self) -> str:
+        return RECORD_DRAFT_KINDS.get(self.draft_kind or "", "an unsaved form")
 
     # ---- subclasses ------------------------------------------------------------------------
     def problems(self) -> list[Problem]:
@@ -193,6 +238,8 @@ class CaseworkFormDialog(QDialog):
         try:
             with self.store.session() as session:
                 self.written_id = self.write(session)
+                if self.draft_kind is not None:  # the same transaction as the row
+                    drafts.drop(session, self.client_id, self.draft_kind)
         except CaseworkProblem as exc:
             self.show_problems([(getattr(exc, "field", "") or "", str(exc))])
             return False
@@ -209,3 +256,13 @@ class CaseworkFormDialog(QDialog):
             super().accept()
         else:
             self.save()
+
+    def reject(self) -> None:
+        """Cancel (or Escape): asks first when something was typed; a lock closes at once (the
+        window kept what was typed as a draft)."""
+        if self.may_close(
+            "Discard what you typed?",
+            f"{self.windowTitle()}: what you typed is not saved. Close without saving it?",
+            yes="Discard",
+        ):
+            super().reject()

@@ -55,8 +55,18 @@ from desktop.rules.deadlines import DEADLINE_KINDS
 from desktop.status_style import DEADLINE_MARK
 from desktop.store import casework as store_casework
 from desktop.ui import kept_drafts
+from desktop.ui.access_request_dialog import AccessRequestDialog
+from desktop.ui.casework_form import (
+    ACCESS_REQUEST_DRAFT,
+    COMPLAINT_DRAFT,
+    CONSENT_DRAFT,
+    ROW_KEY,
+)
 from desktop.ui.client_tab import CASEWORK, DETAILS, HISTORY
+from desktop.ui.complaint_dialog import ComplaintDialog
+from desktop.ui.consent_dialog import ConsentDialog
 from desktop.ui.kept_drafts import closed_by_lock
+from desktop.ui.letter_dialog import LETTER_DRAFT, LetterDialog
 from desktop.ui.matter_dialog import MATTER_DRAFT, MatterDialog
 from desktop.ui.visit_dialog import VISIT_DRAFT, VisitDialog
 from desktop.ui.widgets.dates import format_date
@@ -69,7 +79,20 @@ LEVEL_LINE = (
     "A matter needs a higher OISC level than its adviser holds, or the adviser's level is not "
     "recorded: refer the client to an adviser at that level."
 )
-FORM_MISSING = "That form is not available in this version of Drop-in Desk."
+#: The record forms: kept-draft kind -> (the dialog, what the status line says once saved).
+RECORD_FORMS = {
+    COMPLAINT_DRAFT: (ComplaintDialog, "Complaint saved."),
+    CONSENT_DRAFT: (ConsentDialog, "Consent saved."),
+    ACCESS_REQUEST_DRAFT: (AccessRequestDialog, "Access request saved."),
+}
+#: The table each record form's rows are in.
+RECORD_SECTIONS = {
+    COMPLAINT_DRAFT: "complaints",
+    CONSENT_DRAFT: "consents",
+    ACCESS_REQUEST_DRAFT: "access_requests",
+}
+#: Every kept-draft kind the tab opens again (the client page offers them back).
+DRAFT_KINDS = (VISIT_DRAFT, MATTER_DRAFT, LETTER_DRAFT, *RECORD_FORMS)
 PICK_FIRST = "Pick a row in the {section} table first."
 #: The section pages, in order: (attribute, title).
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -775,6 +798,15 @@ class CaseworkTab(QWidget):
                 payload = {**payload, "matter_id": None}
             self._matter_form(matter, closing=closing, typed=payload)
             return True
+        if kind == LETTER_DRAFT:
+            self.print_letter(typed=payload)
+            return True
+        section = RECORD_SECTIONS.get(kind)
+        if section is not None:
+            # The row it was editing (gone since: the form opens as a new one).
+            record = self._record(section, payload.get(ROW_KEY))
+            self.open_record_form(kind, record, typed=payload)
+            return True
         return False
 
     def edit_selected(self) -> bool:
@@ -801,21 +833,12 @@ class CaseworkTab(QWidget):
             if ok:
                 self.status.setText("Visit saved.")
             return ok
-        kind = {
-            "complaints": "complaint",
-            "consents": "consent",
-            "access_requests": "access_request",
-        }[section]
+        kind = next(k for k, table_name in RECORD_SECTIONS.items() if table_name == section)
         return self.open_record_form(kind, record)
 
-    def print_letter(self) -> bool:
-        """Print a letter (U2's LetterDialog) for the matter picked, if any."""
+    def print_letter(self, typed: dict | None = None) -> bool:
+        """Print a letter for the matter picked, if any. `typed`: a kept draft to put back."""
         if self._client_id is None:
-            return False
-        try:
-            from desktop.ui.letter_dialog import LetterDialog
-        except ImportError:
-            self.status.setText(FORM_MISSING)
             return False
         matter = self.selected_matter()
         client_id = self._client_id
@@ -828,36 +851,25 @@ class CaseworkTab(QWidget):
             kind=None,
             parent=self,
         )
+        if typed is not None:
+            dialog.restore_draft(typed)
         ok = self._run(dialog, None, client_id)
         if ok:
             self.status.setText("Letter recorded.")
         return ok
 
-    def open_record_form(self, kind: str, record) -> bool:
-        """A complaint, consent or access request form (U2's dialogs), new or editing."""
+    def open_record_form(self, kind: str, record, typed: dict | None = None) -> bool:
+        """A complaint, consent or access request form, new or editing. `typed`: a kept draft
+        to put back."""
         if self._client_id is None:
             return False
-        names = {
-            "complaint": ("desktop.ui.complaint_dialog", "ComplaintDialog", "Complaint saved."),
-            "consent": ("desktop.ui.consent_dialog", "ConsentDialog", "Consent saved."),
-            "access_request": (
-                "desktop.ui.access_request_dialog",
-                "AccessRequestDialog",
-                "Access request saved.",
-            ),
-        }
-        module_name, class_name, done = names[kind]
-        try:
-            import importlib
-
-            dialog_class = getattr(importlib.import_module(module_name), class_name)
-        except (ImportError, AttributeError):
-            self.status.setText(FORM_MISSING)
-            return False
+        dialog_class, done = RECORD_FORMS[kind]
         client_id = self._client_id
         dialog = dialog_class(
             self._store, client_id, self._adviser, self._today, record, parent=self
         )
+        if typed is not None:
+            dialog.restore_draft(typed)
         ok = self._run(dialog, None, client_id)
         if ok:
             self.status.setText(done)

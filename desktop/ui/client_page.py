@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from desktop.store import drafts
 from desktop.store.repository import get_client
 from desktop.ui import client_tab, kept_drafts
+from desktop.ui.casework_tab import DRAFT_KINDS as CASEWORK_TAB_DRAFT_KINDS
 from desktop.ui.casework_tab import CaseworkTab
 from desktop.ui.checklists_tab import ChecklistsTab
 from desktop.ui.client_tab import ClientChanges, Reader, reacts, reader_of
@@ -65,13 +66,11 @@ from desktop.ui.kept_drafts import (
     DraftBanner,
     closed_by_lock,
 )
-from desktop.ui.matter_dialog import MATTER_DRAFT
 from desktop.ui.notes_tab import NotesTab
 from desktop.ui.operations import Operation
 from desktop.ui.residence_tab import ResidenceTab
 from desktop.ui.shortcuts_dialog import UNLISTED
 from desktop.ui.statements_tab import StatementsTab
-from desktop.ui.visit_dialog import VISIT_DRAFT
 from desktop.ui.widgets.dates import format_date
 from desktop.ui.widgets.deadline_strip import DeadlineStrip
 
@@ -95,8 +94,9 @@ TABS: tuple[tuple[str, type[QWidget]], ...] = (
     ("casework_tab", CaseworkTab),
 )
 
-#: Kept drafts of the Casework tab's forms (a visit, a matter), offered back like the others.
-CASEWORK_DRAFT_KINDS = (VISIT_DRAFT, MATTER_DRAFT)
+#: Kept drafts of the Casework tab's forms (a visit, a matter, a letter, a complaint, a consent,
+#: a request for records), offered back like the others.
+CASEWORK_DRAFT_KINDS = CASEWORK_TAB_DRAFT_KINDS
 #: Every kind of kept form draft the page offers back with Restore / Discard.
 OFFERED_KINDS = (*DIALOG_KINDS, *CASEWORK_DRAFT_KINDS)
 #: One keystroke from anywhere on the client page: log a visit for the client shown.

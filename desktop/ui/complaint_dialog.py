@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from desktop.ui.casework_form import (
+    COMPLAINT_DRAFT,
     CaseworkFormDialog,
     Problem,
     TodayProvider,
@@ -48,6 +49,8 @@ def matter_combo(store, client_id: int, current: int | None, accessible: str) ->
 
 
 class ComplaintDialog(CaseworkFormDialog):
+    draft_kind = COMPLAINT_DRAFT
+
     def __init__(
         self,
         store,
@@ -59,6 +62,7 @@ class ComplaintDialog(CaseworkFormDialog):
     ) -> None:
         title = "Edit complaint" if complaint is not None else "Record a complaint"
         super().__init__(store, client_id, adviser, today_provider, title, parent)
+        self.editing = complaint
         self.complaint = complaint
         c = complaint
         self.received = date_field(

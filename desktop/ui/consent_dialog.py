@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QSpinBox, QWidget
 
 from desktop.ui.casework_form import (
+    CONSENT_DRAFT,
     CaseworkFormDialog,
     Problem,
     TodayProvider,
@@ -48,6 +49,8 @@ def settings_months(store) -> int:
 
 
 class ConsentDialog(CaseworkFormDialog):
+    draft_kind = CONSENT_DRAFT
+
     def __init__(
         self,
         store,
@@ -59,6 +62,7 @@ class ConsentDialog(CaseworkFormDialog):
     ) -> None:
         title = "Edit consent" if consent is not None else "Record consent"
         super().__init__(store, client_id, adviser, today_provider, title, parent)
+        self.editing = consent
         self.consent = c = consent
         self.scope = choice_combo("What the client consents to", SCOPES, c.scope if c else None)
         self.given = date_field("Given on", required=True, value=c.given_on if c else self.today())

@@ -67,9 +67,14 @@ LABELS = {
     PLAN_TRIP: "a 'Plan a trip' form",
     NEW_CLIENT: "a new-client form",
     REFERRAL_NOTE: "a referral's covering note",
-    # Issue 22: the Casework tab's forms (desktop/ui/visit_dialog.py, matter_dialog.py).
+    # Issue 22: the Casework tab's forms (visit_dialog.py, matter_dialog.py, letter_dialog.py,
+    # and casework_form.py's record forms: complaint, consent, access request).
     "visit": "a 'Log a visit' form",
     "matter": "a matter form",
+    "letter": "a letter form",
+    "complaint": "a complaint form",
+    "consent": "a consent form",
+    "access_request": "a records-request form",
 }
 #: Kinds that are a dialog, offered back on the client's page (the others go back into their
 #: tab's editor by themselves).

@@ -18,6 +18,11 @@ Record as sent (a final letter only) writes the letter to the log with the typed
 (`record_letter`, one transaction); for a client care letter it also records the client's
 agreement (OISC code 25: signed, or electronic evidence) on the matter, in the same
 transaction. The dialog is Accepted only when it recorded the letter.
+
+Nothing typed is lost: the dialog takes part in desktop.ui.kept_drafts (kind "letter":
+`draft_payload()` / `restore_draft()`), so a lock, a quit or an unexpected error keeps the form
+as typed as an encrypted draft that the client page offers back; Close with something typed
+and the letter not recorded asks first.
 """
 
 from __future__ import annotations
@@ -47,11 +52,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.rules.checklists import LANGUAGES
+from desktop.store import drafts
 from desktop.ui import prompts
 from desktop.ui.casework_form import TodayProvider, choice_combo, date_field
 from desktop.ui.complaint_dialog import matter_words
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
+from desktop.ui.widgets.kept_fields import KeptForm
+
+#: The kept-draft kind of this form (desktop.store.drafts; offered back by the client page).
+LETTER_DRAFT = "letter"
+LETTER_LABEL = "a letter form"
 
 KIND_WORDS: dict[str, str] = {
     "client_care": "Client care letter",
@@ -242,7 +253,9 @@ def _labels() -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
-class LetterDialog(QDialog):
+class LetterDialog(KeptForm, QDialog):
+    draft_kind = LETTER_DRAFT
+
     def __init__(
         self,
         store,
@@ -413,6 +426,8 @@ class LetterDialog(QDialog):
             self._watch(widget)
         self.refresh()
         self.kind.setFocus()
+        #: What the form opened with (filled in from the store): a draft keeps changes to it.
+        self._initial = self.field_texts()
 
     # ---- widgets ---------------------------------------------------------------------------
     def _part_widget(self, accessible: str, shape: str) -> QWidget:
@@ -460,6 +475,38 @@ class LetterDialog(QDialog):
         if current in (None, "") or current == self._filled.get(name):
             self.set_part(name, value)
             self._filled[name] = self.part_value(name)
+
+    # ---- the form as typed (drafts) ----------------------------------------------------------
+    def _kept_fields(self) -> dict[str, QWidget]:
+        """The fields a draft keeps, in the order they are put back: the kind and the matter
+        first (choosing them fills parts in), then the rest, then the parts as typed."""
+        return {
+            "kind": self.kind,
+            "matter_id": self.matter,
+            "language": self.language,
+            "large_print": self.large_print,
+            "agreed": self.agreed,
+            "agreed_how": self.agreed_how,
+            "agreed_on": self.agreed_on,
+            **{f"part.{name}": widget for name, widget in self.parts.items()},
+        }
+
+    def draft_label(self) -> str:
+        return LETTER_LABEL
+
+    def _after_restore(self) -> None:
+        self.refresh()
+
+    def reject(self) -> None:
+        """Close: asks first when something was typed and the letter is not recorded; a lock
+        closes at once (the window kept what was typed as a draft)."""
+        if self.may_close(
+            "Close without recording?",
+            "This letter is not recorded as sent, and what you typed in it is not kept. "
+            "Close anyway?",
+            yes="Close",
+        ):
+            super().reject()
 
     # ---- what the store knows ---------------------------------------------------------------
     def today(self) -> date:
@@ -707,6 +754,7 @@ class LetterDialog(QDialog):
         try:
             with self.store.session() as session:
                 self.written_id = self._write(session, agreement)
+                drafts.drop(session, self.client_id, LETTER_DRAFT)  # the same transaction
         except CaseworkProblem as exc:
             self.errors.set_messages([str(exc)])
             return False

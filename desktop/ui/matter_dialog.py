@@ -46,12 +46,10 @@ from PySide6.QtWidgets import (
 
 from desktop.store import drafts
 from desktop.store.repository import CENTRE_NAME_SETTING, get_setting, load_history
-from desktop.ui.kept_drafts import closed_by_lock
 from desktop.ui.prompts import store_write_problem
-from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.form_feedback import FormErrors
-from desktop.ui.widgets.kept_fields import field_values, put_values, select_data, show_problems
+from desktop.ui.widgets.kept_fields import KeptForm, select_data, show_problems
 
 MATTER_DRAFT = "matter"
 NEW_LABEL = "a 'New matter' form"
@@ -107,7 +105,7 @@ def check_line(check, adviser: str) -> str:
     )
 
 
-class MatterDialog(QDialog):
+class MatterDialog(KeptForm, QDialog):
     """New matter (`matter` None), edit one, or close one (`closing`)."""
 
     draft_kind = MATTER_DRAFT
@@ -477,29 +475,18 @@ class MatterDialog(QDialog):
             "notes": self.notes_field,
         }
 
-    def field_texts(self) -> dict[str, Any]:
-        return field_values(self._fields())
+    _kept_fields = _fields
 
-    def has_typed(self) -> bool:
-        return self.field_texts() != self._initial
-
-    def draft_payload(self) -> dict | None:
-        if not self.has_typed():
-            return None
-        return {"fields": self.field_texts(), "closing": self._closing}
+    def _draft_extra(self) -> dict[str, Any]:
+        return {"closing": self._closing}
 
     def draft_label(self) -> str:
         if self._closing:
             return "a 'Close matter' form"
         return EDIT_LABEL if self._matter is not None else NEW_LABEL
 
-    def restore_draft(self, payload: object) -> bool:
-        texts = payload.get("fields") if isinstance(payload, dict) else None
-        if not isinstance(texts, dict):
-            return False
-        put_values(self._fields(), texts)
+    def _after_restore(self) -> None:
         self.update_check()
-        return True
 
     # ---- checking and saving -----------------------------------------------------------------
     def _date_problem(self, field: DateField, name: str, today: date) -> str | None:
@@ -632,14 +619,9 @@ class MatterDialog(QDialog):
         return True
 
     def reject(self) -> None:
-        if closed_by_lock(self):
-            super().reject()
-            return
-        if self.has_typed() and not form_feedback.confirm(
-            self,
+        if self.may_close(
             "Discard this matter?",
             "You have typed changes to a matter that are not saved. Close without saving them?",
             yes="Discard",
         ):
-            return
-        super().reject()
+            super().reject()

@@ -38,12 +38,10 @@ from PySide6.QtWidgets import (
 from desktop.store import drafts
 from desktop.store.casework import MAX_MINUTES, VISIT_HOWS
 from desktop.store.repository import CENTRE_NAME_SETTING, get_setting
-from desktop.ui.kept_drafts import closed_by_lock
 from desktop.ui.prompts import store_write_problem
-from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.form_feedback import FormErrors
-from desktop.ui.widgets.kept_fields import field_values, put_values, select_data, show_problems
+from desktop.ui.widgets.kept_fields import KeptForm, select_data, show_problems
 
 #: The kept-draft kind of this form (desktop.store.drafts; offered back by the client page).
 VISIT_DRAFT = "visit"
@@ -68,7 +66,7 @@ def open_matters(casework: Any, keep: int | None = None) -> list[tuple[int, str]
     return out
 
 
-class VisitDialog(QDialog):
+class VisitDialog(KeptForm, QDialog):
     """Log a visit (`visit` None) or edit one (a `desktop.store.casework.Visit`)."""
 
     draft_kind = VISIT_DRAFT
@@ -239,31 +237,10 @@ class VisitDialog(QDialog):
             "centre": self.centre_field,
         }
 
-    def field_texts(self) -> dict[str, Any]:
-        """Every field as it stands (half-typed dates too): what a draft keeps."""
-        return field_values(self._fields())
-
-    def has_typed(self) -> bool:
-        """Something differs from what the form opened with."""
-        return self.field_texts() != self._initial
-
-    def draft_payload(self) -> dict | None:
-        """The fields as they stand, for a kept draft; None when nothing was typed."""
-        if not self.has_typed():
-            return None
-        return {"fields": self.field_texts()}
+    _kept_fields = _fields
 
     def draft_label(self) -> str:
         return EDIT_LABEL if self._visit is not None else NEW_LABEL
-
-    def restore_draft(self, payload: object) -> bool:
-        """Put back what `draft_payload` gave. False when it is not one this form wrote; a
-        field of the wrong type is left as it is."""
-        texts = payload.get("fields") if isinstance(payload, dict) else None
-        if not isinstance(texts, dict):
-            return False
-        put_values(self._fields(), texts)
-        return True
 
     # ---- checking and saving -----------------------------------------------------------------
     def problems(self) -> list[tuple[QWidget, str]]:
@@ -362,14 +339,9 @@ class VisitDialog(QDialog):
         return True
 
     def reject(self) -> None:
-        if closed_by_lock(self):
-            super().reject()  # the window kept what was typed as a draft: nothing to ask
-            return
-        if self.has_typed() and not form_feedback.confirm(
-            self,
+        if self.may_close(
             "Discard this visit?",
             "You have typed a visit that is not saved. Close without saving it?",
             yes="Discard",
         ):
-            return
-        super().reject()
+            super().reject()

@@ -10,13 +10,29 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from desktop.store import repository
+from desktop.store import drafts, repository
 from desktop.store.casework import MatterEntry, add_matter, casework_of
+from desktop.ui import kept_drafts
 from desktop.ui.access_request_dialog import AccessRequestDialog
+from desktop.ui.casework_form import (
+    ACCESS_REQUEST_DRAFT,
+    COMPLAINT_DRAFT,
+    CONSENT_DRAFT,
+    ROW_KEY,
+)
 from desktop.ui.complaint_dialog import ComplaintDialog
 from desktop.ui.consent_dialog import ConsentDialog
+from desktop.ui.widgets import form_feedback
 
 TODAY = dt.date(2026, 12, 7)
+
+
+@pytest.fixture(autouse=True)
+def discard_is_answered(monkeypatch):
+    """A form left with something typed asks before closing (a kept draft otherwise): when
+    qtbot closes it at the end of a test the answer is Discard, so no modal question waits.
+    Tests that look at the question replace `form_feedback.confirm` themselves."""
+    monkeypatch.setattr(form_feedback, "confirm", lambda *_args, **_kwargs: True)
 
 
 def today() -> dt.date:
@@ -412,3 +428,118 @@ def test_settings_from_the_window_reach_the_store(qtbot, tmp_path, monkeypatch):
         assert store_casework.consent_months(s) == 24
         assert store_casework.oisc_number(s) == "F202600001"
         assert store_casework.complaints_procedure(s) == "Write to the manager."
+
+
+# ---- nothing typed is lost ------------------------------------------------------------------
+
+
+def _type_complaint(dialog) -> None:
+    dialog.summary.setPlainText("Waited too long")
+    dialog.acknowledged.setText("3/12/2")  # half typed: kept as typed
+
+
+def _type_consent(dialog) -> None:
+    dialog.months.setValue(24)
+    dialog.how.setCurrentIndex(dialog.how.findData("verbal"))
+    dialog.note.setPlainText("Said so on the phone")
+
+
+def _type_request(dialog) -> None:
+    dialog.extended.setChecked(True)  # a tick box is kept too
+    dialog.note.setPlainText("Asked by email")
+
+
+RECORD_FORMS = [
+    (ComplaintDialog, COMPLAINT_DRAFT, _type_complaint, "a complaint form"),
+    (ConsentDialog, CONSENT_DRAFT, _type_consent, "a consent form"),
+    (AccessRequestDialog, ACCESS_REQUEST_DRAFT, _type_request, "a records-request form"),
+]
+
+
+@pytest.mark.parametrize(("form", "kind", "type_in", "words"), RECORD_FORMS)
+def test_a_record_form_keeps_what_was_typed_as_a_draft_and_puts_it_back(
+    qtbot, store, client, form, kind, type_in, words
+):
+    cid, _ = client
+    dialog = show(qtbot, form(store, cid, "Sam", today))
+    assert dialog.draft_payload() is None  # nothing typed: nothing to keep
+    assert kept_drafts.from_dialog(dialog, cid) is None
+    type_in(dialog)
+    draft = kept_drafts.from_dialog(dialog, cid)  # as the window's lock does
+    assert (draft.kind, draft.words()) == (kind, words)
+    assert draft.payload[ROW_KEY] is None  # a new row
+    assert "Sam" not in draft.words() and "Test Client" not in draft.words()
+    again = show(qtbot, form(store, cid, "Sam", today))
+    assert again.restore_draft(draft.payload)
+    assert again.field_texts() == dialog.field_texts() != again._initial
+    assert not again.restore_draft({"nothing": 1})
+    assert not again.restore_draft("not a draft")
+
+
+@pytest.mark.parametrize(("form", "kind", "type_in", "words"), RECORD_FORMS)
+def test_saving_a_record_form_drops_its_draft_with_the_row(
+    qtbot, store, client, form, kind, type_in, words
+):
+    cid, _ = client
+    with store.session() as s:
+        drafts.put(s, cid, kind, {"fields": {}})
+    dialog = show(qtbot, form(store, cid, "Sam", today))
+    type_in(dialog)
+    if isinstance(dialog, ComplaintDialog):
+        dialog.acknowledged.setText("")  # the half-typed date would stop the save
+    assert dialog.save(), dialog.errors.messages()
+    with store.read_session() as s:
+        assert drafts.get(s, cid, kind) is None
+    work = casework(store, cid)
+    assert len(work.complaints) + len(work.consents) + len(work.access_requests) == 1
+
+
+def test_a_failed_save_keeps_the_draft_and_the_form(qtbot, store, client, monkeypatch):
+    cid, _ = client
+    with store.session() as s:
+        drafts.put(s, cid, COMPLAINT_DRAFT, {"fields": {"summary": "kept before"}})
+    dialog = show(qtbot, ComplaintDialog(store, cid, "Sam", today))
+    dialog.summary.setPlainText("Waited too long")
+    monkeypatch.setattr(dialog, "write", lambda _session: 1 / 0)
+    assert dialog.save() is False and dialog.isVisible()
+    assert dialog.summary.toPlainText() == "Waited too long"
+    with store.read_session() as s:
+        assert drafts.get(s, cid, COMPLAINT_DRAFT) == {"fields": {"summary": "kept before"}}
+
+
+def test_cancel_with_something_typed_asks_first(qtbot, store, client, monkeypatch):
+    cid, _ = client
+    asked: list[str] = []
+    monkeypatch.setattr(form_feedback, "confirm", lambda *a, **k: asked.append(a[1]) or False)
+    untouched = show(qtbot, ConsentDialog(store, cid, "Sam", today))
+    untouched.reject()  # nothing typed: nothing asked
+    assert asked == [] and not untouched.isVisible()
+    dialog = show(qtbot, ComplaintDialog(store, cid, "Sam", today))
+    dialog.summary.setPlainText("Waited too long")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert asked == ["Discard what you typed?"] and dialog.isVisible()
+    assert dialog.summary.toPlainText() == "Waited too long"
+    monkeypatch.setattr(form_feedback, "confirm", lambda *a, **k: True)
+    dialog.reject()
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+    # Closed by the window's lock: nothing asked (the window kept the draft).
+    locked = show(qtbot, AccessRequestDialog(store, cid, "Sam", today))
+    locked.note.setPlainText("Typed")
+    monkeypatch.setattr(form_feedback, "confirm", lambda *a, **k: pytest.fail("asked"))
+    locked.closed_by_lock = True
+    locked.reject()
+    assert not locked.isVisible()
+
+
+def test_an_edit_forms_draft_names_the_row_it_was_editing(qtbot, store, client):
+    cid, _ = client
+    first = show(qtbot, ComplaintDialog(store, cid, "Sam", today))
+    first.summary.setPlainText("Rude on the phone")
+    assert first.save()
+    (saved,) = casework(store, cid).complaints
+    editing = show(qtbot, ComplaintDialog(store, cid, "Jo", today, complaint=saved))
+    assert editing.draft_payload() is None  # opened with the row: nothing typed yet
+    editing.outcome.setPlainText("Apologised")
+    draft = kept_drafts.from_dialog(editing, cid)
+    assert draft.payload[ROW_KEY] == saved.id
+    assert draft.payload["fields"]["outcome"] == "Apologised"

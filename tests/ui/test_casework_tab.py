@@ -15,9 +15,13 @@ from desktop.store import casework as cw
 from desktop.store import drafts
 from desktop.store.repository import ClientDetails, audit_of, create_client, save_history
 from desktop.ui import client_page, kept_drafts
-from desktop.ui.casework_tab import FORM_MISSING, SECTIONS, CaseworkTab
+from desktop.ui.access_request_dialog import AccessRequestDialog
+from desktop.ui.casework_form import ACCESS_REQUEST_DRAFT, COMPLAINT_DRAFT, CONSENT_DRAFT
+from desktop.ui.casework_tab import SECTIONS, CaseworkTab
 from desktop.ui.client_page import TABS, ClientPage
 from desktop.ui.client_tab import CASEWORK, ClientChanges, ClientTab
+from desktop.ui.complaint_dialog import ComplaintDialog
+from desktop.ui.letter_dialog import LETTER_DRAFT, LetterDialog
 from desktop.ui.matter_dialog import MATTER_DRAFT, MatterDialog
 from desktop.ui.visit_dialog import VISIT_DRAFT, VisitDialog
 from desktop.ui.widgets import form_feedback
@@ -421,6 +425,86 @@ def test_a_matter_draft_is_offered_back_too(qtbot, store, client_id):
         assert drafts.get(s, client_id, MATTER_DRAFT) is None  # cancelled: it goes
 
 
+@pytest.mark.parametrize(
+    ("kind", "section", "dialog_class", "field"),
+    [
+        (COMPLAINT_DRAFT, "complaints", ComplaintDialog, "outcome"),
+        (ACCESS_REQUEST_DRAFT, "access_requests", AccessRequestDialog, "note"),
+    ],
+)
+def test_a_record_form_kept_over_a_lock_reopens_on_the_row_it_was_editing(
+    qtbot, store, busy_client, kind, section, dialog_class, field
+):
+    page = open_page(qtbot, store, busy_client)
+    tab = page.casework_tab
+    (row,) = getattr(tab.view().casework, section)
+    tab.sections.setCurrentWidget(getattr(tab, section))
+    tab.select(section, row.id)
+
+    def lock_while_open(dialog) -> bool:
+        getattr(dialog, field).setPlainText("Typed before the lock")
+        kept_drafts.keep_now(store, kept_drafts.from_dialog(dialog, busy_client))
+        dialog.closed_by_lock = True
+        dialog.reject()
+        return False
+
+    tab.run_dialog = lock_while_open
+    assert not tab.edit_selected()
+    with store.read_session() as s:
+        assert drafts.get(s, busy_client, kind) is not None  # not forgotten by the tab
+    page.show_client(busy_client)
+    assert kind in page.draft_banner.kinds()
+    seen = []
+
+    def check_and_save(dialog) -> bool:
+        seen.append((type(dialog), dialog.editing.id, getattr(dialog, field).toPlainText()))
+        dialog.save()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    tab.run_dialog = check_and_save
+    page.restore_draft(kind)
+    assert seen == [(dialog_class, row.id, "Typed before the lock")]
+    with store.read_session() as s:
+        assert drafts.get(s, busy_client, kind) is None  # dropped with the save
+        (saved,) = getattr(cw.casework_of(s, busy_client), section)
+    assert saved.id == row.id and getattr(saved, field) == "Typed before the lock"
+
+
+def test_a_letter_draft_is_offered_back_and_a_gone_row_opens_a_new_form(qtbot, store, client_id):
+    with store.session() as s:
+        drafts.put(
+            s,
+            client_id,
+            LETTER_DRAFT,
+            {"fields": {"kind": "closing", "part.progress": "Typed"}, "_label": "a letter form"},
+        )
+        drafts.put(
+            s,
+            client_id,
+            CONSENT_DRAFT,
+            {"fields": {"note": "For a row since erased"}, "row_id": 9999},
+        )
+    page = open_page(qtbot, store, client_id)
+    assert {LETTER_DRAFT, CONSENT_DRAFT} <= set(page.draft_banner.kinds())
+    seen = []
+
+    def look(dialog) -> bool:
+        if isinstance(dialog, LetterDialog):
+            seen.append((dialog.kind.currentData(), dialog.part_value("progress")))
+        else:
+            seen.append((dialog.editing, dialog.note.toPlainText()))
+        dialog.reject()
+        return False
+
+    page.casework_tab.run_dialog = look
+    page.restore_draft(LETTER_DRAFT)
+    page.restore_draft(CONSENT_DRAFT)
+    assert seen == [("closing", "Typed"), (None, "For a row since erased")]
+    with store.read_session() as s:  # cancelled: they go
+        assert drafts.get(s, client_id, LETTER_DRAFT) is None
+        assert drafts.get(s, client_id, CONSENT_DRAFT) is None
+
+
 # ---- keyboard and names ---------------------------------------------------------------------------
 
 
@@ -594,4 +678,3 @@ def test_the_other_forms_open_from_the_tab(qtbot, store, busy_client):
         "AccessRequestDialog",
         "ComplaintDialog",
     ]
-    assert tab.status.text() != FORM_MISSING

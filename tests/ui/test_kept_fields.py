@@ -1,6 +1,6 @@
 """desktop.ui.widgets.kept_fields: a form's fields as plain values for a kept draft, and back."""
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
 
 from desktop.ui.widgets.kept_fields import field_values, put_values
 
@@ -38,3 +38,17 @@ def test_values_round_trip_and_wrong_types_leave_a_field_as_it_is(qtbot):
     assert fields["spin"].value() == 1440 and fields["line"].text() == "much "
     put_values(fields, {})  # a missing name leaves its field alone
     assert field_values(fields)["combo"] == "phone"
+
+
+def test_a_tick_box_keeps_whether_it_is_ticked_and_only_a_bool_changes_it(qtbot):
+    box = QCheckBox("Extended")
+    qtbot.addWidget(box)
+    fields = {"box": box}
+    assert field_values(fields) == {"box": False}
+    put_values(fields, {"box": True})
+    assert box.isChecked() and field_values(fields) == {"box": True}
+    put_values(fields, {"box": 0})  # not a bool (a hand-edited draft): left as it is
+    put_values(fields, {"box": "no"})
+    assert box.isChecked()
+    put_values(fields, {"box": False})
+    assert not box.isChecked()

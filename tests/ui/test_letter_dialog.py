@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel
 
-from desktop.store import repository
+from desktop.store import drafts, repository
 from desktop.store.casework import (
     MatterEntry,
     VisitEntry,
@@ -24,10 +24,20 @@ from desktop.store.casework import (
     set_complaints_procedure,
     set_oisc_number,
 )
-from desktop.ui.letter_dialog import KIND_PARTS, LetterDialog, client_language
+from desktop.ui import kept_drafts
+from desktop.ui.letter_dialog import KIND_PARTS, LETTER_DRAFT, LetterDialog, client_language
+from desktop.ui.widgets import form_feedback
 
 TODAY = dt.date(2026, 12, 7)
 WAIT = 20_000
+
+
+@pytest.fixture(autouse=True)
+def discard_is_answered(monkeypatch):
+    """A form left with something typed asks before closing (a kept draft otherwise): when
+    qtbot closes it at the end of a test the answer is Discard, so no modal question waits.
+    Tests that look at the question replace `form_feedback.confirm` themselves."""
+    monkeypatch.setattr(form_feedback, "confirm", lambda *_args, **_kwargs: True)
 
 
 def today() -> dt.date:
@@ -295,3 +305,59 @@ def test_keyboard_alt_r_records_a_final_letter(qtbot, store, client):
     qtbot.keyClick(dialog.kind, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: dialog.written, timeout=WAIT)
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+# ---- nothing typed is lost ------------------------------------------------------------------
+
+
+def test_a_letter_being_written_is_kept_as_a_draft_and_put_back(qtbot, store, client):
+    cid, mid = client
+    _settings(store)
+    dialog = show(qtbot, LetterDialog(store, cid, "Sam", today, matter_id=mid, kind="update"))
+    assert dialog.draft_payload() is None  # only filled in from the store: nothing to keep
+    dialog.kind.setCurrentIndex(dialog.kind.findData("client_care"))
+    dialog.set_part("work_agreed", "The partner extension form")
+    dialog.agreed.setChecked(True)
+    dialog.agreed_on.setText("4/12/2")  # half typed: kept as typed
+    dialog.large_print.setChecked(True)
+    draft = kept_drafts.from_dialog(dialog, cid)  # as the window's lock does
+    assert (draft.kind, draft.words()) == (LETTER_DRAFT, "a letter form")
+    # Opened again from nothing (no matter, another kind): everything comes back.
+    again = show(qtbot, LetterDialog(store, cid, "Sam", today, matter_id=None, kind="closing"))
+    assert again.restore_draft(draft.payload)
+    assert again.field_texts() == dialog.field_texts()
+    assert again.kind.currentData() == "client_care" and again.matter.currentData() == mid
+    assert again.part_value("work_agreed") == "The partner extension form"
+    assert again.agreed.isChecked() and again.agreed_on.text() == "4/12/2"
+    assert again.large_print.isChecked()
+    assert not again.restore_draft({"fields": "not a dict"})
+
+
+def test_recording_a_letter_drops_its_draft_and_closing_asks_first(
+    qtbot, store, client, monkeypatch
+):
+    cid, mid = client
+    _settings(store)
+    with store.session() as s:
+        drafts.put(s, cid, LETTER_DRAFT, {"fields": {}})
+    asked: list[str] = []
+    monkeypatch.setattr(form_feedback, "confirm", lambda *a, **k: asked.append(a[1]) or False)
+    dialog = show(qtbot, LetterDialog(store, cid, "Sam", today, matter_id=mid, kind="update"))
+    dialog.reject()  # nothing typed: closes without a question
+    assert asked == [] and not dialog.isVisible()
+    dialog = show(qtbot, LetterDialog(store, cid, "Sam", today, matter_id=mid, kind="update"))
+    dialog.set_part("progress", "Sent on 1 December")
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Close without recording?"] and dialog.isVisible()
+    assert dialog.record_as_sent()
+    assert dialog.draft_payload() is None  # recorded: nothing left to keep
+    with store.read_session() as s:
+        assert drafts.get(s, cid, LETTER_DRAFT) is None  # dropped with the letter
+        assert len(casework_of(s, cid).letters) == 1
+    # Closed by the window's lock: nothing asked.
+    locked = show(qtbot, LetterDialog(store, cid, "Sam", today, matter_id=mid, kind="update"))
+    locked.set_part("progress", "Typed")
+    monkeypatch.setattr(form_feedback, "confirm", lambda *a, **k: pytest.fail("asked"))
+    locked.closed_by_lock = True
+    locked.reject()
+    assert not locked.isVisible()
