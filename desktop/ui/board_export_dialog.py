@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from desktop.board import KINDS, BoardRow
 from desktop.files import write_atomically
@@ -266,14 +265,31 @@ class BoardExportDialog(QDialog):
         return Path(chosen) if chosen else None
 
     def _say(self, text: str) -> None:
-        """A result on the dialog (it may have been closed while the work ran)."""
-        if isValid(self):
-            self.status.setText(text)
+        """A result on the dialog."""
+        self.status.setText(text)
 
-    def _saved(self, path: Path) -> None:
-        self._say(f"Saved as {path.name}.")
-        parent = self.parentWidget() if isValid(self) else None
-        print_report.notify(parent, f"Deadlines saved as {path}.")
+    def _callbacks(self) -> tuple[Callable[[str], None], Callable[[Path], None], Callable]:
+        """(say, saved, failed) for the work started here: they hold the dialog weakly (it may
+        be closed and deleted while the work runs; see desktop/ui/print_report.py)."""
+        shown = print_report._weak(self)
+
+        def say(text: str) -> None:
+            dialog = shown()
+            if dialog is not None:
+                dialog._say(text)
+
+        def saved(path: Path) -> None:
+            dialog = shown()
+            say(f"Saved as {path.name}.")
+            parent = dialog.parentWidget() if dialog is not None else None
+            print_report.notify(parent, f"Deadlines saved as {path}.")
+
+        def failed(exc: BaseException) -> None:
+            text = f"The deadlines were not saved. {print_report.problem_text(exc)}"
+            say(text)
+            print_report.show_problem(shown(), "Save the deadlines", text)
+
+        return say, saved, failed
 
     def save_pdf(self) -> Any:
         path = self.choose_path(
@@ -285,24 +301,26 @@ class BoardExportDialog(QDialog):
             return None
         path = path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
         make = self.table_factory()
+        _say, saved, _failed = self._callbacks()
         self.operation = print_report.write_report_pdf(
             self,
             lambda: build_board_pdf(make()),
             path,
             run=self._run,
-            on_saved=self._saved,
+            on_saved=saved,
             title="Saving the deadlines",
         )
         return self.operation
 
     def print_board(self) -> Any:
         make = self.table_factory()
+        say, _saved, _failed = self._callbacks()
         self.operation = print_report.print_report(
             self,
             lambda: build_board_pdf(make()),
             run=self._run,
             suggested_name=suggested_name(self._made_on, ".pdf"),
-            on_done=self._say,
+            on_done=say,
             title="Deadlines board",
         )
         return self.operation
@@ -322,12 +340,8 @@ class BoardExportDialog(QDialog):
             progress(85, "Writing the file")
             return write_atomically(path, data)
 
-        def failed(exc: BaseException) -> None:
-            text = f"The deadlines were not saved. {print_report.problem_text(exc)}"
-            self._say(text)
-            print_report.show_problem(self if isValid(self) else None, "Save the deadlines", text)
-
+        _say, saved, failed = self._callbacks()
         self.operation = print_report._start(
-            self, self._run, "Saving the deadlines", work, self._saved, failed
+            self, self._run, "Saving the deadlines", work, saved, failed
         )
         return self.operation

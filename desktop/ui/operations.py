@@ -44,11 +44,22 @@ class _Runner(QRunnable):
 
     def run(self) -> None:  # pragma: no cover - runs on a worker thread
         try:
-            result = self.work(lambda pct, msg: self.signals.progress.emit(int(pct), str(msg)))
+            result = self.work(
+                lambda pct, msg: self._tell(self.signals.progress, int(pct), str(msg))
+            )
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the UI thread
-            self.signals.error.emit(exc)
+            self._tell(self.signals.error, exc)
         else:
-            self.signals.done.emit(result)
+            self._tell(self.signals.done, result)
+
+    @staticmethod
+    def _tell(signal, *values: object) -> None:
+        """Emit on the UI thread's signal; once the operation has gone with its window (a
+        dialog closed while the work ran) there is nobody to tell, and the work carries on."""
+        try:
+            signal.emit(*values)
+        except RuntimeError:  # "Signal source has been deleted"
+            return
 
 
 #: Runners stay referenced a little after they report, so none is freed while its pool thread

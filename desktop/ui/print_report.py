@@ -33,6 +33,11 @@ is never re-rendered by Qt. After the print dialog:
 
 Any failure is one clear message box (`show_problem`, replaceable in tests); success is a line
 in the window's status bar (`notify`).
+
+Lifetimes. Without `run`, the operation is a child of `parent`; the helpers' own callbacks hold
+`parent` weakly (`_weak`), so a dialog closed while its PDF is being made is not kept alive by
+its own child operation, nor freed from inside it when the operation goes (a crash). Callers
+passing `on_saved` / `on_done` should do the same (desktop/ui/board_export_dialog.py does).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -50,6 +56,7 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMessageBox, QWidget
+from shiboken6 import isValid
 
 from desktop.printing.common import WriteProblem, write_atomically
 from desktop.ui.operations import Operation
@@ -134,6 +141,19 @@ def problem_text(exc: BaseException) -> str:
 # ---- background work -------------------------------------------------------------------------
 
 
+def _weak(widget: QWidget | None) -> Callable[[], QWidget | None]:
+    """`widget` while it is still there (its window closed and deleted: None)."""
+    if widget is None:
+        return lambda: None
+    ref = weakref.ref(widget)
+
+    def alive() -> QWidget | None:
+        found = ref()
+        return found if found is not None and isValid(found) else None
+
+    return alive
+
+
 def _start(
     parent: QWidget,
     run: Run | None,
@@ -200,14 +220,16 @@ def write_report_pdf(
         progress(85, "Writing the file")
         return write_atomically(path, data)
 
+    shown = _weak(parent)
+
     def done(written: Path) -> None:
         if on_saved is not None:
             on_saved(written)
         else:
-            notify(parent, f"Report saved as {written}.")
+            notify(shown(), f"Report saved as {written}.")
 
     def failed(exc: BaseException) -> None:
-        show_problem(parent, "Save report", f"The report was not saved. {problem_text(exc)}")
+        show_problem(shown(), "Save report", f"The report was not saved. {problem_text(exc)}")
 
     return _start(parent, run, title, work, done, failed)
 
@@ -367,13 +389,15 @@ def print_report(
         send(data, target)
         return f"Report sent to the printer {target.printer_name}."
 
+    shown = _weak(parent)
+
     def done(message: str) -> None:
         if on_done is not None:
             on_done(message)
         else:
-            notify(parent, message)
+            notify(shown(), message)
 
     def failed(exc: BaseException) -> None:
-        show_problem(parent, "Print report", f"The report was not printed. {problem_text(exc)}")
+        show_problem(shown(), "Print report", f"The report was not printed. {problem_text(exc)}")
 
     return _start(parent, run, "Printing the report", work, done, failed)

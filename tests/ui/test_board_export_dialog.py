@@ -2,13 +2,16 @@
 names unless ticked; PDF and CSV made off the UI thread and written atomically; CSV escaping."""
 
 import csv
+import gc
 import io
 import re
 import threading
+import weakref
 from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from desktop.board import BoardData, ClientEntry, Item
 from desktop.printing import board_report
@@ -240,3 +243,65 @@ def test_no_iso_date_anywhere_on_the_board_or_in_its_exports(page, data):
         for cell in row:
             assert not ISO.search(cell), cell
     assert board_report.board_csv(table).decode("utf-8-sig").count("Nov 2026") >= 3
+
+
+def _delete_now(widget) -> None:
+    widget.close()
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+
+
+def test_the_work_started_here_holds_the_dialog_weakly(
+    qtbot, page, monkeypatch, tmp_path, problems
+):
+    """A dialog closed while its file is made is neither kept alive by its own child operation
+    nor freed from inside it when the operation goes (print_report's "Lifetimes")."""
+    dialog = page.open_export()
+    dialog.choose_path = lambda *_a: tmp_path / "board.csv"  # monkeypatch would hold the dialog
+    say, saved, failed = dialog._callbacks()
+    shown = pr._weak(dialog)
+    assert shown() is dialog
+    gone = weakref.ref(dialog)
+    page._export_dialog = None
+    _delete_now(dialog)
+    del dialog
+    gc.collect()
+    assert gone() is None  # the callbacks held by this test do not keep it
+    assert shown() is None
+    # Arriving late, they do nothing to the dialog; a problem is still told (with no parent).
+    say("Saved as board.csv.")
+    saved(tmp_path / "board.csv")
+    failed(OSError(28, "No space left on device"))
+    assert problems == [
+        (
+            "Save the deadlines",
+            "The deadlines were not saved. The file could not be written "
+            "(No space left on device).",
+        )
+    ]
+
+
+def test_closing_the_dialog_while_the_csv_is_made_is_safe(qtbot, page, monkeypatch, tmp_path):
+    release = threading.Event()
+    real = bed.board_csv
+
+    def slow(table):
+        release.wait(10)
+        return real(table)
+
+    monkeypatch.setattr(bed, "board_csv", slow)
+    dialog = page.open_export()
+    dialog.choose_path = lambda *_a: tmp_path / "board.csv"
+    assert dialog._run is None  # an operation of its own: a child of the dialog
+    dialog.save_csv()
+    gone = weakref.ref(dialog)
+    page._close_export()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    del dialog
+    gc.collect()
+    assert gone() is None
+    release.set()
+    qtbot.wait(300)  # the worker finishes; its result has nowhere to go, and nothing breaks
+    assert page.isVisible()
