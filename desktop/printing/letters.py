@@ -383,6 +383,34 @@ def letter_problems(ctx: LetterContext) -> list[str]:
     return [template.problems[f] for f in template.needs if _blank(getattr(ctx, f))]
 
 
+def recorded_context(
+    kind: str, made_on: date, language: str, large_print: bool, fields: Mapping[str, Any]
+) -> LetterContext:
+    """The letter as it was recorded as sent (`desktop.store.casework.Letter`: its kind, day,
+    language, print size and typed parts), to print a copy: the same words and the same date.
+    A part that is not one of FIELDS, or not of its field's type (a record from an older
+    version, or edited by hand), is left out; if the kind needs it, the copy then prints DRAFT
+    and says which part is missing (`letter_problems`), never a guess."""
+    kept: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name not in FIELDS or name == "made_on":
+            continue
+        if name in _DATE_FIELDS:
+            if isinstance(value, str):
+                try:
+                    kept[name] = date.fromisoformat(value)
+                except ValueError:
+                    continue
+        elif name == "retention_years":
+            if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 100:
+                kept[name] = value
+        elif isinstance(value, str):
+            kept[name] = value
+    return LetterContext(
+        kind=kind, made_on=made_on, language=language, large_print=large_print, **kept
+    )
+
+
 # ---- the page --------------------------------------------------------------------------------
 
 #: Faces for names in other scripts, added only when a letter's typed words need them (the

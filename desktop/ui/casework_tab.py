@@ -15,7 +15,10 @@ last written update, closed, outcome), Visits (the history of contacts, newest f
 Letters sent, Complaints, Consents, Access requests. The buttons open the forms, each of which
 writes itself: Log a visit… (Ctrl+Shift+V anywhere on the client page), New matter…, Edit…
 (the row picked in the section shown), Close matter…, Print letter…, New complaint…, Record
-consent…, Access request….
+consent…, Access request…. Print a copy… (or Enter on Letters sent) saves the letter picked
+again as a PDF, with the words and date it was sent with; Delete a visit… (or Delete on Visits)
+deletes a visit logged by mistake, after asking. Picking a reminder shows the record it is
+about (its matter, complaint, consent or request) in the section below.
 
 The tab keeps to the client-tab contract (desktop.ui.client_tab): it writes CASEWORK
 (`casework_changed`) and reacts to CASEWORK, HISTORY (the level check reads the history) and
@@ -25,10 +28,12 @@ DETAILS; a reload after another tab's write is read off the UI thread (`reload_r
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -36,6 +41,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -48,13 +54,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop.datetext import long_date
 from desktop.rules.dated import render
 from desktop.rules.deadlines import DEADLINE_KINDS
 from desktop.status_style import DEADLINE_MARK
 from desktop.store import casework as store_casework
-from desktop.ui import kept_drafts
+from desktop.ui import kept_drafts, print_report
 from desktop.ui.access_request_dialog import AccessRequestDialog
 from desktop.ui.casework_form import (
     ACCESS_REQUEST_DRAFT,
@@ -68,10 +75,14 @@ from desktop.ui.consent_dialog import ConsentDialog
 from desktop.ui.kept_drafts import closed_by_lock
 from desktop.ui.letter_dialog import LETTER_DRAFT, LetterDialog
 from desktop.ui.matter_dialog import MATTER_DRAFT, MatterDialog
+from desktop.ui.prompts import store_write_problem
 from desktop.ui.visit_dialog import VISIT_DRAFT, VisitDialog
+from desktop.ui.widgets import form_feedback
 from desktop.ui.widgets.dates import format_date
 
 IdRole = Qt.ItemDataRole.UserRole + 1
+#: On a reminder's cells: (section, row id) of the record it is about, or None.
+RecordRole = Qt.ItemDataRole.UserRole + 2
 
 NO_REMINDERS = "No casework reminders for this client."
 NOT_READ = "The casework could not be read: {why}."
@@ -157,15 +168,22 @@ def reminder_words(deadline) -> str:
     return render(deadline.what, long_date)
 
 
+def record_of_reminder(deadline) -> tuple[str, int] | None:
+    """The section and row a reminder is about ("matters[3]" -> ("matters", 3)), or None."""
+    record = deadline.record or ""
+    section, _bracket, rest = record.partition("[")
+    if section not in dict(SECTIONS) or not rest.endswith("]"):
+        return None
+    try:
+        return section, int(rest[:-1])
+    except ValueError:
+        return None
+
+
 def matter_of_reminder(deadline) -> int | None:
     """The matter id a reminder is about ("matters[3]"), or None."""
-    record = deadline.record or ""
-    if record.startswith("matters[") and record.endswith("]"):
-        try:
-            return int(record[len("matters[") : -1])
-        except ValueError:
-            return None
-    return None
+    found = record_of_reminder(deadline)
+    return found[1] if found is not None and found[0] == "matters" else None
 
 
 def _level_cell(matter, check) -> str:
@@ -225,6 +243,9 @@ class CaseworkTab(QWidget):
         self.run_dialog: Callable[[QDialog], bool] = lambda dialog: (
             dialog.exec() == QDialog.DialogCode.Accepted
         )
+        #: Where a copy of a letter is saved, given the suggested name (None: cancelled; tests
+        #: replace it).
+        self.ask_path: Callable[[str], Path | None] = self._ask_path
 
         # ---- reminders ----
         reminders_label = QLabel("Remin&ders")
@@ -301,6 +322,7 @@ class CaseworkTab(QWidget):
             table.doubleClicked.connect(lambda _index: self.edit_selected())
             table.installEventFilter(self)
         self.sections.currentChanged.connect(self._update_buttons)
+        self.reminders.itemSelectionChanged.connect(self._reminder_picked)
         self.matters.itemSelectionChanged.connect(self._update_buttons)
 
         # ---- buttons ----
@@ -319,6 +341,16 @@ class CaseworkTab(QWidget):
             "Print a letter",
             "Print a client care, update, outcome, closing or referral letter",
         )
+        self.copy_button = self._button(
+            "Print a cop&y…",
+            "Print a copy of the letter picked",
+            "Save a copy of the letter picked in Letters sent as a PDF: the same words and date",
+        )
+        self.delete_visit_button = self._button(
+            "Delete &a visit…",
+            "Delete the visit picked",
+            "Delete the visit picked in Visits (one logged by mistake); asks first (Delete)",
+        )
         self.complaint_button = self._button(
             "New compla&int…", "New complaint", "Log a complaint received"
         )
@@ -335,6 +367,8 @@ class CaseworkTab(QWidget):
         self.edit_button.clicked.connect(lambda: self.edit_selected())
         self.close_button.clicked.connect(lambda: self.close_matter())
         self.letter_button.clicked.connect(lambda: self.print_letter())
+        self.copy_button.clicked.connect(lambda: self.print_copy())
+        self.delete_visit_button.clicked.connect(lambda: self.delete_visit())
         self.complaint_button.clicked.connect(lambda: self.open_record_form("complaint", None))
         self.consent_button.clicked.connect(lambda: self.open_record_form("consent", None))
         self.access_button.clicked.connect(lambda: self.open_record_form("access_request", None))
@@ -350,6 +384,8 @@ class CaseworkTab(QWidget):
             self.edit_button,
             self.close_button,
             self.letter_button,
+            self.copy_button,
+            self.delete_visit_button,
         ):
             work_row.addWidget(button)
         work_row.addStretch(1)
@@ -392,6 +428,8 @@ class CaseworkTab(QWidget):
             self.edit_button,
             self.close_button,
             self.letter_button,
+            self.copy_button,
+            self.delete_visit_button,
             self.complaint_button,
             self.consent_button,
             self.access_button,
@@ -408,13 +446,13 @@ class CaseworkTab(QWidget):
         return button
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and isinstance(watched, QTableWidget)
-        ):
-            self.edit_selected()
-            return True
+        if event.type() == QEvent.Type.KeyPress and isinstance(watched, QTableWidget):
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.edit_selected()
+                return True
+            if event.key() == Qt.Key.Key_Delete and watched is self.visits:
+                self.delete_visit()
+                return True
         return super().eventFilter(watched, event)
 
     # ---- the contract ------------------------------------------------------------------------
@@ -503,6 +541,7 @@ class CaseworkTab(QWidget):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 item.setData(IdRole, deadline.kind)
+                item.setData(RecordRole, record_of_reminder(deadline))
                 item.setToolTip(f"{label}: {render(deadline.what, long_date)} ({deadline.rule})")
                 if attention or overdue:
                     item.setForeground(red)
@@ -676,6 +715,17 @@ class CaseworkTab(QWidget):
                 return True
         return False
 
+    def _reminder_picked(self) -> None:
+        """Picking a reminder shows the record it is about (its matter, complaint, ...) below;
+        the keyboard stays on the reminders."""
+        item = self.reminders.currentItem()
+        if item is None or not item.isSelected():
+            return
+        found = item.data(RecordRole)
+        if found:
+            section, row_id = found
+            self.select(section, row_id)
+
     def select(self, section: str, row_id: int) -> bool:
         """Show `section` and pick the row of `row_id` (tests, a reminder's record)."""
         names = [attribute for attribute, _title in SECTIONS]
@@ -706,6 +756,8 @@ class CaseworkTab(QWidget):
             button.setEnabled(shown)
         section = self.current_section()
         self.edit_button.setEnabled(shown and section != "letters")
+        self.copy_button.setEnabled(shown and section == "letters")
+        self.delete_visit_button.setEnabled(shown and section == "visits")
         matter = self.selected_matter()
         self.close_button.setEnabled(shown and matter is not None and matter.closed is None)
 
@@ -816,8 +868,8 @@ class CaseworkTab(QWidget):
         section = self.current_section()
         table = getattr(self, section)
         record = self._record(section, self._selected_id(table))
-        if section == "letters":
-            return False
+        if section == "letters":  # a letter sent is not changed: Enter prints a copy
+            return self.print_copy() is not None
         if record is None:
             title = dict(SECTIONS)[section]
             self.status.setText(PICK_FIRST.format(section=title))
@@ -857,6 +909,84 @@ class CaseworkTab(QWidget):
         if ok:
             self.status.setText("Letter recorded.")
         return ok
+
+    def _ask_path(self, suggested: str) -> Path | None:
+        from desktop.ui.print_report import PDF_FILTER, _default_folder, _with_pdf_suffix
+
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save a copy of the letter", str(_default_folder() / suggested), PDF_FILTER
+        )
+        return _with_pdf_suffix(Path(chosen)) if chosen else None
+
+    def print_copy(self) -> Any:
+        """Save a copy of the letter picked in Letters sent as a PDF, off the UI thread: the
+        words and the date it was sent with (`recorded_context`); DRAFT on every page, naming
+        what is missing, when the record lacks a part the letter needs. The running operation,
+        or None (nothing picked, or the adviser cancelled)."""
+        from desktop.printing.letters import letter_pdf, letter_problems, recorded_context
+        from desktop.ui.letter_dialog import suggested_letter_name
+
+        letter = self._record("letters", self._selected_id(self.letters))
+        if self._client_id is None or letter is None:
+            self.status.setText(PICK_FIRST.format(section="Letters sent"))
+            return None
+        context = recorded_context(
+            letter.kind, letter.on, letter.language, letter.large_print, letter.fields
+        )
+        try:
+            draft = bool(letter_problems(context))
+        except ValueError as exc:  # the letter's kind or template cannot be read
+            self.status.setText(f"No copy was made: {exc}.")
+            return None
+        path = self.ask_path(suggested_letter_name(letter.kind, self._client_id, letter.on))
+        if path is None:
+            return None
+        status = weakref.ref(self.status)
+
+        def saved(written: Path) -> None:
+            label = status()
+            if label is not None and isValid(label):
+                label.setText(
+                    f"Copy saved as {written.name}"
+                    + (" (a DRAFT: a part is missing)." if draft else ".")
+                )
+
+        return print_report.write_report_pdf(
+            self,
+            partial(letter_pdf, context),
+            path,
+            # The main window's runner (it keeps the busy count, so the app does not lock
+            # half-way); shown on its own, an Operation of the tab's.
+            run=getattr(self.window(), "run", None) if self.window() is not self else None,
+            on_saved=saved,
+            title="Saving a copy of the letter",
+        )
+
+    def delete_visit(self) -> bool:
+        """Delete the visit picked (one logged by mistake), after asking; one transaction with
+        its audit entry. True when deleted."""
+        visit = self._record("visits", self._selected_id(self.visits))
+        client_id = self._client_id
+        if client_id is None or visit is None:
+            self.status.setText(PICK_FIRST.format(section="Visits"))
+            return False
+        if not form_feedback.confirm(
+            self,
+            "Delete this visit?",
+            f"Delete the visit of {long_date(visit.on)} ({visit.adviser or 'no adviser'})? "
+            "The audit log keeps that it was deleted, not what it said.",
+            yes="Delete",
+        ):
+            return False
+        try:
+            with self._store.session() as session:
+                store_casework.delete_visit(session, visit.id, self._adviser)
+        except Exception as exc:  # noqa: BLE001 - never a traceback; nothing was deleted
+            self.status.setText(f"The visit was not deleted: {store_write_problem(exc)}")
+            return False
+        self._after_write(client_id)
+        self.status.setText("Visit deleted.")
+        return True
 
     def open_record_form(self, kind: str, record, typed: dict | None = None) -> bool:
         """A complaint, consent or access request form, new or editing. `typed`: a kept draft

@@ -485,3 +485,44 @@ def test_a_translation_missing_a_sentence_is_not_offered(templates):
         text[:fa] + re.sub(r"\ncome_back = .*", "", text[fa:], count=1), encoding="utf-8"
     )
     assert letter_languages("closing") == ["en", "ar"]
+
+
+# ---- a copy of a letter sent -----------------------------------------------------------------
+
+
+def recorded_fields(ctx: LetterContext) -> dict:
+    """What the letter form records as sent (desktop/ui/letter_dialog.py `fields()`): every
+    part but the letter's own settings, empty ones left out, dates as ISO text."""
+    out = {}
+    for f in dataclasses.fields(ctx):
+        value = getattr(ctx, f.name)
+        if f.name in ("kind", "made_on", "language", "large_print") or value in (None, ""):
+            continue
+        out[f.name] = value.isoformat() if isinstance(value, date) else value
+    return out
+
+
+@pytest.mark.parametrize("kind", LETTER_KINDS)
+def test_a_copy_from_the_record_is_the_letter_that_was_sent(kind):
+    sent = context(kind, agreed_on=date(2026, 12, 1), retention_years=7, large_print=True)
+    copy = letters.recorded_context(kind, MADE, "en", True, recorded_fields(sent))
+    assert copy == sent
+    assert text_of(letters.letter_pdf(copy)) == text_of(letters.letter_pdf(sent))
+
+
+def test_a_record_with_a_part_missing_or_of_the_wrong_type_prints_a_draft_naming_it():
+    fields = recorded_fields(context("outcome"))
+    fields["decision_on"] = "3 December"  # not ISO: left out, never guessed
+    fields["retention_years"] = "six"
+    fields["made_on"] = "2020-01-01"  # the letter's own date comes from the record
+    fields["not_a_field"] = "ignored"
+    fields["outcome_label"] = 7
+    copy = letters.recorded_context("outcome", MADE, "en", False, fields)
+    assert copy.decision_on is None and copy.retention_years == 6 and copy.made_on == MADE
+    assert copy.outcome_label == ""
+    template = letters.letter_template("outcome")
+    named = {template.problems["decision_on"], template.problems["outcome_label"]}
+    assert set(letters.letter_problems(copy)) == named
+    for page in pages_of(letters.letter_pdf(copy)):
+        assert "DRAFT" in page
+        assert all(norm(why) in page for why in named)

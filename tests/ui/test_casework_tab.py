@@ -7,14 +7,16 @@ the keyboard (accessible names, tab order, one Alt letter per thing)."""
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QTableWidget
 
+from desktop.datetext import long_date
 from desktop.rules.history import History, Permission
 from desktop.store import casework as cw
 from desktop.store import drafts
 from desktop.store.repository import ClientDetails, audit_of, create_client, save_history
-from desktop.ui import client_page, kept_drafts
+from desktop.ui import casework_tab, client_page, kept_drafts
 from desktop.ui.access_request_dialog import AccessRequestDialog
 from desktop.ui.casework_form import ACCESS_REQUEST_DRAFT, COMPLAINT_DRAFT, CONSENT_DRAFT
 from desktop.ui.casework_tab import SECTIONS, CaseworkTab
@@ -522,6 +524,8 @@ def test_every_section_and_button_has_a_name_and_is_reached_by_tab(qtbot, store,
         tab.edit_button,
         tab.close_button,
         tab.letter_button,
+        tab.copy_button,
+        tab.delete_visit_button,
         tab.complaint_button,
         tab.consent_button,
         tab.access_button,
@@ -556,6 +560,123 @@ def test_enter_in_a_table_edits_the_row(qtbot, store, busy_client):
     tab.matters.selectRow(0)
     qtbot.keyClick(tab.matters, Qt.Key.Key_Return)
     assert len(runner.seen) == 1 and runner.seen[0].windowTitle() == "Edit matter"
+
+
+# ---- a copy of a letter, a visit logged by mistake, a reminder's record -----------------------
+
+
+def _record_letter(store, client_id, **fields) -> int:
+    typed = {
+        "centre_name": "Riverside Advice",
+        "centre_contact": "1 Mill Lane, Riverside",
+        "oisc_number": "F202600001",
+        "client_name": "Amina Testcase",
+        "adviser": ADVISER,
+        "status_summary": "Partner visa until 1 June 2027",
+        "progress": "We sent your papers on 1 December.",
+        "next_steps": "Bring six months of payslips.",
+        **fields,
+    }
+    with store.session() as s:
+        return cw.record_letter(
+            s,
+            client_id,
+            cw.LetterEntry(kind="update", on=date(2026, 12, 2), adviser=ADVISER, fields=typed),
+            ADVISER,
+        )
+
+
+def _pdf_text(path) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+
+
+def test_a_copy_of_a_letter_sent_has_its_words_and_date(qtbot, store, client_id, tmp_path):
+    letter_id = _record_letter(store, client_id)
+    page = open_page(qtbot, store, client_id)
+    tab = page.casework_tab
+    assert not tab.copy_button.isEnabled()  # only on Letters sent
+    tab.select("letters", letter_id)
+    assert tab.copy_button.isEnabled() and not tab.delete_visit_button.isEnabled()
+    asked = []
+    tab.ask_path = lambda suggested: asked.append(suggested) or tmp_path / "copy.pdf"
+    tab.letters.setFocus()
+    with qtbot.waitSignal(tab.print_copy().finished, timeout=20_000):
+        pass
+    assert asked == [f"letter-update-client-{client_id}-2026-12-02.pdf"]  # no name in it
+    text = _pdf_text(tmp_path / "copy.pdf")
+    assert "We sent your papers on 1 December." in text
+    assert "2 December 2026" in text and "DRAFT" not in text  # the day it was sent
+    assert tab.status.text() == "Copy saved as copy.pdf."
+    # Enter on Letters sent prints a copy too; cancelling the file dialog writes nothing.
+    tab.ask_path = lambda suggested: asked.append(suggested) and None
+    qtbot.keyClick(tab.letters, Qt.Key.Key_Return)
+    assert len(asked) == 2
+
+
+def test_a_copy_of_a_record_missing_a_part_says_draft(qtbot, store, client_id, tmp_path):
+    letter_id = _record_letter(store, client_id, oisc_number="")
+    page = open_page(qtbot, store, client_id)
+    tab = page.casework_tab
+    tab.select("letters", letter_id)
+    tab.ask_path = lambda _suggested: tmp_path / "copy.pdf"
+    with qtbot.waitSignal(tab.print_copy().finished, timeout=20_000):
+        pass
+    assert "DRAFT" in _pdf_text(tmp_path / "copy.pdf")
+    assert tab.status.text() == "Copy saved as copy.pdf (a DRAFT: a part is missing)."
+
+
+def test_a_visit_logged_by_mistake_is_deleted_after_asking(qtbot, store, client_id, monkeypatch):
+    with store.session() as s:
+        visit_id = cw.add_visit(
+            s, client_id, cw.VisitEntry(on=TODAY, adviser=ADVISER, asked="Wrong client"), ADVISER
+        )
+    page = open_page(qtbot, store, client_id)
+    tab = page.casework_tab
+    tab.select("visits", visit_id)
+    assert tab.delete_visit_button.isEnabled()
+    asked = []
+    monkeypatch.setattr(form_feedback, "confirm", lambda *a, **k: asked.append(a[2]) or False)
+    tab.visits.setFocus()
+    qtbot.keyClick(tab.visits, Qt.Key.Key_Delete)
+    assert asked == [
+        f"Delete the visit of {long_date(TODAY)} ({ADVISER})? The audit log keeps that it was "
+        "deleted, not what it said."
+    ]
+    with store.read_session() as s:
+        assert len(cw.casework_of(s, client_id).visits) == 1  # "Cancel": still there
+    monkeypatch.setattr(form_feedback, "confirm", lambda *a, **k: True)
+    assert tab.delete_visit()
+    with store.read_session() as s:
+        assert cw.casework_of(s, client_id).visits == ()
+        trail = [a.action for a in audit_of(s, client_id)]
+    assert "visit.delete" in trail
+    assert tab.visits.rowCount() == 0 and tab.status.text() == "Visit deleted."
+    assert not tab.delete_visit()  # nothing picked: says so
+    assert tab.status.text() == "Pick a row in the Visits table first."
+
+
+def test_picking_a_reminder_shows_its_record_below(qtbot, store, busy_client):
+    page = open_page(qtbot, store, busy_client)
+    tab = page.casework_tab
+    (complaint,) = tab.view().casework.complaints
+    row = next(
+        r
+        for r in range(tab.reminders.rowCount())
+        if tab.reminders.item(r, 0).data(casework_tab.RecordRole) == ("complaints", complaint.id)
+    )
+    tab.reminders.setFocus()
+    tab.reminders.selectRow(row)
+    assert tab.sections.currentWidget() is tab.complaints
+    assert tab._selected_id(tab.complaints) == complaint.id
+    assert page.focusWidget() is tab.reminders  # the keyboard stays on the reminders
+    matter_row = next(
+        r
+        for r in range(tab.reminders.rowCount())
+        if (tab.reminders.item(r, 0).data(casework_tab.RecordRole) or ("",))[0] == "matters"
+    )
+    tab.reminders.selectRow(matter_row)
+    assert tab.sections.currentWidget() is tab.matters
+    assert tab.selected_matter() is not None
 
 
 def test_every_alt_letter_on_the_casework_tab_is_one_thing(qtbot, tmp_path):
