@@ -271,7 +271,7 @@ class BoardExportDialog(QDialog):
     def _callbacks(self) -> tuple[Callable[[str], None], Callable[[Path], None], Callable]:
         """(say, saved, failed) for the work started here: they hold the dialog weakly (it may
         be closed and deleted while the work runs; see desktop/ui/print_report.py)."""
-        shown = print_report._weak(self)
+        shown = print_report.held_weakly(self)
 
         def say(text: str) -> None:
             dialog = shown()

@@ -28,7 +28,6 @@ DETAILS; a reload after another tab's write is read off the UI thread (`reload_r
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -54,7 +53,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from desktop.datetext import long_date
 from desktop.rules.dated import render
@@ -941,11 +939,11 @@ class CaseworkTab(QWidget):
         path = self.ask_path(suggested_letter_name(letter.kind, self._client_id, letter.on))
         if path is None:
             return None
-        status = weakref.ref(self.status)
+        status = print_report.held_weakly(self.status)  # the page may go while it is saved
 
         def saved(written: Path) -> None:
             label = status()
-            if label is not None and isValid(label):
+            if label is not None:
                 label.setText(
                     f"Copy saved as {written.name}"
                     + (" (a DRAFT: a part is missing)." if draft else ".")

@@ -697,18 +697,22 @@ class LetterDialog(KeptForm, QDialog):
     def save_pdf(self):
         """Ask where, then build the PDF and write it there off the UI thread."""
         from desktop.printing.letters import letter_pdf
-        from desktop.ui.print_report import notify, write_report_pdf
+        from desktop.ui.print_report import held_weakly, notify, write_report_pdf
 
         path = self.ask_path()
         if path is None:
             return None
         draft = bool(self.problems())
+        shown = held_weakly(self)  # the dialog may close while the PDF is made (print_report)
 
         def saved(written: Path) -> None:
-            self.errors.set_messages([])
+            dialog = shown()
+            if dialog is None:
+                return
+            dialog.errors.set_messages([])
             said = f"Letter saved as {written}" + (" (a DRAFT)." if draft else ".")
-            self.setToolTip(said)
-            notify(self.parentWidget() or self, said)
+            dialog.setToolTip(said)
+            notify(dialog.parentWidget() or dialog, said)
 
         return write_report_pdf(
             self,

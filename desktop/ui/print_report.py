@@ -34,10 +34,11 @@ is never re-rendered by Qt. After the print dialog:
 Any failure is one clear message box (`show_problem`, replaceable in tests); success is a line
 in the window's status bar (`notify`).
 
-Lifetimes. Without `run`, the operation is a child of `parent`; the helpers' own callbacks hold
-`parent` weakly (`_weak`), so a dialog closed while its PDF is being made is not kept alive by
-its own child operation, nor freed from inside it when the operation goes (a crash). Callers
-passing `on_saved` / `on_done` should do the same (desktop/ui/board_export_dialog.py does).
+Lifetimes. Without `run`, the operation is a child of `parent`; the helpers' own callbacks
+hold `parent` weakly (`held_weakly`), so a dialog closed while its PDF is being made is not
+kept alive by its own child operation, nor freed from inside it when the operation goes (a
+crash). Callers passing `on_saved` / `on_done` do the same (the board export and letter
+dialogs, the Casework tab's copy of a letter).
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ def problem_text(exc: BaseException) -> str:
 # ---- background work -------------------------------------------------------------------------
 
 
-def _weak(widget: QWidget | None) -> Callable[[], QWidget | None]:
+def held_weakly(widget: QWidget | None) -> Callable[[], QWidget | None]:
     """`widget` while it is still there (its window closed and deleted: None)."""
     if widget is None:
         return lambda: None
@@ -220,7 +221,7 @@ def write_report_pdf(
         progress(85, "Writing the file")
         return write_atomically(path, data)
 
-    shown = _weak(parent)
+    shown = held_weakly(parent)
 
     def done(written: Path) -> None:
         if on_saved is not None:
@@ -389,7 +390,7 @@ def print_report(
         send(data, target)
         return f"Report sent to the printer {target.printer_name}."
 
-    shown = _weak(parent)
+    shown = held_weakly(parent)
 
     def done(message: str) -> None:
         if on_done is not None:

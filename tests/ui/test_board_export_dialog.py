@@ -260,7 +260,7 @@ def test_the_work_started_here_holds_the_dialog_weakly(
     dialog = page.open_export()
     dialog.choose_path = lambda *_a: tmp_path / "board.csv"  # monkeypatch would hold the dialog
     say, saved, failed = dialog._callbacks()
-    shown = pr._weak(dialog)
+    shown = pr.held_weakly(dialog)
     assert shown() is dialog
     gone = weakref.ref(dialog)
     page._export_dialog = None
