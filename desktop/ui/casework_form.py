@@ -6,8 +6,8 @@ then writes in ONE transaction through desktop.store.casework. A problem the sto
 (`CaseworkProblem`, which names its field, never its value) is shown the same way; the dialog
 stays open with everything typed, and `exec()` returns Accepted only when the row was written.
 
-Nothing typed is lost: each form takes part in desktop.ui.kept_drafts (its `draft_kind`, one of
-RECORD_DRAFT_KINDS; `draft_payload()` / `restore_draft()` over the fields added with `add_row`),
+Nothing typed is lost: each form takes part in desktop.ui.kept_drafts (its `draft_kind`, named
+in kept_drafts.LABELS; `draft_payload()` / `restore_draft()` over the fields added with `add_row`),
 so a lock, a quit or an unexpected error keeps what was typed as an encrypted draft that the
 client page offers back; Cancel with something typed asks first; Save drops the draft in the
 same transaction as the row.
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.store import drafts
-from desktop.ui import prompts
+from desktop.ui import kept_drafts, prompts
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 from desktop.ui.widgets.kept_fields import KeptForm, field_values
@@ -39,16 +39,11 @@ TodayProvider = Callable[[], date]
 #: (the field's key, the sentence naming it) for each problem found before writing.
 Problem = tuple[str, str]
 
-#: The kept-draft kind of each record form (desktop.store.drafts) -> its words on the lock
-#: screen and the client page (no client data in any). The Casework tab opens them again.
+#: The kept-draft kind of each record form (desktop.store.drafts; its words on the lock screen
+#: and the client page are kept_drafts.LABELS'). The Casework tab opens them again.
 COMPLAINT_DRAFT = "complaint"
 CONSENT_DRAFT = "consent"
 ACCESS_REQUEST_DRAFT = "access_request"
-RECORD_DRAFT_KINDS = {
-    COMPLAINT_DRAFT: "a complaint form",
-    CONSENT_DRAFT: "a consent form",
-    ACCESS_REQUEST_DRAFT: "a records-request form",
-}
 #: The payload's key for the row being edited (None: a new row).
 ROW_KEY = "row_id"
 
@@ -125,7 +120,7 @@ class CaseworkFormDialog(KeptForm, QDialog):
     """A form that writes one casework row on OK (subclasses: `problems()`, `write()`, their
     `draft_kind` and `editing`, the row being edited or None)."""
 
-    #: The kept-draft kind (RECORD_DRAFT_KINDS); None: the form is not kept.
+    #: The kept-draft kind (one of the three above); None: the form is not kept.
     draft_kind: str | None = None
 
     def __init__(
@@ -201,7 +196,7 @@ class CaseworkFormDialog(KeptForm, QDialog):
         return self._draft_fields
 
     def draft_label(self) -> str:
-        return RECORD_DRAFT_KINDS.get(self.draft_kind or "", "an unsaved form")
+        return kept_drafts.label_of(self.draft_kind or "", None)
 
     # ---- subclasses ------------------------------------------------------------------------
     def problems(self) -> list[Problem]:

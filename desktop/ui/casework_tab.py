@@ -88,17 +88,12 @@ LEVEL_LINE = (
     "A matter needs a higher OISC level than its adviser holds, or the adviser's level is not "
     "recorded: refer the client to an adviser at that level."
 )
-#: The record forms: kept-draft kind -> (the dialog, what the status line says once saved).
+#: The record forms: kept-draft kind -> (the dialog, the section its rows are in, what the
+#: status line says once saved).
 RECORD_FORMS = {
-    COMPLAINT_DRAFT: (ComplaintDialog, "Complaint saved."),
-    CONSENT_DRAFT: (ConsentDialog, "Consent saved."),
-    ACCESS_REQUEST_DRAFT: (AccessRequestDialog, "Access request saved."),
-}
-#: The table each record form's rows are in.
-RECORD_SECTIONS = {
-    COMPLAINT_DRAFT: "complaints",
-    CONSENT_DRAFT: "consents",
-    ACCESS_REQUEST_DRAFT: "access_requests",
+    COMPLAINT_DRAFT: (ComplaintDialog, "complaints", "Complaint saved."),
+    CONSENT_DRAFT: (ConsentDialog, "consents", "Consent saved."),
+    ACCESS_REQUEST_DRAFT: (AccessRequestDialog, "access_requests", "Access request saved."),
 }
 #: Every kept-draft kind the tab opens again (the client page offers them back).
 DRAFT_KINDS = (VISIT_DRAFT, MATTER_DRAFT, LETTER_DRAFT, *RECORD_FORMS)
@@ -851,10 +846,9 @@ class CaseworkTab(QWidget):
         if kind == LETTER_DRAFT:
             self.print_letter(typed=payload)
             return True
-        section = RECORD_SECTIONS.get(kind)
-        if section is not None:
+        if kind in RECORD_FORMS:
             # The row it was editing (gone since: the form opens as a new one).
-            record = self._record(section, payload.get(ROW_KEY))
+            record = self._record(RECORD_FORMS[kind][1], payload.get(ROW_KEY))
             self.open_record_form(kind, record, typed=payload)
             return True
         return False
@@ -883,7 +877,7 @@ class CaseworkTab(QWidget):
             if ok:
                 self.status.setText("Visit saved.")
             return ok
-        kind = next(k for k, table_name in RECORD_SECTIONS.items() if table_name == section)
+        kind = next(k for k, (_form, rows_in, _done) in RECORD_FORMS.items() if rows_in == section)
         return self.open_record_form(kind, record)
 
     def print_letter(self, typed: dict | None = None) -> bool:
@@ -991,7 +985,7 @@ class CaseworkTab(QWidget):
         to put back."""
         if self._client_id is None:
             return False
-        dialog_class, done = RECORD_FORMS[kind]
+        dialog_class, _section, done = RECORD_FORMS[kind]
         client_id = self._client_id
         dialog = dialog_class(
             self._store, client_id, self._adviser, self._today, record, parent=self

@@ -56,13 +56,13 @@ from desktop.store import drafts
 from desktop.ui import prompts
 from desktop.ui.casework_form import TodayProvider, choice_combo, date_field
 from desktop.ui.complaint_dialog import matter_words
+from desktop.ui.kept_drafts import label_of
 from desktop.ui.widgets.date_field import DateField
 from desktop.ui.widgets.form_feedback import FormErrors, mark_invalid
 from desktop.ui.widgets.kept_fields import KeptForm
 
 #: The kept-draft kind of this form (desktop.store.drafts; offered back by the client page).
 LETTER_DRAFT = "letter"
-LETTER_LABEL = "a letter form"
 
 KIND_WORDS: dict[str, str] = {
     "client_care": "Client care letter",
@@ -492,7 +492,7 @@ class LetterDialog(KeptForm, QDialog):
         }
 
     def draft_label(self) -> str:
-        return LETTER_LABEL
+        return label_of(LETTER_DRAFT, None)
 
     def _after_restore(self) -> None:
         self.refresh()
